@@ -1,0 +1,38 @@
+/** The `atc` command: a table of sub-commands, each a module with a `run(args)` returning the exit code. */
+interface Command {
+  readonly summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => ({ summary: 'build the knowledge base into the output folder', run: (await import('./build-command.ts')).runBuild }),
+  convert: async () => ({ summary: 'convert Sigma rules into queries for one target', run: (await import('./convert-command.ts')).runConvert }),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`atc: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(args);
+}
+
+function usage(): string {
+  return [
+    'usage: atc <command> [options]',
+    '',
+    'commands:',
+    '  build     build the knowledge base (markdown and HTML) into the output folder',
+    '  convert   convert Sigma rules into queries for one target',
+    '',
+    'Run "atc <command> --help" for the options of a command.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,124 @@
+import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
+import { makeIssue, type Issue } from '../model/issue.ts';
+import type { SourceDocument } from '../model/source-document.ts';
+import type { InputFile } from './find-input-files.ts';
+import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
+import { FieldReader } from './read-fields.ts';
+
+const DATA_NEEDED_KEYS = new Set([
+  'title', 'author', 'contributors', 'description', 'loggingpolicy', 'mitigation_policy', 'references', 'category',
+  'platform', 'type', 'channel', 'provider', 'event_id', 'fields', 'sample', 'enriched_sample',
+]);
+
+const LOGGING_POLICY_KEYS = new Set([
+  'title', 'author', 'contributors', 'description', 'default', 'volume', 'eventID', 'references', 'configuration', 'sample',
+]);
+
+const ENRICHMENT_KEYS = new Set([
+  'title', 'author', 'contributors', 'description', 'data_needed', 'data_to_enrich', 'references', 'requirements',
+  'new_fields', 'config',
+]);
+
+/** atc-data names entries `DN_0001_4688_windows_process_creation`: the third token is the Windows event id when numeric. */
+const EVENT_ID_IN_TITLE = /^[A-Za-z]+_\d+_(\d+)_/;
+
+export function loadDataNeeded(folders: readonly string[], cwd?: string): LoadedFiles<DataNeeded> {
+  return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Data Needed entry', (reader, document) => {
+    reader.warnUnknownKeys(DATA_NEEDED_KEYS, 'a Data Needed entry');
+    const title = reader.string('title', { required: true });
+    const description = reader.string('description', { required: true });
+    if (!title || description === undefined) return undefined;
+    const explicitEventId = reader.integer('event_id');
+    const titleEventId = EVENT_ID_IN_TITLE.exec(title)?.[1];
+    const eventId = explicitEventId ?? (titleEventId === undefined ? undefined : Number(titleEventId));
+    return {
+      kind: 'data-needed',
+      file: file.displayPath,
+      position: document.position,
+      title,
+      author: reader.string('author'),
+      description: description.trim(),
+      loggingPolicies: reader.references('loggingpolicy'),
+      mitigationPolicies: reader.stringList('mitigation_policy').filter((title) => title !== 'None'),
+      references: reader.stringList('references'),
+      category: reader.string('category'),
+      platform: reader.string('platform'),
+      type: reader.string('type'),
+      channel: reader.string('channel'),
+      provider: reader.string('provider'),
+      eventId,
+      eventIdSource: explicitEventId !== undefined ? 'event_id' : titleEventId !== undefined ? 'title' : undefined,
+      fields: reader.stringList('fields', { required: true }),
+      sample: reader.string('sample'),
+      enrichedSample: reader.string('enriched_sample'),
+    } satisfies DataNeeded;
+  }), cwd);
+}
+
+export function loadLoggingPolicies(folders: readonly string[], cwd?: string): LoadedFiles<LoggingPolicy> {
+  return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Logging Policy', (reader, document) => {
+    reader.warnUnknownKeys(LOGGING_POLICY_KEYS, 'a Logging Policy');
+    const title = reader.string('title', { required: true });
+    const description = reader.string('description', { required: true });
+    if (!title || description === undefined) return undefined;
+    return {
+      kind: 'logging-policy',
+      file: file.displayPath,
+      position: document.position,
+      title,
+      author: reader.string('author'),
+      description: description.trim(),
+      default: reader.string('default'),
+      volume: reader.string('volume'),
+      eventIds: reader.integerList('eventID'),
+      references: reader.stringList('references'),
+      configuration: reader.string('configuration'),
+      sample: reader.string('sample'),
+    } satisfies LoggingPolicy;
+  }), cwd);
+}
+
+export function loadEnrichments(folders: readonly string[], cwd?: string): LoadedFiles<Enrichment> {
+  return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Enrichment', (reader, document) => {
+    reader.warnUnknownKeys(ENRICHMENT_KEYS, 'an Enrichment');
+    const title = reader.string('title', { required: true });
+    const description = reader.string('description', { required: true });
+    if (!title || description === undefined) return undefined;
+    return {
+      kind: 'enrichment',
+      file: file.displayPath,
+      position: document.position,
+      title,
+      author: reader.string('author'),
+      description: description.trim(),
+      dataNeeded: reader.references('data_needed'),
+      dataToEnrich: reader.references('data_to_enrich'),
+      references: reader.stringList('references'),
+      requirements: reader.references('requirements'),
+      newFields: reader.stringList('new_fields'),
+      config: reader.string('config'),
+    } satisfies Enrichment;
+  }), cwd);
+}
+
+/** atc-data entities are one document per file; more is a mistake worth reporting rather than guessing. */
+function singleDocument<T>(
+  file: InputFile,
+  documents: readonly SourceDocument[],
+  issues: Issue[],
+  what: string,
+  read: (reader: FieldReader, document: SourceDocument) => T | undefined,
+): T[] {
+  if (documents.length === 0) {
+    issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', `empty file; expected a ${what}`));
+    return [];
+  }
+  if (documents.length > 1) {
+    issues.push(makeIssue(file.displayPath, documents[1]!.position, 'field-value', `a ${what} file holds one YAML document; found ${documents.length}`));
+  }
+  const document = documents[0]!;
+  const reader = FieldReader.forDocument(document, issues, what);
+  if (!reader) return [];
+  const entity = read(reader, document);
+  return entity === undefined ? [] : [entity];
+}

@@ -1,0 +1,196 @@
+import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
+import type { PathSegment, SourceDocument } from '../model/source-document.ts';
+import type { TitleReference } from '../model/entities.ts';
+
+/**
+ * Typed reads of one YAML mapping, each problem recorded as an Issue at the offending node.
+ * Entity loaders describe their schema through these calls, so every loader reports type errors,
+ * missing fields and unknown keys the same way.
+ */
+export class FieldReader {
+  readonly document: SourceDocument;
+  private readonly issues: Issue[];
+  private readonly record: Record<string, unknown>;
+  private readonly base: readonly PathSegment[];
+
+  constructor(document: SourceDocument, issues: Issue[], record: Record<string, unknown>, base: readonly PathSegment[] = []) {
+    this.document = document;
+    this.issues = issues;
+    this.record = record;
+    this.base = base;
+  }
+
+  /** A reader over the document's top-level mapping, or null (with an issue) when the document is not a mapping. */
+  static forDocument(document: SourceDocument, issues: Issue[], what: string): FieldReader | null {
+    const value = document.value;
+    if (value === null || value === undefined) {
+      issues.push(makeIssue(document.file, document.position, 'yaml-empty', `empty document; expected a ${what}`));
+      return null;
+    }
+    if (!isRecord(value)) {
+      issues.push(makeIssue(document.file, document.position, 'field-type', `expected a ${what} (a mapping of keys to values), found ${describe(value)}`));
+      return null;
+    }
+    return new FieldReader(document, issues, value);
+  }
+
+  has(key: string): boolean {
+    return this.record[key] !== undefined && this.record[key] !== null;
+  }
+
+  raw(key: string): unknown {
+    return this.record[key];
+  }
+
+  position(key?: string | number, part: 'key' | 'value' = 'value'): SourcePosition {
+    return this.document.locate(key === undefined ? this.base : [...this.base, key], part);
+  }
+
+  report(key: string | number | undefined, code: Issue['code'], message: string): void {
+    this.issues.push(makeIssue(this.document.file, this.position(key), code, message));
+  }
+
+  /** A text value. Numbers are accepted as text (YAML reads `version: 10` as a number); other types are errors. */
+  string(key: string, options: { required?: boolean } = {}): string | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null || value === '') {
+      if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
+      return undefined;
+    }
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    this.report(key, 'field-type', `"${key}" must be text, found ${describe(value)}`);
+    return undefined;
+  }
+
+  /** A list of texts; a single text is accepted as a list of one, as the older tool's files often do. */
+  stringList(key: string, options: { required?: boolean } = {}): string[] {
+    const value = this.record[key];
+    if (value === undefined || value === null) {
+      if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
+      return [];
+    }
+    if (typeof value === 'string' || typeof value === 'number') return [String(value)];
+    if (!Array.isArray(value)) {
+      this.report(key, 'field-type', `"${key}" must be a list of texts, found ${describe(value)}`);
+      return [];
+    }
+    const items: string[] = [];
+    value.forEach((item, index) => {
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') items.push(String(item));
+      else if (item !== null) {
+        this.issues.push(makeIssue(this.document.file, this.document.locate([...this.base, key, index]), 'field-type', `"${key}[${index}]" must be text, found ${describe(item)}`));
+      }
+    });
+    return items;
+  }
+
+  /** Titles of other entities. The literal "None" is atc-data's way of saying there is none. */
+  references(key: string): TitleReference[] {
+    const value = this.record[key];
+    const titles = this.stringList(key);
+    return titles
+      .map((title, index) => ({
+        title: title.trim(),
+        position: Array.isArray(value) ? this.document.locate([...this.base, key, index]) : this.position(key),
+      }))
+      .filter((reference) => reference.title !== '' && reference.title !== 'None');
+  }
+
+  integer(key: string): number | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isInteger(parsed)) {
+      this.report(key, 'field-type', `"${key}" must be a whole number, found ${describe(value)}`);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  integerList(key: string): number[] {
+    const value = this.record[key];
+    if (value === undefined || value === null) return [];
+    const list = Array.isArray(value) ? value : [value];
+    const numbers: number[] = [];
+    list.forEach((item, index) => {
+      if (item === 'None' || item === null) return; // atc-data's placeholder for "no event id"
+      const parsed = typeof item === 'number' ? item : typeof item === 'string' && /^\d+$/.test(item.trim()) ? Number(item) : NaN;
+      if (Number.isInteger(parsed)) numbers.push(parsed);
+      else this.issues.push(makeIssue(this.document.file, this.document.locate([...this.base, key, index]), 'field-type', `"${key}" must list whole numbers, found ${describe(item)}`));
+    });
+    return numbers;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'boolean') return value;
+    this.report(key, 'field-type', `"${key}" must be true or false, found ${describe(value)}`);
+    return undefined;
+  }
+
+  /** A nested mapping, as a reader of its own. */
+  child(key: string, options: { required?: boolean } = {}): FieldReader | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) {
+      if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
+      return undefined;
+    }
+    if (!isRecord(value)) {
+      this.report(key, 'field-type', `"${key}" must be a mapping, found ${describe(value)}`);
+      return undefined;
+    }
+    return new FieldReader(this.document, this.issues, value, [...this.base, key]);
+  }
+
+  /** Items of a list of mappings, each as a reader; other items are reported. */
+  children(key: string, options: { required?: boolean } = {}): FieldReader[] {
+    const value = this.record[key];
+    if (value === undefined || value === null) {
+      if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
+      return [];
+    }
+    if (!Array.isArray(value)) {
+      this.report(key, 'field-type', `"${key}" must be a list, found ${describe(value)}`);
+      return [];
+    }
+    const readers: FieldReader[] = [];
+    value.forEach((item, index) => {
+      if (isRecord(item)) readers.push(new FieldReader(this.document, this.issues, item, [...this.base, key, index]));
+      else this.issues.push(makeIssue(this.document.file, this.document.locate([...this.base, key, index]), 'field-type', `"${key}[${index}]" must be a mapping, found ${describe(item)}`));
+    });
+    return readers;
+  }
+
+  /** Mapping entries as [key, reader] pairs (for maps keyed by name, like ART's input_arguments). */
+  entries(key: string): Array<[string, FieldReader]> {
+    const child = this.child(key);
+    if (!child) return [];
+    return Object.keys(child.record).flatMap((name): Array<[string, FieldReader]> => {
+      const reader = child.child(name);
+      return reader ? [[name, reader]] : [];
+    });
+  }
+
+  /** Warn about keys outside the schema: usually a typo that would otherwise silently drop data. */
+  warnUnknownKeys(known: ReadonlySet<string>, what: string): void {
+    for (const key of Object.keys(this.record)) {
+      if (!known.has(key)) {
+        this.issues.push(makeIssue(this.document.file, this.position(key, 'key'), 'field-unknown', `unknown key "${key}" in ${what}`));
+      }
+    }
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}

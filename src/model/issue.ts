@@ -1,0 +1,94 @@
+/**
+ * Every problem the pipeline finds is an Issue value, never an exception: the build collects them all,
+ * prints them as `file:line:col severity code message`, and fails only when one is an error.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** 1-based line and column, as editors and GitHub annotations count them. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Issue extends SourcePosition {
+  readonly file: string;
+  readonly code: IssueCode;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/**
+ * The registry of issue codes with their default severity. A code is a stable name users can grep for
+ * and tests can assert on; tests/fixtures/invalid holds one input per code.
+ */
+export const ISSUE_CODES = {
+  // reading files
+  'file-unreadable': 'error',
+  'file-too-large': 'error',
+  'file-not-utf8': 'error',
+  'yaml-syntax': 'error',
+  'yaml-duplicate-key': 'error',
+  'yaml-alias-limit': 'error',
+  'yaml-empty': 'error',
+  // entity schemas
+  'field-missing': 'error',
+  'field-type': 'error',
+  'field-value': 'error',
+  'field-unknown': 'warning',
+  'duplicate-id': 'error',
+  'duplicate-title': 'error',
+  // Sigma
+  'sigma-modifier': 'error',
+  'sigma-condition': 'error',
+  'sigma-detection': 'error',
+  'sigma-collection': 'error',
+  'sigma-correlation': 'error',
+  // references between entities
+  'unknown-logging-policy': 'error',
+  'unknown-enrichment': 'error',
+  'unknown-data-needed': 'error',
+  'unknown-rule-reference': 'error',
+  'unknown-attack-tactic': 'warning',
+  'unknown-attack-technique': 'warning',
+  'revoked-attack-technique': 'warning',
+  'deprecated-attack-technique': 'warning',
+  // links that the knowledge base computes
+  'data-needed-missing-fields': 'warning',
+  'data-needed-unmatched': 'info',
+  // configuration
+  'config-invalid': 'error',
+} as const satisfies Record<string, Severity>;
+
+export type IssueCode = keyof typeof ISSUE_CODES;
+
+export function makeIssue(
+  file: string,
+  position: SourcePosition | undefined,
+  code: IssueCode,
+  message: string,
+  severity: Severity = ISSUE_CODES[code],
+): Issue {
+  return { file, line: position?.line ?? 1, column: position?.column ?? 1, code, severity, message };
+}
+
+export function formatIssue(issue: Issue): string {
+  return `${issue.file}:${issue.line}:${issue.column} ${issue.severity} ${issue.code} ${issue.message}`;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Sorted by file, then position, then code, so that reports are stable from run to run. */
+export function compareIssues(a: Issue, b: Issue): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export function hasErrors(issues: readonly Issue[]): boolean {
+  return issues.some((issue) => issue.severity === 'error');
+}
