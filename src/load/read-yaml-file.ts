@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
 import jsYaml from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import { YAML_1_1_SCHEMA } from './yaml-1-1-schema.ts';
@@ -26,8 +25,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads a YAML file. Any syntax problem rejects the whole file (no documents), so later stages never
  * see half a collection. Values come from js-yaml with a PyYAML-compatible schema (see yaml-1-1-schema.ts),
- * which parses the SigmaHQ corpus about five times faster than the `yaml` package; positions are only
- * needed when something is reported, so the `yaml` package builds them lazily, per file, on first use.
+ * which parses the SigmaHQ corpus about five times faster than the `yaml` package; source positions are
+ * recorded during that same parse.
  */
 export function readYamlFile(absolutePath: string, displayPath: string): YamlFile {
   const failed = (position: SourcePosition | undefined, code: Issue['code'], message: string): YamlFile => ({
@@ -57,8 +56,9 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
 
 export function parseYamlText(text: string, displayPath: string): YamlFile {
   let values: unknown[];
+  const recorder = new PositionRecorder();
   try {
-    values = jsYaml.loadAll(text, undefined, { schema: YAML_1_1_SCHEMA, filename: displayPath }) as unknown[];
+    values = jsYaml.loadAll(text, undefined, { schema: YAML_1_1_SCHEMA, filename: displayPath, listener: recorder.listener }) as unknown[];
   } catch (error) {
     return { file: displayPath, text, documents: [], issues: [syntaxIssue(error, displayPath)] };
   }
@@ -70,8 +70,9 @@ export function parseYamlText(text: string, displayPath: string): YamlFile {
       issues: [makeIssue(displayPath, undefined, 'yaml-alias-limit', `aliases expand to more than ${MAX_EXPANDED_NODES} values; refusing to expand them`)],
     };
   }
-  const positions = lazyPositions(text);
-  const documents = values.map((value, index) => makeSourceDocument(displayPath, index, value, positions));
+  const positions = new TextPositions(text);
+  const roots = recorder.documents();
+  const documents = values.map((value, index) => makeSourceDocument(displayPath, index, value, roots[index], positions));
   return { file: displayPath, text, documents, issues: [] };
 }
 
@@ -97,54 +98,103 @@ function exceedsNodeBudget(root: unknown): boolean {
   return false;
 }
 
-type PositionIndex = () => { documents: Document.Parsed[]; positionAt(offset: number): SourcePosition };
-
-function lazyPositions(text: string): PositionIndex {
-  let index: ReturnType<PositionIndex> | undefined;
-  return () => {
-    if (!index) {
-      const lineCounter = new LineCounter();
-      const parsed = parseAllDocuments(text, { lineCounter, version: '1.1', uniqueKeys: false });
-      index = {
-        documents: Array.isArray(parsed) ? parsed : [parsed],
-        positionAt(offset) {
-          const { line, col } = lineCounter.linePos(offset);
-          return { line, column: col };
-        },
-      };
-    }
-    return index;
-  };
+/** A node of the parse as js-yaml's listener reports it: where it starts, what it produced, its sub-nodes in order. */
+interface PositionNode {
+  readonly start: number;
+  kind?: string;
+  result?: unknown;
+  readonly children: PositionNode[];
 }
 
-function makeSourceDocument(file: string, index: number, value: unknown, positions: PositionIndex): SourceDocument {
+/**
+ * Records node positions during the one js-yaml parse, through its `listener` hook (an open/close event
+ * per node). A mapping's children alternate key, value; a sequence's are its items. This costs a few
+ * percent of the parse, where re-parsing a file with the `yaml` package to find a position costs more
+ * than the whole js-yaml parse, and most SigmaHQ files end up with at least one reported position.
+ */
+class PositionRecorder {
+  private readonly stack: PositionNode[] = [{ start: 0, children: [] }];
+
+  readonly listener = (event: 'open' | 'close', state: { position: number; kind?: string | null; result?: unknown }): void => {
+    if (event === 'open') {
+      this.stack.push({ start: state.position, children: [] });
+      return;
+    }
+    const node = this.stack.pop()!;
+    node.kind = state.kind ?? undefined;
+    node.result = state.result;
+    this.stack[this.stack.length - 1]!.children.push(collapse(node));
+  };
+
+  documents(): PositionNode[] {
+    return this.stack[0]!.children;
+  }
+}
+
+/** js-yaml composes some nodes twice (a wrapper around the real one); keep the inner node. */
+function collapse(node: PositionNode): PositionNode {
+  const [only] = node.children;
+  return node.children.length === 1 && only!.result === node.result ? only! : node;
+}
+
+/** Offsets to 1-based line and column, with line starts computed once, on first use. */
+class TextPositions {
+  private readonly text: string;
+  private lineStarts: number[] | undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** The position of the first meaningful character at or after `offset` (js-yaml opens a node before its leading blanks). */
+  at(offset: number): SourcePosition {
+    let start = offset;
+    const text = this.text;
+    for (;;) {
+      const character = text[start];
+      if (character === ' ' || character === '\t' || character === '\n' || character === '\r') start += 1;
+      else if (character === '#' && (start === 0 || /\s/.test(text[start - 1]!))) {
+        const end = text.indexOf('\n', start);
+        start = end < 0 ? text.length : end;
+      } else break;
+    }
+    if (start >= text.length) start = offset;
+    this.lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((match) => match.index! + 1)];
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle]! <= start) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: start - this.lineStarts[low]! + 1 };
+  }
+}
+
+function makeSourceDocument(file: string, index: number, value: unknown, root: PositionNode | undefined, positions: TextPositions): SourceDocument {
   const locate = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): SourcePosition => {
-    const { documents, positionAt } = positions();
-    const document = documents[index];
-    if (!document) return { line: 1, column: 1 };
-    const start = positionAt(document.contents?.range[0] ?? document.range[0]);
-    let node: Node | null = document.contents;
-    let keyNode: Node | null = null;
+    if (!root) return { line: 1, column: 1 };
+    let node = root;
+    let keyNode: PositionNode | undefined;
     for (const segment of path) {
-      let next: Node | null = null;
-      let nextKey: Node | null = null;
-      if (isMap(node)) {
-        for (const pair of node.items) {
-          if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(segment)) {
-            next = (pair.value as Node | null) ?? (pair.key as Node);
-            nextKey = pair.key as Node;
+      let next: PositionNode | undefined;
+      let nextKey: PositionNode | undefined;
+      if (node.kind === 'mapping') {
+        for (let child = 0; child + 1 < node.children.length; child += 2) {
+          if (String(node.children[child]!.result) === String(segment)) {
+            nextKey = node.children[child];
+            next = node.children[child + 1];
             break;
           }
         }
-      } else if (isSeq(node) && typeof segment === 'number') {
-        next = (node.items[segment] as Node | undefined) ?? null;
+      } else if (node.kind === 'sequence' && typeof segment === 'number') {
+        next = node.children[segment];
       }
       if (!next) break;
       node = next;
       keyNode = nextKey;
     }
-    const target = part === 'key' && keyNode ? keyNode : node;
-    return target?.range ? positionAt(target.range[0]) : start;
+    return positions.at((part === 'key' && keyNode ? keyNode : node).start);
   };
   return {
     file,

@@ -65,7 +65,10 @@ const nullType = new jsYaml.Type('tag:yaml.org,2002:null', {
   represent: () => 'null',
 });
 
+/** `<<: *defaults` merge keys, which PyYAML supports; js-yaml's typings omit its built-in type table. */
+const mergeKey = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
+
 export const YAML_1_1_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, bool, int, float, jsYaml.types.merge],
+  implicit: [nullType, bool, int, float, mergeKey],
   explicit: [],
 });

@@ -37,16 +37,17 @@ export const ISSUE_CODES = {
   'field-unknown': 'warning',
   'duplicate-id': 'error',
   'duplicate-title': 'error',
+  'duplicate-page-name': 'warning',
   // Sigma
   'sigma-modifier': 'error',
   'sigma-condition': 'error',
   'sigma-detection': 'error',
   'sigma-collection': 'error',
   'sigma-correlation': 'error',
-  // references between entities
-  'unknown-logging-policy': 'error',
-  'unknown-enrichment': 'error',
-  'unknown-data-needed': 'error',
+  // references between entities: a dangling one loses a link but not the page, so it warns
+  'unknown-logging-policy': 'warning',
+  'unknown-enrichment': 'warning',
+  'unknown-data-needed': 'warning',
   'unknown-rule-reference': 'error',
   'unknown-attack-tactic': 'warning',
   'unknown-attack-technique': 'warning',

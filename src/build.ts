@@ -1,0 +1,87 @@
+import type { BuildConfig } from './config.ts';
+import { convertKnowledgeBase, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from './link/knowledge-base.ts';
+import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
+import { loadAttackCatalog } from './load/load-attack.ts';
+import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
+import { loadDetectionRules } from './load/load-detection-rules.ts';
+import { loadTriggers } from './load/load-triggers.ts';
+import type { DetectionRule } from './model/detection-rule.ts';
+import { compareIssues, type Issue } from './model/issue.ts';
+import { renderMarkdownPages, type OutputFile } from './render/render-markdown-pages.ts';
+
+export interface StageTimings {
+  load: number;
+  link: number;
+  convert: number;
+  render: number;
+}
+
+export interface Build {
+  readonly config: BuildConfig;
+  readonly kb: KnowledgeBase;
+  readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
+  readonly files: readonly OutputFile[];
+  /** Sorted by file and position. */
+  readonly issues: readonly Issue[];
+  readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number };
+  readonly timings: StageTimings;
+}
+
+/** The whole pipeline on one screen: load → link → convert → render. Nothing here writes files. */
+export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; configFile?: string } = {}): Build {
+  const clock = stopwatch();
+  const attack = loadAttackCatalog();
+  const rules = loadDetectionRules(config.inputs.rules);
+  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded);
+  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies);
+  const enrichments = loadEnrichments(config.inputs.enrichments);
+  const triggers = loadTriggers(config.inputs.triggers);
+  const load = clock();
+
+  const linked = linkKnowledgeBase({
+    attack,
+    rules: rules.items,
+    dataNeeded: dataNeeded.items,
+    loggingPolicies: loggingPolicies.items,
+    enrichments: enrichments.items,
+    triggers: triggers.items,
+  });
+  const link = clock();
+
+  const converted = options.convert === false
+    ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
+    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? 'atc.config.yml');
+  const convert = clock();
+
+  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title);
+  const render = clock();
+
+  const issues = [rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
+  issues.push(...linked.issues, ...converted.issues);
+  return {
+    config,
+    kb: linked.kb,
+    queries: converted.queries,
+    files,
+    issues: issues.sort(compareIssues),
+    fileCounts: {
+      rules: rules.fileCount,
+      dataNeeded: dataNeeded.fileCount,
+      loggingPolicies: loggingPolicies.fileCount,
+      enrichments: enrichments.fileCount,
+      triggers: triggers.fileCount,
+    },
+    timings: { load, link, convert, render },
+  };
+}
+
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
+}

@@ -1,0 +1,61 @@
+/** One query section of a rule page: a conversion target, optionally with a field-mapping pipeline and output format. */
+export interface QuerySection {
+  readonly target: string;
+  readonly pipeline?: string;
+  readonly format?: string;
+  /** The section heading; defaults to the target's own title (es-qs → "Kibana query"). */
+  readonly title?: string;
+}
+
+export interface InputFolders {
+  readonly rules: readonly string[];
+  readonly dataNeeded: readonly string[];
+  readonly loggingPolicies: readonly string[];
+  readonly enrichments: readonly string[];
+  readonly triggers: readonly string[];
+}
+
+export interface BuildConfig {
+  /** Folder that relative paths are resolved against: the config file's folder, or the working directory. */
+  readonly rootDir: string;
+  readonly inputs: InputFolders;
+  readonly outDir: string;
+  readonly site: {
+    readonly title: string;
+    /** Absolute URL of the published site, for feeds and canonical links; empty when unknown. */
+    readonly baseUrl: string;
+    /** URL path the site is served under (Eleventy's pathPrefix), e.g. "/kb/". */
+    readonly pathPrefix: string;
+  };
+  readonly querySections: readonly QuerySection[];
+}
+
+/**
+ * The defaults are the embedded sample knowledge base's layout and the seed page's query sections
+ * (Kibana, X-Pack Watcher, Graylog), so `npm run build` needs no configuration at all.
+ */
+export const DEFAULT_CONFIG: BuildConfig = {
+  rootDir: '.',
+  inputs: {
+    rules: ['rules'],
+    dataNeeded: ['data_needed'],
+    loggingPolicies: ['logging_policies'],
+    enrichments: ['enrichments'],
+    triggers: ['triggers'],
+  },
+  outDir: '_site',
+  site: { title: 'ATT&CK detection knowledge base', baseUrl: '', pathPrefix: '/' },
+  querySections: [{ target: 'es-qs' }, { target: 'xpack-watcher' }, { target: 'graylog' }],
+};
+
+/** `target[+pipeline][@format]`, the naming of the reference files in ../shared/oracle. */
+export function parseQuerySectionSpec(spec: string): QuerySection | string {
+  const match = /^([a-z0-9][a-z0-9_-]*)(?:\+([a-z0-9][a-z0-9_-]*))?(?:@([a-z0-9][a-z0-9_-]*))?$/i.exec(spec.trim());
+  if (!match) return `"${spec}" is not a target spec; expected target[+pipeline][@format], e.g. lucene+ecs_windows@dsl_lucene`;
+  const [, target, pipeline, format] = match;
+  return { target: target!, ...(pipeline ? { pipeline } : {}), ...(format ? { format } : {}) };
+}
+
+export function formatQuerySectionSpec(section: QuerySection): string {
+  return `${section.target}${section.pipeline ? `+${section.pipeline}` : ''}${section.format ? `@${section.format}` : ''}`;
+}

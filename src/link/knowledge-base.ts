@@ -1,0 +1,61 @@
+import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
+import type { DataNeededMatch } from './match-data-needed.ts';
+
+/** Everything a rule links to, computed once by the linker. Lists are in display order. */
+export interface RuleLinks {
+  /** In tag order, without duplicates. */
+  readonly tactics: readonly AttackTactic[];
+  /** In tag order, without duplicates; unknown techniques are left out (and reported). */
+  readonly techniques: readonly AttackTechnique[];
+  /** Tags that are neither tactics nor techniques (car.*, cve.*, attack.g0032, unknown tactics...). */
+  readonly otherTags: readonly string[];
+  /** Sorted by title. */
+  readonly dataNeeded: readonly DataNeededMatch[];
+  /** Triggers for the rule's techniques, in technique order. */
+  readonly triggers: readonly TriggerTechnique[];
+  readonly enrichments: readonly Enrichment[];
+  /** For a correlation rule: the rules it correlates, in the order it names them. */
+  readonly correlatedRules: readonly DetectionRule[];
+  /** Rules that name this one in a correlation. */
+  readonly correlatedBy: readonly DetectionRule[];
+  /** `related` entries resolved to loaded rules (ids that are not loaded are kept as plain ids). */
+  readonly related: readonly { readonly type: string; readonly id: string; readonly rule?: DetectionRule }[];
+  /** Rules whose `related` names this one (e.g. the replacement of a deprecated rule points back here). */
+  readonly relatedBy: readonly { readonly type: string; readonly rule: DetectionRule }[];
+}
+
+/** The cross-reference graph: every entity by its key, every link in both directions. */
+export interface KnowledgeBase {
+  readonly attack: AttackCatalog;
+  /** Sorted by relative path. */
+  readonly rules: readonly DetectionRule[];
+  /** Each sorted by title / technique id. */
+  readonly dataNeeded: readonly DataNeeded[];
+  readonly loggingPolicies: readonly LoggingPolicy[];
+  readonly enrichments: readonly Enrichment[];
+  readonly triggers: readonly TriggerTechnique[];
+
+  readonly ruleLinks: ReadonlyMap<DetectionRule, RuleLinks>;
+  readonly rulesById: ReadonlyMap<string, DetectionRule>;
+  readonly rulesByName: ReadonlyMap<string, DetectionRule>;
+  readonly dataNeededByTitle: ReadonlyMap<string, DataNeeded>;
+  readonly loggingPoliciesByTitle: ReadonlyMap<string, LoggingPolicy>;
+  readonly enrichmentsByTitle: ReadonlyMap<string, Enrichment>;
+  readonly triggersByTechnique: ReadonlyMap<string, TriggerTechnique>;
+
+  // Reverse links; every list sorted (rules by relative path, others by title).
+  readonly rulesByDataNeeded: ReadonlyMap<DataNeeded, readonly DetectionRule[]>;
+  readonly enrichmentsByDataNeeded: ReadonlyMap<DataNeeded, readonly Enrichment[]>;
+  readonly dataNeededByLoggingPolicy: ReadonlyMap<LoggingPolicy, readonly DataNeeded[]>;
+  readonly loggingPoliciesByDataNeeded: ReadonlyMap<DataNeeded, readonly LoggingPolicy[]>;
+  readonly rulesByEnrichment: ReadonlyMap<Enrichment, readonly DetectionRule[]>;
+  /** Enrichments that list this one as a requirement. */
+  readonly enrichmentsRequiring: ReadonlyMap<Enrichment, readonly Enrichment[]>;
+  /** Rules tagged with a technique, by technique id (the exact id; parents are not rolled up). */
+  readonly rulesByTechnique: ReadonlyMap<string, readonly DetectionRule[]>;
+  readonly rulesByTactic: ReadonlyMap<string, readonly DetectionRule[]>;
+  /** Data Needed of the rules tagged with a technique. */
+  readonly dataNeededByTechnique: ReadonlyMap<string, readonly DataNeeded[]>;
+}

@@ -1,0 +1,295 @@
+import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
+import { makeIssue, type Issue, type IssueCode } from '../model/issue.ts';
+import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
+import type { SigmaRule } from '../sigma/sigma-rule.ts';
+import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
+import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
+
+export interface LoadedEntities {
+  readonly attack: AttackCatalog;
+  readonly rules: readonly DetectionRule[];
+  readonly dataNeeded: readonly DataNeeded[];
+  readonly loggingPolicies: readonly LoggingPolicy[];
+  readonly enrichments: readonly Enrichment[];
+  readonly triggers: readonly TriggerTechnique[];
+}
+
+/** Builds the cross-reference graph once, by key, and reports every reference that does not resolve. */
+export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const report = (file: string, position: { line: number; column: number }, code: IssueCode, message: string): void => {
+    issues.push(makeIssue(file, position, code, message));
+  };
+
+  const byTitle = <T extends { title: string; file: string; position: { line: number; column: number } }>(entities: readonly T[], what: string): Map<string, T> => {
+    const map = new Map<string, T>();
+    for (const entity of entities) {
+      const first = map.get(entity.title);
+      if (first) report(entity.file, entity.position, 'duplicate-title', `another ${what} has the title "${entity.title}" (${first.file}); this one is ignored`);
+      else map.set(entity.title, entity);
+    }
+    return map;
+  };
+  const sortByTitle = <T extends { title: string }>(entities: Iterable<T>): T[] => [...entities].sort((a, b) => compareText(a.title, b.title));
+
+  const dataNeededByTitle = byTitle(sortByTitle(loaded.dataNeeded), 'Data Needed entry');
+  const loggingPoliciesByTitle = byTitle(sortByTitle(loaded.loggingPolicies), 'Logging Policy');
+  const enrichmentsByTitle = byTitle(sortByTitle(loaded.enrichments), 'Enrichment');
+  const dataNeeded = [...dataNeededByTitle.values()];
+  const loggingPolicies = [...loggingPoliciesByTitle.values()];
+  const enrichments = [...enrichmentsByTitle.values()];
+
+  const triggersByTechnique = new Map<string, TriggerTechnique>();
+  for (const trigger of [...loaded.triggers].sort((a, b) => compareText(a.techniqueId, b.techniqueId))) {
+    const first = triggersByTechnique.get(trigger.techniqueId);
+    if (first) report(trigger.file, trigger.position, 'duplicate-id', `another trigger file is for ${trigger.techniqueId} (${first.file}); this one is ignored`);
+    else triggersByTechnique.set(trigger.techniqueId, trigger);
+  }
+  const triggers = [...triggersByTechnique.values()];
+
+  const resolve = <T>(references: readonly TitleReference[], map: ReadonlyMap<string, T>, file: string, code: IssueCode, what: string): T[] => {
+    const found: T[] = [];
+    for (const reference of references) {
+      const target = map.get(reference.title);
+      if (target) {
+        if (!found.includes(target)) found.push(target);
+      } else report(file, reference.position, code, `unknown ${what} "${reference.title}"`);
+    }
+    return found;
+  };
+
+  // Data Needed → Logging Policies, and back.
+  const loggingPoliciesByDataNeeded = new Map<DataNeeded, LoggingPolicy[]>();
+  const dataNeededByLoggingPolicy = new Map<LoggingPolicy, DataNeeded[]>();
+  for (const entry of dataNeeded) {
+    const policies = resolve(entry.loggingPolicies, loggingPoliciesByTitle, entry.file, 'unknown-logging-policy', 'Logging Policy');
+    loggingPoliciesByDataNeeded.set(entry, policies);
+    for (const policy of policies) push(dataNeededByLoggingPolicy, policy, entry);
+  }
+
+  // Enrichments → Data Needed and required Enrichments.
+  const enrichmentsByDataNeeded = new Map<DataNeeded, Enrichment[]>();
+  const enrichmentsRequiring = new Map<Enrichment, Enrichment[]>();
+  const enrichmentInputs = new Map<Enrichment, DataNeeded[]>();
+  for (const enrichment of enrichments) {
+    const needed = resolve(enrichment.dataNeeded, dataNeededByTitle, enrichment.file, 'unknown-data-needed', 'Data Needed entry');
+    const enriched = resolve(enrichment.dataToEnrich, dataNeededByTitle, enrichment.file, 'unknown-data-needed', 'Data Needed entry');
+    enrichmentInputs.set(enrichment, needed);
+    for (const entry of new Set([...needed, ...enriched])) push(enrichmentsByDataNeeded, entry, enrichment);
+    for (const required of resolve(enrichment.requirements, enrichmentsByTitle, enrichment.file, 'unknown-enrichment', 'Enrichment')) {
+      push(enrichmentsRequiring, required, enrichment);
+    }
+  }
+
+  // Rules by id and by name, for correlations and `related`.
+  const rules = [...loaded.rules].sort((a, b) => compareText(a.relativePath, b.relativePath));
+  const rulesById = new Map<string, DetectionRule>();
+  const rulesByName = new Map<string, DetectionRule>();
+  const rulesBySigmaName = new Map<string, DetectionRule>();
+  for (const rule of rules) {
+    rulesByName.set(rule.name, rule);
+    const ids = new Set([rule.id, ...rule.rules.map((sigma) => sigma.id), ...rule.correlations.map((correlation) => correlation.id)].filter((id): id is string => !!id));
+    for (const id of ids) {
+      const first = rulesById.get(id);
+      if (first && first !== rule) report(rule.file, rule.locate(['id']), 'duplicate-id', `rule id ${id} is also used by ${first.file}`);
+      else rulesById.set(id, rule);
+    }
+    for (const name of [...rule.rules.map((sigma) => sigma.name), ...rule.correlations.map((correlation) => correlation.name)]) {
+      if (name && !rulesBySigmaName.has(name)) rulesBySigmaName.set(name, rule);
+    }
+  }
+
+  const index = new DataNeededIndex(dataNeeded);
+  const ruleLinks = new Map<DetectionRule, RuleLinks>();
+  const correlatedBy = new Map<DetectionRule, DetectionRule[]>();
+  const relatedBy = new Map<DetectionRule, { type: string; rule: DetectionRule }[]>();
+  const partialLinks = new Map<DetectionRule, Omit<RuleLinks, 'correlatedBy' | 'relatedBy'>>();
+
+  for (const rule of rules) {
+    const { tactics, techniques, otherTags } = classifyTags(rule, loaded.attack, report);
+    const ruleEnrichments = resolve(rule.enrichments, enrichmentsByTitle, rule.file, 'unknown-enrichment', 'Enrichment');
+    const correlatedRules: DetectionRule[] = [];
+    rule.correlations.forEach((correlation) => {
+      correlation.rules.forEach((reference, position) => {
+        const target = rulesById.get(reference) ?? rulesBySigmaName.get(reference);
+        if (!target) {
+          report(rule.file, rule.locate(['correlation', 'rules', position], correlation.documentIndex), 'unknown-rule-reference', `correlation names rule "${reference}", which is not loaded`);
+        } else if (!correlatedRules.includes(target)) {
+          correlatedRules.push(target);
+          push(correlatedBy, target, rule);
+        }
+      });
+    });
+    const related = rule.related.map((entry) => {
+      const target = rulesById.get(entry.id);
+      if (target && target !== rule) push(relatedBy, target, { type: entry.type, rule });
+      return { type: entry.type, id: entry.id, ...(target ? { rule: target } : {}) };
+    });
+    partialLinks.set(rule, {
+      tactics,
+      techniques,
+      otherTags,
+      dataNeeded: [],
+      triggers: techniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
+      enrichments: ruleEnrichments,
+      correlatedRules,
+      related,
+    });
+  }
+
+  // Data Needed needs the correlated rules' own matches, so it runs once every rule is indexed.
+  const directMatches = new Map<DetectionRule, DataNeededMatch[]>();
+  for (const rule of rules) {
+    const facts = rule.rules.map(documentFacts);
+    const { matches, problems } = matchDataNeeded(facts, index);
+    for (const problem of problems) {
+      const sigma = rule.rules[problem.document]!;
+      report(
+        rule.file,
+        rule.locate(['logsource'], sigma.documentIndex),
+        problem.kind === 'missing-fields' ? 'data-needed-missing-fields' : 'data-needed-unmatched',
+        rule.rules.length > 1 ? `rule ${problem.document + 1} of the collection: ${problem.message}` : problem.message,
+      );
+    }
+    const viaEnrichment = partialLinks.get(rule)!.enrichments.flatMap((enrichment) =>
+      (enrichmentInputs.get(enrichment) ?? []).map((entry) => ({ entry, reason: { via: 'enrichment', enrichment: enrichment.title } as DataNeededReason })),
+    );
+    directMatches.set(rule, mergeMatches(matches, viaEnrichment));
+  }
+  for (const rule of rules) {
+    const links = partialLinks.get(rule)!;
+    const inherited = links.correlatedRules.flatMap((target) => (directMatches.get(target) ?? []).flatMap((match) => match.reasons.map((reason) => ({ entry: match.dataNeeded, reason }))));
+    ruleLinks.set(rule, {
+      ...links,
+      dataNeeded: mergeMatches(directMatches.get(rule)!, inherited),
+      correlatedBy: sortRules(correlatedBy.get(rule) ?? []),
+      relatedBy: (relatedBy.get(rule) ?? []).sort((a, b) => compareText(a.rule.relativePath, b.rule.relativePath)),
+    });
+  }
+
+  // Reverse links from rules.
+  const rulesByDataNeeded = new Map<DataNeeded, DetectionRule[]>();
+  const rulesByEnrichment = new Map<Enrichment, DetectionRule[]>();
+  const rulesByTechnique = new Map<string, DetectionRule[]>();
+  const rulesByTactic = new Map<string, DetectionRule[]>();
+  const dataNeededByTechnique = new Map<string, Set<DataNeeded>>();
+  for (const rule of rules) {
+    const links = ruleLinks.get(rule)!;
+    for (const match of links.dataNeeded) push(rulesByDataNeeded, match.dataNeeded, rule);
+    for (const enrichment of links.enrichments) push(rulesByEnrichment, enrichment, rule);
+    for (const tactic of links.tactics) push(rulesByTactic, tactic.id, rule);
+    for (const technique of links.techniques) {
+      push(rulesByTechnique, technique.id, rule);
+      const set = dataNeededByTechnique.get(technique.id) ?? new Set<DataNeeded>();
+      for (const match of links.dataNeeded) set.add(match.dataNeeded);
+      dataNeededByTechnique.set(technique.id, set);
+    }
+  }
+
+  const kb: KnowledgeBase = {
+    attack: loaded.attack,
+    rules,
+    dataNeeded,
+    loggingPolicies,
+    enrichments,
+    triggers,
+    ruleLinks,
+    rulesById,
+    rulesByName,
+    dataNeededByTitle,
+    loggingPoliciesByTitle,
+    enrichmentsByTitle,
+    triggersByTechnique,
+    rulesByDataNeeded,
+    enrichmentsByDataNeeded: sortValues(enrichmentsByDataNeeded, (a, b) => compareText(a.title, b.title)),
+    dataNeededByLoggingPolicy: sortValues(dataNeededByLoggingPolicy, (a, b) => compareText(a.title, b.title)),
+    loggingPoliciesByDataNeeded,
+    rulesByEnrichment,
+    enrichmentsRequiring: sortValues(enrichmentsRequiring, (a, b) => compareText(a.title, b.title)),
+    rulesByTechnique,
+    rulesByTactic,
+    dataNeededByTechnique: new Map([...dataNeededByTechnique].map(([id, set]) => [id, [...set].sort((a, b) => compareText(a.title, b.title))])),
+  };
+  return { kb, issues };
+}
+
+/** EventID values are compared as numbers; Sigma rules write them both as `4688` and `'4688'`. */
+function documentFacts(rule: SigmaRule): RuleDocumentFacts {
+  const eventIds = new Set<number>();
+  for (const item of detectionItemsOf(rule)) {
+    if (item.field !== 'EventID' || item.negated || item.modifiers.length > 0) continue;
+    for (const value of item.values) {
+      const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+      if (Number.isInteger(id)) eventIds.add(id);
+    }
+  }
+  return { logsource: rule.logsource, fields: detectionFieldNames(rule), eventIds: [...eventIds].sort((a, b) => a - b) };
+}
+
+function mergeMatches(matches: readonly DataNeededMatch[], extra: readonly { entry: DataNeeded; reason: DataNeededReason }[]): DataNeededMatch[] {
+  if (extra.length === 0) return [...matches];
+  const reasons = new Map<DataNeeded, DataNeededReason[]>(matches.map((match) => [match.dataNeeded, [...match.reasons]]));
+  for (const { entry, reason } of extra) push(reasons, entry, reason);
+  return [...reasons].map(([dataNeeded, list]) => ({ dataNeeded, reasons: list })).sort((a, b) => compareText(a.dataNeeded.title, b.dataNeeded.title));
+}
+
+function classifyTags(
+  rule: DetectionRule,
+  attack: AttackCatalog,
+  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+): { tactics: AttackTactic[]; techniques: AttackTechnique[]; otherTags: string[] } {
+  const tactics: AttackTactic[] = [];
+  const techniques: AttackTechnique[] = [];
+  const otherTags: string[] = [];
+  rule.tags.forEach((tag, position) => {
+    const where = rule.locate(['tags', position]);
+    const found = attack.classifyAttackTag(tag);
+    switch (found.kind) {
+      case 'tactic':
+        if (!tactics.includes(found.tactic)) tactics.push(found.tactic);
+        return;
+      case 'technique':
+      case 'deprecated-technique':
+      case 'revoked-technique':
+        if (!techniques.includes(found.technique)) techniques.push(found.technique);
+        if (found.kind === 'deprecated-technique') {
+          report(rule.file, where, 'deprecated-attack-technique', `${found.technique.id} (${found.technique.name}) is deprecated in ATT&CK ${attack.version}`);
+        } else if (found.kind === 'revoked-technique') {
+          const replacement = found.replacement
+            ? `; use ${found.replacement.id} (${found.replacement.name})${found.replacementBasis === 'same-name' ? ', the live technique of the same name' : ''}`
+            : '';
+          report(rule.file, where, 'revoked-attack-technique', `${found.technique.id} (${found.technique.name}) is revoked in ATT&CK ${attack.version}${replacement}`);
+        }
+        return;
+      case 'unknown-tactic':
+        otherTags.push(tag);
+        report(rule.file, where, 'unknown-attack-tactic', `"${tag}" is not a tactic of ATT&CK ${attack.version}`);
+        return;
+      case 'unknown-technique':
+        otherTags.push(tag);
+        report(rule.file, where, 'unknown-attack-technique', `"${tag}": ${found.id} is not a technique of ATT&CK ${attack.version}`);
+        return;
+      default:
+        if (!otherTags.includes(tag)) otherTags.push(tag);
+    }
+  });
+  return { tactics, techniques, otherTags };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    if (!list.includes(value)) list.push(value);
+  } else map.set(key, [value]);
+}
+
+function sortRules(rules: DetectionRule[]): DetectionRule[] {
+  return rules.sort((a, b) => compareText(a.relativePath, b.relativePath));
+}
+
+function sortValues<K, V>(map: Map<K, V[]>, compare: (a: V, b: V) => number): Map<K, V[]> {
+  for (const list of map.values()) list.sort(compare);
+  return map;
+}

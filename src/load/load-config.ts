@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_CONFIG, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
+import { makeIssue, type Issue } from '../model/issue.ts';
+import { readYamlFile } from './read-yaml-file.ts';
+import { FieldReader, isRecord } from './read-fields.ts';
+
+export const CONFIG_FILE_NAME = 'atc.config.yml';
+
+const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries']);
+const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix']);
+const QUERY_KEYS = new Set(['target', 'pipeline', 'format', 'title']);
+
+/** Command-line overrides: each given list replaces the file's value for that key. */
+export interface ConfigOverrides {
+  readonly configFile?: string;
+  readonly rules?: readonly string[];
+  readonly dataNeeded?: readonly string[];
+  readonly loggingPolicies?: readonly string[];
+  readonly enrichments?: readonly string[];
+  readonly triggers?: readonly string[];
+  readonly outDir?: string;
+  readonly querySections?: readonly QuerySection[];
+}
+
+/**
+ * Reads `atc.config.yml` (every key optional) and applies command-line overrides. Paths in the file are
+ * relative to the file's folder; paths on the command line are relative to the working directory.
+ */
+export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = process.cwd()): { config: BuildConfig; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const configPath = overrides.configFile ? path.resolve(cwd, overrides.configFile) : path.resolve(cwd, CONFIG_FILE_NAME);
+  let config: BuildConfig = { ...DEFAULT_CONFIG, rootDir: cwd };
+  if (overrides.configFile && !existsSync(configPath)) {
+    issues.push(makeIssue(overrides.configFile, undefined, 'config-invalid', 'configuration file not found'));
+  } else if (existsSync(configPath)) {
+    config = readConfigFile(configPath, path.relative(cwd, configPath) || configPath, issues);
+  }
+  const fromCli = (list: readonly string[] | undefined): string[] | undefined => list?.map((folder) => path.resolve(cwd, folder));
+  const inputs: InputFolders = {
+    rules: fromCli(overrides.rules) ?? config.inputs.rules,
+    dataNeeded: fromCli(overrides.dataNeeded) ?? config.inputs.dataNeeded,
+    loggingPolicies: fromCli(overrides.loggingPolicies) ?? config.inputs.loggingPolicies,
+    enrichments: fromCli(overrides.enrichments) ?? config.inputs.enrichments,
+    triggers: fromCli(overrides.triggers) ?? config.inputs.triggers,
+  };
+  return {
+    config: {
+      ...config,
+      inputs,
+      outDir: overrides.outDir ? path.resolve(cwd, overrides.outDir) : config.outDir,
+      querySections: overrides.querySections ?? config.querySections,
+    },
+    issues,
+  };
+}
+
+function readConfigFile(absolutePath: string, displayPath: string, issues: Issue[]): BuildConfig {
+  const rootDir = path.dirname(absolutePath);
+  const resolveAll = (folders: readonly string[]): string[] => folders.map((folder) => path.resolve(rootDir, folder));
+  const defaults: BuildConfig = {
+    ...DEFAULT_CONFIG,
+    rootDir,
+    inputs: {
+      rules: resolveAll(DEFAULT_CONFIG.inputs.rules),
+      dataNeeded: resolveAll(DEFAULT_CONFIG.inputs.dataNeeded),
+      loggingPolicies: resolveAll(DEFAULT_CONFIG.inputs.loggingPolicies),
+      enrichments: resolveAll(DEFAULT_CONFIG.inputs.enrichments),
+      triggers: resolveAll(DEFAULT_CONFIG.inputs.triggers),
+    },
+    outDir: path.resolve(rootDir, DEFAULT_CONFIG.outDir),
+  };
+  const yaml = readYamlFile(absolutePath, displayPath);
+  issues.push(...yaml.issues);
+  const document = yaml.documents[0];
+  if (!document || document.value === null || document.value === undefined) return defaults;
+  const reader = FieldReader.forDocument(document, issues, 'configuration');
+  if (!reader) return defaults;
+  reader.warnUnknownKeys(CONFIG_KEYS, 'atc.config.yml');
+  const folders = (key: string, fallback: readonly string[]): readonly string[] => (reader.has(key) ? resolveAll(reader.stringList(key)) : fallback);
+  const site = reader.child('site');
+  site?.warnUnknownKeys(SITE_KEYS, 'the site settings');
+  const querySections = reader.has('queries') ? readQuerySections(reader, issues, displayPath) : defaults.querySections;
+  const pathPrefix = site?.string('path_prefix') ?? defaults.site.pathPrefix;
+  const config: BuildConfig = {
+    rootDir,
+    inputs: {
+      rules: folders('rules', defaults.inputs.rules),
+      dataNeeded: folders('data_needed', defaults.inputs.dataNeeded),
+      loggingPolicies: folders('logging_policies', defaults.inputs.loggingPolicies),
+      enrichments: folders('enrichments', defaults.inputs.enrichments),
+      triggers: folders('triggers', defaults.inputs.triggers),
+    },
+    outDir: path.resolve(rootDir, reader.string('output') ?? DEFAULT_CONFIG.outDir),
+    site: {
+      title: site?.string('title') ?? defaults.site.title,
+      baseUrl: site?.string('base_url') ?? defaults.site.baseUrl,
+      pathPrefix: `/${pathPrefix.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/'),
+    },
+    querySections,
+  };
+  return config;
+}
+
+function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: string): QuerySection[] {
+  const raw = reader.raw('queries');
+  if (!Array.isArray(raw)) {
+    reader.report('queries', 'config-invalid', '"queries" must be a list of target specs or of {target, pipeline, format, title}');
+    return [...DEFAULT_CONFIG.querySections];
+  }
+  const sections: QuerySection[] = [];
+  raw.forEach((item, index) => {
+    const position = reader.document.locate(['queries', index]);
+    if (typeof item === 'string') {
+      const parsed = parseQuerySectionSpec(item);
+      if (typeof parsed === 'string') issues.push(makeIssue(displayPath, position, 'config-invalid', parsed));
+      else sections.push(parsed);
+      return;
+    }
+    if (!isRecord(item)) {
+      issues.push(makeIssue(displayPath, position, 'config-invalid', 'a query section is a target spec or a mapping {target, pipeline, format, title}'));
+      return;
+    }
+    const entry = new FieldReader(reader.document, issues, item, ['queries', index]);
+    entry.warnUnknownKeys(QUERY_KEYS, 'a query section');
+    const target = entry.string('target', { required: true });
+    if (!target) return;
+    const pipeline = entry.string('pipeline');
+    const format = entry.string('format');
+    const title = entry.string('title');
+    sections.push({ target, ...(pipeline ? { pipeline } : {}), ...(format ? { format } : {}), ...(title ? { title } : {}) });
+  });
+  return sections;
+}

@@ -1,0 +1,92 @@
+/**
+ * The only place that writes markdown syntax around third-party text. Rule descriptions, ART commands
+ * and the like must render literally: on GitHub, in markdown-it with HTML disabled, and in our HTML site.
+ * So text is escaped for HTML (`<PID>` is not a tag) and for markdown (`C:\Users\<USER>` keeps its
+ * backslashes, `*` is not emphasis, `|` does not end a table cell).
+ */
+
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Escapes inline text. `_` is escaped only where it could delimit emphasis (next to a non-word character),
+ * because identifiers such as DN_0001_4688_windows_process_creation must stay readable in the source.
+ */
+export function escapeText(text: string): string {
+  return text
+    .replace(/[\\`*[\]~]/g, (character) => `\\${character}`)
+    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (match) => match.replace('_', '\\_'))
+    .replace(/[&<>]/g, (character) => HTML_ENTITY[character]!);
+}
+
+/** Escapes text for a table cell: also `|`, and line breaks become `<br>` since a cell is one line. */
+export function escapeCell(text: string): string {
+  return escapeText(text.trim())
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** Multi-line prose (ART test descriptions): escaped line by line, keeping paragraphs. */
+export function escapeParagraphs(text: string): string {
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => escapeText(line.trimEnd()))
+    .join('\n');
+}
+
+/**
+ * A link. The target is percent-encoded where markdown would misread it (spaces, parentheses, angle
+ * brackets, pipes); the text is escaped like any other text.
+ */
+export function link(text: string, target: string): string {
+  return `[${escapeText(text)}](${encodeLinkTarget(target)})`;
+}
+
+export function encodeLinkTarget(target: string): string {
+  return target.replace(/[\s()<>|"\\]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** True for targets that can be links: absolute http(s) URLs. Anything else is shown as text. */
+export function isWebUrl(text: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(text.trim());
+}
+
+/** A reference from a rule or entry: a link when it is a URL, text otherwise. */
+export function reference(text: string): string {
+  const trimmed = text.trim();
+  return isWebUrl(trimmed) ? link(trimmed, trimmed) : escapeText(trimmed);
+}
+
+/** `<ul><li>…</li></ul>` inside a table cell, as the seed page lays out lists; items are already markdown. */
+export function cellList(items: readonly string[], empty: string): string {
+  return items.length === 0 ? escapeText(empty) : `<ul>${items.map((item) => `<li>${item.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}</li>`).join('')}</ul>`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside, so no content can close it. */
+export function codeBlock(content: string, language = ''): string {
+  const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}${language}\n${content.replace(/\s+$/, '')}\n${fence}`;
+}
+
+/** A two-column key/value table in the seed's layout; values are already markdown. */
+export function keyValueTable(title: string, rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(20, ...rows.map(([label]) => label.length));
+  const lines = [`| ${'Title'.padEnd(width)} | ${title} |`, `|:${'-'.repeat(width + 1)}|:${'-'.repeat(156)}|`];
+  for (const [label, value] of rows) lines.push(`| ${label.padEnd(width)} | ${value} |`);
+  return lines.join('\n');
+}
+
+/** A table with a header row; cells are already markdown. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => ':---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+/** An inline code span: shows its text literally (backslashes included); only backticks need care. */
+export function inlineCode(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ');
+  const longestRun = Math.max(0, ...[...flat.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(longestRun + 1);
+  const padding = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
+  return flat === '' ? '' : `${fence}${padding}${flat}${padding}${fence}`;
+}

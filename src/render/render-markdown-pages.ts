@@ -1,0 +1,33 @@
+import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import { renderDataNeededMarkdown, renderEnrichmentMarkdown, renderLoggingPolicyMarkdown } from './entity-pages.ts';
+import { renderMarkdownIndex } from './markdown-index.ts';
+import { markdownPath } from './page-paths.ts';
+import { renderRuleMarkdown } from './rule-page.ts';
+import { renderTriggerMarkdown } from './trigger-page.ts';
+
+/** A file of the output, by path relative to the output folder. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export const MARKDOWN_ROOT = 'markdown';
+
+/** Every markdown page of the knowledge base, in a deterministic order. */
+export function renderMarkdownPages(
+  kb: KnowledgeBase,
+  queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
+  siteTitle: string,
+): OutputFile[] {
+  const at = (path: string, content: string): OutputFile => ({ path: `${MARKDOWN_ROOT}/${path}`, content });
+  return [
+    at('README.md', renderMarkdownIndex(kb, siteTitle)),
+    ...kb.rules.map((rule) => at(markdownPath(rule), renderRuleMarkdown(rule, kb.ruleLinks.get(rule)!, kb.attack, queries.get(rule) ?? []))),
+    ...kb.dataNeeded.map((entry) => at(markdownPath(entry), renderDataNeededMarkdown(entry, kb))),
+    ...kb.loggingPolicies.map((policy) => at(markdownPath(policy), renderLoggingPolicyMarkdown(policy, kb))),
+    ...kb.enrichments.map((enrichment) => at(markdownPath(enrichment), renderEnrichmentMarkdown(enrichment, kb))),
+    ...kb.triggers.map((trigger) => at(markdownPath(trigger), renderTriggerMarkdown(trigger, kb))),
+  ];
+}

@@ -1,0 +1,66 @@
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
+import { cellList, codeBlock, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
+import { techniqueLink } from './entity-pages.ts';
+import { markdownLink } from './page-paths.ts';
+
+/** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
+const EXECUTOR_LANGUAGE: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
+
+/** The anchor of an atomic test: its GUID when it has one (stable when tests are reordered), else its number. */
+export function atomicTestAnchor(test: AtomicTest, index: number): string {
+  return test.guid ? `test-${test.guid.toLowerCase().replace(/[^a-z0-9-]/g, '')}` : `test-${index + 1}`;
+}
+
+/**
+ * A trigger page rendered from the Atomic Red Team YAML by our own template (ART's own markdown has
+ * relative links that break outside its repository). Commands are shown as code, never interpreted.
+ */
+export function renderTriggerMarkdown(trigger: TriggerTechnique, kb: KnowledgeBase): string {
+  const technique = kb.attack.technique(trigger.techniqueId);
+  const rules = kb.rulesByTechnique.get(trigger.techniqueId) ?? [];
+  const tactics = (technique?.tactics ?? []).map((shortname) => kb.attack.tactic(shortname)).filter((tactic) => tactic !== undefined);
+  const rows: Array<[string, string]> = [
+    ['ATT&amp;CK Technique', techniqueLink(kb.attack, trigger.techniqueId)],
+    ['ATT&amp;CK Tactic', cellList(tactics.map((tactic) => escapeText(`${tactic.id}: ${tactic.name}`)), 'Unknown')],
+    ['Detection Rules', cellList(rules.map((rule) => link(rule.title, markdownLink(rule))), 'No detection rule for this technique yet')],
+    ['Atomic Tests', cellList(trigger.tests.map((test, index) => link(`${index + 1}. ${test.name}`, `#${atomicTestAnchor(test, index)}`)), 'None')],
+  ];
+  const parts = [keyValueTable(escapeCell(`${trigger.techniqueId}: ${trigger.displayName}`), rows), '', '', '## Atomic Tests'];
+  trigger.tests.forEach((test, index) => parts.push('', renderAtomicTest(test, index)));
+  return `${parts.join('\n')}\n`;
+}
+
+function renderAtomicTest(test: AtomicTest, index: number): string {
+  const lines = [`<a id="${atomicTestAnchor(test, index)}"></a>`, '', `### Atomic Test #${index + 1}: ${escapeText(test.name)}`, ''];
+  if (test.description) lines.push(escapeParagraphs(test.description), '');
+  lines.push(`**Supported Platforms:** ${escapeText(test.supportedPlatforms.join(', ') || 'not stated')}`, '');
+  if (test.guid) lines.push(`**auto_generated_guid:** ${inlineCode(test.guid)}`, '');
+  if (test.inputArguments.length > 0) {
+    lines.push(
+      '#### Inputs',
+      '',
+      table(
+        ['Name', 'Description', 'Type', 'Default Value'],
+        test.inputArguments.map((argument) => [inlineCode(argument.name), escapeCell(argument.description), escapeCell(argument.type), inlineCode(argument.default).replace(/\|/g, '\\|')]),
+      ),
+      '',
+    );
+  }
+  const executor = test.executor;
+  const language = EXECUTOR_LANGUAGE[executor.name] ?? '';
+  lines.push(`#### Attack Commands: run with ${inlineCode(executor.name)}${executor.elevationRequired ? ' (elevation required: root or administrator)' : ''}`, '');
+  if (executor.command) lines.push(codeBlock(executor.command, language), '');
+  if (executor.steps) lines.push(codeBlock(executor.steps), '');
+  if (executor.cleanupCommand) lines.push('#### Cleanup Commands', '', codeBlock(executor.cleanupCommand, language), '');
+  if (test.dependencies.length > 0) {
+    const dependencyLanguage = EXECUTOR_LANGUAGE[test.dependencyExecutorName ?? executor.name] ?? '';
+    lines.push(`#### Dependencies: run with ${inlineCode(test.dependencyExecutorName ?? executor.name)}`, '');
+    for (const dependency of test.dependencies) {
+      lines.push(`##### Description: ${escapeText(dependency.description.replace(/\s+/g, ' '))}`, '');
+      if (dependency.prereqCommand) lines.push('##### Check Prereq Commands', '', codeBlock(dependency.prereqCommand, dependencyLanguage), '');
+      if (dependency.getPrereqCommand) lines.push('##### Get Prereq Commands', '', codeBlock(dependency.getPrereqCommand, dependencyLanguage), '');
+    }
+  }
+  return lines.join('\n').trimEnd();
+}
