@@ -57,7 +57,9 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
   for (const query of queries) {
     sections.push('', '', `### ${escapeText(query.title)}`, '');
-    sections.push(query.result.ok ? codeBlock(query.result.queries.join('\n')) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
+    // One query per rule of the collection, a line each; multi-line outputs (watchers) end in their own newline.
+    const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
+    sections.push(query.result.ok ? codeBlock(text) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
   }
   return `${sections.join('\n')}\n`;
 }
