@@ -1,0 +1,104 @@
+/**
+ * Agreement of our converters with the reference conversions in ../shared/oracle: converts every corpus
+ * (or probe) rule in-process for each reference file, writes our JSON lines to a temporary folder and
+ * runs the shared comparison tool on them. Prints one line per reference file.
+ *
+ *   node --import tsx scripts/conformance.ts [--show N] [filter]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { convertRuleFile } from '../src/cli/convert-command.ts';
+import { findYamlFiles, type InputFile } from '../src/load/find-input-files.ts';
+import { parseTargetSpec, type TargetSpec } from '../src/sigma/convert-collection.ts';
+
+const SHARED = path.resolve(import.meta.dirname, '../../shared');
+const { values: options, positionals } = parseArgs({ allowPositionals: true, options: { show: { type: 'string', default: '0' } } });
+
+interface Reference {
+  readonly expected: string;
+  readonly spec: string;
+  readonly root: string;
+  readonly folders: readonly string[];
+}
+
+function references(): Reference[] {
+  const list: Reference[] = [];
+  const add = (folder: string, root: string, folders: readonly string[]): void => {
+    const dir = path.join(SHARED, 'oracle', folder);
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+      list.push({ expected: path.join(dir, name), spec: name.replace(/\.jsonl$/, ''), root, folders });
+    }
+  };
+  const modern = path.join(SHARED, 'corpus/sigma');
+  add('legacy-sigmac-0.13', path.join(SHARED, 'corpus/sigma-2019'), ['rules']);
+  add('probes/legacy', path.join(SHARED, 'oracle/probes/legacy'), ['rules']);
+  add('pysigma-1.5.0', modern, ['rules', 'rules-emerging-threats', 'rules-threat-hunting']);
+  add('probes/modern', path.join(SHARED, 'oracle/probes/modern'), ['rules']);
+  return list;
+}
+
+if (!existsSync(path.join(SHARED, 'oracle'))) {
+  console.log(`conformance: skipped, ${SHARED} is absent (the reference conversions live there)`);
+  process.exit(0);
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'atc-conformance-'));
+const fileCache = new Map<string, { relativePath: string; file: InputFile }[]>();
+let failures = 0;
+for (const reference of references()) {
+  const label = path.relative(path.join(SHARED, 'oracle'), reference.expected);
+  if (positionals.length && !positionals.some((filter) => label.includes(filter))) continue;
+  const spec = parseTargetSpec(reference.spec.replace(':', '@'));
+  if (typeof spec === 'string') {
+    console.log(`${label}: not implemented (${spec})`);
+    continue;
+  }
+  const key = reference.root;
+  if (!fileCache.has(key)) {
+    const files = reference.folders.flatMap((folder) =>
+      findYamlFiles(path.join(reference.root, folder)).map((file) => ({ relativePath: `${folder}/${file.relativePath}`, file })),
+    );
+    fileCache.set(key, files);
+  }
+  const started = performance.now();
+  const lines: string[] = [];
+  for (const { relativePath, file } of fileCache.get(key)!) {
+    const { id, result } = convertRuleFile(file, spec as TargetSpec);
+    lines.push(
+      JSON.stringify({
+        rule: relativePath,
+        id,
+        target: reference.spec,
+        ok: result.ok,
+        ...(result.ok ? { queries: result.queries.map((q) => (spec.format ? parseJson(q) : q)) } : { error: result.reason }),
+      }),
+    );
+  }
+  const elapsed = performance.now() - started;
+  const actual = path.join(work, label.replaceAll('/', '__'));
+  writeFileSync(actual, lines.join('\n') + '\n');
+  try {
+    const output = execFileSync('node', [path.join(SHARED, 'tools/oracle-compare.mjs'), '--expected', reference.expected, '--actual', actual, '--show', options.show!], { encoding: 'utf8' });
+    const [summary, ...rest] = output.split('\n');
+    console.log(`${summary}  [${lines.length} rules in ${elapsed.toFixed(0)} ms]`);
+    if (rest.join('').trim()) console.log(rest.join('\n'));
+    if (!/\(100\.00%\)/.test(summary!)) failures++;
+  } catch (error) {
+    console.log(`${label}: comparison failed: ${(error as Error).message}`);
+    failures++;
+  }
+}
+console.log(`actual outputs in ${work}`);
+process.exitCode = failures ? 1 : 0;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

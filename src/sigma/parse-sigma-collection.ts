@@ -1,0 +1,480 @@
+import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
+import type { PathSegment, SourceDocument } from '../model/source-document.ts';
+import type { ParsedCondition } from './condition-ast.ts';
+import { ConditionSyntaxError, parseCondition } from './condition-parser.ts';
+import { checkModifierChain, kindOfRawValue } from './modifiers.ts';
+import type {
+  CorrelationCondition,
+  CorrelationType,
+  Detection,
+  DetectionItem,
+  LogSource,
+  NamedSelection,
+  RawValue,
+  RelatedRule,
+  Selection,
+  SigmaCorrelation,
+  SigmaRule,
+} from './sigma-rule.ts';
+
+export interface SigmaCollection {
+  readonly rules: SigmaRule[];
+  readonly correlations: SigmaCorrelation[];
+  readonly issues: Issue[];
+}
+
+type PlainMap = Record<string, unknown>;
+
+/**
+ * A merged document remembers which source documents contributed, so that issues point at the line
+ * where a key was written even when `action: global` supplied it.
+ */
+interface MergedDocument {
+  readonly value: PlainMap;
+  readonly sources: readonly SourceDocument[];
+  readonly main: SourceDocument;
+}
+
+/**
+ * Parses the YAML documents of one rule file into rules and correlation rules. Multi-document files
+ * follow the Sigma collection actions as sigmac implemented them: `action: global` documents are merged
+ * into every following rule (the global values win on conflicting scalars, as in sigmac's
+ * deep_update_dict), `action: reset` forgets them, `action: repeat` re-emits the previous rule with the
+ * document's changes. Without actions every document is its own rule.
+ */
+export function parseSigmaCollection(documents: readonly SourceDocument[]): SigmaCollection {
+  const rules: SigmaRule[] = [];
+  const correlations: SigmaCorrelation[] = [];
+  const issues: Issue[] = [];
+  let global: PlainMap = {};
+  let globalSources: SourceDocument[] = [];
+  let previous: MergedDocument | undefined;
+
+  for (const document of documents) {
+    const value = document.value;
+    if (value === null || value === undefined) continue;
+    if (!isPlainMap(value)) {
+      issues.push(makeIssue(document.file, document.position, 'sigma-collection', 'a Sigma document must be a mapping'));
+      continue;
+    }
+    const action = value.action;
+    if (action !== undefined && action !== 'global' && action !== 'reset' && action !== 'repeat') {
+      issues.push(makeIssue(document.file, document.locate(['action']), 'sigma-collection', `unknown collection action "${String(action)}" (expected global, reset or repeat)`));
+      continue;
+    }
+    const body = withoutAction(value);
+    if (action === 'global') {
+      deepUpdate(global, cloneMap(body));
+      globalSources = [document, ...globalSources];
+      continue;
+    }
+    if (action === 'reset') {
+      global = {};
+      globalSources = [];
+      continue;
+    }
+    let merged: MergedDocument;
+    if (action === 'repeat') {
+      if (!previous) {
+        issues.push(makeIssue(document.file, document.locate(['action']), 'sigma-collection', '"action: repeat" needs a rule before it'));
+        continue;
+      }
+      merged = { value: deepUpdate(cloneMap(previous.value), cloneMap(body)), sources: [document, ...previous.sources], main: document };
+    } else {
+      // Rule documents are only copied when something is merged into them: most files have no globals.
+      const value = globalSources.length ? deepUpdate(cloneMap(body), cloneMap(global)) : body;
+      merged = { value, sources: [document, ...globalSources], main: document };
+    }
+    if ('correlation' in merged.value) {
+      const correlation = readCorrelation(merged, correlations.length, issues);
+      if (correlation) correlations.push(correlation);
+      continue;
+    }
+    const rule = readRule(merged, rules.length, issues);
+    if (rule) {
+      rules.push(rule);
+      previous = merged;
+    }
+  }
+  return { rules, correlations, issues };
+}
+
+function withoutAction(value: PlainMap): PlainMap {
+  if (!('action' in value)) return value;
+  const { action: _action, ...rest } = value;
+  return rest;
+}
+
+function isPlainMap(value: unknown): value is PlainMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function cloneMap(value: PlainMap): PlainMap {
+  return structuredClone(value);
+}
+
+/** sigmac's deep_update_dict: maps merge recursively, anything else from `source` replaces. */
+function deepUpdate(target: PlainMap, source: PlainMap): PlainMap {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isPlainMap(value) && isPlainMap(existing)) deepUpdate(existing, value);
+    else target[key] = value;
+  }
+  return target;
+}
+
+class DocumentReader {
+  constructor(
+    readonly merged: MergedDocument,
+    private readonly issues: Issue[],
+  ) {}
+
+  get file(): string {
+    return this.merged.main.file;
+  }
+
+  /** Position of `path` in the first contributing document that has it (the rule's own document first). */
+  locate(path: readonly PathSegment[], part: 'key' | 'value' = 'value'): SourcePosition {
+    for (const source of this.merged.sources) {
+      if (hasPath(source.value, path)) return source.locate(path, part);
+    }
+    // Missing: point at the deepest existing ancestor in the rule's own document.
+    return this.merged.main.locate(path, part);
+  }
+
+  push(issue: Issue): void {
+    this.issues.push(issue);
+  }
+
+  issue(path: readonly PathSegment[], code: IssueCode, message: string, part: 'key' | 'value' = 'value'): void {
+    this.issues.push(makeIssue(this.file, this.locate(path, part), code, message));
+  }
+
+  string(key: string, required = false): string | undefined {
+    const value = this.merged.value[key];
+    if (value === undefined || value === null) {
+      if (required) this.issue([key], 'field-missing', `missing "${key}"`);
+      return undefined;
+    }
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    this.issue([key], 'field-type', `"${key}" must be a string, not ${describeType(value)}`);
+    return undefined;
+  }
+
+  /** A list of strings; a lone string counts as a one-element list (common in older rules). */
+  stringList(key: string, path: readonly PathSegment[] = [key], value: unknown = this.merged.value[key]): string[] {
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return [value];
+    if (!Array.isArray(value)) {
+      this.issue(path, 'field-type', `"${key}" must be a list of strings, not ${describeType(value)}`);
+      return [];
+    }
+    const result: string[] = [];
+    value.forEach((item, index) => {
+      if (typeof item === 'string') result.push(item);
+      else if (typeof item === 'number') result.push(String(item));
+      else this.issue([...path, index], 'field-type', `"${key}" entries must be strings, not ${describeType(item)}`);
+    });
+    return result;
+  }
+}
+
+function hasPath(value: unknown, path: readonly PathSegment[]): boolean {
+  let node = value;
+  for (const segment of path) {
+    if (Array.isArray(node) && typeof segment === 'number') node = node[segment];
+    else if (isPlainMap(node) && Object.hasOwn(node, String(segment))) node = node[String(segment)];
+    else return false;
+  }
+  return true;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+function readRule(merged: MergedDocument, index: number, issues: Issue[]): SigmaRule | undefined {
+  const reader = new DocumentReader(merged, issues);
+  const doc = merged.value;
+  const before = issues.length;
+  const title = reader.string('title', true);
+  const logsource = readLogSource(reader);
+  if (doc.detection === undefined || doc.detection === null) reader.issue(['detection'], 'field-missing', 'missing "detection"');
+  const detection = doc.detection === undefined || doc.detection === null ? undefined : readDetection(reader);
+  const related = readRelated(reader);
+  const rule: SigmaRule = {
+    index,
+    documentIndex: merged.main.index,
+    file: merged.main.file,
+    // Positions are computed on demand: the loader builds its position index lazily, per file.
+    get position() {
+      return merged.main.position;
+    },
+    ...optional('id', reader.string('id')),
+    ...optional('name', reader.string('name')),
+    title: title ?? '',
+    ...optional('status', reader.string('status')),
+    ...optional('description', reader.string('description')),
+    references: reader.stringList('references'),
+    ...optional('author', reader.string('author')),
+    ...optional('date', reader.string('date')),
+    ...optional('modified', reader.string('modified')),
+    tags: reader.stringList('tags'),
+    logsource: logsource ?? {},
+    falsepositives: reader.stringList('falsepositives'),
+    ...optional('level', reader.string('level')),
+    fields: reader.stringList('fields'),
+    related,
+    enrichment: reader.stringList('enrichment'),
+    detection: detection ?? { selections: [], conditions: [], position: { line: 1, column: 1 } },
+    document: doc,
+  };
+  // A rule whose required parts are missing is still returned when it can be shown; the caller decides
+  // from the issues. A rule without a usable detection cannot be converted, so it is dropped.
+  if (!detection || !title) return issues.length > before && !detection ? undefined : rule;
+  return rule;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function readLogSource(reader: DocumentReader): LogSource | undefined {
+  const value = reader.merged.value.logsource;
+  if (value === undefined || value === null) {
+    reader.issue(['logsource'], 'field-missing', 'missing "logsource"');
+    return undefined;
+  }
+  if (!isPlainMap(value)) {
+    reader.issue(['logsource'], 'field-type', `"logsource" must be a mapping, not ${describeType(value)}`);
+    return undefined;
+  }
+  const result: Record<string, string> = {};
+  for (const key of ['category', 'product', 'service', 'definition'] as const) {
+    const item = value[key];
+    if (item === undefined || item === null) continue;
+    if (typeof item === 'string' || typeof item === 'number') result[key] = String(item);
+    else reader.issue(['logsource', key], 'field-type', `"logsource.${key}" must be a string, not ${describeType(item)}`);
+  }
+  return result;
+}
+
+function readRelated(reader: DocumentReader): RelatedRule[] {
+  const value = reader.merged.value.related;
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    reader.issue(['related'], 'field-type', `"related" must be a list, not ${describeType(value)}`);
+    return [];
+  }
+  const result: RelatedRule[] = [];
+  value.forEach((entry, index) => {
+    if (isPlainMap(entry) && typeof entry.id === 'string' && typeof entry.type === 'string') result.push({ id: entry.id, type: entry.type });
+    else reader.issue(['related', index], 'field-type', '"related" entries need a string "id" and "type"');
+  });
+  return result;
+}
+
+function readDetection(reader: DocumentReader): Detection | undefined {
+  const value = reader.merged.value.detection;
+  if (!isPlainMap(value)) {
+    reader.issue(['detection'], 'field-type', `"detection" must be a mapping, not ${describeType(value)}`);
+    return undefined;
+  }
+  const selections: NamedSelection[] = [];
+  let timeframe: string | undefined;
+  for (const [name, definition] of Object.entries(value)) {
+    if (name === 'condition') continue;
+    if (name === 'timeframe') {
+      if (typeof definition === 'string' || typeof definition === 'number') timeframe = String(definition);
+      else reader.issue(['detection', 'timeframe'], 'field-type', '"timeframe" must be a string like 5m');
+      continue;
+    }
+    const selection = readSelection(reader, ['detection', name], definition);
+    if (selection) selections.push({ name, selection });
+  }
+  const conditions: ParsedCondition[] = [];
+  const condition = value.condition;
+  const names = selections.map((s) => s.name);
+  if (condition === undefined || condition === null) {
+    reader.issue(['detection'], 'field-missing', 'missing "detection.condition"');
+  } else {
+    const list = Array.isArray(condition) ? condition : [condition];
+    list.forEach((text, i) => {
+      const path = Array.isArray(condition) ? ['detection', 'condition', i] : ['detection', 'condition'];
+      if (typeof text !== 'string') {
+        reader.issue(path, 'field-type', `a condition must be a string, not ${describeType(text)}`);
+        return;
+      }
+      try {
+        conditions.push(parseCondition(text, names));
+      } catch (error) {
+        if (!(error instanceof ConditionSyntaxError)) throw error;
+        reader.issue(path, 'sigma-condition', `condition "${text}": ${error.message} (at offset ${error.offset})`);
+      }
+    });
+  }
+  if (conditions.length === 0) return undefined;
+  return {
+    selections,
+    conditions,
+    ...(timeframe !== undefined && { timeframe }),
+    get position() {
+      return reader.locate(['detection']);
+    },
+  };
+}
+
+function readSelection(reader: DocumentReader, path: readonly PathSegment[], definition: unknown): Selection | undefined {
+  if (isPlainMap(definition)) {
+    const items: DetectionItem[] = [];
+    for (const [key, value] of Object.entries(definition)) {
+      const item = readItem(reader, [...path, key], key, value);
+      if (item) items.push(item);
+    }
+    if (items.length === 0) {
+      if (Object.keys(definition).length === 0) reader.issue(path, 'sigma-detection', `selection "${String(path[path.length - 1])}" is empty`, 'key');
+      return undefined;
+    }
+    return attachPosition({ kind: 'map' as const, items }, reader, path, 'value');
+  }
+  if (Array.isArray(definition)) {
+    if (definition.length === 0) {
+      reader.issue(path, 'sigma-detection', `selection "${String(path[path.length - 1])}" is an empty list`, 'key');
+      return undefined;
+    }
+    if (definition.every(isScalar)) return attachPosition({ kind: 'keywords' as const, item: keywordItem(reader, path, definition as RawValue[], true) }, reader, path, 'value');
+    const entries: Selection[] = [];
+    definition.forEach((entry, index) => {
+      if (isScalar(entry)) {
+        entries.push(attachPosition({ kind: 'keywords' as const, item: keywordItem(reader, [...path, index], [entry], false) }, reader, [...path, index], 'value'));
+        return;
+      }
+      const selection = readSelection(reader, [...path, index], entry);
+      if (selection) entries.push(selection);
+    });
+    return entries.length ? attachPosition({ kind: 'list' as const, entries }, reader, path, 'value') : undefined;
+  }
+  if (isScalar(definition) && definition !== null) {
+    return attachPosition({ kind: 'keywords' as const, item: keywordItem(reader, path, [definition], false) }, reader, path, 'value');
+  }
+  reader.issue(path, 'sigma-detection', `selection "${String(path[path.length - 1])}" is empty`, 'key');
+  return undefined;
+}
+
+function keywordItem(reader: DocumentReader, path: readonly PathSegment[], values: RawValue[], list: boolean): DetectionItem {
+  return attachPosition({ kind: 'item' as const, modifiers: [], values, list }, reader, path, 'value');
+}
+
+/**
+ * Adds a `position` computed on first read: the loader builds its position index lazily, per file, and
+ * most rules never need one. (A getter, so the object must not be spread before it is returned.)
+ */
+function attachPosition<T extends object>(target: T, reader: DocumentReader, path: readonly PathSegment[], part: 'key' | 'value'): T & { readonly position: SourcePosition } {
+  let cached: SourcePosition | undefined;
+  return Object.defineProperty(target, 'position', {
+    enumerable: true,
+    get: () => (cached ??= reader.locate(path, part)),
+  }) as T & { readonly position: SourcePosition };
+}
+
+function isScalar(value: unknown): value is RawValue {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function readItem(reader: DocumentReader, path: readonly PathSegment[], key: string, value: unknown): DetectionItem | undefined {
+  const [field, ...modifiers] = key.split('|');
+  let values: RawValue[];
+  let list = false;
+  if (Array.isArray(value)) {
+    list = true;
+    values = [];
+    for (const [index, entry] of value.entries()) {
+      if (!isScalar(entry)) {
+        reader.issue([...path, index], 'sigma-detection', `values of "${key}" must be strings, numbers, booleans or null, not ${describeType(entry)}`);
+        return undefined;
+      }
+      values.push(entry);
+    }
+    if (values.length === 0) {
+      reader.issue(path, 'sigma-detection', `"${key}" has an empty list of values`, 'key');
+      return undefined;
+    }
+  } else if (isScalar(value)) {
+    values = [value];
+  } else {
+    reader.issue(path, 'sigma-detection', `the value of "${key}" must be a scalar or a list of scalars, not ${describeType(value)}`);
+    return undefined;
+  }
+  const problem = checkModifierChain(modifiers, values.map(kindOfRawValue));
+  if (problem) {
+    reader.issue(path, 'sigma-modifier', `"${key}": ${problem}`, 'key');
+    return undefined;
+  }
+  const item = { kind: 'item', ...(field !== '' && { field }), modifiers, values, list } as const;
+  return attachPosition(item, reader, path, 'key');
+}
+
+function readCorrelation(merged: MergedDocument, index: number, issues: Issue[]): SigmaCorrelation | undefined {
+  const reader = new DocumentReader(merged, issues);
+  const title = reader.string('title', true);
+  const body = merged.value.correlation;
+  if (!isPlainMap(body)) {
+    reader.issue(['correlation'], 'sigma-correlation', '"correlation" must be a mapping');
+    return undefined;
+  }
+  const type = body.type;
+  const types: readonly CorrelationType[] = ['event_count', 'value_count', 'temporal', 'temporal_ordered'];
+  if (typeof type !== 'string' || !types.includes(type as CorrelationType)) {
+    reader.issue(['correlation', 'type'], 'sigma-correlation', `correlation "type" must be one of ${types.join(', ')}`);
+    return undefined;
+  }
+  const rules = reader.stringList('rules', ['correlation', 'rules'], body.rules);
+  if (rules.length === 0) reader.issue(['correlation', 'rules'], 'sigma-correlation', 'a correlation needs "rules" (ids or names)');
+  const groupBy = reader.stringList('group-by', ['correlation', 'group-by'], body['group-by']);
+  const timespan = body.timespan ?? body.timeframe;
+  if (timespan === undefined) reader.issue(['correlation'], 'sigma-correlation', 'a correlation needs a "timespan"');
+  let condition: CorrelationCondition | undefined;
+  if (body.condition !== undefined) {
+    if (!isPlainMap(body.condition)) {
+      reader.issue(['correlation', 'condition'], 'sigma-correlation', 'the correlation "condition" must be a mapping like {gte: 10}');
+    } else {
+      const comparisons: { operator: 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq'; value: number }[] = [];
+      let field: string | undefined;
+      for (const [key, item] of Object.entries(body.condition)) {
+        if (key === 'field' && typeof item === 'string') field = item;
+        else if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(key) && typeof item === 'number') comparisons.push({ operator: key as 'gt', value: item });
+        else reader.issue(['correlation', 'condition', key], 'sigma-correlation', `unknown correlation condition "${key}"`, 'key');
+      }
+      condition = { ...(field !== undefined && { field }), comparisons };
+    }
+  } else if (type === 'event_count' || type === 'value_count') {
+    reader.issue(['correlation'], 'sigma-correlation', `a ${type} correlation needs a "condition"`);
+  }
+  const aliases = isPlainMap(body.aliases) ? (body.aliases as Record<string, Record<string, string>>) : undefined;
+  return {
+    index,
+    documentIndex: merged.main.index,
+    file: merged.main.file,
+    get position() {
+      return merged.main.position;
+    },
+    ...optional('id', reader.string('id')),
+    ...optional('name', reader.string('name')),
+    title: title ?? '',
+    ...optional('status', reader.string('status')),
+    ...optional('description', reader.string('description')),
+    ...optional('level', reader.string('level')),
+    tags: reader.stringList('tags'),
+    type: type as CorrelationType,
+    rules,
+    groupBy,
+    ...(timespan !== undefined && { timespan: String(timespan) }),
+    ...(condition && { condition }),
+    generate: body.generate === true,
+    ...(aliases && { aliases }),
+  };
+}

@@ -1,0 +1,47 @@
+import { parseYamlText } from '../../src/load/read-yaml-file.ts';
+import { parseSigmaCollection, type SigmaCollection } from '../../src/sigma/parse-sigma-collection.ts';
+import { convertCollection } from '../../src/sigma/convert-collection.ts';
+import type { ConversionResult } from '../../src/sigma/backends/target.ts';
+
+/** Parses rule YAML given inline in a test (several documents allowed). */
+export function parseRules(yaml: string, file = 'test.yml'): SigmaCollection {
+  const loaded = parseYamlText(yaml, file);
+  if (loaded.issues.length) throw new Error(loaded.issues.map((i) => i.message).join('; '));
+  return parseSigmaCollection(loaded.documents);
+}
+
+/** The queries for one target, or `ERROR reason`. */
+export function convert(yaml: string, target: string): string[] | string {
+  const parsed = parseRules(yaml);
+  if (parsed.issues.length) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  const [id, rest] = target.split('@');
+  const [name, pipeline] = id!.split('+');
+  const result: ConversionResult = convertCollection(parsed.rules, { target: name!, ...(pipeline && { pipeline }), ...(rest && { format: rest }) });
+  return result.ok ? result.queries : `ERROR ${result.reason}`;
+}
+
+/** A rule around a detection block, for backend tests. */
+export function rule(detection: string, extra = ''): string {
+  return `title: t\nlogsource: {product: windows}\n${extra}detection:\n${detection.replace(/^/gm, '  ')}\n`;
+}
+
+/**
+ * markdown-it style fixtures: a caption line, `.`, input lines, `.`, expected lines, `.`.
+ */
+export function readFixtures(text: string): { caption: string; input: string; expected: string }[] {
+  const lines = text.split('\n');
+  const result: { caption: string; input: string; expected: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i + 1] !== '.' || lines[i]!.trim() === '') continue;
+    const caption = lines[i]!;
+    let j = i + 2;
+    const input: string[] = [];
+    while (lines[j] !== '.') input.push(lines[j++]!);
+    j++;
+    const expected: string[] = [];
+    while (lines[j] !== '.') expected.push(lines[j++]!);
+    result.push({ caption, input: input.join('\n'), expected: expected.join('\n') });
+    i = j;
+  }
+  return result;
+}
