@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const PROJECT = path.resolve(import.meta.dirname, '../..');
+const ATC = path.join(PROJECT, 'bin/atc.js');
+
+function atc(args: string[], cwd = PROJECT): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [ATC, ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file under a folder with its bytes, by relative path. */
+function snapshot(folder: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(folder, full), readFileSync(full));
+    }
+  };
+  walk(folder);
+  return files;
+}
+
+/** A copy of the sample knowledge base in a temp folder, so tests can break it without touching the project. */
+function sampleCopy(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-'));
+  for (const name of ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'atc.config.yml']) {
+    cpSync(path.join(PROJECT, name), path.join(folder, name), { recursive: true });
+  }
+  return folder;
+}
+
+test('atc build writes one markdown page per entity of the sample knowledge base', () => {
+  const folder = sampleCopy();
+  const result = atc(['build', '--config', path.join(folder, 'atc.config.yml')], folder);
+  assert.equal(result.status, 0, result.stderr);
+  const files = [...snapshot(path.join(folder, '_site')).keys()];
+  const count = (prefix: string): number => files.filter((file) => file.startsWith(`markdown/${prefix}/`)).length;
+  const yamlCount = (sub: string): number => {
+    let total = 0;
+    const walk = (directory: string): void => {
+      for (const entry of readdirSync(directory, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(path.join(directory, entry.name));
+        else if (/\.ya?ml$/.test(entry.name)) total += 1;
+      }
+    };
+    walk(path.join(folder, sub));
+    return total;
+  };
+  assert.equal(count('Detection_Rules'), yamlCount('rules'));
+  assert.equal(count('Data_Needed'), yamlCount('data_needed'));
+  assert.equal(count('Logging_Policies'), yamlCount('logging_policies'));
+  assert.equal(count('Enrichments'), yamlCount('enrichments'));
+  assert.equal(count('Triggers'), yamlCount('triggers'));
+  assert.ok(files.includes('markdown/README.md'));
+  assert.match(result.stderr, /0 errors/);
+});
+
+test('two builds of the same input are byte-identical', () => {
+  const folder = sampleCopy();
+  assert.equal(atc(['build', '--out', 'first'], folder).status, 0);
+  assert.equal(atc(['build', '--out', 'second'], folder).status, 0);
+  const first = snapshot(path.join(folder, 'first'));
+  const second = snapshot(path.join(folder, 'second'));
+  assert.deepEqual([...first.keys()].sort(), [...second.keys()].sort());
+  for (const [file, bytes] of first) assert.ok(bytes.equals(second.get(file)!), `${file} differs between builds`);
+});
+
+test('an error fails the build, prints file:line:col, and leaves the previous output untouched', () => {
+  const folder = sampleCopy();
+  assert.equal(atc(['build'], folder).status, 0);
+  const before = snapshot(path.join(folder, '_site'));
+  const mtime = statSync(path.join(folder, '_site')).mtimeMs;
+  writeFileSync(path.join(folder, 'rules', 'broken.yml'), 'title: Broken\nlogsource:\n  product: windows\ndetection:\n  selection:\n    Image|endswitch: x\n  condition: selection\n');
+  const result = atc(['build'], folder);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /^rules\/broken\.yml:6:5 error sigma-modifier .*endswitch/m);
+  assert.match(result.stderr, /nothing written/);
+  const after = snapshot(path.join(folder, '_site'));
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+  for (const [file, bytes] of before) assert.ok(bytes.equals(after.get(file)!), `${file} changed`);
+  assert.equal(statSync(path.join(folder, '_site')).mtimeMs, mtime);
+  assert.equal(readdirSync(folder).filter((name) => name.includes('.staging-')).length, 0, 'no staging folder is left behind');
+});
+
+test('command-line folders and targets override the configuration file', () => {
+  const folder = sampleCopy();
+  const result = atc(['build', '--rules', 'rules/web', '--targets', 'graylog', '--out', 'web-only'], folder);
+  assert.equal(result.status, 0, result.stderr);
+  const pages = [...snapshot(path.join(folder, 'web-only')).keys()].filter((file) => file.startsWith('markdown/Detection_Rules/'));
+  assert.ok(pages.length > 0);
+  assert.ok(pages.every((file) => /\/(web|proxy)_/.test(file)), pages.join(', '));
+  const page = readFileSync(path.join(folder, 'web-only', pages[0]!), 'utf8');
+  assert.match(page, /^### Graylog$/m);
+  assert.doesNotMatch(page, /^### Kibana query$/m);
+});
+
+test('bad arguments exit with 2 and a usage message; unknown targets are configuration errors', () => {
+  const bad = atc(['build', '--no-such-flag']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /usage: atc build/);
+  assert.equal(atc(['build', '--targets', 'lucene+']).status, 2);
+  const folder = sampleCopy();
+  const unknown = atc(['build', '--targets', 'no-such-target'], folder);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /error config-invalid .*unknown query target "no-such-target"/);
+  assert.equal(existsSync(path.join(folder, '_site')), false);
+  assert.equal(atc(['nonsense']).status, 2);
+});
