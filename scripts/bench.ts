@@ -2,26 +2,11 @@
 // process, three times; the median time per stage and the peak resident memory are reported.
 //   npm run bench [-- --runs 3] [-- scenario...]
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildKnowledgeBase } from '../src/build.ts';
-import { DEFAULT_CONFIG, type BuildConfig, type QuerySection } from '../src/config.ts';
+import type { QuerySection } from '../src/config.ts';
 import { listTargets } from '../src/sigma/convert-collection.ts';
-
-const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
-
-const corpusConfig = (querySections: readonly QuerySection[]): BuildConfig => ({
-  ...DEFAULT_CONFIG,
-  inputs: {
-    rules: [`${CORPUS}/sigma`],
-    dataNeeded: [`${CORPUS}/atc-data/data_needed`],
-    loggingPolicies: [`${CORPUS}/atc-data/logging_policies`],
-    enrichments: [`${CORPUS}/atc-data/enrichments`],
-    triggers: [`${CORPUS}/atomic-red-team/atomics`],
-  },
-  querySections,
-});
+import { SHARED_CORPUS, sharedCorpusConfig as corpusConfig, sharedCorpusExists } from './shared-corpus.ts';
 
 const allTargets = (): QuerySection[] => listTargets().map((target) => ({ target: target.id }));
 
@@ -50,8 +35,8 @@ if (values.child) {
   const result = SCENARIOS[values.child]!.run();
   const total = performance.now() - started;
   process.stdout.write(JSON.stringify({ ...result, total, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
-} else if (!existsSync(CORPUS)) {
-  console.log(`bench: skipped, ${CORPUS} is absent`);
+} else if (!sharedCorpusExists()) {
+  console.log(`bench: skipped, ${SHARED_CORPUS} is absent`);
 } else {
   const runs = Number(values.runs);
   const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);

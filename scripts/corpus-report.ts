@@ -1,31 +1,16 @@
 // Loads and links the whole ../shared corpus (SigmaHQ, atc-data, Atomic Red Team) and prints what it
 // holds: entities, links, issues by code, and Data Needed coverage per log-source product.
 // Usage: npm run corpus-report [-- --convert]
-import { existsSync } from 'node:fs';
 import { buildKnowledgeBase } from '../src/build.ts';
-import { DEFAULT_CONFIG } from '../src/config.ts';
 import { knowledgeBaseStatistics } from '../src/link/knowledge-base-statistics.ts';
 import { summarizeIssues } from '../src/report-issues.ts';
+import { SHARED_CORPUS, sharedCorpusConfig, sharedCorpusExists } from './shared-corpus.ts';
 
-const corpus = '../shared/corpus';
-if (!existsSync(corpus)) {
-  console.log(`corpus-report: skipped, ${corpus} is absent (it exists only beside a development checkout)`);
+if (!sharedCorpusExists()) {
+  console.log(`corpus-report: skipped, ${SHARED_CORPUS} is absent (it exists only beside a development checkout)`);
   process.exit(0);
 }
-const build = buildKnowledgeBase(
-  {
-    ...DEFAULT_CONFIG,
-    inputs: {
-      rules: [`${corpus}/sigma`],
-      dataNeeded: [`${corpus}/atc-data/data_needed`],
-      loggingPolicies: [`${corpus}/atc-data/logging_policies`],
-      enrichments: [`${corpus}/atc-data/enrichments`],
-      triggers: [`${corpus}/atomic-red-team/atomics`],
-    },
-    querySections: [],
-  },
-  { convert: process.argv.includes('--convert') },
-);
+const build = buildKnowledgeBase(sharedCorpusConfig(), { convert: process.argv.includes('--convert') });
 const statistics = knowledgeBaseStatistics(build.kb);
 console.log('files read:', Object.entries(build.fileCounts).map(([kind, count]) => `${kind} ${count}`).join(', '));
 console.log('entities:', Object.entries(statistics.entities).map(([kind, count]) => `${kind} ${count}`).join(', '));
