@@ -160,7 +160,9 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   }
   for (const rule of rules) {
     const links = partialLinks.get(rule)!;
-    const inherited = links.correlatedRules.flatMap((target) => (directMatches.get(target) ?? []).flatMap((match) => match.reasons.map((reason) => ({ entry: match.dataNeeded, reason }))));
+    const inherited = links.correlatedRules.flatMap((target) =>
+      (directMatches.get(target) ?? []).map((match) => ({ entry: match.dataNeeded, reason: { via: 'correlated-rule', rule: target.title } as DataNeededReason })),
+    );
     ruleLinks.set(rule, {
       ...links,
       dataNeeded: mergeMatches(directMatches.get(rule)!, inherited),

@@ -23,7 +23,9 @@ export type DataNeededReason =
       /** Fields the rule uses that the entry does not list (empty when it provides all). */
       readonly missingFields: readonly string[];
     }
-  | { readonly via: 'enrichment'; readonly enrichment: string };
+  | { readonly via: 'enrichment'; readonly enrichment: string }
+  /** A correlation rule needs what the rules it correlates need; `rule` is that rule's title. */
+  | { readonly via: 'correlated-rule'; readonly rule: string };
 
 export interface DataNeededMatch {
   readonly dataNeeded: DataNeeded;

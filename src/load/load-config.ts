@@ -30,7 +30,7 @@ export interface ConfigOverrides {
 export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = process.cwd()): { config: BuildConfig; issues: Issue[] } {
   const issues: Issue[] = [];
   const configPath = overrides.configFile ? path.resolve(cwd, overrides.configFile) : path.resolve(cwd, CONFIG_FILE_NAME);
-  let config: BuildConfig = { ...DEFAULT_CONFIG, rootDir: cwd };
+  let config: BuildConfig = withFoldersResolved(DEFAULT_CONFIG, cwd);
   if (overrides.configFile && !existsSync(configPath)) {
     issues.push(makeIssue(overrides.configFile, undefined, 'config-invalid', 'configuration file not found'));
   } else if (existsSync(configPath)) {
@@ -55,21 +55,27 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
   };
 }
 
+/** The default folders, made absolute against the folder they are relative to. */
+function withFoldersResolved(config: BuildConfig, rootDir: string): BuildConfig {
+  const resolveAll = (folders: readonly string[]): string[] => folders.map((folder) => path.resolve(rootDir, folder));
+  return {
+    ...config,
+    rootDir,
+    inputs: {
+      rules: resolveAll(config.inputs.rules),
+      dataNeeded: resolveAll(config.inputs.dataNeeded),
+      loggingPolicies: resolveAll(config.inputs.loggingPolicies),
+      enrichments: resolveAll(config.inputs.enrichments),
+      triggers: resolveAll(config.inputs.triggers),
+    },
+    outDir: path.resolve(rootDir, config.outDir),
+  };
+}
+
 function readConfigFile(absolutePath: string, displayPath: string, issues: Issue[]): BuildConfig {
   const rootDir = path.dirname(absolutePath);
   const resolveAll = (folders: readonly string[]): string[] => folders.map((folder) => path.resolve(rootDir, folder));
-  const defaults: BuildConfig = {
-    ...DEFAULT_CONFIG,
-    rootDir,
-    inputs: {
-      rules: resolveAll(DEFAULT_CONFIG.inputs.rules),
-      dataNeeded: resolveAll(DEFAULT_CONFIG.inputs.dataNeeded),
-      loggingPolicies: resolveAll(DEFAULT_CONFIG.inputs.loggingPolicies),
-      enrichments: resolveAll(DEFAULT_CONFIG.inputs.enrichments),
-      triggers: resolveAll(DEFAULT_CONFIG.inputs.triggers),
-    },
-    outDir: path.resolve(rootDir, DEFAULT_CONFIG.outDir),
-  };
+  const defaults = withFoldersResolved(DEFAULT_CONFIG, rootDir);
   const yaml = readYamlFile(absolutePath, displayPath);
   issues.push(...yaml.issues);
   const document = yaml.documents[0];

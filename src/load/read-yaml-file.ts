@@ -70,6 +70,8 @@ export function parseYamlText(text: string, displayPath: string): YamlFile {
       issues: [makeIssue(displayPath, undefined, 'yaml-alias-limit', `aliases expand to more than ${MAX_EXPANDED_NODES} values; refusing to expand them`)],
     };
   }
+  // js-yaml reads a file of only comments and blanks as one null document; PyYAML, as no document.
+  if (values.length === 1 && values[0] == null && !/^[ \t]*[^\s#]/m.test(text)) values = [];
   const positions = new TextPositions(text);
   const roots = recorder.documents();
   const documents = values.map((value, index) => makeSourceDocument(displayPath, index, value, roots[index], positions));

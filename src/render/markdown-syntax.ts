@@ -14,7 +14,7 @@ const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 export function escapeText(text: string): string {
   return text
     .replace(/[\\`*[\]~]/g, (character) => `\\${character}`)
-    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (match) => match.replace('_', '\\_'))
+    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
     .replace(/[&<>]/g, (character) => HTML_ENTITY[character]!);
 }
 
@@ -25,13 +25,23 @@ export function escapeCell(text: string): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-/** Multi-line prose (ART test descriptions): escaped line by line, keeping paragraphs. */
+/**
+ * Multi-line prose (ART test descriptions): escaped line by line, keeping paragraphs. Line starts need
+ * more than inline escaping: `# x` would be a heading, `- x` or `1986. x` a list, `===` / `---` under a
+ * line a heading, and indentation a code block.
+ */
 export function escapeParagraphs(text: string): string {
   return text
     .trim()
     .split(/\r?\n/)
-    .map((line) => escapeText(line.trimEnd()))
+    .map((line) => escapeLineStart(escapeText(line.trim())))
     .join('\n');
+}
+
+function escapeLineStart(line: string): string {
+  const ordered = /^(\d{1,9})([.)])/.exec(line);
+  if (ordered) return `${ordered[1]}\\${ordered[2]}${line.slice(ordered[0].length)}`;
+  return /^[#+=-]/.test(line) ? `\\${line}` : line;
 }
 
 /**

@@ -1,0 +1,169 @@
+/**
+ * One invalid input per issue code, in tests/fixtures/invalid/<code>.yml or tests/fixtures/invalid/<code>/.
+ * Each is loaded through the real loader its header names and must produce exactly one issue of that
+ * code, at the line (and column) the header gives. A code without a fixture fails the completeness test,
+ * so adding a code to ISSUE_CODES means adding an input that shows it.
+ *
+ * Header (comment lines at the top of the file, or of `fixture.yml` in a folder fixture):
+ *   # kind: rule|data-needed|logging-policy|enrichment|trigger|config|kb
+ *   # line: 12          the exact line of the issue
+ *   # column: 5         optional, the exact column
+ *   # file: rules/b.yml folder fixtures: the file the issue names, relative to the folder
+ *   # message: text     optional, a piece of the message
+ *   # todo: reason      optional: a known bug in src/ makes this fixture fail; the test runs as a TODO
+ * File fixtures of an entity kind are loaded alone and then linked (so dangling references and ATT&CK
+ * tags are reported); `kb` folders hold rules/, data_needed/... and are loaded and linked together;
+ * `config` fixtures are read by loadConfig (a file as --config, a folder as the working directory).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/load/load-config.ts';
+import { loadDataNeeded } from '../../src/load/load-data-needed.ts';
+import { MAX_YAML_FILE_BYTES } from '../../src/load/read-yaml-file.ts';
+import { ISSUE_CODES, type Issue, type IssueCode } from '../../src/model/issue.ts';
+import { describeIssues, FIXTURES, loadKnowledgeBase, standardFolders, type KnowledgeBaseFolders } from '../helpers/knowledge-base.ts';
+
+const INVALID = path.join(FIXTURES, 'invalid');
+
+/** Codes shown by a test below instead of a committed fixture, with the reason. */
+const GENERATED: Partial<Record<IssueCode, string>> = {
+  'file-too-large': 'needs a file over 2 MiB; the test writes one into a temporary folder',
+};
+
+const KINDS = ['rule', 'data-needed', 'logging-policy', 'enrichment', 'trigger', 'config', 'kb'] as const;
+type Kind = (typeof KINDS)[number];
+
+interface Fixture {
+  readonly code: string;
+  readonly path: string;
+  readonly isFolder: boolean;
+  readonly kind: Kind;
+  readonly line: number;
+  readonly column?: number;
+  /** The issue's file as the loader shows it. */
+  readonly file: string;
+  readonly message?: string;
+  readonly todo?: string;
+}
+
+function readHeader(file: string): Record<string, string> {
+  const header: Record<string, string> = {};
+  // latin1: the header is ASCII, and file-not-utf8 holds a byte that is not UTF-8 further down.
+  for (const line of readFileSync(file, 'latin1').split('\n')) {
+    if (!line.startsWith('#')) break;
+    const match = /^#\s*([a-z]+):\s*(.*?)\s*$/.exec(line);
+    if (match && !(match[1]! in header)) header[match[1]!] = match[2]!;
+  }
+  return header;
+}
+
+function readFixtures(): Fixture[] {
+  return readdirSync(INVALID)
+    .sort()
+    .map((name): Fixture => {
+      const fixturePath = path.join(INVALID, name);
+      const isFolder = statSync(fixturePath).isDirectory();
+      const code = isFolder ? name : name.replace(/\.ya?ml$/, '');
+      const header = readHeader(isFolder ? path.join(fixturePath, 'fixture.yml') : fixturePath);
+      const kind = header.kind as Kind;
+      assert.ok(KINDS.includes(kind), `${name}: header "# kind:" must be one of ${KINDS.join(', ')}, found ${String(header.kind)}`);
+      assert.match(header.line ?? '', /^\d+$/, `${name}: header "# line:" must give the line of the issue`);
+      if (isFolder) assert.ok(header.file, `${name}: a folder fixture names the file of the issue in "# file:"`);
+      return {
+        code,
+        path: fixturePath,
+        isFolder,
+        kind,
+        line: Number(header.line),
+        ...(header.column !== undefined && { column: Number(header.column) }),
+        file: isFolder ? header.file! : name,
+        ...(header.message !== undefined && { message: header.message }),
+        ...(header.todo !== undefined && { todo: header.todo }),
+      };
+    });
+}
+
+/** Runs the fixture through the real loaders (and the linker) and returns every issue. */
+function issuesOf(fixture: Fixture): readonly Issue[] {
+  const cwd = fixture.isFolder ? fixture.path : INVALID;
+  if (fixture.kind === 'config') {
+    return fixture.isFolder ? loadConfig({}, fixture.path).issues : loadConfig({ configFile: path.basename(fixture.path) }, INVALID).issues;
+  }
+  if (fixture.kind === 'kb') {
+    assert.ok(fixture.isFolder, `${fixture.code}: kind kb needs a folder`);
+    return loadKnowledgeBase(standardFolders(fixture.path), cwd).issues;
+  }
+  const key: Record<Exclude<Kind, 'config' | 'kb'>, keyof KnowledgeBaseFolders> = {
+    rule: 'rules',
+    'data-needed': 'dataNeeded',
+    'logging-policy': 'loggingPolicies',
+    enrichment: 'enrichments',
+    trigger: 'triggers',
+  };
+  return loadKnowledgeBase({ [key[fixture.kind]]: [fixture.path] }, cwd).issues;
+}
+
+const fixtures = readFixtures();
+
+describe('invalid fixtures: one input per issue code', () => {
+  test('every fixture is named after an issue code', () => {
+    const unknown = fixtures.map((fixture) => fixture.code).filter((code) => !(code in ISSUE_CODES));
+    assert.deepEqual(unknown, [], 'fixtures whose name is not a code of ISSUE_CODES (src/model/issue.ts)');
+  });
+
+  test('every issue code has a fixture (or is generated by a test, with the reason)', () => {
+    const covered = new Set(fixtures.map((fixture) => fixture.code));
+    const missing = Object.keys(ISSUE_CODES).filter((code) => !covered.has(code) && !(code in GENERATED));
+    assert.deepEqual(missing, [], `add tests/fixtures/invalid/<code>.yml for these codes`);
+    for (const code of Object.keys(GENERATED)) {
+      assert.ok(!covered.has(code), `${code} has a fixture now; remove it from GENERATED`);
+    }
+  });
+
+  for (const fixture of fixtures) {
+    test(`${fixture.code} (${fixture.kind}${fixture.isFolder ? ', folder' : ''})`, { todo: fixture.todo ?? false }, () => {
+      const issues = issuesOf(fixture);
+      const matching = issues.filter((issue) => issue.code === fixture.code);
+      assert.equal(matching.length, 1, `expected exactly one ${fixture.code} issue, got:\n${describeIssues(issues)}`);
+      const issue = matching[0]!;
+      assert.equal(issue.severity, ISSUE_CODES[fixture.code as IssueCode], 'the registry severity');
+      assert.equal(issue.file, fixture.file, 'the file the issue names');
+      assert.equal(issue.line, fixture.line, `line of: ${describeIssues([issue])}`);
+      if (fixture.column !== undefined) assert.equal(issue.column, fixture.column, `column of: ${describeIssues([issue])}`);
+      else assert.ok(issue.column >= 1, 'columns count from 1');
+      if (fixture.message !== undefined) assert.ok(issue.message.includes(fixture.message), `message "${issue.message}" should include "${fixture.message}"`);
+      // One problem per fixture: other errors would make it unclear what the fixture shows.
+      const otherErrors = issues.filter((other) => other !== issue && other.severity === 'error');
+      assert.deepEqual(otherErrors, [], `unexpected errors besides ${fixture.code}:\n${describeIssues(otherErrors)}`);
+    });
+  }
+
+  test('file-too-large: a file over the limit is refused unread (generated, not committed)', (t) => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-too-large-'));
+    t.after(() => rmSync(folder, { recursive: true, force: true }));
+    const header = 'title: DN_9999_huge\ndescription: padding follows\nfields: [EventID]\n';
+    writeFileSync(path.join(folder, 'file-too-large.yml'), header + '#'.repeat(MAX_YAML_FILE_BYTES + 1 - header.length));
+    const started = performance.now();
+    const { items, issues } = loadDataNeeded(['.'], folder);
+    assert.ok(performance.now() - started < 1000, 'refused without parsing');
+    assert.deepEqual(items, []);
+    assert.deepEqual(
+      issues.map((issue) => [issue.file, issue.line, issue.column, issue.code, issue.severity]),
+      [['file-too-large.yml', 1, 1, 'file-too-large', 'error']],
+    );
+    assert.match(issues[0]!.message, new RegExp(String(MAX_YAML_FILE_BYTES)));
+  });
+
+  test('a file exactly at the limit is read', (t) => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-at-limit-'));
+    t.after(() => rmSync(folder, { recursive: true, force: true }));
+    const header = 'title: DN_9999_at_limit\ndescription: padding follows\nfields: [EventID]\n';
+    writeFileSync(path.join(folder, 'at-limit.yml'), header + '#'.repeat(MAX_YAML_FILE_BYTES - header.length));
+    const { items, issues } = loadDataNeeded(['.'], folder);
+    assert.deepEqual(issues, []);
+    assert.equal(items.length, 1);
+  });
+});
