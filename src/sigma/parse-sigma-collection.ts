@@ -298,7 +298,9 @@ function readDetection(reader: DocumentReader): Detection | undefined {
   }
   const conditions: ParsedCondition[] = [];
   const condition = value.condition;
-  const names = selections.map((s) => s.name);
+  // Every selection key counts as a name, valid or not: a selection already reported as invalid must not
+  // also make the condition that names it "unknown".
+  const names = Object.keys(value).filter((name) => name !== 'condition' && name !== 'timeframe');
   if (condition === undefined || condition === null) {
     reader.issue(['detection'], 'field-missing', 'missing "detection.condition"');
   } else {
