@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertRuleFile } from '../src/cli/convert-command.ts';
+import { convertLoadedRuleFile, loadRuleFile, type LoadedRuleFile } from '../src/cli/convert-command.ts';
 import { findYamlFiles, type InputFile } from '../src/load/find-input-files.ts';
 import { parseTargetSpec, type TargetSpec } from '../src/sigma/convert-collection.ts';
 
@@ -47,7 +47,8 @@ if (!existsSync(path.join(SHARED, 'oracle'))) {
 }
 
 const work = mkdtempSync(path.join(tmpdir(), 'atc-conformance-'));
-const fileCache = new Map<string, { relativePath: string; file: InputFile }[]>();
+// Rule files are read and parsed once per corpus, then converted for every reference file of it.
+const fileCache = new Map<string, { relativePath: string; loaded: LoadedRuleFile }[]>();
 let failures = 0;
 const skipped: string[] = [];
 for (const reference of references()) {
@@ -61,14 +62,15 @@ for (const reference of references()) {
   const key = reference.root;
   if (!fileCache.has(key)) {
     const files = reference.folders.flatMap((folder) =>
-      findYamlFiles(path.join(reference.root, folder)).map((file) => ({ relativePath: `${folder}/${file.relativePath}`, file })),
+      findYamlFiles(path.join(reference.root, folder)).map((file: InputFile) => ({ relativePath: `${folder}/${file.relativePath}`, loaded: loadRuleFile(file) })),
     );
     fileCache.set(key, files);
   }
   const started = performance.now();
   const lines: string[] = [];
-  for (const { relativePath, file } of fileCache.get(key)!) {
-    const { id, result } = convertRuleFile(file, spec as TargetSpec);
+  for (const { relativePath, loaded } of fileCache.get(key)!) {
+    const id = loaded.id;
+    const result = convertLoadedRuleFile(loaded, spec as TargetSpec);
     lines.push(
       JSON.stringify({
         rule: relativePath,

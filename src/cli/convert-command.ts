@@ -5,6 +5,7 @@ import { readYamlFile } from '../load/read-yaml-file.ts';
 import { formatIssue } from '../model/issue.ts';
 import { convertCollection, listTargets, parseTargetSpec, type ConversionResult, type TargetSpec } from '../sigma/convert-collection.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
+import type { SigmaRule } from '../sigma/sigma-rule.ts';
 
 const USAGE = `usage: atc convert --target <id> [--pipeline <name>] [--output-format <fmt>] [--jsonl] [--root DIR] <file|dir>...
 
@@ -14,8 +15,8 @@ The target may also be written as id+pipeline@format.
 
 options:
   --target, -t <id>        ${listTargets().map((t) => t.id).join(', ')}
-  --pipeline, -p <name>    field-mapping pipeline of the target
-  --output-format, -f <f>  output format of the target
+  --pipeline, -p <name>    field-mapping pipeline of the target (${listTargets().filter((t) => t.pipelines.length).map((t) => `${t.id}: ${t.pipelines.join(', ')}`).join('; ')})
+  --output-format, -f <f>  output format of the target (${listTargets().filter((t) => t.formats.length).map((t) => `${t.id}: ${t.formats.join(', ')}`).join('; ')})
   --jsonl                  one JSON line per file: {"rule", "id", "target", "ok", "queries" | "error"}
   --root <dir>             folder the "rule" paths are relative to (default: the current folder)
 `;
@@ -26,17 +27,34 @@ export interface ConvertedFile {
   readonly result: ConversionResult;
 }
 
-/** Loads, parses and converts one rule file; load and parse errors become a failed result. */
-export function convertRuleFile(file: InputFile, spec: TargetSpec): Omit<ConvertedFile, 'relativePath'> {
+/** A rule file read and parsed once, ready to be converted for any number of targets. */
+export interface LoadedRuleFile {
+  readonly id: string | null;
+  readonly rules: readonly SigmaRule[];
+  /** Why the file cannot be converted at all (load or parse errors, no rule). */
+  readonly failure?: string;
+}
+
+export function loadRuleFile(file: InputFile): LoadedRuleFile {
   const yaml = readYamlFile(file.absolutePath, file.displayPath);
   const parsed = parseSigmaCollection(yaml.documents);
   const errors = [...yaml.issues, ...parsed.issues].filter((issue) => issue.severity === 'error');
   const id = parsed.rules[0]?.id ?? parsed.correlations[0]?.id ?? null;
-  if (errors.length > 0) return { id, result: { ok: false, reason: errors.map(formatIssue).join('; ') } };
+  if (errors.length > 0) return { id, rules: [], failure: errors.map(formatIssue).join('; ') };
   if (parsed.rules.length === 0) {
-    return { id, result: { ok: false, reason: parsed.correlations.length ? 'correlation rules are not supported by this target' : 'no Sigma rule in this file' } };
+    return { id, rules: [], failure: parsed.correlations.length ? 'correlation rules are not supported by this target' : 'no Sigma rule in this file' };
   }
-  return { id, result: convertCollection(parsed.rules, spec) };
+  return { id, rules: parsed.rules };
+}
+
+export function convertLoadedRuleFile(loaded: LoadedRuleFile, spec: TargetSpec): ConversionResult {
+  return loaded.failure !== undefined ? { ok: false, reason: loaded.failure } : convertCollection(loaded.rules, spec);
+}
+
+/** Loads, parses and converts one rule file; load and parse errors become a failed result. */
+export function convertRuleFile(file: InputFile, spec: TargetSpec): Omit<ConvertedFile, 'relativePath'> {
+  const loaded = loadRuleFile(file);
+  return { id: loaded.id, result: convertLoadedRuleFile(loaded, spec) };
 }
 
 export async function runConvert(args: string[]): Promise<number> {

@@ -1,10 +1,11 @@
 import { ES_QS_TARGET, GRAYLOG_TARGET, XPACK_WATCHER_TARGET } from './backends/legacy-targets.ts';
+import { EQL_TARGET, ESQL_TARGET, LUCENE_TARGET } from './backends/modern-targets.ts';
 import type { ConversionResult, Target, TargetSpec } from './backends/target.ts';
 import type { SigmaRule } from './sigma-rule.ts';
 
 export type { ConversionResult, TargetSpec } from './backends/target.ts';
 
-const TARGETS: readonly Target[] = [ES_QS_TARGET, XPACK_WATCHER_TARGET, GRAYLOG_TARGET];
+const TARGETS: readonly Target[] = [ES_QS_TARGET, XPACK_WATCHER_TARGET, GRAYLOG_TARGET, LUCENE_TARGET, EQL_TARGET, ESQL_TARGET];
 const BY_ID: ReadonlyMap<string, Target> = new Map(TARGETS.map((target) => [target.id, target]));
 
 export interface TargetInfo {

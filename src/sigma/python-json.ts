@@ -4,8 +4,11 @@
  */
 export function pythonJson(value: unknown, indent?: number): string {
   const text = indent === undefined ? pythonCompact(value) : JSON.stringify(value, null, indent);
-  return text.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : text;
 }
+
+const NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
 
 /** `json.dumps(value)` without indent uses `, ` and `: ` separators. */
 function pythonCompact(value: unknown): string {

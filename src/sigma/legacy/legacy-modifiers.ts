@@ -72,7 +72,10 @@ export function applyLegacyModifiers(modifiers: readonly string[], raw: readonly
     }
     if (name === 're') {
       const flags = modifiers.slice(i + 1).filter((flag) => flag === 'i' || flag === 'm' || flag === 's').join('');
-      return { kind: 'regex', pattern: asText(values[0]!), flags };
+      const pattern = asText(values[0]!);
+      // A trailing lone backslash would escape the closing `/` of the query-string regex.
+      if (/(?:^|[^\\])(?:\\\\)*\\$/.test(pattern)) return { kind: 'unsupported', reason: `regular expression '${pattern}' ends with an incomplete escape` };
+      return { kind: 'regex', pattern, flags };
     }
     if (name === 'exists') return { kind: 'exists', exists: raw[0] === true || raw[0] === 'true' };
     if (name === 'fieldref') return { kind: 'unsupported', reason: 'field references (|fieldref) are not supported by this target' };

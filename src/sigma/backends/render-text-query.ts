@@ -1,0 +1,314 @@
+import { ConversionError, notImplemented, pythonNumber } from '../conversion-error.ts';
+import { isIpAddress } from '../ip-address.ts';
+import { isPlaceholder, type QueryNode, type QueryStringPart, type QueryValue } from '../query-tree.ts';
+import { ANY } from '../sigma-string.ts';
+import { plainString } from '../value-modifiers.ts';
+import type { TextQuerySyntax } from './text-query-syntax.ts';
+
+type Match = Extract<QueryNode, { kind: 'match' }>;
+type Keyword = Extract<QueryNode, { kind: 'keyword' }>;
+type StringValue = Extract<QueryValue, { kind: 'string' }>;
+
+/** `{name}` placeholders filled from `values` (unknown names are left as written). */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  let pieces = TEMPLATES.get(template);
+  if (!pieces) TEMPLATES.set(template, (pieces = template.split(/\{(\w+)\}/)));
+  // Even indexes are literal text, odd ones placeholder names.
+  let text = pieces[0]!;
+  for (let i = 1; i < pieces.length; i += 2) {
+    const name = pieces[i]!;
+    text += (values[name] ?? `{${name}}`) + pieces[i + 1]!;
+  }
+  return text;
+}
+
+// Templates are few (one table per target) and filled for every match: split once.
+const TEMPLATES = new Map<string, string[]>();
+
+/**
+ * Renders a query tree with a syntax table, the way pySigma's TextQueryBackend does: operands are
+ * parenthesised when their operator binds less strongly than the enclosing one (always, for
+ * `parenthesize` targets), an OR of plain values of one field becomes an in-list, values are escaped
+ * and quoted per the table. Throws ConversionError for what the target cannot express.
+ */
+export function renderTextQuery(tree: QueryNode, syntax: TextQuerySyntax): string | null {
+  let renderer = RENDERERS.get(syntax);
+  if (!renderer) RENDERERS.set(syntax, (renderer = new TextQueryRenderer(syntax)));
+  return renderer.render(tree);
+}
+
+// A renderer compiles its table's escaping into regular expressions once.
+const RENDERERS = new WeakMap<TextQuerySyntax, TextQueryRenderer>();
+
+class TextQueryRenderer {
+  private readonly stringEscape: RegExp;
+  private readonly regexEscape: RegExp | undefined;
+  private readonly andJoin: string;
+  private readonly orJoin: string;
+  /** Escape one character matched by `stringEscape`, where the value is a pattern / an exact value. */
+  private readonly escapeInPattern: (c: string) => string;
+  private readonly escapeInExact: (c: string) => string;
+
+  constructor(private readonly syntax: TextQuerySyntax) {
+    const s = syntax.string;
+    const escaped = new Set(s.wildcardMulti + s.wildcardSingle + s.quote + s.escaped + Object.keys(s.replaced ?? {}).join(''));
+    this.stringEscape = new RegExp(`[${[...escaped].map((c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')).join('')}]`, 'g');
+    const regexEscaped = syntax.regex ? [...syntax.regex.escape, ...(syntax.regex.escapeEscapeChar ? [syntax.regex.escapeChar] : [])] : [];
+    const quoteRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const alternatives = regexEscaped.map(quoteRegex);
+    const unescaped = syntax.regex?.escapeUnescaped;
+    if (unescaped) alternatives.push(`(?<=(?:^|[^${quoteRegex(syntax.regex!.escapeChar)}])(?:${quoteRegex(syntax.regex!.escapeChar)}{2})*)[${quoteRegex(unescaped)}]`);
+    this.regexEscape = alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined;
+    const escapeWith = (wildcardPrefix: string | undefined) => (c: string): string => {
+      const replaced = s.replaced?.[c];
+      if (replaced !== undefined) return replaced;
+      if (wildcardPrefix !== undefined && (c === s.wildcardMulti || c === s.wildcardSingle)) return wildcardPrefix + c;
+      return s.escapeChar + c;
+    };
+    this.escapeInPattern = escapeWith(s.literalWildcard?.pattern);
+    this.escapeInExact = escapeWith(s.literalWildcard?.exact);
+    this.andJoin = syntax.separator + syntax.and + syntax.separator;
+    this.orJoin = syntax.separator + syntax.or + syntax.separator;
+  }
+
+  render(node: QueryNode): string | null {
+    switch (node.kind) {
+      case 'and':
+      case 'or': {
+        if (node.kind === 'or' && this.isInList(node.args)) return this.inList(node.args as Match[]);
+        const parts: string[] = [];
+        for (const arg of node.args) {
+          const part = this.bindsTighter(node.kind, arg) ? this.render(arg) : this.group(arg);
+          if (part !== null) parts.push(part);
+        }
+        return parts.length ? parts.join(node.kind === 'and' ? this.andJoin : this.orJoin) : null;
+      }
+      case 'not':
+        return this.renderNot(node.arg);
+      case 'match':
+        return this.renderMatch(node);
+      case 'keyword':
+        return this.renderKeyword(node);
+    }
+  }
+
+  private group(node: QueryNode): string | null {
+    const inner = this.render(node);
+    return inner === null ? null : fillTemplate(this.syntax.group, { expr: inner });
+  }
+
+  /** pySigma compare_precedence: true when `inner` needs no parentheses inside `outer`. */
+  private bindsTighter(outer: 'and' | 'or', inner: QueryNode): boolean {
+    const syntax = this.syntax;
+    if (syntax.isNotNull !== undefined) {
+      if (inner.kind === 'not' && isNullMatch(inner.arg)) return true;
+      if (isNullMatch(inner)) return false;
+    }
+    const leaf = inner.kind === 'match' || inner.kind === 'keyword';
+    if (syntax.parenthesize && !leaf) return false;
+    // A value with alternatives (windash, base64offset) is rendered as an OR.
+    const innerKind = leaf ? (inner.value.kind === 'expansion' ? 'or' : undefined) : inner.kind;
+    const innerRank = innerKind === undefined ? -1 : syntax.precedence.indexOf(innerKind);
+    return innerRank <= syntax.precedence.indexOf(outer);
+  }
+
+  private renderNot(arg: QueryNode): string | null {
+    const syntax = this.syntax;
+    const prefix = syntax.not + syntax.separator;
+    if (syntax.isNotNull !== undefined && isNullMatch(arg)) return fillTemplate(syntax.isNotNull, { field: this.field(arg.field) });
+    if (arg.kind === 'and' || arg.kind === 'or' || arg.kind === 'not') {
+      const inner = this.group(arg);
+      return inner === null ? null : prefix + inner;
+    }
+    const inner = this.render(arg);
+    if (inner === null) return null;
+    // Alternatives written as a bare OR chain must be grouped to stay under the NOT (deviation D6).
+    if (arg.kind === 'match' && arg.value.kind === 'expansion' && arg.value.values.length > 1 && !this.isInList(expansionMatches(arg))) {
+      return prefix + fillTemplate(syntax.group, { expr: inner });
+    }
+    return prefix + inner;
+  }
+
+  /** pySigma decide_convert_condition_as_in_expression (cased strings excluded, deviation D5). */
+  private isInList(args: readonly QueryNode[]): boolean {
+    const inList = this.syntax.inList;
+    if (!inList) return false;
+    const first = args[0];
+    if (first?.kind !== 'match') return false;
+    for (const arg of args) {
+      if (arg.kind !== 'match' || arg.field !== first.field) return false;
+      const value = arg.value;
+      if (value.kind === 'number') continue;
+      if (value.kind !== 'string' || value.cased) return false;
+      if (!inList.wildcards && hasWildcard(value.parts)) return false;
+    }
+    return true;
+  }
+
+  private inList(args: readonly Match[]): string {
+    const inList = this.syntax.inList!;
+    const list = args.map((arg) => (arg.value.kind === 'string' ? this.string(arg.value, inList.wildcards) : pythonNumber((arg.value as { value: number }).value)));
+    return fillTemplate(inList.template, { field: this.field(args[0]!.field), op: inList.operator, list: list.join(inList.separator) });
+  }
+
+  private renderMatch(node: Match): string | null {
+    const syntax = this.syntax;
+    const value = node.value;
+    switch (value.kind) {
+      case 'string':
+        return value.cased ? this.casedMatch(node.field, value) : this.stringMatch(node.field, value);
+      case 'number':
+        return this.field(node.field) + syntax.eq + pythonNumber(value.value);
+      case 'bool':
+        return this.field(node.field) + syntax.eq + (value.value ? syntax.bool.true : syntax.bool.false);
+      case 'regex': {
+        if (!syntax.regex) throw notImplemented('Regular expression template is not supported by the backend.');
+        return fillTemplate(syntax.regex.template, { field: this.field(node.field), regex: this.regexPattern(value.pattern, value.flags) });
+      }
+      case 'cidr': {
+        if (!syntax.cidr) throw notImplemented('CIDR expressions are not supported by the backend.');
+        // pySigma fills the CIDR template with the field name as written (no escaping or quoting).
+        const text = fillTemplate(syntax.cidr, { field: node.field, value: `${value.address}/${value.prefix}`, network: value.address, prefix: String(value.prefix) });
+        if (syntax.cidrEscapeColons && value.address.includes(':')) return text.replaceAll(':', '\\:').replace('\\:', ':');
+        return text;
+      }
+      case 'compare':
+        if (!syntax.compare) throw notImplemented('Comparison operations are not supported by the backend.');
+        return fillTemplate(syntax.compare, { field: this.field(node.field), operator: value.operator, value: pythonNumber(value.value) });
+      case 'fieldref': {
+        const reference = syntax.fieldReference;
+        if (typeof reference === 'object') throw new ConversionError(reference.errorClass, reference.message);
+        const shape = value.startsWith && value.endsWith ? 'contains ' : value.startsWith ? 'startswith ' : value.endsWith ? 'endswith ' : '';
+        if (reference === undefined || shape) throw notImplemented(`Field reference ${shape}expression is not supported by backend.`);
+        return fillTemplate(reference, { field1: this.field(node.field), field2: this.field(value.field) });
+      }
+      case 'null':
+        if (!syntax.isNull) throw notImplemented('Field null expressions are not supported by the backend.');
+        return fillTemplate(syntax.isNull, { field: this.field(node.field) });
+      case 'exists': {
+        if (!syntax.exists) throw notImplemented('Field exists expressions are not supported by the backend.');
+        if (value.exists) return fillTemplate(syntax.exists, { field: this.field(node.field) });
+        if (syntax.notExists) return fillTemplate(syntax.notExists, { field: this.field(node.field) });
+        return syntax.not + syntax.separator + fillTemplate(syntax.exists, { field: this.field(node.field) });
+      }
+      case 'expansion':
+        return this.render({ kind: 'or', args: expansionMatches(node) });
+    }
+  }
+
+  /** pySigma convert_condition_field_eq_val_str: the most specific string operator the target has. */
+  private stringMatch(field: string, value: StringValue): string {
+    const syntax = this.syntax;
+    const parts = value.parts;
+    let template = '{field}{eq}{value}';
+    let shown: readonly QueryStringPart[] = parts;
+    const last = parts.length - 1;
+    if (syntax.exactMatch !== undefined && (parts.length === 0 || (parts.length === 1 && typeof parts[0] === 'string' && LOOKS_LIKE_IP.test(parts[0]) && isIpAddress(parts[0])))) {
+      template = syntax.exactMatch;
+    } else if (syntax.startsWith !== undefined && parts[last] === ANY && !hasWildcard(parts.slice(0, last))) {
+      template = syntax.startsWith;
+      shown = parts.slice(0, last);
+    } else if (syntax.endsWith !== undefined && parts[0] === ANY && !hasWildcard(parts.slice(1))) {
+      template = syntax.endsWith;
+      shown = parts.slice(1);
+    } else if (syntax.contains !== undefined && parts.length > 0 && parts[0] === ANY && parts[last] === ANY && !hasWildcard(parts.slice(1, last))) {
+      template = syntax.contains;
+      shown = parts.slice(1, last);
+    } else if (syntax.wildcardMatch !== undefined && hasWildcard(parts)) {
+      template = syntax.wildcardMatch;
+    }
+    const pattern = template === syntax.wildcardMatch || (syntax.wildcardMatch === undefined && template === '{field}{eq}{value}');
+    return fillTemplate(template, { field: this.field(field), eq: syntax.eq, value: this.string({ kind: 'string', parts: shown }, pattern) });
+  }
+
+  private casedMatch(field: string, value: StringValue): string {
+    const cased = this.syntax.caseSensitive;
+    if (!cased) throw notImplemented('Case-sensitive string matching is not supported by backend.');
+    const wildcards = cased.wildcardMatch !== undefined && hasWildcard(value.parts);
+    return fillTemplate(wildcards ? cased.wildcardMatch! : cased.match, { field: this.field(field), value: this.string(value, wildcards) });
+  }
+
+  private renderKeyword(node: Keyword): string {
+    const syntax = this.syntax;
+    const value = node.value;
+    switch (value.kind) {
+      case 'string':
+        if (syntax.keywordString === undefined) throw notImplemented('String value expressions are not supported by the backend.');
+        return fillTemplate(syntax.keywordString, { value: this.string(value) });
+      case 'number':
+        if (syntax.keywordNumber === undefined) throw notImplemented('Numeric value expressions are not supported by the backend.');
+        return fillTemplate(syntax.keywordNumber, { value: pythonNumber(value.value) });
+      case 'bool':
+        throw new ConversionError('SigmaValueError', "Boolean values can't appear as standalone value without a field name.");
+      case 'cidr':
+        throw new ConversionError('SigmaValueError', "CIDR values can't appear as standalone value without a field name.");
+      case 'regex':
+        throw notImplemented('Regular expression template is not supported by the backend.');
+      default:
+        throw new ConversionError('TypeError', `Unexpected value type class in condition parse tree: ${PYSIGMA_TYPE[value.kind]}`);
+    }
+  }
+
+  /** pySigma escape_and_quote_field. */
+  private field(name: string): string {
+    const { escape, quote } = this.syntax.field;
+    let escaped = name;
+    if (escape) {
+      escaped = name.replace(escape.pattern, (c) => escape.char + c);
+      if (quote) escaped = escaped.replaceAll(quote.char, escape.char + quote.char);
+    }
+    if (quote && quote.pattern.test(escaped) !== quote.quoteUnlessMatches) return quote.char + escaped + quote.char;
+    return escaped;
+  }
+
+  /**
+   * pySigma convert_value_str / SigmaString.convert: escaping, wildcards, quoting. `pattern`: the value is
+   * matched as a wildcard pattern (matters only for targets that write literal wildcards differently).
+   */
+  private string(value: StringValue, pattern = true): string {
+    const s = this.syntax.string;
+    const escapeChar = pattern ? this.escapeInPattern : this.escapeInExact;
+    let text = '';
+    for (const part of value.parts) {
+      if (typeof part === 'string') text += part.replace(this.stringEscape, escapeChar);
+      else if (isPlaceholder(part)) throw new ConversionError('SigmaPlaceholderError', `Attempt to convert unhandled placeholder '${part.placeholder}' into query.`);
+      else text += part === ANY ? s.wildcardMulti : s.wildcardSingle;
+    }
+    return s.quoteWhen === 'always' || value.parts.length === 0 ? s.quote + text + s.quote : text;
+  }
+
+  /** pySigma SigmaRegularExpression.escape with the flags as an inline `(?ims)` prefix. */
+  private regexPattern(pattern: string, flags: string): string {
+    const regex = this.syntax.regex!;
+    const escaped = this.regexEscape ? pattern.replace(this.regexEscape, (m) => regex.escapeChar + m) : pattern;
+    return (flags ? `(?${flags})` : '') + escaped;
+  }
+}
+
+// Cheap filter before the exact address test: only these characters can spell an IP address.
+const LOOKS_LIKE_IP = /^[\da-fA-F:.%\w]*[.:][\da-fA-F:.%\w]*$/;
+
+const PYSIGMA_TYPE: Readonly<Record<QueryValue['kind'], string>> = {
+  string: 'SigmaString',
+  number: 'SigmaNumber',
+  bool: 'SigmaBool',
+  null: 'SigmaNull',
+  regex: 'SigmaRegularExpression',
+  cidr: 'SigmaCIDRExpression',
+  compare: 'SigmaCompareExpression',
+  fieldref: 'SigmaFieldReference',
+  exists: 'SigmaExists',
+  expansion: 'SigmaExpansion',
+};
+
+function isNullMatch(node: QueryNode): node is Match {
+  return node.kind === 'match' && node.value.kind === 'null';
+}
+
+function hasWildcard(parts: readonly QueryStringPart[]): boolean {
+  return parts.some((part) => typeof part !== 'string' && !isPlaceholder(part));
+}
+
+function expansionMatches(node: Match): Match[] {
+  return (node.value as Extract<QueryValue, { kind: 'expansion' }>).values.map((value) => ({ kind: 'match', field: node.field, value }));
+}

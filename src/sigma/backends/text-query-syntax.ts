@@ -1,0 +1,92 @@
+/**
+ * A text query language as a table (pySigma's TextQueryBackend class variables): tokens, precedence,
+ * quoting and escaping, and `{placeholder}` templates for each kind of match. One generic renderer
+ * (render-text-query.ts) turns a query tree into text for any such table; a target whose language a
+ * table cannot express adds code there only for that part.
+ *
+ * Templates use `{field}`, `{value}`, `{regex}`, `{network}`, `{prefix}`, `{operator}`, `{field1}`,
+ * `{field2}`, `{list}`, `{op}`, `{expr}` and `{query}`. A missing template means the target has no
+ * such expression; rules that need it are refused with pySigma's message.
+ */
+export interface TextQuerySyntax {
+  /** Binding strength of the boolean operators, strongest first. */
+  readonly precedence: readonly ['not', 'and' | 'or', 'and' | 'or'];
+  /** Parenthesise every nested AND/OR, whatever the precedence (pySigma `parenthesize`). */
+  readonly parenthesize: boolean;
+  readonly group: string;
+  readonly and: string;
+  readonly or: string;
+  readonly not: string;
+  /** Put around and/or/not tokens. */
+  readonly separator: string;
+  /** `field{eq}value` for plain values, numbers and booleans. */
+  readonly eq: string;
+  readonly field: FieldSyntax;
+  readonly string: StringSyntax;
+  readonly bool: { readonly true: string; readonly false: string };
+  /** String matches by wildcard shape; a plain `{field}{eq}{value}` when none applies. */
+  readonly startsWith?: string;
+  readonly endsWith?: string;
+  readonly contains?: string;
+  /** Any value with a wildcard, when `eq` does not match wildcards. */
+  readonly wildcardMatch?: string;
+  /** Used instead of all the above for the empty string and for IP addresses (EQL's exact `==`). */
+  readonly exactMatch?: string;
+  /** `cased` strings: without and with wildcards. */
+  readonly caseSensitive?: { readonly match: string; readonly wildcardMatch?: string };
+  readonly regex?: RegexSyntax;
+  readonly cidr?: string;
+  /** Escape the `:` of IPv6 networks except the first (Lucene: the field separator). */
+  readonly cidrEscapeColons?: boolean;
+  readonly compare?: string;
+  /** Comparing two fields; a string is the template, an object the refusal. */
+  readonly fieldReference?: string | { readonly errorClass: string; readonly message: string };
+  readonly isNull?: string;
+  /** NOT of a null test written directly, never parenthesised (pySigma's Lucene and EQL override). */
+  readonly isNotNull?: string;
+  readonly exists?: string;
+  readonly notExists?: string;
+  /** OR of values of one field as a list. */
+  readonly inList?: { readonly template: string; readonly operator: string; readonly separator: string; readonly wildcards: boolean };
+  /** Values without field (keywords). */
+  readonly keywordString?: string;
+  readonly keywordNumber?: string;
+  /** The finished query around the condition. */
+  readonly query: string;
+}
+
+export interface FieldSyntax {
+  /** Characters preceded by `escapeChar` in field names (a global regex). */
+  readonly escape?: { readonly char: string; readonly pattern: RegExp };
+  /** Field names are put between `quote` when `pattern` matches (or, with `quoteUnlessMatches`, does not). */
+  readonly quote?: { readonly char: string; readonly pattern: RegExp; readonly quoteUnlessMatches: boolean };
+}
+
+export interface StringSyntax {
+  readonly quote: string;
+  /** Which values are put between `quote`: all, or only the empty string (pySigma's `str_quote_pattern`). */
+  readonly quoteWhen: 'always' | 'empty';
+  readonly escapeChar: string;
+  readonly wildcardMulti: string;
+  readonly wildcardSingle: string;
+  /** Literal characters preceded by `escapeChar`, besides the wildcard characters and the quote. */
+  readonly escaped: string;
+  /** Literal characters written as an escape sequence instead (`\t` for a tab). */
+  readonly replaced?: Readonly<Record<string, string>>;
+  /**
+   * How a literal `*` or `?` is written where the value is not a pattern (an exact comparison), and
+   * where it is; `escapeChar` + the character when absent.
+   */
+  readonly literalWildcard?: { readonly exact: string; readonly pattern: string };
+}
+
+export interface RegexSyntax {
+  readonly template: string;
+  /** Strings preceded by `escapeChar` inside the pattern. */
+  readonly escape: readonly string[];
+  readonly escapeChar: string;
+  /** Also escape `escapeChar` itself. */
+  readonly escapeEscapeChar: boolean;
+  /** Characters escaped only where the pattern does not already escape them (odd run of `escapeChar` before). */
+  readonly escapeUnescaped?: string;
+}

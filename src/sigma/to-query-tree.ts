@@ -1,0 +1,111 @@
+import type { ConditionNode, ParsedCondition } from './condition-ast.ts';
+import { ConversionError } from './conversion-error.ts';
+import type { QueryNode } from './query-tree.ts';
+import type { DetectionItem, Selection, SigmaRule } from './sigma-rule.ts';
+import { applyModifiers } from './value-modifiers.ts';
+
+/**
+ * Lowers the conditions of a rule into query trees with pySigma's semantics (sigma/rule/detection.py,
+ * sigma/conditions.py): a selection map is the AND of its items, a list the OR of its entries, an item
+ * with several values the OR (or with `all` the AND) of one match per value; single-element ANDs and ORs
+ * collapse to their element; parentheses leave no trace; `1 of x*` / `all of x*` are an OR / AND of the
+ * matching selections. `null` is the tree of a condition that selects nothing (pySigma emits no query).
+ */
+export function toQueryTrees(rule: SigmaRule): (QueryNode | null)[] {
+  const cached = CACHE.get(rule);
+  if (cached instanceof ConversionError) throw cached;
+  if (cached) return cached;
+  try {
+    const trees = rule.detection.conditions.map((condition) => lowerCondition(rule, condition));
+    CACHE.set(rule, trees);
+    return trees;
+  } catch (error) {
+    if (error instanceof ConversionError) CACHE.set(rule, error);
+    throw error;
+  }
+}
+
+// The trees do not depend on the target, so the six targets of a rule page share one lowering.
+const CACHE = new WeakMap<SigmaRule, (QueryNode | null)[] | ConversionError>();
+
+function lowerCondition(rule: SigmaRule, condition: ParsedCondition): QueryNode | null {
+  if (condition.aggregation) {
+    throw new ConversionError(
+      'SigmaConditionError',
+      "The pipe syntax in Sigma conditions has been deprecated and replaced by Sigma correlations. pySigma doesn't supports this syntax.",
+    );
+  }
+  const selections = rule.detection.selections;
+  const lowered = new Map<string, QueryNode | null>();
+  const selection = (name: string): QueryNode | null => {
+    if (!lowered.has(name)) lowered.set(name, lowerSelection(selections.find((s) => s.name === name)!.selection));
+    return lowered.get(name)!;
+  };
+  const lower = (node: ConditionNode): QueryNode | null => {
+    switch (node.kind) {
+      case 'identifier':
+        return selection(node.name);
+      case 'of': {
+        const names = selectorMatches(node.pattern, selections.map((s) => s.name));
+        return link(node.quantifier === 'all' ? 'and' : 'or', names.map(selection));
+      }
+      case 'not': {
+        const arg = lower(node.operand);
+        return arg === null ? null : { kind: 'not', arg };
+      }
+      case 'group':
+        return lower(node.inner);
+      case 'and':
+      case 'or':
+        return link(node.kind, node.operands.map(lower));
+    }
+  };
+  return lower(condition.expression);
+}
+
+/**
+ * pySigma's selector resolution: `them` is every selection, otherwise the pattern with `*` as `.*` is
+ * matched at the start of the name (Python's re.match, so `sel` also selects `sel2`); names starting
+ * with `_` are never selected.
+ */
+function selectorMatches(pattern: string, names: readonly string[]): string[] {
+  let regex: RegExp;
+  try {
+    regex = pattern === 'them' ? /^/ : new RegExp(`^(?:${pattern.replaceAll('*', '.*')})`, 'u');
+  } catch {
+    regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}`, 'u');
+  }
+  return names.filter((name) => regex.test(name) && !name.startsWith('_'));
+}
+
+/** ConditionAND/OR.postprocess: missing operands dropped, a single one returned as is, none is null. */
+function link(kind: 'and' | 'or', operands: readonly (QueryNode | null)[]): QueryNode | null {
+  const args = operands.filter((arg): arg is QueryNode => arg !== null);
+  if (args.length === 0) return null;
+  return args.length === 1 ? args[0]! : { kind, args };
+}
+
+function lowerSelection(selection: Selection): QueryNode | null {
+  switch (selection.kind) {
+    case 'map':
+      return link('and', selection.items.map(lowerItem));
+    case 'list':
+      return link('or', selection.entries.map(lowerSelection));
+    case 'keywords':
+      return lowerItem(selection.item);
+  }
+}
+
+function lowerItem(item: DetectionItem): QueryNode | null {
+  const state = applyModifiers(item.modifiers, item.values, item.field);
+  const field = item.field;
+  let node: QueryNode | null;
+  if (state.values.length === 0) {
+    if (field === undefined) throw new ConversionError('SigmaConditionError', 'Null value must be bound to a field');
+    node = { kind: 'match', field, value: { kind: 'null' } };
+  } else {
+    const nodes = state.values.map((value): QueryNode => (field === undefined ? { kind: 'keyword', value } : { kind: 'match', field, value }));
+    node = nodes.length === 1 ? nodes[0]! : { kind: state.linking, args: nodes };
+  }
+  return state.negated ? { kind: 'not', arg: node } : node;
+}
