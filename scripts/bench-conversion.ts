@@ -21,6 +21,12 @@ export const BENCH_TARGETS: readonly TargetSpec[] = [
   { target: 'lucene' },
   { target: 'eql' },
   { target: 'esql' },
+  { target: 'splunk' },
+  { target: 'splunk', pipeline: 'splunk_windows' },
+  { target: 'splunk', pipeline: 'splunk_cim' },
+  { target: 'splunk', pipeline: 'splunk_cim', format: 'data_model' },
+  { target: 'splunk', format: 'savedsearches' },
+  { target: 'kusto' },
 ];
 
 export interface StageTiming {
@@ -91,7 +97,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
     const result = benchmarkTargets(yamlFiles);
     console.log(`run ${run}:`);
     for (const stage of result.stages) {
-      console.log(`  ${stage.stage.padEnd(14)} ${stage.ms.toFixed(0).padStart(6)} ms  ${stage.rulesPerSecond.toFixed(0).padStart(7)} rules/s${stage.converted === undefined ? '' : `  (${stage.converted} converted)`}`);
+      console.log(`  ${stage.stage.padEnd(28)} ${stage.ms.toFixed(0).padStart(6)} ms  ${stage.rulesPerSecond.toFixed(0).padStart(7)} rules/s${stage.converted === undefined ? '' : `  (${stage.converted} converted)`}`);
     }
     console.log(`  total          ${result.totalMs.toFixed(0).padStart(6)} ms  ${result.conversionsPerSecond.toFixed(0)} rule-conversions/s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
   }

@@ -22,7 +22,11 @@ interface Reference {
   readonly spec: string;
   readonly root: string;
   readonly folders: readonly string[];
+  /** The reference is sigmac 0.13's (only its es-qs, graylog and xpack-watcher targets have a converter here). */
+  readonly legacy: boolean;
 }
+
+const LEGACY_TARGETS = new Set(['es-qs', 'graylog', 'xpack-watcher']);
 
 function references(): Reference[] {
   const list: Reference[] = [];
@@ -30,7 +34,7 @@ function references(): Reference[] {
     const dir = path.join(SHARED, 'oracle', folder);
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
-      list.push({ expected: path.join(dir, name), spec: name.replace(/\.jsonl$/, ''), root, folders });
+      list.push({ expected: path.join(dir, name), spec: name.replace(/\.jsonl$/, ''), root, folders, legacy: folder.includes('legacy') });
     }
   };
   const modern = path.join(SHARED, 'corpus/sigma');
@@ -55,7 +59,7 @@ for (const reference of references()) {
   const label = path.relative(path.join(SHARED, 'oracle'), reference.expected);
   if (positionals.length && !positionals.some((filter) => label.includes(filter))) continue;
   const spec = parseTargetSpec(reference.spec.replace(':', '@'));
-  if (typeof spec === 'string') {
+  if (typeof spec === 'string' || (reference.legacy && !LEGACY_TARGETS.has(spec.target))) {
     skipped.push(label);
     continue;
   }

@@ -1,10 +1,13 @@
+import { runChecks } from './check/run-checks.ts';
 import type { BuildConfig } from './config.ts';
 import { convertKnowledgeBase, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
+import { renderExports } from './export/render-exports.ts';
 import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
 import { loadAttackCatalog } from './load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
 import { loadDetectionRules } from './load/load-detection-rules.ts';
+import { userPipelineMap } from './load/load-pipelines.ts';
 import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
@@ -15,7 +18,10 @@ export interface StageTimings {
   link: number;
   convert: number;
   render: number;
+  check: number;
 }
+
+export type BuildStage = keyof StageTimings;
 
 export interface Build {
   readonly config: BuildConfig;
@@ -28,9 +34,14 @@ export interface Build {
   readonly timings: StageTimings;
 }
 
-/** The whole pipeline on one screen: load → link → convert → render. Nothing here writes files. */
-export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; configFile?: string } = {}): Build {
+/**
+ * The whole pipeline on one screen: load → link → convert → render (markdown pages, and the exports unless
+ * `exports: false`) → check (src/check/run-checks.ts). Nothing here writes files. `onStage` is told
+ * before each stage starts (progress display).
+ */
+export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; exports?: boolean; configFile?: string; onStage?: (stage: BuildStage) => void } = {}): Build {
   const clock = stopwatch();
+  options.onStage?.('load');
   const attack = loadAttackCatalog();
   const rules = loadDetectionRules(config.inputs.rules);
   const dataNeeded = loadDataNeeded(config.inputs.dataNeeded);
@@ -38,6 +49,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const enrichments = loadEnrichments(config.inputs.enrichments);
   const triggers = loadTriggers(config.inputs.triggers);
   const load = clock();
+  options.onStage?.('link');
 
   const linked = linkKnowledgeBase({
     attack,
@@ -48,17 +60,23 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     triggers: triggers.items,
   });
   const link = clock();
+  options.onStage?.('convert');
 
   const converted = options.convert === false
     ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
-    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? 'atc.config.yml');
+    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? 'atc.config.yml', userPipelineMap(config.pipelines ?? []));
   const convert = clock();
+  options.onStage?.('render');
 
   const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title);
+  if (options.exports !== false) files.push(...renderExports(linked.kb, converted.queries, config));
   const render = clock();
+  options.onStage?.('check');
+  const checked = runChecks(linked.kb, converted.queries, files);
+  const check = clock();
 
   const issues = [rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
-  issues.push(...linked.issues, ...converted.issues);
+  issues.push(...linked.issues, ...converted.issues, ...checked);
   return {
     config,
     kb: linked.kb,
@@ -72,7 +90,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
       enrichments: enrichments.fileCount,
       triggers: triggers.fileCount,
     },
-    timings: { load, link, convert, render },
+    timings: { load, link, convert, render, check },
   };
 }
 

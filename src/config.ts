@@ -1,3 +1,5 @@
+import type { LoadedPipeline } from './load/load-pipelines.ts';
+
 /** One query section of a rule page: a conversion target, optionally with a field-mapping pipeline and output format. */
 export interface QuerySection {
   readonly target: string;
@@ -28,6 +30,8 @@ export interface BuildConfig {
     readonly pathPrefix: string;
   };
   readonly querySections: readonly QuerySection[];
+  /** User field-mapping pipelines (`pipelines:` in atc.config.yml), loaded; query sections name them. */
+  readonly pipelines?: readonly LoadedPipeline[];
 }
 
 /**

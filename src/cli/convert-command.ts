@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { findYamlFiles, type InputFile } from '../load/find-input-files.ts';
 import { readYamlFile } from '../load/read-yaml-file.ts';
 import { formatIssue } from '../model/issue.ts';
-import { convertCollection, listTargets, parseTargetSpec, type ConversionResult, type TargetSpec } from '../sigma/convert-collection.ts';
+import { loadPipelineFile, userPipelineMap } from '../load/load-pipelines.ts';
+import { checkTargetSpec, convertCollection, listTargets, parseTargetSpec, type ConversionResult, type TargetSpec, type UserPipelines } from '../sigma/convert-collection.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
 import type { SigmaRule } from '../sigma/sigma-rule.ts';
 
-const USAGE = `usage: atc convert --target <id> [--pipeline <name>] [--output-format <fmt>] [--jsonl] [--root DIR] <file|dir>...
+const USAGE = `usage: atc convert --target <id> [--pipeline <name> | --pipeline-file FILE] [--output-format <fmt>] [--jsonl] [--root DIR] <file|dir>...
 
 Converts Sigma rule files into queries for one target and prints them, one query per line
 (or, with --jsonl, one JSON object per rule file, in the shape of the reference conversion files).
@@ -16,6 +17,7 @@ The target may also be written as id+pipeline@format.
 options:
   --target, -t <id>        ${listTargets().map((t) => t.id).join(', ')}
   --pipeline, -p <name>    field-mapping pipeline of the target (${listTargets().filter((t) => t.pipelines.length).map((t) => `${t.id}: ${t.pipelines.join(', ')}`).join('; ')})
+  --pipeline-file <file>   a user field-mapping pipeline (YAML, see README "Custom field mappings")
   --output-format, -f <f>  output format of the target (${listTargets().filter((t) => t.formats.length).map((t) => `${t.id}: ${t.formats.join(', ')}`).join('; ')})
   --jsonl                  one JSON line per file: {"rule", "id", "target", "ok", "queries" | "error"}
   --root <dir>             folder the "rule" paths are relative to (default: the current folder)
@@ -47,18 +49,18 @@ export function loadRuleFile(file: InputFile): LoadedRuleFile {
   return { id, rules: parsed.rules };
 }
 
-export function convertLoadedRuleFile(loaded: LoadedRuleFile, spec: TargetSpec): ConversionResult {
-  return loaded.failure !== undefined ? { ok: false, reason: loaded.failure } : convertCollection(loaded.rules, spec);
+export function convertLoadedRuleFile(loaded: LoadedRuleFile, spec: TargetSpec, userPipelines?: UserPipelines): ConversionResult {
+  return loaded.failure !== undefined ? { ok: false, reason: loaded.failure, category: 'feature' } : convertCollection(loaded.rules, spec, userPipelines);
 }
 
 /** Loads, parses and converts one rule file; load and parse errors become a failed result. */
-export function convertRuleFile(file: InputFile, spec: TargetSpec): Omit<ConvertedFile, 'relativePath'> {
+export function convertRuleFile(file: InputFile, spec: TargetSpec, userPipelines?: UserPipelines): Omit<ConvertedFile, 'relativePath'> {
   const loaded = loadRuleFile(file);
-  return { id: loaded.id, result: convertLoadedRuleFile(loaded, spec) };
+  return { id: loaded.id, result: convertLoadedRuleFile(loaded, spec, userPipelines) };
 }
 
 export async function runConvert(args: string[]): Promise<number> {
-  let values: { target?: string; pipeline?: string; 'output-format'?: string; jsonl?: boolean; root?: string; help?: boolean };
+  let values: { target?: string; pipeline?: string; 'pipeline-file'?: string; 'output-format'?: string; jsonl?: boolean; root?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -67,6 +69,7 @@ export async function runConvert(args: string[]): Promise<number> {
       options: {
         target: { type: 'string', short: 't' },
         pipeline: { type: 'string', short: 'p' },
+        'pipeline-file': { type: 'string' },
         'output-format': { type: 'string', short: 'f' },
         jsonl: { type: 'boolean' },
         root: { type: 'string' },
@@ -86,9 +89,19 @@ export async function runConvert(args: string[]): Promise<number> {
     return 2;
   }
   let text = values.target;
-  if (values.pipeline) text += `+${values.pipeline}`;
+  if (values.pipeline && !values['pipeline-file']) text += `+${values.pipeline}`;
   if (values['output-format']) text += `@${values['output-format']}`;
-  const spec = parseTargetSpec(text);
+  let spec = parseTargetSpec(text);
+  let userPipelines: UserPipelines | undefined;
+  const pipelineFile = values['pipeline-file'];
+  if (pipelineFile !== undefined && typeof spec !== 'string') {
+    const name = path.basename(pipelineFile).replace(/\.ya?ml$/i, '');
+    const loaded = loadPipelineFile(path.resolve(pipelineFile), pipelineFile, name);
+    for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    if (!loaded.pipeline) return 2;
+    userPipelines = userPipelineMap([loaded.pipeline]);
+    spec = checkTargetSpec({ ...spec, pipeline: name }, userPipelines);
+  }
   if (typeof spec === 'string') {
     process.stderr.write(`atc convert: ${spec}\n${USAGE}`);
     return 2;
@@ -110,7 +123,7 @@ export async function runConvert(args: string[]): Promise<number> {
     out.length = 0;
   };
   for (const relativePath of [...files.keys()].sort(compareText)) {
-    const { id, result } = convertRuleFile(files.get(relativePath)!, spec);
+    const { id, result } = convertRuleFile(files.get(relativePath)!, spec, userPipelines);
     if (values.jsonl) {
       // Key order and `, ` / `: ` spacing as in the reference files (Python's json.dumps).
       const head = `{"rule": ${JSON.stringify(relativePath)}, "id": ${JSON.stringify(id)}, "target": ${JSON.stringify(targetName)}`;

@@ -1,7 +1,7 @@
 import { formatQuerySectionSpec, type QuerySection } from '../config.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
-import { convertCollection, listTargets, type ConversionResult } from '../sigma/convert-collection.ts';
+import { checkTargetSpec, convertCollection, listTargets, type ConversionResult, type UnsupportedCategory, type UserPipelines } from '../sigma/convert-collection.ts';
 
 /** One query section of one rule page: its heading and the conversion result. */
 export interface QuerySectionResult {
@@ -20,6 +20,7 @@ export function convertKnowledgeBase(
   rules: readonly DetectionRule[],
   sections: readonly QuerySection[],
   configFile: string,
+  userPipelines?: UserPipelines,
 ): { queries: Map<DetectionRule, QuerySectionResult[]>; issues: Issue[] } {
   const issues: Issue[] = [];
   const targets = new Map(listTargets().map((target) => [target.id, target]));
@@ -27,8 +28,10 @@ export function convertKnowledgeBase(
     const target = targets.get(section.target);
     const problem = !target
       ? `unknown query target "${section.target}"; known targets: ${[...targets.keys()].join(', ')}`
-      : section.pipeline && !target.pipelines.includes(section.pipeline)
-        ? `target "${section.target}" has no pipeline "${section.pipeline}"; it has: ${target.pipelines.join(', ') || 'none'}`
+      : section.pipeline && !target.pipelines.includes(section.pipeline) && !userPipelines?.has(section.pipeline)
+        ? `target "${section.target}" has no pipeline "${section.pipeline}"; it has: ${target.pipelines.join(', ') || 'none'}${userPipelines?.size ? ` (user pipelines: ${[...userPipelines.keys()].join(', ')})` : ''}`
+        : section.pipeline && userPipelines?.has(section.pipeline) && typeof checkTargetSpec({ target: section.target, pipeline: section.pipeline }, userPipelines) === 'string'
+          ? (checkTargetSpec({ target: section.target, pipeline: section.pipeline }, userPipelines) as string)
         : section.format && !target.formats.includes(section.format)
           ? `target "${section.target}" has no output format "${section.format}"; it has: ${target.formats.join(', ')}`
           : undefined;
@@ -44,10 +47,40 @@ export function convertKnowledgeBase(
         title: section.title ?? targets.get(section.target)!.title,
         result:
           rule.rules.length === 0
-            ? { ok: false, reason: 'correlation rules are not converted to this target; see the rules it correlates' }
-            : convertCollection(rule.rules, { target: section.target, ...(section.pipeline ? { pipeline: section.pipeline } : {}), ...(section.format ? { format: section.format } : {}) }),
+            ? { ok: false, reason: 'correlation rules are not converted to this target; see the rules it correlates', category: 'feature' as const }
+            : convertCollection(rule.rules, { target: section.target, ...(section.pipeline ? { pipeline: section.pipeline } : {}), ...(section.format ? { format: section.format } : {}) }, userPipelines),
       })),
     );
   }
   return { queries, issues };
+}
+
+/** The status of one rule for one query section, as data for pages, exports and checks. */
+export type ConversionStatus =
+  | { readonly status: 'converted'; readonly queries: number }
+  | { readonly status: 'unsupported'; readonly category: UnsupportedCategory; readonly reason: string };
+
+export function conversionStatus(result: ConversionResult): ConversionStatus {
+  return result.ok ? { status: 'converted', queries: result.queries.length } : { status: 'unsupported', category: result.category, reason: result.reason };
+}
+
+/** Counts per query section (by its index in the configuration): converted, and unsupported per category. */
+export interface ConversionCounts {
+  readonly section: QuerySection;
+  readonly title: string;
+  readonly converted: number;
+  readonly unsupported: Readonly<Record<UnsupportedCategory, number>>;
+}
+
+/** The rules × targets matrix summed up: one entry per configured (usable) query section, in order. */
+export function summarizeConversions(queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): ConversionCounts[] {
+  const counts: { section: QuerySection; title: string; converted: number; unsupported: Record<UnsupportedCategory, number> }[] = [];
+  for (const results of queries.values()) {
+    results.forEach((entry, index) => {
+      const count = (counts[index] ??= { section: entry.section, title: entry.title, converted: 0, unsupported: { feature: 0, field: 0, logsource: 0 } });
+      if (entry.result.ok) count.converted++;
+      else count.unsupported[entry.result.category]++;
+    });
+  }
+  return counts;
 }

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
+import { loadPipelines, type LoadedPipeline } from './load-pipelines.ts';
 import { readYamlFile } from './read-yaml-file.ts';
 import { FieldReader, isRecord } from './read-fields.ts';
 
 export const CONFIG_FILE_NAME = 'atc.config.yml';
 
-const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries']);
+const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries', 'pipelines']);
+const PIPELINE_ENTRY_KEYS = new Set(['name', 'file']);
 const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix']);
 const QUERY_KEYS = new Set(['target', 'pipeline', 'format', 'title']);
 
@@ -104,8 +106,26 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
       pathPrefix: `/${pathPrefix.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/'),
     },
     querySections,
+    ...(reader.has('pipelines') && { pipelines: readPipelines(reader, issues, rootDir) }),
   };
   return config;
+}
+
+/** `pipelines: [{name, file}]`: user field-mapping files, loaded now so their problems are reported with the config's. */
+function readPipelines(reader: FieldReader, issues: Issue[], rootDir: string): LoadedPipeline[] {
+  const entries: { name: string; file: string }[] = [];
+  for (const entry of reader.children('pipelines')) {
+    entry.warnUnknownKeys(PIPELINE_ENTRY_KEYS, 'a pipeline entry');
+    const name = entry.string('name', { required: true });
+    const file = entry.string('file', { required: true });
+    if (!name || !file) continue;
+    if (!/^[A-Za-z0-9][\w-]*$/.test(name)) entry.report('name', 'config-invalid', `pipeline name "${name}" must be letters, digits, _ and -`);
+    else if (entries.some((other) => other.name === name)) entry.report('name', 'config-invalid', `pipeline "${name}" is defined twice`);
+    else entries.push({ name, file });
+  }
+  const loaded = loadPipelines(entries, rootDir);
+  issues.push(...loaded.issues);
+  return loaded.pipelines;
 }
 
 function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: string): QuerySection[] {

@@ -56,8 +56,15 @@ export const ISSUE_CODES = {
   // links that the knowledge base computes
   'data-needed-missing-fields': 'warning',
   'data-needed-unmatched': 'info',
+  // checks on the whole knowledge base and its pages (src/check/run-checks.ts), after rendering
+  'duplicate-rule-title': 'warning',
+  'data-needed-no-logging-policy': 'warning',
+  'broken-link': 'error',
+  'conversion-failed': 'info',
   // configuration
   'config-invalid': 'error',
+  // user field-mapping pipelines (src/load/load-pipelines.ts)
+  'pipeline-invalid': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

@@ -1,3 +1,5 @@
+import type { UnsupportedCategory } from './backends/target.ts';
+
 /**
  * Why a rule cannot be converted for a target, named after the pySigma exception the reference
  * converter raises in the same place, so that `ok: false` lines read like the reference files:
@@ -8,6 +10,8 @@ export class ConversionError extends Error {
     /** pySigma's exception class (SigmaValueError, NotImplementedError, …). */
     readonly errorClass: string,
     message: string,
+    /** What is missing: a feature of the target language (default), a field mapping, a log-source mapping. */
+    readonly category: UnsupportedCategory = 'feature',
   ) {
     super(message);
     this.name = 'ConversionError';

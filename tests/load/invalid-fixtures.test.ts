@@ -31,6 +31,13 @@ const INVALID = path.join(FIXTURES, 'invalid');
 /** Codes shown by a test below instead of a committed fixture, with the reason. */
 const GENERATED: Partial<Record<IssueCode, string>> = {
   'file-too-large': 'needs a file over 2 MiB; the test writes one into a temporary folder',
+  // Check-stage codes (src/check/run-checks.ts) need conversion and rendered pages, which the loaders and
+  // the linker run here do not produce; tests/check/check-command.test.ts shows each through `atc check`
+  // on tests/fixtures/check/<code>/.
+  'duplicate-rule-title': 'check stage: tests/fixtures/check/duplicate-rule-title, run by tests/check',
+  'data-needed-no-logging-policy': 'check stage: tests/fixtures/check/data-needed-no-logging-policy, run by tests/check',
+  'broken-link': 'check stage (rendered pages): tests/fixtures/check/broken-link, run by tests/check',
+  'conversion-failed': 'check stage (conversion): tests/fixtures/check/conversion-failed, run by tests/check',
 };
 
 const KINDS = ['rule', 'data-needed', 'logging-policy', 'enrichment', 'trigger', 'config', 'kb'] as const;

@@ -24,6 +24,10 @@ const SPECS: readonly TargetSpec[] = [
   { target: 'eql', pipeline: 'ecs_windows' },
   { target: 'esql' },
   { target: 'esql', pipeline: 'ecs_windows' },
+  { target: 'splunk' },
+  { target: 'splunk', pipeline: 'splunk_windows', format: 'savedsearches' },
+  { target: 'splunk', pipeline: 'splunk_cim', format: 'data_model' },
+  { target: 'kusto' },
 ];
 const LUCENE_SYNTAX_TARGETS = new Set(['lucene', 'es-qs']);
 

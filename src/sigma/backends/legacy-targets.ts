@@ -13,6 +13,7 @@ function legacyTarget(id: string, title: string, syntax: LegacySyntax, watcher: 
     title,
     pipelines: [],
     formats: [],
+    usesPipelines: false,
     convert(rules): ConversionResult {
       const state = { matchKeyword: true };
       const names = new Set<string>();
@@ -20,13 +21,13 @@ function legacyTarget(id: string, title: string, syntax: LegacySyntax, watcher: 
       try {
         for (const rule of rules) {
           for (const condition of rule.detection.conditions) {
-            if (condition.aggregation && !watcher) return { ok: false, reason: 'aggregations (| count() …, | near …) are not supported by this target' };
+            if (condition.aggregation && !watcher) return { ok: false, reason: 'aggregations (| count() …, | near …) are not supported by this target', category: 'feature' };
             const query = renderLegacyQuery(toLegacyTree(rule.detection, condition), syntax, state);
             queries.push(watcher ? renderWatcher(rule, query, condition.aggregation, watchName(String(rule.document.title ?? ''), names)) : query);
           }
         }
       } catch (error) {
-        if (error instanceof LegacyUnsupportedError || error instanceof LegacyRenderError || error instanceof WatcherError) return { ok: false, reason: error.message };
+        if (error instanceof LegacyUnsupportedError || error instanceof LegacyRenderError || error instanceof WatcherError) return { ok: false, reason: error.message, category: 'feature' };
         throw error;
       }
       return { ok: true, queries };

@@ -1,6 +1,5 @@
 import { ConversionError } from '../conversion-error.ts';
-import { ECS_WINDOWS } from '../pipelines/ecs-windows.ts';
-import { applyPipeline, type ProcessingPipeline } from '../pipelines/processing-pipeline.ts';
+import { applyPipeline } from '../pipelines/processing-pipeline.ts';
 import { pythonJson } from '../python-json.ts';
 import type { SigmaRule } from '../sigma-rule.ts';
 import { toQueryTrees } from '../to-query-tree.ts';
@@ -10,9 +9,6 @@ import { LUCENE_SYNTAX } from './lucene.ts';
 import { fillTemplate, renderTextQuery } from './render-text-query.ts';
 import type { ConversionResult, Target, TargetSpec } from './target.ts';
 import type { TextQuerySyntax } from './text-query-syntax.ts';
-
-/** Pipelines by name; a target lists the ones it accepts. */
-export const PIPELINES: ReadonlyMap<string, ProcessingPipeline> = new Map([[ECS_WINDOWS.id, ECS_WINDOWS]]);
 
 /** An output format wraps each finished query (pySigma finalize_query_<format>); JSON formats return JSON text. */
 type OutputFormat = (query: string, rule: SigmaRule) => string;
@@ -69,8 +65,7 @@ function modernTarget(definition: ModernTargetDefinition): Target {
     title: definition.title,
     pipelines: definition.pipelines,
     formats: Object.keys(formats).filter((name) => name !== 'default'),
-    convert(rules, spec: TargetSpec): ConversionResult {
-      const pipeline = spec.pipeline === undefined ? undefined : PIPELINES.get(spec.pipeline);
+    convert(rules, spec: TargetSpec, pipeline): ConversionResult {
       const format = formats[spec.format ?? 'default']!;
       const queries: string[] = [];
       try {
@@ -82,7 +77,7 @@ function modernTarget(definition: ModernTargetDefinition): Target {
           }
         }
       } catch (error) {
-        if (error instanceof ConversionError) return { ok: false, reason: error.reason };
+        if (error instanceof ConversionError) return { ok: false, reason: error.reason, category: error.category };
         throw error;
       }
       return { ok: true, queries };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConversionError, notImplemented, pythonNumber } from '../conversion-error.ts';
 import { isIpAddress } from '../ip-address.ts';
 import { isPlaceholder, type QueryNode, type QueryStringPart, type QueryValue } from '../query-tree.ts';
@@ -32,9 +33,27 @@ const TEMPLATES = new Map<string, string[]>();
  * and quoted per the table. Throws ConversionError for what the target cannot express.
  */
 export function renderTextQuery(tree: QueryNode, syntax: TextQuerySyntax): string | null {
+  return rendererFor(syntax).renderParts(tree).query;
+}
+
+/** A query with the parts its syntax defers (`deferred` in the table): see DeferredSyntax. */
+export interface RenderedQuery {
+  /** The search expression; null when nothing is left in it. */
+  readonly query: string | null;
+  /** Extractions of condition fields the query tests (`rex …`, `eval …`), in order. */
+  readonly conditions: readonly string[];
+  /** Pipe commands after the search (`regex …`, `where …`), in order. */
+  readonly deferred: readonly string[];
+}
+
+export function renderTextQueryParts(tree: QueryNode, syntax: TextQuerySyntax): RenderedQuery {
+  return rendererFor(syntax).renderParts(tree);
+}
+
+function rendererFor(syntax: TextQuerySyntax): TextQueryRenderer {
   let renderer = RENDERERS.get(syntax);
   if (!renderer) RENDERERS.set(syntax, (renderer = new TextQueryRenderer(syntax)));
-  return renderer.render(tree);
+  return renderer;
 }
 
 // A renderer compiles its table's escaping into regular expressions once.
@@ -48,6 +67,13 @@ class TextQueryRenderer {
   /** Escape one character matched by `stringEscape`, where the value is a pattern / an exact value. */
   private readonly escapeInPattern: (c: string) => string;
   private readonly escapeInExact: (c: string) => string;
+  // Per-query state for deferred parts (tables with `deferred` only).
+  private orDepth = 0;
+  private negatedGroups = 0;
+  private negatedLeaf = false;
+  private conditions: string[] = [];
+  private deferred: string[] = [];
+  private readonly fieldCounts = new Map<string, number>();
 
   constructor(private readonly syntax: TextQuerySyntax) {
     const s = syntax.string;
@@ -67,20 +93,34 @@ class TextQueryRenderer {
     };
     this.escapeInPattern = escapeWith(s.literalWildcard?.pattern);
     this.escapeInExact = escapeWith(s.literalWildcard?.exact);
-    this.andJoin = syntax.separator + syntax.and + syntax.separator;
+    // pySigma: when the AND token is the separator itself (SPL's implicit AND), it is not repeated.
+    this.andJoin = syntax.and === syntax.separator ? syntax.and : syntax.separator + syntax.and + syntax.separator;
     this.orJoin = syntax.separator + syntax.or + syntax.separator;
+  }
+
+  renderParts(node: QueryNode): RenderedQuery {
+    this.orDepth = 0;
+    this.negatedGroups = 0;
+    this.negatedLeaf = false;
+    this.conditions = [];
+    this.deferred = [];
+    this.fieldCounts.clear();
+    const query = this.render(node);
+    return { query, conditions: this.conditions, deferred: this.deferred };
   }
 
   render(node: QueryNode): string | null {
     switch (node.kind) {
       case 'and':
       case 'or': {
-        if (node.kind === 'or' && this.isInList(node.args)) return this.inList(node.args as Match[]);
+        if ((node.kind === 'or' || this.syntax.inList?.andOperator !== undefined) && this.isInList(node.args)) return this.inList(node.kind, node.args as Match[]);
         const parts: string[] = [];
+        if (node.kind === 'or') this.orDepth++;
         for (const arg of node.args) {
           const part = this.bindsTighter(node.kind, arg) ? this.render(arg) : this.group(arg);
           if (part !== null) parts.push(part);
         }
+        if (node.kind === 'or') this.orDepth--;
         return parts.length ? parts.join(node.kind === 'and' ? this.andJoin : this.orJoin) : null;
       }
       case 'not':
@@ -115,18 +155,51 @@ class TextQueryRenderer {
   private renderNot(arg: QueryNode): string | null {
     const syntax = this.syntax;
     const prefix = syntax.not + syntax.separator;
+    const wrap = (inner: string): string => (syntax.notTemplate !== undefined ? fillTemplate(syntax.notTemplate, { expr: inner }) : prefix + inner);
     if (syntax.isNotNull !== undefined && isNullMatch(arg)) return fillTemplate(syntax.isNotNull, { field: this.field(arg.field) });
     if (arg.kind === 'and' || arg.kind === 'or' || arg.kind === 'not') {
+      this.negatedGroups++;
       const inner = this.group(arg);
-      return inner === null ? null : prefix + inner;
+      this.negatedGroups--;
+      return inner === null ? null : wrap(inner);
     }
+    this.negatedLeaf = true;
     const inner = this.render(arg);
+    this.negatedLeaf = false;
     if (inner === null) return null;
     // Alternatives written as a bare OR chain must be grouped to stay under the NOT (deviation D6).
-    if (arg.kind === 'match' && arg.value.kind === 'expansion' && arg.value.values.length > 1 && !this.isInList(expansionMatches(arg))) {
+    if (syntax.notTemplate === undefined && arg.kind === 'match' && arg.value.kind === 'expansion' && arg.value.values.length > 1 && !this.expansionAsList(arg)) {
       return prefix + fillTemplate(syntax.group, { expr: inner });
     }
-    return prefix + inner;
+    return wrap(inner);
+  }
+
+  private expansionAsList(node: Match): boolean {
+    return this.syntax.expansionsAsList !== false && this.isInList(expansionMatches(node));
+  }
+
+  /** Whether a deferred part can stand for this match: every enclosing operator is an AND, or a NOT right above it. */
+  private get conjunct(): boolean {
+    return this.orDepth === 0 && this.negatedGroups === 0;
+  }
+
+  /** SPL `| rex` + `| eval` of a condition field for a regular expression the search cannot hold. */
+  private regexCondition(field: string, regex: string): string {
+    const deferred = this.syntax.deferred!;
+    const count = (this.fieldCounts.get(field) ?? 0) + 1;
+    this.fieldCounts.set(field, count);
+    const suffix = count === 1 ? '' : String(count);
+    const base = field.replace(/^.*\./s, '');
+    const name = (kind: string): string => {
+      const full = base + kind + suffix;
+      if (full.length <= deferred.regexCondition.maxNameLength) return full;
+      // Splunk's group and field names are limited; keep a readable prefix and a hash of the full name.
+      const hash = createHash('blake2s256').update(full).digest('hex').slice(0, 8);
+      return base.slice(0, deferred.regexCondition.maxNameLength - kind.length - suffix.length - 8) + hash + kind + suffix;
+    };
+    const condition = name('Condition');
+    this.conditions.push(fillTemplate(deferred.regexCondition.template, { field, match: name('Match'), condition, regex }));
+    return this.stringMatch(condition, { kind: 'string', parts: ['true'] });
   }
 
   /** pySigma decide_convert_condition_as_in_expression (cased strings excluded, deviation D5). */
@@ -145,10 +218,52 @@ class TextQueryRenderer {
     return true;
   }
 
-  private inList(args: readonly Match[]): string {
+  private inList(kind: 'and' | 'or', args: readonly Match[]): string {
     const inList = this.syntax.inList!;
-    const list = args.map((arg) => (arg.value.kind === 'string' ? this.string(arg.value, inList.wildcards) : pythonNumber((arg.value as { value: number }).value)));
-    return fillTemplate(inList.template, { field: this.field(args[0]!.field), op: inList.operator, list: list.join(inList.separator) });
+    const operator = kind === 'or' ? inList.operator : inList.andOperator!;
+    const field = args[0]!.field;
+    if (!inList.splitWildcards) {
+      const list = args.map((arg) => (arg.value.kind === 'string' ? this.string(arg.value, inList.wildcards) : pythonNumber((arg.value as { value: number }).value)));
+      return fillTemplate(inList.template, { field: this.field(field), op: operator, list: list.join(inList.separator) });
+    }
+    // KQL: plain values (numbers as strings) in the list, each pattern matched on its own after it.
+    const plain: string[] = [];
+    const patterns: string[] = [];
+    for (const { value } of args) {
+      if (value.kind === 'number') plain.push(this.string({ kind: 'string', parts: [pythonNumber(value.value)] }, false));
+      else if (value.kind === 'string' && !hasWildcard(value.parts)) plain.push(this.string(value, false));
+      else if (value.kind === 'string') patterns.push(this.patternInList(field, value));
+    }
+    const joiner = kind === 'or' ? this.orJoin : this.andJoin;
+    const list = plain.length ? [fillTemplate(inList.template, { field: this.field(field), op: operator, list: plain.join(inList.separator) })] : [];
+    return [...list, ...patterns].join(joiner);
+  }
+
+  /**
+   * pySigma-backend-kusto: a pattern with a wildcard inside (not only at its ends) becomes the AND of
+   * `contains` of its literal runs (order and single-character wildcards are lost, as in the reference);
+   * other patterns are matched as a single value would be.
+   */
+  private patternInList(field: string, value: StringValue): string {
+    const parts = value.parts;
+    const inner: QueryStringPart[] = [...parts];
+    // pySigma slices one character off each end (`value[1:-1]`).
+    for (const end of [0, -1] as const) {
+      const index = end === 0 ? 0 : inner.length - 1;
+      const part = inner[index];
+      if (part === undefined) break;
+      if (typeof part === 'string') {
+        const rest = end === 0 ? part.slice(1) : part.slice(0, -1);
+        if (rest) inner[index] = rest;
+        else inner.splice(index, 1);
+      } else {
+        inner.splice(index, 1);
+      }
+    }
+    if (!hasWildcard(inner) || this.syntax.contains === undefined) return this.stringMatch(field, value);
+    const runs = parts.filter((part): part is string => typeof part === 'string');
+    const contains = runs.map((run) => fillTemplate(this.syntax.contains!, { field: this.field(field), value: this.string({ kind: 'string', parts: [run] }, false) }));
+    return fillTemplate(this.syntax.group, { expr: contains.join(this.andJoin) });
   }
 
   private renderMatch(node: Match): string | null {
@@ -158,17 +273,25 @@ class TextQueryRenderer {
       case 'string':
         return value.cased ? this.casedMatch(node.field, value) : this.stringMatch(node.field, value);
       case 'number':
-        return this.field(node.field) + syntax.eq + pythonNumber(value.value);
+        return this.field(node.field) + (syntax.numberEq ?? syntax.eq) + pythonNumber(value.value);
       case 'bool':
         return this.field(node.field) + syntax.eq + (value.value ? syntax.bool.true : syntax.bool.false);
       case 'regex': {
         if (!syntax.regex) throw notImplemented('Regular expression template is not supported by the backend.');
-        return fillTemplate(syntax.regex.template, { field: this.field(node.field), regex: this.regexPattern(value.pattern, value.flags) });
+        const regex = this.regexPattern(value.pattern, value.flags);
+        const deferred = syntax.deferred;
+        if (deferred) {
+          if (!this.conjunct) return this.regexCondition(node.field, regex);
+          this.deferred.push(fillTemplate(deferred.regex.template, { field: node.field, op: deferred.regex.operators[this.negatedLeaf ? 1 : 0], regex }));
+          return null;
+        }
+        return fillTemplate(syntax.regex.template, { field: this.field(node.field), regex });
       }
       case 'cidr': {
         if (!syntax.cidr) throw notImplemented('CIDR expressions are not supported by the backend.');
-        // pySigma fills the CIDR template with the field name as written (no escaping or quoting).
-        const text = fillTemplate(syntax.cidr, { field: node.field, value: `${value.address}/${value.prefix}`, network: value.address, prefix: String(value.prefix) });
+        // pySigma fills the CIDR template with the field name as written (no escaping or quoting);
+        // KQL needs its quoting (deviation K4).
+        const text = fillTemplate(syntax.cidr, { field: syntax.cidrQuotesField ? this.field(node.field) : node.field, value: `${value.address}/${value.prefix}`, network: value.address, prefix: String(value.prefix) });
         if (syntax.cidrEscapeColons && value.address.includes(':')) return text.replaceAll(':', '\\:').replace('\\:', ':');
         return text;
       }
@@ -176,6 +299,13 @@ class TextQueryRenderer {
         if (!syntax.compare) throw notImplemented('Comparison operations are not supported by the backend.');
         return fillTemplate(syntax.compare, { field: this.field(node.field), operator: value.operator, value: pythonNumber(value.value) });
       case 'fieldref': {
+        const deferred = syntax.deferred;
+        if (deferred && !value.startsWith && !value.endsWith) {
+          const { template, operators, notConjunct } = deferred.fieldReference;
+          if (!this.conjunct) throw new ConversionError(notConjunct.errorClass, notConjunct.message);
+          this.deferred.push(fillTemplate(template, { field1: node.field, field2: value.field, op: operators[this.negatedLeaf ? 1 : 0] }));
+          return null;
+        }
         const reference = syntax.fieldReference;
         if (typeof reference === 'object') throw new ConversionError(reference.errorClass, reference.message);
         const shape = value.startsWith && value.endsWith ? 'contains ' : value.startsWith ? 'startswith ' : value.endsWith ? 'endswith ' : '';
@@ -191,8 +321,13 @@ class TextQueryRenderer {
         if (syntax.notExists) return fillTemplate(syntax.notExists, { field: this.field(node.field) });
         return syntax.not + syntax.separator + fillTemplate(syntax.exists, { field: this.field(node.field) });
       }
-      case 'expansion':
-        return this.render({ kind: 'or', args: expansionMatches(node) });
+      case 'expansion': {
+        if (this.syntax.expansionsAsList !== false) return this.render({ kind: 'or', args: expansionMatches(node) });
+        this.orDepth++;
+        const parts = expansionMatches(node).map((match) => this.renderMatch(match));
+        this.orDepth--;
+        return parts.join(this.orJoin);
+      }
     }
   }
 
@@ -216,6 +351,9 @@ class TextQueryRenderer {
       shown = parts.slice(1, last);
     } else if (syntax.wildcardMatch !== undefined && hasWildcard(parts)) {
       template = syntax.wildcardMatch;
+    }
+    if (syntax.wildcardMatchAsRegex && template === syntax.wildcardMatch) {
+      return fillTemplate(template, { field: this.field(field), eq: syntax.eq, value: this.regexPattern(wildcardRegex(parts), '') });
     }
     const pattern = template === syntax.wildcardMatch || (syntax.wildcardMatch === undefined && template === '{field}{eq}{value}');
     return fillTemplate(template, { field: this.field(field), eq: syntax.eq, value: this.string({ kind: 'string', parts: shown }, pattern) });
@@ -251,7 +389,11 @@ class TextQueryRenderer {
 
   /** pySigma escape_and_quote_field. */
   private field(name: string): string {
-    const { escape, quote } = this.syntax.field;
+    const { escape, quote, bracket } = this.syntax.field;
+    if (bracket && quote) {
+      if (quote.pattern.test(name) === quote.quoteUnlessMatches) return name;
+      return `[${quote.char}${escape ? name.replace(escape.pattern, (c) => escape.char + c) : name}${quote.char}]`;
+    }
     let escaped = name;
     if (escape) {
       escaped = name.replace(escape.pattern, (c) => escape.char + c);
@@ -300,6 +442,17 @@ const PYSIGMA_TYPE: Readonly<Record<QueryValue['kind'], string>> = {
   exists: 'SigmaExists',
   expansion: 'SigmaExpansion',
 };
+
+/** A wildcard pattern as a regular expression: `*` → `.*`, `?` → `.`, literal text escaped. */
+function wildcardRegex(parts: readonly QueryStringPart[]): string {
+  let regex = '';
+  for (const part of parts) {
+    if (typeof part === 'string') regex += part.replace(/[\\.^$*+?()[\]{}|]/g, '\\$&');
+    else if (isPlaceholder(part)) throw new ConversionError('SigmaPlaceholderError', `Attempt to convert unhandled placeholder '${part.placeholder}' into query.`);
+    else regex += part === ANY ? '.*' : '.';
+  }
+  return regex;
+}
 
 function isNullMatch(node: QueryNode): node is Match {
   return node.kind === 'match' && node.value.kind === 'null';

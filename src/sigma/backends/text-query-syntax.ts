@@ -14,13 +14,18 @@ export interface TextQuerySyntax {
   /** Parenthesise every nested AND/OR, whatever the precedence (pySigma `parenthesize`). */
   readonly parenthesize: boolean;
   readonly group: string;
+  /** Put between operands as `separator + and + separator`; when `and` equals `separator` (SPL's implicit AND), alone. */
   readonly and: string;
   readonly or: string;
   readonly not: string;
+  /** NOT written as a function around its operand (KQL `not(…)`; a group operand keeps its own parentheses). */
+  readonly notTemplate?: string;
   /** Put around and/or/not tokens. */
   readonly separator: string;
   /** `field{eq}value` for plain values, numbers and booleans. */
   readonly eq: string;
+  /** `field{numberEq}number` where numbers compare differently from strings (KQL `==` against `=~`). */
+  readonly numberEq?: string;
   readonly field: FieldSyntax;
   readonly string: StringSyntax;
   readonly bool: { readonly true: string; readonly false: string };
@@ -30,12 +35,19 @@ export interface TextQuerySyntax {
   readonly contains?: string;
   /** Any value with a wildcard, when `eq` does not match wildcards. */
   readonly wildcardMatch?: string;
+  /**
+   * `wildcardMatch` takes the value as a regular expression (`*` → `.*`, `?` → `.`, literal text escaped),
+   * written with the `regex` escaping (KQL `matches regex`).
+   */
+  readonly wildcardMatchAsRegex?: boolean;
   /** Used instead of all the above for the empty string and for IP addresses (EQL's exact `==`). */
   readonly exactMatch?: string;
   /** `cased` strings: without and with wildcards. */
   readonly caseSensitive?: { readonly match: string; readonly wildcardMatch?: string };
   readonly regex?: RegexSyntax;
   readonly cidr?: string;
+  /** Escape and quote the field of CIDR matches like any other (pySigma writes it as is). */
+  readonly cidrQuotesField?: boolean;
   /** Escape the `:` of IPv6 networks except the first (Lucene: the field separator). */
   readonly cidrEscapeColons?: boolean;
   readonly compare?: string;
@@ -47,7 +59,24 @@ export interface TextQuerySyntax {
   readonly exists?: string;
   readonly notExists?: string;
   /** OR of values of one field as a list. */
-  readonly inList?: { readonly template: string; readonly operator: string; readonly separator: string; readonly wildcards: boolean };
+  readonly inList?: {
+    readonly template: string;
+    readonly operator: string;
+    readonly separator: string;
+    readonly wildcards: boolean;
+    /** AND of values of one field as a list too, with this operator (KQL `has_all`). */
+    readonly andOperator?: string;
+    /**
+     * Only values without wildcards go into the list; each value with wildcards is matched on its own
+     * after it (KQL: `F in~ ("a") or F endswith "b"`), one with a wildcard inside as the AND of
+     * `contains` of its literal runs (pySigma-backend-kusto's convert_condition_as_in_expression).
+     */
+    readonly splitWildcards?: boolean;
+  };
+  /** Values with alternatives (windash, base64offset) may become an in-list (default); SPL writes them as an OR chain. */
+  readonly expansionsAsList?: boolean;
+  /** Parts the query language cannot hold in its search expression, moved after it (SPL's `| regex`, `| where`). */
+  readonly deferred?: DeferredSyntax;
   /** Values without field (keywords). */
   readonly keywordString?: string;
   readonly keywordNumber?: string;
@@ -60,6 +89,8 @@ export interface FieldSyntax {
   readonly escape?: { readonly char: string; readonly pattern: RegExp };
   /** Field names are put between `quote` when `pattern` matches (or, with `quoteUnlessMatches`, does not). */
   readonly quote?: { readonly char: string; readonly pattern: RegExp; readonly quoteUnlessMatches: boolean };
+  /** Quoted names are put in brackets too: KQL's `['name']`. */
+  readonly bracket?: boolean;
 }
 
 export interface StringSyntax {
@@ -89,4 +120,29 @@ export interface RegexSyntax {
   readonly escapeEscapeChar: boolean;
   /** Characters escaped only where the pattern does not already escape them (odd run of `escapeChar` before). */
   readonly escapeUnescaped?: string;
+}
+
+/**
+ * pySigma's deferred query expressions as SPL needs them: a regular expression or field comparison that is
+ * a conjunct of the query (possibly negated) becomes a pipe command after the search; a regular expression
+ * inside an OR or a negated group is extracted into a condition field first (`| rex` + `| eval`), and the
+ * search tests that field.
+ */
+export interface DeferredSyntax {
+  readonly separator: string;
+  /** The query when everything was deferred. */
+  readonly onlyQuery: string;
+  /** `{field}`, `{op}` (operators[0] plain, [1] negated), `{regex}`. */
+  readonly regex: { readonly template: string; readonly operators: readonly [string, string] };
+  /**
+   * `{field}`, `{match}`, `{condition}`, `{regex}`; the names are `<field after its last dot>Match<n>` /
+   * `Condition<n>` (n counts repeated fields, from 2). The search tests `{condition}="true"`.
+   */
+  readonly regexCondition: { readonly template: string; readonly maxNameLength: number };
+  /** `{field1}`, `{field2}`, `{op}`; a field reference anywhere else is refused with `notConjunct`. */
+  readonly fieldReference: {
+    readonly template: string;
+    readonly operators: readonly [string, string];
+    readonly notConjunct: { readonly errorClass: string; readonly message: string };
+  };
 }

@@ -1,5 +1,5 @@
 import type { QueryNode, QueryValue } from '../query-tree.ts';
-import { pythonNumber } from '../conversion-error.ts';
+import { ConversionError, pythonNumber } from '../conversion-error.ts';
 import { parseSigmaString } from '../sigma-string.ts';
 import type { LogSource } from '../sigma-rule.ts';
 
@@ -47,7 +47,19 @@ export type ProcessingItem =
       readonly unlessMatches: RegExp;
     }
   /** Numbers compared with these (target) fields are written as strings: the fields are keywords in the index. */
-  | { readonly id: string; readonly kind: 'numbers-as-strings'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly fieldPrefixes: readonly string[] };
+  | { readonly id: string; readonly kind: 'numbers-as-strings'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly fieldPrefixes: readonly string[] }
+  /**
+   * pySigma DetectionItemFailureTransformation with an ExcludeFieldCondition: the rule is refused when it
+   * matches a field (by its name at this point of the pipeline) outside `fields`. `message` gets `{field}`.
+   */
+  | { readonly id: string; readonly kind: 'require-fields'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly message: string }
+  /** pySigma RuleFailureTransformation: the rule is refused unless one of the items `unlessApplied` applied to it. */
+  | { readonly id: string; readonly kind: 'fail-rule'; readonly when: LogSourceCondition; readonly unlessApplied: readonly string[]; readonly message: string }
+  /** pySigma SetStateTransformation: a value for the backend's output format (Splunk's data model and its fields). */
+  | { readonly id: string; readonly kind: 'set-state'; readonly when: LogSourceCondition; readonly key: string; readonly value: string | readonly string[] };
+
+/** Values items of kind `set-state` set for the output format. */
+export type PipelineState = Readonly<Record<string, string | readonly string[]>>;
 
 export function logSourceMatches(condition: LogSourceCondition, logsource: LogSource): boolean {
   return (
@@ -59,8 +71,28 @@ export function logSourceMatches(condition: LogSourceCondition, logsource: LogSo
 
 /** The rule's trees with the pipeline applied; items whose log-source condition fails are skipped. */
 export function applyPipeline(pipeline: ProcessingPipeline, logsource: LogSource, tree: QueryNode): QueryNode {
+  return applyPipelineWithState(pipeline, logsource, tree).tree;
+}
+
+/**
+ * The tree with the pipeline applied and the state its `set-state` items set. Refusals (`require-fields`,
+ * `fail-rule`) are thrown as ConversionError with the category `field` or `logsource`.
+ */
+export function applyPipelineWithState(pipeline: ProcessingPipeline, logsource: LogSource, tree: QueryNode): { tree: QueryNode; state: PipelineState } {
   const items = pipeline.items.filter((item) => logSourceMatches(item.when, logsource));
-  if (items.length === 0) return tree;
+  let state: Record<string, string | readonly string[]> | undefined;
+  for (const item of items) {
+    if (item.kind === 'set-state') (state ??= {})[item.key] = item.value;
+    if (item.kind === 'fail-rule' && !item.unlessApplied.some((id) => items.some((applied) => applied.id === id))) {
+      throw new ConversionError('SigmaTransformationError', item.message, 'logsource');
+    }
+  }
+  return { tree: items.length === 0 ? tree : transformTree(items, tree), state: state ?? NO_STATE };
+}
+
+const NO_STATE: PipelineState = Object.freeze({});
+
+function transformTree(items: readonly ProcessingItem[], tree: QueryNode): QueryNode {
   let result = tree;
   for (const item of items) {
     if (item.kind !== 'add-condition') continue;
@@ -68,25 +100,28 @@ export function applyPipeline(pipeline: ProcessingPipeline, logsource: LogSource
     const added: QueryNode = values.length === 1 ? values[0]! : { kind: 'or', args: values };
     result = { kind: 'and', args: [added, result] };
   }
-  const fieldItems = items.filter((item) => item.kind !== 'add-condition');
-  return fieldItems.length ? mapFields(result, fieldItems) : result;
+  const fieldItems = items.filter((item) => item.kind !== 'add-condition' && item.kind !== 'set-state' && item.kind !== 'fail-rule');
+  if (!fieldItems.length) return result;
+  // Fields of added conditions (`source`, `index`, …) are the pipeline's own: `require-fields` lets them be.
+  const added = new Set(items.flatMap((item) => (item.kind === 'add-condition' ? [item.field] : [])));
+  return mapFields(result, fieldItems, added);
 }
 
-function mapFields(node: QueryNode, items: readonly ProcessingItem[]): QueryNode {
+function mapFields(node: QueryNode, items: readonly ProcessingItem[], added: ReadonlySet<string>): QueryNode {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return { kind: node.kind, args: node.args.map((arg) => mapFields(arg, items)) };
+      return { kind: node.kind, args: node.args.map((arg) => mapFields(arg, items, added)) };
     case 'not':
-      return { kind: 'not', arg: mapFields(node.arg, items) };
+      return { kind: 'not', arg: mapFields(node.arg, items, added) };
     case 'keyword':
       return node;
     case 'match':
-      return mapMatch(node, items);
+      return mapMatch(node, items, added);
   }
 }
 
-function mapMatch(node: Extract<QueryNode, { kind: 'match' }>, items: readonly ProcessingItem[]): QueryNode {
+function mapMatch(node: Extract<QueryNode, { kind: 'match' }>, items: readonly ProcessingItem[], added: ReadonlySet<string>): QueryNode {
   const fieldref = node.value.kind === 'fieldref';
   let names: readonly string[] = [node.field];
   let value = node.value;
@@ -117,7 +152,14 @@ function mapMatch(node: Extract<QueryNode, { kind: 'match' }>, items: readonly P
       case 'numbers-as-strings':
         if (names.some((name) => item.fields.includes(name) || item.fieldPrefixes.some((prefix) => name.startsWith(prefix)))) value = numbersAsStrings(value);
         break;
+      case 'require-fields':
+        for (const name of names) {
+          if (!item.fields.includes(name) && !added.has(name)) throw new ConversionError('SigmaTransformationError', item.message.replaceAll('{field}', name), 'field');
+        }
+        break;
       case 'add-condition':
+      case 'set-state':
+      case 'fail-rule':
         break;
     }
   }

@@ -1,0 +1,86 @@
+import { ConversionError } from '../conversion-error.ts';
+import { applyPipelineWithState } from '../pipelines/processing-pipeline.ts';
+import type { SigmaRule } from '../sigma-rule.ts';
+import { toQueryTrees } from '../to-query-tree.ts';
+import { fillTemplate, renderTextQuery } from './render-text-query.ts';
+import type { ConversionResult, Target, TargetSpec } from './target.ts';
+import type { TextQuerySyntax } from './text-query-syntax.ts';
+
+/**
+ * Kusto Query Language as pySigma-backend-kusto 1.0.1's KustoBackend writes it: case-insensitive `=~`,
+ * `contains` / `startswith` / `endswith`, other patterns as `matches regex`, `in~` lists of plain values,
+ * `not(…)`, every nested group parenthesised. Field names that are not identifiers are written
+ * `['name']` (the reference wrote `'name'`, a string literal: deviation K4).
+ */
+export const KUSTO_SYNTAX: TextQuerySyntax = {
+  precedence: ['not', 'and', 'or'],
+  parenthesize: true,
+  group: '({expr})',
+  and: 'and',
+  or: 'or',
+  not: 'not',
+  notTemplate: 'not({expr})',
+  separator: ' ',
+  eq: ' =~ ',
+  numberEq: ' == ',
+  field: {
+    escape: { char: '\\', pattern: /['\\]/gu },
+    quote: { char: "'", pattern: /^\w+(?:\.\w+)*$/u, quoteUnlessMatches: true },
+    bracket: true,
+  },
+  string: {
+    quote: '"',
+    quoteWhen: 'always',
+    escapeChar: '\\',
+    wildcardMulti: '*',
+    wildcardSingle: '*',
+    escaped: '\\',
+    // `=~`, `in~` and the string operators have no wildcards: a literal `*` is plain text.
+    literalWildcard: { exact: '', pattern: '' },
+  },
+  bool: { true: 'true', false: 'false' },
+  startsWith: '{field} startswith {value}',
+  endsWith: '{field} endswith {value}',
+  contains: '{field} contains {value}',
+  wildcardMatch: '{field} matches regex "{value}"',
+  wildcardMatchAsRegex: true,
+  regex: { template: '{field} matches regex "{regex}"', escape: ['"'], escapeChar: '\\', escapeEscapeChar: true },
+  cidr: 'ipv4_is_in_range({field}, "{value}")',
+  cidrQuotesField: true,
+  compare: '{field} {operator} {value}',
+  isNull: 'isnull({field})',
+  exists: 'isnotempty({field})',
+  notExists: 'isempty({field})',
+  inList: { template: '{field} {op} ({list})', operator: 'in~', andOperator: 'has_all', separator: ', ', wildcards: true, splitWildcards: true },
+  keywordString: '{value}',
+  keywordNumber: '{value}',
+  query: '{query}',
+};
+
+export const KUSTO_TARGET: Target = {
+  id: 'kusto',
+  title: 'Kusto (KQL)',
+  pipelines: [],
+  formats: [],
+  convert(rules: readonly SigmaRule[], spec: TargetSpec, pipeline): ConversionResult {
+    const queries: string[] = [];
+    try {
+      for (const rule of rules) {
+        for (const tree of toQueryTrees(rule)) {
+          if (tree === null) continue;
+          const applied = pipeline ? applyPipelineWithState(pipeline, rule.logsource, tree) : { tree, state: {} };
+          const query = renderTextQuery(applied.tree, KUSTO_SYNTAX);
+          const table = applied.state['query_table'];
+          // A pipeline's table goes first (`DeviceProcessEvents\n| where …`); a query that is only the
+          // table (every item dropped) selects the whole table instead of being empty (deviation K7).
+          if (typeof table === 'string') queries.push(query === null ? table : fillTemplate('{table}\n| where {query}', { table, query }));
+          else if (query !== null) queries.push(query);
+        }
+      }
+    } catch (error) {
+      if (error instanceof ConversionError) return { ok: false, reason: error.reason, category: error.category };
+      throw error;
+    }
+    return { ok: true, queries };
+  },
+};
