@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
+import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
 import { parseQuerySectionSpec, type QuerySection } from '../config.ts';
 import { loadConfig, type ConfigOverrides } from '../load/load-config.ts';
-import { hasErrors } from '../model/issue.ts';
-import { formatIssueReport } from '../report-issues.ts';
+import { formatIssue, hasErrors } from '../model/issue.ts';
+import { buildSite, prepareSite, type SiteTimings } from '../site/build-site.ts';
+import { closeSearchIndexer } from '../site/search-index.ts';
 import { replaceOutputFolder } from '../site/write-output.ts';
 
 const USAGE = `usage: atc build [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
                  [--enrichments DIR]... [--triggers DIR]... [--out DIR] [--targets SPEC,...] [--quiet]
 
 Builds the knowledge base into the output folder (default _site/). Every problem is printed as
-file:line:col severity code message; on any error nothing is written and the previous output stays.
+file:line:col severity code message (notes are counted, not listed: atc check lists them); on any error
+nothing is written and the previous output stays. --quiet lists errors only.
 A target spec is target[+pipeline][@format], e.g. es-qs,xpack-watcher,graylog or lucene+ecs_windows.
 `;
 
@@ -75,18 +78,34 @@ export async function runBuild(args: string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
+  // Errors and warnings, then a one-screen summary; on a terminal (not in CI) a status line per stage.
+  const progress = new StageProgress(process.stderr, process.env);
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
-  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? 'atc.config.yml' });
+  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? 'atc.config.yml', onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
-  process.stderr.write(formatIssueReport(issues, { minimumSeverity: parsed.quiet ? 'warning' : 'info' }));
-  const kb = build.kb;
-  const summary = `${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`;
+  progress.clear();
+  const listed = issuesToList(issues, parsed.quiet);
+  if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
+  const shownOutDir = path.relative(process.cwd(), config.outDir) || config.outDir;
   if (hasErrors(issues)) {
-    process.stderr.write(`atc build: errors found; nothing written, ${path.relative(process.cwd(), config.outDir) || config.outDir} left as it was\n`);
+    process.stderr.write(formatBuildSummary({ build, issues, totalSeconds: (performance.now() - started) / 1000 }));
+    process.stderr.write(`atc build: errors found; nothing written, ${shownOutDir} left as it was\n`);
     return 1;
   }
-  await replaceOutputFolder(config.outDir, build.files);
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  process.stderr.write(`atc build: ${summary}; ${build.files.length} files written to ${path.relative(process.cwd(), config.outDir) || config.outDir} in ${seconds} s\n`);
+  let site: SiteTimings | undefined;
+  progress.stage('site');
+  const siteStarted = performance.now();
+  // The search index starts now, in Pagefind's process, and overlaps the writing of the markdown pages.
+  const prepared = prepareSite(build);
+  try {
+    await replaceOutputFolder(config.outDir, build.files, async (stagingDir) => {
+      site = await buildSite(build, stagingDir, { prepared });
+    });
+  } finally {
+    if (!site) await closeSearchIndexer();
+  }
+  progress.clear();
+  const html = site ? `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search` : undefined;
+  process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, ...(html && { site: html }), siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;
 }

@@ -1,0 +1,112 @@
+import { tacticUrl, techniqueUrl } from '../../attack/attack-catalog.ts';
+import type { DetectionRule } from '../../model/detection-rule.ts';
+import { html, isWebUrl, join, SafeHtml, type HtmlValue } from './escape-html.ts';
+import type { SiteContext } from './site-context.ts';
+import { sectionAnchor } from './site-urls.ts';
+
+/** Small building blocks shared by the page renderers. All text goes through the `html` tag. */
+
+export function link(href: string, text: HtmlValue, attributes: { rel?: string; className?: string } = {}): SafeHtml {
+  return html`<a href="${href}"${attributes.className ? html` class="${attributes.className}"` : ''}${attributes.rel ? html` rel="${attributes.rel}"` : ''}>${text}</a>`;
+}
+
+/** A link out of the site (ATT&CK, references): marked, and never sending the referrer. */
+export function externalLink(href: string, text: HtmlValue): SafeHtml {
+  return html`<a class="external" href="${href}" rel="noopener noreferrer">${text}</a>`;
+}
+
+/** A reference as written by a rule or entry: a link when it is an http(s) URL, plain text otherwise (javascript: stays text). */
+export function reference(text: string): SafeHtml {
+  const trimmed = text.trim();
+  return isWebUrl(trimmed) ? externalLink(trimmed, trimmed) : html`<span class="reference-text">${trimmed}</span>`;
+}
+
+/** A heading with an id derived from its title and a self-link, so every section can be linked from a runbook. */
+export function heading(level: 2 | 3 | 4, title: string, id = sectionAnchor(title), extra: HtmlValue = ''): SafeHtml {
+  return new SafeHtml(
+    `<h${level} id="${html`${id}`}">${html`${title}`}${html`${extra}`} <a class="anchor" href="#${html`${id}`}" aria-label="${html`Link to ${title}`}">#</a></h${level}>`,
+  );
+}
+
+export function section(title: string, content: HtmlValue, options: { id?: string; level?: 2 | 3; className?: string } = {}): SafeHtml {
+  const id = options.id ?? sectionAnchor(title);
+  return html`<section class="${options.className ?? 'block'}" aria-labelledby="${id}">${heading(options.level ?? 2, title, id)}${content}</section>`;
+}
+
+/** The seed's two-column table: label, value. */
+export function keyValueTable(rows: ReadonlyArray<readonly [string, HtmlValue]>, caption?: string): SafeHtml {
+  return html`<div class="table-wrap"><table class="kv">${caption ? html`<caption class="visually-hidden">${caption}</caption>` : ''}<tbody>${rows.map(
+    ([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+export function list(items: readonly HtmlValue[], empty: string, className = 'plain-list'): SafeHtml {
+  return items.length === 0 ? html`<span class="empty">${empty}</span>` : html`<ul class="${className}">${items.map((item) => html`<li>${item}</li>`)}</ul>`;
+}
+
+/** Multi-line prose from YAML: kept as text, line breaks preserved by CSS. */
+export function prose(text: string | undefined, empty = ''): SafeHtml {
+  const trimmed = (text ?? '').trim();
+  return trimmed === '' ? html`<span class="empty">${empty}</span>` : html`<p class="prose">${trimmed}</p>`;
+}
+
+/** A code block; its text is escaped, so commands and queries show literally and never run. */
+export function codeBlock(code: string, options: { id?: string; language?: string; highlighted?: SafeHtml } = {}): SafeHtml {
+  return html`<pre class="code"${options.id ? html` id="${options.id}"` : ''}${options.language ? html` data-language="${options.language}"` : ''}><code>${options.highlighted ?? code.trimEnd()}</code></pre>`;
+}
+
+const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+
+export function levelBadge(level: string | undefined): SafeHtml {
+  if (!level) return html``;
+  const known = LEVELS.has(level) ? level : 'other';
+  return html`<span class="badge level level-${known}" title="Severity level">${level}</span>`;
+}
+
+export function statusBadge(status: string | undefined): SafeHtml {
+  if (!status) return html``;
+  const known = STATUSES.has(status) ? status : 'other';
+  return html`<span class="badge status status-${known}" title="Development status">${status}</span>`;
+}
+
+/** A rule in a list: its title linked, with its badges. */
+export function ruleItem(rule: DetectionRule, context: SiteContext): SafeHtml {
+  return html`${link(context.urls.rule(rule), rule.title)} ${levelBadge(rule.level)} ${statusBadge(rule.status)}`;
+}
+
+export function ruleList(rules: readonly DetectionRule[], context: SiteContext, empty: string): SafeHtml {
+  return list(rules.map((rule) => ruleItem(rule, context)), empty, 'rule-list');
+}
+
+export function attackTechniqueLink(id: string): SafeHtml {
+  return externalLink(techniqueUrl(id), html`ATT&amp;CK ${id}`);
+}
+
+export function attackTacticLink(id: string): SafeHtml {
+  return externalLink(tacticUrl(id), html`ATT&amp;CK ${id}`);
+}
+
+/** Technique id and name linked to its page on this site. */
+export function techniqueLabel(id: string, context: SiteContext): SafeHtml {
+  const technique = context.kb.attack.technique(id);
+  return link(context.urls.technique(id), `${id}: ${technique?.name ?? 'unknown technique'}`);
+}
+
+export function count(value: number, singular: string, plural = `${singular}s`): string {
+  return `${value.toLocaleString('en-US')} ${value === 1 ? singular : plural}`;
+}
+
+/** `<code>` for identifiers and field names. */
+export function code(text: string): SafeHtml {
+  return html`<code>${text}</code>`;
+}
+
+export function codeList(items: readonly string[], empty: string): SafeHtml {
+  return items.length === 0 ? html`<span class="empty">${empty}</span>` : join(items.map(code), ', ');
+}
+
+/** The page header: a kicker (what kind of page), the h1 and optional badges. */
+export function pageHeader(kicker: string, title: string, extra: HtmlValue = ''): SafeHtml {
+  return html`<header class="page-head"><p class="kicker">${kicker}</p><h1>${title}</h1>${extra}</header>`;
+}

@@ -1,0 +1,255 @@
+import { compareTechniqueIds } from '../../attack/attack-catalog.ts';
+import { compareText } from '../../link/match-data-needed.ts';
+import type { DetectionRule } from '../../model/detection-rule.ts';
+import { describeLogSource } from '../../link/match-data-needed.ts';
+import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge } from './components.ts';
+import { html, type SafeHtml } from './escape-html.ts';
+import type { AttackCoverage } from './attack-pages.ts';
+import type { SiteContext, SitePage } from './site-context.ts';
+
+/** The facets of the rule list: URL parameter, label, and how a rule's values are read. */
+interface Facet {
+  readonly key: string;
+  readonly label: string;
+  readonly values: (rule: DetectionRule) => readonly string[];
+  /** Option label for a value. */
+  readonly describe?: (value: string) => string;
+  /** Option order; by label otherwise. */
+  readonly order?: readonly string[];
+}
+
+const LEVEL_ORDER = ['critical', 'high', 'medium', 'low', 'informational'];
+const STATUS_ORDER = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+
+function ruleFacets(context: SiteContext): Facet[] {
+  const { kb } = context;
+  const logsource = (key: 'product' | 'category' | 'service') => (rule: DetectionRule) => [...new Set(rule.logsources.map((source) => source[key]).filter((value): value is string => !!value))];
+  return [
+    { key: 'tactic', label: 'Tactic', values: (rule) => kb.ruleLinks.get(rule)!.tactics.map((tactic) => tactic.id), describe: (id) => `${id} ${kb.attack.tactic(id)?.name ?? ''}`, order: kb.attack.tactics.map((tactic) => tactic.id) },
+    {
+      key: 'technique',
+      label: 'Technique',
+      // A sub-technique also counts for its parent, so "T1003" finds rules tagged T1003.001.
+      values: (rule) => [...new Set(kb.ruleLinks.get(rule)!.techniques.flatMap((technique) => (technique.parent ? [technique.parent, technique.id] : [technique.id])))],
+      describe: (id) => `${id} ${kb.attack.technique(id)?.name ?? ''}`,
+    },
+    { key: 'level', label: 'Level', values: (rule) => (rule.level ? [rule.level] : []), order: LEVEL_ORDER },
+    { key: 'status', label: 'Status', values: (rule) => (rule.status ? [rule.status] : []), order: STATUS_ORDER },
+    { key: 'product', label: 'Log source product', values: logsource('product') },
+    { key: 'category', label: 'Log source category', values: logsource('category') },
+    { key: 'service', label: 'Log source service', values: logsource('service') },
+    { key: 'dn', label: 'Data Needed', values: (rule) => kb.ruleLinks.get(rule)!.dataNeeded.map((match) => match.dataNeeded.title).concat(kb.ruleLinks.get(rule)!.dataNeeded.length === 0 ? ['(none)'] : []) },
+    { key: 'trigger', label: 'Has a trigger', values: (rule) => [kb.ruleLinks.get(rule)!.triggers.length > 0 ? 'yes' : 'no'], order: ['yes', 'no'] },
+    {
+      key: 'target',
+      label: 'Query target',
+      values: (rule) => (context.queries.get(rule) ?? []).map((query, index) => `${query.result.ok ? '' : '!'}${context.targets[index]?.key ?? query.section.target}`),
+      describe: (value) => {
+        const target = context.targets.find((candidate) => candidate.key === value.replace(/^!/, ''));
+        return `${target?.title ?? value.replace(/^!/, '')}: ${value.startsWith('!') ? 'not available' : 'converts'}`;
+      },
+      order: context.targets.flatMap((target) => [target.key, `!${target.key}`]),
+    },
+  ];
+}
+
+/**
+ * The rule list: every rule as a table row (readable without JavaScript), with facet selects whose state
+ * lives in the URL query (`/rules/?tactic=TA0006&level=high`), so a filtered view can be shared. The
+ * script filters rows from each row's `data-facets` and recounts the options.
+ */
+export function renderRuleListPage(context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const facets = ruleFacets(context);
+  const valuesByRule = kb.rules.map((rule) => facets.map((facet) => facet.values(rule)));
+  const selects = facets.map((facet, facetIndex) => {
+    const counts = new Map<string, number>();
+    for (const values of valuesByRule) for (const value of values[facetIndex]!) counts.set(value, (counts.get(value) ?? 0) + 1);
+    const describe = facet.describe ?? ((value: string) => value);
+    const values = [...counts.keys()].sort((a, b) => {
+      if (facet.order) {
+        const ia = facet.order.indexOf(a);
+        const ib = facet.order.indexOf(b);
+        if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
+      }
+      return facet.key === 'technique' ? compareTechniqueIds(a, b) : compareText(describe(a), describe(b));
+    });
+    return html`<div class="facet"><label for="facet-${facet.key}">${facet.label}</label><select id="facet-${facet.key}" name="${facet.key}" data-facet="${facet.key}"><option value="">any</option>${values.map(
+      (value) => html`<option value="${value}" data-label="${describe(value)}">${describe(value)} (${counts.get(value)!})</option>`,
+    )}</select></div>`;
+  });
+  const rows = kb.rules.map((rule, ruleIndex) => {
+    const links = kb.ruleLinks.get(rule)!;
+    const data: Record<string, readonly string[]> = {};
+    facets.forEach((facet, facetIndex) => (data[facet.key] = valuesByRule[ruleIndex]![facetIndex]!));
+    return html`<tr data-facets="${JSON.stringify(data)}"><td>${link(urls.rule(rule), rule.title)}</td><td>${levelBadge(rule.level)}</td><td>${statusBadge(rule.status)}</td><td>${rule.logsources[0] ? describeLogSource(rule.logsources[0]) : 'correlation'}</td><td>${links.techniques.map((technique) => technique.id).join(' ')}</td></tr>`;
+  });
+  const body = html`${pageHeader('Detection rules', 'Rules')}
+<form class="facets" id="rule-facets" action="" method="get" role="search" aria-label="Filter rules">
+<div class="facet facet-text"><label for="facet-q">Title contains</label><input id="facet-q" name="q" type="search" autocomplete="off"></div>
+${selects}
+<div class="facet-actions"><button type="submit" class="no-js-only">Apply</button><a href="${urls.href('/rules/')}" class="button" id="facet-reset">Clear filters</a></div>
+</form>
+<p id="rule-count" aria-live="polite">${count(kb.rules.length, 'rule')}.</p>
+<div class="table-wrap"><table class="grid rule-table" id="rule-table"><thead><tr><th scope="col">Rule</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Log source</th><th scope="col">Techniques</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { url: '/rules/', title: 'Detection rules', section: 'rules', description: 'Every detection rule, filterable by tactic, technique, level, status, log source, Data Needed, trigger and query target', body, searchable: false };
+}
+
+export function renderDataNeededList(context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const rows = kb.dataNeeded.map((entry) => {
+    const policies = kb.loggingPoliciesByDataNeeded.get(entry) ?? [];
+    return html`<tr><td>${link(urls.dataNeeded(entry), entry.title)}</td><td>${entry.platform ?? ''}</td><td>${entry.channel ?? ''}</td><td class="num">${entry.eventId === undefined ? '' : String(entry.eventId)}</td><td class="num">${(kb.rulesByDataNeeded.get(entry) ?? []).length}</td><td>${policies.length > 0 ? policies.map((policy, index) => html`${index > 0 ? ', ' : ''}${link(urls.loggingPolicy(policy), policy.title)}`) : html`<span class="badge gap">none</span>`}</td></tr>`;
+  });
+  const body = html`${pageHeader('Log sources', 'Data Needed')}
+<p>The log sources rules need: which events, which fields, how to switch them on.</p>
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Data Needed</th><th scope="col">Platform</th><th scope="col">Channel</th><th scope="col">Event ID</th><th scope="col">Rules</th><th scope="col">Logging Policy</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { url: '/data-needed/', title: 'Data Needed', section: 'data-needed', body, searchable: false };
+}
+
+export function renderLoggingPolicyList(context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const rows = kb.loggingPolicies.map(
+    (policy) =>
+      html`<tr><td>${link(urls.loggingPolicy(policy), policy.title)}</td><td>${policy.eventIds.join(', ')}</td><td>${policy.default ?? ''}</td><td>${policy.volume ?? ''}</td><td class="num">${(kb.dataNeededByLoggingPolicy.get(policy) ?? []).length}</td></tr>`,
+  );
+  const body = html`${pageHeader('Log sources', 'Logging Policies')}
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Logging Policy</th><th scope="col">Event IDs</th><th scope="col">Default</th><th scope="col">Volume</th><th scope="col">Data Needed</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { url: '/logging-policies/', title: 'Logging Policies', section: 'logging-policies', body, searchable: false };
+}
+
+export function renderEnrichmentList(context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const rows = kb.enrichments.map(
+    (enrichment) => html`<tr><td>${link(urls.enrichment(enrichment), enrichment.title)}</td><td>${enrichment.description}</td><td class="num">${(kb.rulesByEnrichment.get(enrichment) ?? []).length}</td></tr>`,
+  );
+  const body = html`${pageHeader('Log sources', 'Enrichments')}
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Enrichment</th><th scope="col">Description</th><th scope="col">Rules</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { url: '/enrichments/', title: 'Enrichments', section: 'enrichments', body, searchable: false };
+}
+
+export function renderTriggerList(context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const rows = kb.triggers.map((trigger) => {
+    const rules = (kb.rulesByTechnique.get(trigger.techniqueId) ?? []).length;
+    return html`<tr><td>${link(urls.trigger(trigger), `${trigger.techniqueId}: ${trigger.displayName}`)}</td><td class="num">${trigger.tests.length}</td><td class="num">${rules}</td><td>${rules === 0 ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
+  });
+  const body = html`${pageHeader('Atomic Red Team', 'Triggers')}
+<p>Atomic Red Team tests that make a technique happen, so you can check that its rules fire.</p>
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Technique</th><th scope="col">Atomic tests</th><th scope="col">Rules</th><th scope="col">Gap</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { url: '/triggers/', title: 'Triggers', section: 'triggers', body, searchable: false };
+}
+
+/** Where the knowledge base is thin: tests without rules, rules without log-source docs, log sources without a policy. */
+export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const untested = kb.triggers.filter((trigger) => (kb.rulesByTechnique.get(trigger.techniqueId) ?? []).length === 0);
+  const unmatched = kb.rules.filter((rule) => rule.logsources.length > 0 && kb.ruleLinks.get(rule)!.dataNeeded.length === 0);
+  const byLogSource = new Map<string, DetectionRule[]>();
+  for (const rule of unmatched) {
+    const key = describeLogSource(rule.logsources[0]!);
+    byLogSource.set(key, [...(byLogSource.get(key) ?? []), rule]);
+  }
+  const groups = [...byLogSource].sort((a, b) => b[1].length - a[1].length || compareText(a[0], b[0]));
+  const withoutPolicy = kb.dataNeeded.filter((entry) => (kb.loggingPoliciesByDataNeeded.get(entry) ?? []).length === 0);
+  const body = html`${pageHeader('Gaps', 'Coverage gaps')}
+<nav class="toc" aria-label="On this page"><ul><li><a href="#techniques-without-rules">Techniques with triggers but no rule (${untested.length})</a></li><li><a href="#rules-without-data-needed">Rules whose log source matches no Data Needed (${unmatched.length})</a></li><li><a href="#data-needed-without-logging-policy">Data Needed without a Logging Policy (${withoutPolicy.length})</a></li></ul></nav>
+${section(
+  'Techniques with triggers but no rule',
+  html`<p>Atomic Red Team can make these techniques happen, but no rule is tagged with them: write one, or tag an existing rule.</p>${list(
+    untested.map((trigger) => {
+      const technique = kb.attack.technique(trigger.techniqueId);
+      return html`${link(urls.trigger(trigger), `${trigger.techniqueId}: ${trigger.displayName}`)} <span class="muted">(${count(trigger.tests.length, 'atomic test')})</span>${technique ? html` · ${link(urls.technique(trigger.techniqueId), 'technique page')}` : ''}`;
+    }),
+    'None: every technique with a trigger has a rule.',
+  )}`,
+  { id: 'techniques-without-rules' },
+)}
+${section(
+  'Rules whose log source matches no Data Needed',
+  html`<p>Nobody has documented which events these rules read. Grouped by log source, most common first.</p>${
+    groups.length === 0
+      ? html`<p class="empty">None.</p>`
+      : groups.map(([source, rules]) => html`<details class="group"><summary>${code(source)} <span class="muted">${count(rules.length, 'rule')}</span></summary>${ruleList(rules, context, '')}</details>`)
+  }`,
+  { id: 'rules-without-data-needed' },
+)}
+${section(
+  'Data Needed without a Logging Policy',
+  html`<p>These log sources are described, but not how to switch them on.</p>${list(
+    withoutPolicy.map((entry) => html`${link(urls.dataNeeded(entry), entry.title)} <span class="muted">(${count((kb.rulesByDataNeeded.get(entry) ?? []).length, 'rule')})</span>`),
+    'None: every Data Needed entry has a Logging Policy.',
+  )}`,
+  { id: 'data-needed-without-logging-policy' },
+)}
+<p class="muted">See also ${link(urls.href('/matrix/'), 'the ATT&CK matrix')}, where techniques with tests but no rule are marked ⚠ (${coverage.pageTechniques.filter((technique) => coverage.isGap(technique.id, true)).length} techniques).</p>`;
+  return { url: '/gaps/', title: 'Coverage gaps', section: 'gaps', body, searchable: false };
+}
+
+/** Rules sorted by a date key, newest first; undated rules are left out. */
+function newest(rules: readonly DetectionRule[], key: 'date' | 'modified', limit: number): DetectionRule[] {
+  const normalised = (value: string | undefined): string => (value ?? '').replace(/\//g, '-');
+  return rules
+    .filter((rule) => rule[key])
+    .sort((a, b) => compareText(normalised(b[key]), normalised(a[key])) || compareText(a.relativePath, b.relativePath))
+    .slice(0, limit);
+}
+
+export function renderHomePage(coverage: AttackCoverage, context: SiteContext): SitePage {
+  const { kb, urls } = context;
+  const tests = kb.triggers.reduce((total, trigger) => total + trigger.tests.length, 0);
+  const withDataNeeded = kb.rules.filter((rule) => kb.ruleLinks.get(rule)!.dataNeeded.length > 0).length;
+  const live = coverage.pageTechniques.filter((technique) => !technique.revoked && !technique.deprecated);
+  const coveredTechniques = live.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
+  const gaps = coverage.pageTechniques.filter((technique) => coverage.isGap(technique.id, true)).length;
+  const stat = (value: number, label: string, href: string): SafeHtml => html`<li><a href="${href}"><span class="stat-value">${value.toLocaleString('en-US')}</span> <span class="stat-label">${label}</span></a></li>`;
+  const tacticRows = kb.attack.tactics.map((tactic) => {
+    const techniques = coverage.techniquesOfTactic(tactic);
+    const covered = techniques.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
+    const percent = techniques.length === 0 ? 0 : Math.round((covered / techniques.length) * 100);
+    return html`<tr><th scope="row">${link(urls.tactic(tactic.id), tactic.name)}</th><td class="num">${covered}/${techniques.length}</td><td class="bar-cell"><span class="bar" style="width:${String(percent)}%"></span><span class="visually-hidden">${percent}%</span></td><td class="num">${(kb.rulesByTactic.get(tactic.id) ?? []).length}</td></tr>`;
+  });
+  const dated = (rules: DetectionRule[], key: 'date' | 'modified'): SafeHtml =>
+    list(rules.map((rule) => html`<span class="date">${rule[key]!}</span> ${link(urls.rule(rule), rule.title)} ${levelBadge(rule.level)}`), 'No dated rules', 'plain-list dated');
+  const body = html`<div class="home">
+<header class="page-head hero"><h1>${context.siteTitle}</h1><p>Sigma detection rules linked to the log sources they need, the logging policies that switch those on, and the Atomic Red Team tests that make them fire, mapped to ATT&amp;CK ${kb.attack.version}.</p>
+<form class="search-form big" action="${urls.href('/search/')}" method="get" role="search"><label for="home-search" class="visually-hidden">Search the knowledge base</label><input id="home-search" name="q" type="search" placeholder="Search rules, log sources, tests, techniques…" autocomplete="off"><button type="submit">Search</button></form></header>
+<section class="block" aria-labelledby="holds"><h2 id="holds">What it holds</h2><ul class="stats">
+${stat(kb.rules.length, 'detection rules', urls.href('/rules/'))}
+${stat(kb.dataNeeded.length, 'Data Needed', urls.href('/data-needed/'))}
+${stat(kb.loggingPolicies.length, 'Logging Policies', urls.href('/logging-policies/'))}
+${stat(kb.enrichments.length, 'Enrichments', urls.href('/enrichments/'))}
+${stat(kb.triggers.length, 'triggers', urls.href('/triggers/'))}
+${stat(tests, 'atomic tests', urls.href('/triggers/'))}
+</ul></section>
+<section class="block" aria-labelledby="coverage"><h2 id="coverage">Coverage at a glance</h2>
+<p><strong>${coveredTechniques}</strong> of ${live.length} ATT&amp;CK techniques have at least one rule (${link(urls.href('/matrix/'), 'matrix')}); <strong>${gaps}</strong> have Atomic tests but no rule (${link(urls.href('/gaps/#techniques-without-rules'), 'gaps')}). <strong>${withDataNeeded}</strong> of ${kb.rules.length} rules have their log source documented as Data Needed (${link(urls.href('/gaps/#rules-without-data-needed'), 'the others')}).</p>
+<div class="table-wrap"><table class="grid coverage"><caption class="visually-hidden">Techniques with at least one rule, per tactic</caption><thead><tr><th scope="col">Tactic</th><th scope="col">Techniques with rules</th><th scope="col">Coverage</th><th scope="col">Rules</th></tr></thead><tbody>${tacticRows}</tbody></table></div></section>
+<div class="columns-2">
+<section class="block" aria-labelledby="newest"><h2 id="newest">Newest rules</h2>${dated(newest(kb.rules, 'date', 10), 'date')}</section>
+<section class="block" aria-labelledby="recently-modified"><h2 id="recently-modified">Recently modified</h2>${dated(newest(kb.rules, 'modified', 10), 'modified')}</section>
+</div>
+<p class="muted">${link(urls.href('/techniques/'), 'All techniques')} · ${link(urls.href('/markdown/README.md'), 'Markdown edition')}</p>
+</div>`;
+  return { url: '/', title: context.siteTitle, section: 'home', description: `${kb.rules.length} detection rules mapped to ATT&CK with their log sources and tests`, body, searchable: false };
+}
+
+export function renderSearchPage(context: SiteContext): SitePage {
+  const { kb } = context;
+  const options = (values: readonly string[]): SafeHtml => html`<option value="">any</option>${values.map((value) => html`<option value="${value}">${value}</option>`)}`;
+  const levels = [...new Set(kb.rules.map((rule) => rule.level).filter((value): value is string => !!value))].sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
+  const statuses = [...new Set(kb.rules.map((rule) => rule.status).filter((value): value is string => !!value))].sort((a, b) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b));
+  const body = html`${pageHeader('Search', 'Search the knowledge base')}
+<form class="search-form facets" id="search-form" action="" method="get" role="search" aria-label="Search">
+<div class="facet facet-text wide"><label for="search-q">Words</label><input id="search-q" name="q" type="search" autocomplete="off" placeholder="e.g. lsass, 4688, mimikatz, T1003"></div>
+<div class="facet"><label for="search-type">Type</label><select id="search-type" name="type">${options(['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic'])}</select></div>
+<div class="facet"><label for="search-level">Level</label><select id="search-level" name="level">${options(levels)}</select></div>
+<div class="facet"><label for="search-status">Status</label><select id="search-status" name="status">${options(statuses)}</select></div>
+<div class="facet"><label for="search-tactic">Tactic</label><select id="search-tactic" name="tactic">${options(kb.attack.tactics.map((tactic) => tactic.name))}</select></div>
+<div class="facet-actions"><button type="submit">Search</button></div>
+</form>
+<p id="search-status-line" aria-live="polite"><noscript>Search runs in your browser and needs JavaScript. Without it, browse ${link(context.urls.href('/rules/'), 'the rule list')} or ${link(context.urls.href('/matrix/'), 'the matrix')}.</noscript></p>
+<ol id="search-results" class="search-results"></ol>`;
+  return { url: '/search/', title: 'Search', section: 'search', body, searchable: false };
+}
+

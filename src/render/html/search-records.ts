@@ -1,0 +1,127 @@
+import type { AttackCoverage } from './attack-pages.ts';
+import type { SiteContext } from './site-context.ts';
+
+/** One entry of the search index: what Pagefind stores for a page (or a section of one). */
+export interface SearchRecord {
+  /** Unprefixed URL, possibly with a fragment; the browser adds the path prefix. */
+  readonly url: string;
+  readonly title: string;
+  /** Shown as a badge with each result, and the `type` filter. */
+  readonly kind: 'Rule' | 'Data Needed' | 'Logging Policy' | 'Enrichment' | 'Trigger' | 'Technique' | 'Tactic';
+  /** Plain text Pagefind indexes and takes excerpts from. */
+  readonly content: string;
+  readonly filters: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The words of a detection or a command, once each: values people search for (lsass, procdump,
+ * comsvcs.dll, 4688). Long unbroken tokens (hashes, base64 blobs, GUIDs) make the index large and slow
+ * to build and nobody types them, so they are left out of the indexed text (the page still shows them).
+ */
+function searchableText(text: string): string {
+  const words = new Set<string>();
+  for (const word of text.split(/[^A-Za-z0-9._$-]+/)) {
+    const trimmed = word.replace(/^[._-]+|[._-]+$/g, '');
+    if (trimmed.length >= 3 && trimmed.length < 24 && /[A-Za-z]/.test(trimmed)) words.add(trimmed);
+    if (words.size >= 120) break; // a rule listing thousands of file names adds little but index size
+  }
+  return [...words].join(' ');
+}
+
+const lines = (...parts: ReadonlyArray<string | undefined | readonly string[]>): string =>
+  parts
+    .flatMap((part) => (part === undefined ? [] : typeof part === 'string' ? [part] : part))
+    .filter((part) => part.trim() !== '')
+    .join('\n');
+
+/**
+ * The search index's records, built from the knowledge base rather than from the HTML: the index gets
+ * the text that matters (titles, descriptions, tags, log sources, detection values, test names and
+ * commands) without the page chrome or the query tabs, and Pagefind does not have to parse 100 MB of
+ * HTML. Pure and deterministic (knowledge-base order).
+ */
+export function searchRecords(context: SiteContext, coverage: AttackCoverage): SearchRecord[] {
+  const { kb, urls } = context;
+  const records: SearchRecord[] = [];
+  for (const rule of kb.rules) {
+    const links = kb.ruleLinks.get(rule)!;
+    records.push({
+      url: urls.pathRule(rule),
+      title: rule.title,
+      kind: 'Rule',
+      content: lines(
+        rule.title,
+        rule.description,
+        links.tactics.map((tactic) => tactic.name),
+        links.techniques.map((technique) => `${technique.id} ${technique.name}`),
+        rule.tags,
+        rule.logsources.map((source) => [source.product, source.category, source.service].filter(Boolean).join(' ')),
+        links.dataNeeded.map((match) => match.dataNeeded.title),
+        rule.falsepositives,
+        rule.author,
+        rule.name,
+        searchableText(rule.rules.length > 0 ? rule.text.slice(rule.text.search(/^detection:/m) >>> 0) : rule.text),
+      ),
+      filters: {
+        type: ['Rule'],
+        ...(rule.level ? { level: [rule.level] } : {}),
+        ...(rule.status ? { status: [rule.status] } : {}),
+        tactic: links.tactics.map((tactic) => tactic.name),
+        product: [...new Set(rule.logsources.map((source) => source.product).filter((value): value is string => !!value))],
+      },
+    });
+  }
+  for (const entry of kb.dataNeeded) {
+    records.push({
+      url: urls.pathDataNeeded(entry),
+      title: entry.title,
+      kind: 'Data Needed',
+      content: lines(entry.title, entry.description, entry.category, entry.platform, entry.type, entry.channel, entry.provider, entry.eventId === undefined ? undefined : `EventID ${entry.eventId}`, entry.fields.join(' ')),
+      filters: { type: ['Data Needed'] },
+    });
+  }
+  for (const policy of kb.loggingPolicies) {
+    records.push({
+      url: urls.pathLoggingPolicy(policy),
+      title: policy.title,
+      kind: 'Logging Policy',
+      content: lines(policy.title, policy.description, policy.eventIds.map((id) => `EventID ${id}`), policy.configuration),
+      filters: { type: ['Logging Policy'] },
+    });
+  }
+  for (const enrichment of kb.enrichments) {
+    records.push({
+      url: urls.pathEnrichment(enrichment),
+      title: enrichment.title,
+      kind: 'Enrichment',
+      content: lines(enrichment.title, enrichment.description, enrichment.newFields.join(' '), enrichment.config),
+      filters: { type: ['Enrichment'] },
+    });
+  }
+  for (const trigger of kb.triggers) {
+    const technique = kb.attack.technique(trigger.techniqueId);
+    const tactics = (technique?.tactics ?? []).map((shortname) => kb.attack.tactic(shortname)?.name).filter((name): name is string => !!name);
+    records.push({
+      url: urls.pathTrigger(trigger),
+      title: `${trigger.techniqueId}: ${trigger.displayName}`,
+      kind: 'Trigger',
+      content: lines(
+        `${trigger.techniqueId} ${trigger.displayName}`,
+        trigger.tests.flatMap((test) => [test.name, test.description, test.supportedPlatforms.join(' '), searchableText(test.executor.command ?? test.executor.steps ?? '')]),
+      ),
+      filters: { type: ['Trigger'], tactic: tactics },
+    });
+  }
+  for (const tactic of kb.attack.tactics) {
+    records.push({ url: urls.pathTactic(tactic.id), title: `${tactic.id}: ${tactic.name}`, kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname), filters: { type: ['Tactic'], tactic: [tactic.name] } });
+  }
+  for (const technique of coverage.pageTechniques) {
+    const tactics = technique.tactics.map((shortname) => kb.attack.tactic(shortname)?.name).filter((name): name is string => !!name);
+    const page = urls.pathTechniquePage(technique.id);
+    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics), filters: { type: ['Technique'], tactic: tactics } });
+    for (const sub of coverage.subTechniques(technique.id)) {
+      records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics } });
+    }
+  }
+  return records;
+}

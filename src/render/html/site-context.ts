@@ -1,0 +1,55 @@
+import { formatQuerySectionSpec, type QuerySection } from '../../config.ts';
+import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from '../../link/knowledge-base.ts';
+import type { DetectionRule } from '../../model/detection-rule.ts';
+import type { SafeHtml } from './escape-html.ts';
+import type { SiteUrls } from './site-urls.ts';
+
+/** Top-level areas of the site, for the navigation's current-page marker. */
+export type SiteSection = 'home' | 'rules' | 'matrix' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search';
+
+/** One HTML page of the site: its body is finished HTML; the Eleventy layout only adds the chrome around it. */
+export interface SitePage {
+  /** Unprefixed permalink ending in "/", e.g. "/rules/<id>/". */
+  readonly url: string;
+  /** Plain text; the layout escapes it. */
+  readonly title: string;
+  readonly section: SiteSection;
+  /** One-sentence summary for <meta name="description">; plain text. */
+  readonly description?: string;
+  readonly body: SafeHtml;
+  /** Whether Pagefind indexes the page. */
+  readonly searchable: boolean;
+}
+
+/** A page that only sends the reader on (old or alternative URL). */
+export interface RedirectPage {
+  readonly url: string;
+  /** Prefixed target URL, possibly with a fragment. */
+  readonly target: string;
+  readonly title: string;
+  readonly reason: string;
+}
+
+/** A configured query section: a tab on every rule page. */
+export interface QueryTarget {
+  /** The spec (es-qs, lucene+ecs_windows@dsl_lucene): the remembered choice and the tab's data key. */
+  readonly key: string;
+  readonly title: string;
+  readonly section: QuerySection;
+}
+
+/** What every HTML renderer gets: the graph, the queries, and the URL scheme. Pure data, no I/O. */
+export interface SiteContext {
+  readonly kb: KnowledgeBase;
+  readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
+  readonly urls: SiteUrls;
+  readonly siteTitle: string;
+  readonly targets: readonly QueryTarget[];
+}
+
+export function queryTargets(queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): QueryTarget[] {
+  const first = queries.values().next();
+  if (first.done) return [];
+  return first.value.map((result) => ({ key: formatQuerySectionSpec(result.section), title: result.title, section: result.section }));
+}

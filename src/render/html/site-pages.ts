@@ -1,0 +1,73 @@
+import type { Build } from '../../build.ts';
+import { AttackCoverage, renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
+import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } from './entity-pages.ts';
+import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
+import { renderRulePage } from './rule-page.ts';
+import { searchRecords, type SearchRecord } from './search-records.ts';
+import { queryTargets, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
+import { SiteUrls } from './site-urls.ts';
+import { renderTriggerPage } from './trigger-page.ts';
+
+export interface SitePages {
+  readonly context: SiteContext;
+  readonly pages: readonly SitePage[];
+  readonly redirects: readonly RedirectPage[];
+  readonly search: readonly SearchRecord[];
+}
+
+/** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
+export interface SiteModel {
+  readonly context: SiteContext;
+  readonly coverage: AttackCoverage;
+}
+
+/** The URL scheme and the per-technique counts, which both the pages and the search records need. */
+export function siteModel(build: Pick<Build, 'kb' | 'queries' | 'config'>): SiteModel {
+  const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
+  const context: SiteContext = { kb: build.kb, queries: build.queries, urls, siteTitle: build.config.site.title, targets: queryTargets(build.queries) };
+  return { context, coverage: new AttackCoverage(context) };
+}
+
+/** The search index's records (cheap: no HTML), so indexing can start before the pages are rendered. */
+export function siteSearchRecords(model: SiteModel): SearchRecord[] {
+  return searchRecords(model.context, model.coverage);
+}
+
+export function renderSitePages(build: Pick<Build, 'kb' | 'queries' | 'config'>, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
+  const { context, coverage } = model;
+  const { kb, urls } = context;
+  const pages: SitePage[] = [
+    renderHomePage(coverage, context),
+    renderRuleListPage(context),
+    renderDataNeededList(context),
+    renderLoggingPolicyList(context),
+    renderEnrichmentList(context),
+    renderTriggerList(context),
+    renderMatrixPage(coverage, context),
+    renderTechniqueIndex(coverage, context),
+    renderGapsPage(coverage, context),
+    renderSearchPage(context),
+    ...kb.rules.map((rule) => renderRulePage(rule, context)),
+    ...kb.dataNeeded.map((entry) => renderDataNeededPage(entry, context)),
+    ...kb.loggingPolicies.map((policy) => renderLoggingPolicyPage(policy, context)),
+    ...kb.enrichments.map((enrichment) => renderEnrichmentPage(enrichment, context)),
+    ...kb.triggers.map((trigger) => renderTriggerPage(trigger, context)),
+    ...kb.attack.tactics.map((tactic) => renderTacticPage(tactic, coverage, context)),
+    ...coverage.pageTechniques.map((technique) => renderTechniquePage(technique, coverage, context)),
+  ];
+  const redirects: RedirectPage[] = [
+    ...urls.ruleRedirects.map((redirect) => ({
+      url: redirect.from,
+      target: urls.rule(redirect.to),
+      title: redirect.to.title,
+      reason:
+        redirect.why === 'basename'
+          ? 'This is the rule’s file-name address; its permanent address is its Sigma id.'
+          : redirect.why === 'id'
+            ? 'This id belongs to a rule of the collection shown on that page.'
+            : `This rule was ${redirect.relation!.type === 'obsolete' ? 'made obsolete by' : `${redirect.relation!.type} into`} the rule on that page.`,
+    })),
+    ...subTechniqueRedirects(coverage, context),
+  ];
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage) };
+}

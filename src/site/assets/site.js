@@ -1,0 +1,280 @@
+// atc-kb site script: query tabs (remembered target), copy buttons, rule facets in the URL, Pagefind search.
+// Plain script, no dependencies; every page works without it (all tabs shown, lists unfiltered).
+(function () {
+  'use strict';
+  var STORAGE_KEY = 'atc-kb:query-target';
+  var prefix = document.body.getAttribute('data-prefix') || '/';
+
+  function readStored() {
+    try { return window.localStorage.getItem(STORAGE_KEY); } catch (error) { return null; }
+  }
+  function store(value) {
+    try { window.localStorage.setItem(STORAGE_KEY, value); } catch (error) { /* private mode: not remembered */ }
+  }
+
+  // ---- Tabs -------------------------------------------------------------------------------------------
+  var tabSets = [];
+  function setupTabs(container) {
+    var tablist = container.querySelector('[role="tablist"]');
+    if (!tablist) return;
+    var tabs = Array.prototype.slice.call(tablist.querySelectorAll('[role="tab"]'));
+    var panels = tabs.map(function (tab) { return document.getElementById(tab.getAttribute('aria-controls')); });
+    tablist.hidden = false;
+    panels.forEach(function (panel, index) {
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', tabs[index].id);
+      panel.setAttribute('tabindex', '0');
+    });
+    function select(index, focus) {
+      tabs.forEach(function (tab, other) {
+        var selected = other === index;
+        tab.setAttribute('aria-selected', selected ? 'true' : 'false');
+        tab.tabIndex = selected ? 0 : -1;
+        panels[other].hidden = !selected;
+      });
+      if (focus) tabs[index].focus();
+    }
+    function selectTarget(key) {
+      for (var index = 0; index < tabs.length; index += 1) {
+        if (tabs[index].getAttribute('data-target') === key) { select(index, false); return true; }
+      }
+      return false;
+    }
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener('click', function () {
+        select(index, false);
+        store(tab.getAttribute('data-target'));
+      });
+      tab.addEventListener('keydown', function (event) {
+        var next = null;
+        if (event.key === 'ArrowRight') next = (index + 1) % tabs.length;
+        else if (event.key === 'ArrowLeft') next = (index - 1 + tabs.length) % tabs.length;
+        else if (event.key === 'Home') next = 0;
+        else if (event.key === 'End') next = tabs.length - 1;
+        if (next === null) return;
+        event.preventDefault();
+        select(next, true);
+        store(tabs[next].getAttribute('data-target'));
+      });
+    });
+    var fromHash = location.hash ? panels.map(function (panel) { return '#' + panel.id; }).indexOf(decodeURIComponent(location.hash)) : -1;
+    if (fromHash >= 0) select(fromHash, false);
+    else if (!selectTarget(readStored())) select(0, false);
+    tabSets.push({ selectTarget: selectTarget, panels: panels, select: select });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-tabs]'), setupTabs);
+  // Another open tab chose a target: follow it.
+  window.addEventListener('storage', function (event) {
+    if (event.key !== STORAGE_KEY || !event.newValue) return;
+    tabSets.forEach(function (set) { set.selectTarget(event.newValue); });
+  });
+  window.addEventListener('hashchange', function () {
+    tabSets.forEach(function (set) {
+      set.panels.forEach(function (panel, index) { if ('#' + panel.id === decodeURIComponent(location.hash)) set.select(index, false); });
+    });
+  });
+
+  // ---- Copy buttons -------------------------------------------------------------------------------------
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (error) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error('copy failed'));
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('button.copy[data-copy]'), function (button) {
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      copyText(source.textContent).then(function () {
+        button.textContent = 'Copied';
+        button.setAttribute('data-copied', '');
+      }, function () {
+        button.textContent = 'Press Ctrl+C';
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      });
+      setTimeout(function () { button.textContent = 'Copy'; button.removeAttribute('data-copied'); }, 2000);
+    });
+  });
+
+  // ---- Rule facets ------------------------------------------------------------------------------------
+  var facetForm = document.getElementById('rule-facets');
+  if (facetForm) {
+    var table = document.getElementById('rule-table');
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var facets = rows.map(function (row) { return JSON.parse(row.getAttribute('data-facets')); });
+    var titles = rows.map(function (row) { return row.cells[0].textContent.toLowerCase(); });
+    var selects = Array.prototype.slice.call(facetForm.querySelectorAll('select[data-facet]'));
+    var text = document.getElementById('facet-q');
+    var counter = document.getElementById('rule-count');
+    var params = new URLSearchParams(location.search);
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name);
+      if (wanted !== null) {
+        var found = Array.prototype.some.call(select.options, function (option) { return option.value === wanted; });
+        if (!found) {
+          var missing = document.createElement('option');
+          missing.value = wanted;
+          missing.textContent = wanted + ' (0)';
+          missing.setAttribute('data-label', wanted);
+          select.appendChild(missing);
+        }
+        select.value = wanted;
+      }
+    });
+    if (params.get('q')) text.value = params.get('q');
+    function matches(index, skip) {
+      var values = facets[index];
+      for (var s = 0; s < selects.length; s += 1) {
+        if (s === skip) continue;
+        var wanted = selects[s].value;
+        if (wanted && (values[selects[s].name] || []).indexOf(wanted) < 0) return false;
+      }
+      var query = text.value.trim().toLowerCase();
+      return !query || titles[index].indexOf(query) >= 0;
+    }
+    function apply(updateUrl) {
+      var shown = 0;
+      rows.forEach(function (row, index) {
+        var visible = matches(index, -1);
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      // Live counts: how many rules each option would leave, given the other facets.
+      selects.forEach(function (select, s) {
+        var counts = {};
+        rows.forEach(function (row, index) {
+          if (!matches(index, s)) return;
+          (facets[index][select.name] || []).forEach(function (value) { counts[value] = (counts[value] || 0) + 1; });
+        });
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (!option.value) return;
+          option.textContent = option.getAttribute('data-label') + ' (' + (counts[option.value] || 0) + ')';
+        });
+      });
+      counter.textContent = shown === rows.length ? rows.length + ' rules.' : shown + ' of ' + rows.length + ' rules match.';
+      if (updateUrl) {
+        var query = new URLSearchParams();
+        if (text.value.trim()) query.set('q', text.value.trim());
+        selects.forEach(function (select) { if (select.value) query.set(select.name, select.value); });
+        var search = query.toString();
+        history.replaceState(null, '', location.pathname + (search ? '?' + search : '') + location.hash);
+      }
+    }
+    selects.forEach(function (select) { select.addEventListener('change', function () { apply(true); }); });
+    text.addEventListener('input', function () { apply(true); });
+    facetForm.addEventListener('submit', function (event) { event.preventDefault(); apply(true); });
+    document.getElementById('facet-reset').addEventListener('click', function (event) {
+      event.preventDefault();
+      selects.forEach(function (select) { select.value = ''; });
+      text.value = '';
+      apply(true);
+    });
+    apply(false);
+  }
+
+  // ---- Search (Pagefind) --------------------------------------------------------------------------------
+  var searchForm = document.getElementById('search-form');
+  if (searchForm) {
+    var input = document.getElementById('search-q');
+    var status = document.getElementById('search-status-line');
+    var list = document.getElementById('search-results');
+    var filterSelects = Array.prototype.slice.call(searchForm.querySelectorAll('select'));
+    var initial = new URLSearchParams(location.search);
+    input.value = initial.get('q') || '';
+    filterSelects.forEach(function (select) { if (initial.get(select.name)) select.value = initial.get(select.name); });
+    var pagefindPromise = null;
+    function loadPagefind() {
+      if (!pagefindPromise) {
+        pagefindPromise = import(prefix + 'pagefind/pagefind.js').then(function (pagefind) {
+          return Promise.resolve(pagefind.options({ baseUrl: prefix, excerptLength: 24 })).then(function () { return pagefind; });
+        });
+      }
+      return pagefindPromise;
+    }
+    // Excerpts come back as HTML with <mark>; rebuild them as text nodes so no indexed text can become markup.
+    function excerptNodes(excerpt) {
+      var fragment = document.createDocumentFragment();
+      var parsed = new DOMParser().parseFromString('<body>' + excerpt + '</body>', 'text/html').body;
+      Array.prototype.forEach.call(parsed.childNodes, function (node) {
+        if (node.nodeName === 'MARK') {
+          var mark = document.createElement('mark');
+          mark.textContent = node.textContent;
+          fragment.appendChild(mark);
+        } else {
+          fragment.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return fragment;
+    }
+    var generation = 0;
+    function run(updateUrl) {
+      var query = input.value.trim();
+      var filters = {};
+      filterSelects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
+      if (updateUrl) {
+        var params = new URLSearchParams();
+        if (query) params.set('q', query);
+        Object.keys(filters).forEach(function (key) { params.set(key, filters[key]); });
+        var search = params.toString();
+        history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
+      }
+      var mine = ++generation;
+      if (!query && Object.keys(filters).length === 0) {
+        list.textContent = '';
+        status.textContent = 'Type a word to search rules, log sources, tests and techniques.';
+        return;
+      }
+      status.textContent = 'Searching…';
+      loadPagefind().then(function (pagefind) {
+        return pagefind.search(query || null, { filters: filters });
+      }).then(function (search) {
+        if (mine !== generation) return null;
+        return Promise.all(search.results.slice(0, 30).map(function (result) { return result.data(); })).then(function (items) {
+          if (mine !== generation) return;
+          list.textContent = '';
+          items.forEach(function (item) {
+            var li = document.createElement('li');
+            var a = document.createElement('a');
+            a.className = 'result-title';
+            a.href = item.url;
+            a.textContent = (item.meta && item.meta.title) || item.url;
+            li.appendChild(a);
+            if (item.meta && item.meta.kind) {
+              var kind = document.createElement('span');
+              kind.className = 'badge tag result-kind';
+              kind.textContent = item.meta.kind;
+              li.appendChild(kind);
+            }
+            var p = document.createElement('p');
+            p.appendChild(excerptNodes(item.excerpt || ''));
+            li.appendChild(p);
+            list.appendChild(li);
+          });
+          status.textContent = search.results.length === 0 ? 'No results.' : search.results.length + (search.results.length === 1 ? ' result' : ' results') + (search.results.length > 30 ? ', the first 30 shown.' : '.');
+        });
+      }).catch(function (error) {
+        status.textContent = 'Search is unavailable: ' + error.message;
+      });
+    }
+    var timer = null;
+    input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { run(true); }, 150); });
+    filterSelects.forEach(function (select) { select.addEventListener('change', function () { run(true); }); });
+    searchForm.addEventListener('submit', function (event) { event.preventDefault(); run(true); });
+    run(false);
+  }
+})();

@@ -1,0 +1,67 @@
+import type { Build } from '../build.ts';
+import { renderSitePages, siteModel, siteSearchRecords } from '../render/html/site-pages.ts';
+import path from 'node:path';
+import { closeSearchIndexer, startSearchIndex, type SearchIndexJob } from './search-index.ts';
+import type { SiteModel } from '../render/html/site-pages.ts';
+import type { SearchRecord } from '../render/html/search-records.ts';
+import { writeSiteWithEleventy } from './site-plugin.ts';
+
+export interface SiteTimings {
+  /** Rendering page bodies in TypeScript. */
+  readonly pages: number;
+  /** Eleventy: layouts and writing. */
+  readonly eleventy: number;
+  /** Pagefind: indexing and writing the index (in parallel with Eleventy, in its own process). */
+  readonly search: number;
+  readonly htmlPages: number;
+  readonly redirects: number;
+  readonly indexedPages: number;
+}
+
+/** The part of the site that can start before the output folder exists: the URL scheme and the search index. */
+export interface PreparedSite {
+  readonly model: SiteModel;
+  readonly records: readonly SearchRecord[];
+  readonly search?: SearchIndexJob;
+  readonly started: number;
+}
+
+/** Starts the search index (in Pagefind's own process) so that it runs while the markdown pages are written. */
+export function prepareSite(build: Pick<Build, 'kb' | 'queries' | 'config'>, options: { search?: boolean } = {}): PreparedSite {
+  const model = siteModel(build);
+  const records = siteSearchRecords(model);
+  return { model, records, ...(options.search === false ? {} : { search: startSearchIndex(records) }), started: performance.now() };
+}
+
+/**
+ * Writes the HTML site (pages, redirects, assets, search index) into `outputDir`: `atc build` passes
+ * the staging folder through replaceOutputFolder's fill callback, so a failure leaves the previous
+ * site in place.
+ */
+export async function buildSite(build: Pick<Build, 'kb' | 'queries' | 'config'>, outputDir: string, options: { search?: boolean; prepared?: PreparedSite } = {}): Promise<SiteTimings> {
+  // Pagefind indexes in its own process (from records built from the knowledge base, not from HTML)
+  // while this one renders the pages and Eleventy writes them.
+  const { model, records, search: job, started: searchStarted } = options.prepared ?? prepareSite(build, options);
+  let search = 0;
+  const searching = !job
+    ? Promise.resolve(0)
+    : job.finish(path.join(outputDir, 'pagefind')).then((count) => {
+        search = performance.now() - searchStarted;
+        return count;
+      });
+  searching.catch(() => undefined); // awaited below; this keeps an early failure from being reported as unhandled
+  let started = performance.now();
+  const site = renderSitePages(build, model, records);
+  const pages = performance.now() - started;
+  started = performance.now();
+  let eleventy = 0;
+  let indexed = 0;
+  try {
+    await writeSiteWithEleventy(outputDir, { site });
+    eleventy = performance.now() - started;
+    indexed = await searching;
+  } finally {
+    if (job) await closeSearchIndexer();
+  }
+  return { pages, eleventy, search, htmlPages: site.pages.length, redirects: site.redirects.length, indexedPages: indexed };
+}

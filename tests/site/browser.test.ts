@@ -1,0 +1,276 @@
+// The HTML site in a real Chromium: the sample knowledge base built with `atc build`, served from a
+// temp folder on 127.0.0.1. Screenshots go to test-artifacts/ (git-ignored).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkLinks } from '../../src/site/check-links.ts';
+import { ARTIFACTS, PROJECT, atcBuild, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+
+const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
+const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
+
+/** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1') problems.push(`external request: ${request.url()}`);
+  });
+  return { page, problems };
+}
+
+describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
+  let folder: string;
+  let server: StaticServer;
+  let browser: Browser;
+
+  before(async () => {
+    folder = mkdtempSync(path.join(tmpdir(), 'atc-site-'));
+    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
+    server = await serveFolder(path.join(folder, '_site'));
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('home → search → rule page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(server.root);
+    assert.match(await page.locator('h1').innerText(), /ATT&CK detection knowledge base/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home.png'), fullPage: true });
+    await page.locator('#home-search').fill('comsvcs');
+    await page.locator('#home-search').press('Enter');
+    await page.waitForURL(/\/search\/\?q=comsvcs/);
+    const result = page.locator('#search-results a', { hasText: 'LSASS Memory Dump Via Comsvcs.dll MiniDump Export' });
+    await result.waitFor({ timeout: 15_000 });
+    await page.locator('#search-results mark').first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search.png'), fullPage: true });
+    await result.click();
+    await page.waitForURL(`${server.root}${COMSVCS_RULE}`);
+    assert.equal(await page.locator('h1').innerText(), 'LSASS Memory Dump Via Comsvcs.dll MiniDump Export');
+    // A search filter narrows the results and lives in the URL.
+    await page.goto(`${server.root}search/?q=lsass&type=Trigger`);
+    await page.locator('#search-results li').first().waitFor();
+    const kinds = await page.locator('#search-results .result-kind').allInnerTexts();
+    assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'Trigger'), kinds.join(','));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('query tabs: keyboard and mouse, copy button, and a readable page without JavaScript', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(server.root + COMSVCS_RULE);
+    const tabs = page.getByRole('tab');
+    const titles = await tabs.allInnerTexts();
+    for (const title of ['Kibana query', 'X-Pack Watcher', 'Graylog']) assert.ok(titles.includes(title), `a tab for ${title}: ${titles.join(', ')}`);
+    assert.equal(await page.locator('.tab-panel').count(), titles.length);
+    await page.getByRole('tab', { name: 'Kibana query' }).click();
+    assert.equal(await page.locator('#kibana-query').isVisible(), true);
+    assert.equal(await page.locator('#graylog').isVisible(), false);
+    await page.getByRole('tab', { name: 'Graylog' }).click();
+    assert.equal(await page.getByRole('tab', { name: 'Graylog' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('#graylog').isVisible(), true);
+    assert.equal(await page.locator('#kibana-query').isVisible(), false);
+    // Keyboard: arrows move between tabs (wrapping at the ends), Home and End jump, focus follows.
+    const graylog = titles.indexOf('Graylog');
+    const next = titles[(graylog + 1) % titles.length]!;
+    await page.getByRole('tab', { name: 'Graylog' }).press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: next, exact: true }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('role')"), 'tab');
+    await page.keyboard.press('End');
+    assert.equal(await tabs.last().getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await tabs.first().getAttribute('aria-selected'), 'true');
+    await page.getByRole('tab', { name: 'Graylog' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByRole('tab', { name: 'Graylog' }).getAttribute('aria-selected'), 'true');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'rule.png'), fullPage: true });
+    // Copy puts the visible query on the clipboard.
+    const expected = await page.locator('#query-graylog').innerText();
+    await page.locator('#graylog button.copy').click();
+    await page.locator('#graylog button.copy', { hasText: 'Copied' }).waitFor();
+    assert.equal((await page.evaluate<string>('navigator.clipboard.readText()')).trim(), expected.trim());
+    // A link to a section anchor opens that tab.
+    await page.goto(`${server.root}${COMSVCS_RULE}#x-pack-watcher`);
+    assert.equal(await page.locator('#x-pack-watcher').isVisible(), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(server.root + COMSVCS_RULE);
+    for (const id of ['kibana-query', 'x-pack-watcher', 'graylog']) {
+      assert.equal(await plain.locator(`#${id}`).isVisible(), true, `${id} is readable without JavaScript`);
+      assert.equal(await plain.locator(`#${id} h3`).isVisible(), true);
+    }
+    assert.equal(await plain.locator('[role="tablist"]').isVisible(), false);
+    await noScript.close();
+  });
+
+  test('the chosen query target is remembered across pages and followed by other open tabs', async () => {
+    const context = await browser.newContext();
+    const first = await watchedPage(context);
+    const second = await watchedPage(context);
+    await first.page.goto(server.root + COMSVCS_RULE);
+    await second.page.goto(server.root + DEPRECATED_RULE);
+    await first.page.getByRole('tab', { name: 'Graylog' }).click();
+    // The other open tab follows (storage event)...
+    await second.page.waitForFunction(`document.querySelector('[role="tab"][data-target="graylog"]')?.getAttribute('aria-selected') === 'true'`);
+    // ...and a page opened later starts on the same target.
+    await first.page.goto(`${server.root}rules/`);
+    await first.page.locator('#rule-table a').first().click();
+    await first.page.waitForSelector('[role="tab"]');
+    assert.equal(await first.page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-target'), 'graylog');
+    await second.page.getByRole('tab', { name: 'X-Pack Watcher' }).click();
+    await first.page.waitForFunction(`document.querySelector('[role="tab"][aria-selected="true"]')?.getAttribute('data-target') === 'xpack-watcher'`);
+    assert.deepEqual([...first.problems, ...second.problems], []);
+    await context.close();
+  });
+
+  test('rule facets filter the list and keep their state in the URL', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${server.root}rules/?level=high&tactic=TA0006`);
+    assert.equal(await page.locator('#facet-level').inputValue(), 'high');
+    assert.equal(await page.locator('#facet-tactic').inputValue(), 'TA0006');
+    const visible = page.locator('#rule-table tbody tr:not([hidden])');
+    const count = await visible.count();
+    assert.ok(count > 0 && count < (await page.locator('#rule-table tbody tr').count()));
+    for (const level of await visible.locator('td:nth-child(2)').allInnerTexts()) assert.equal(level.trim(), 'high');
+    assert.match(await page.locator('#rule-count').innerText(), new RegExp(`^${count} of \\d+ rules match`));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'rules-filtered.png') });
+    // Changing a facet updates the URL, so the view can be shared.
+    await page.locator('#facet-trigger').selectOption('yes');
+    assert.match(page.url(), /level=high/);
+    assert.match(page.url(), /trigger=yes/);
+    const shared = page.url();
+    const other = await context.newPage();
+    await other.goto(shared);
+    assert.equal(await other.locator('#rule-table tbody tr:not([hidden])').count(), await visible.count());
+    // Clearing shows every rule again.
+    await page.locator('#facet-reset').click();
+    assert.equal(await visible.count(), await page.locator('#rule-table tbody tr').count());
+    assert.equal(new URL(page.url()).search, '');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a matrix cell leads to its technique page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${server.root}matrix/`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'matrix.png') });
+    const cell = page.locator('a.cell[href$="/techniques/T1003/"]').first();
+    assert.match((await cell.getAttribute('class')) ?? '', /heat-[1-5]/);
+    await cell.click();
+    await page.waitForURL(`${server.root}techniques/T1003/`);
+    assert.equal(await page.locator('h1').innerText(), 'T1003: OS Credential Dumping');
+    assert.ok(await page.locator('#T1003\\.001').isVisible());
+    // A sub-technique's own URL redirects to its section.
+    await page.goto(`${server.root}techniques/T1003.001/`);
+    await page.waitForURL(`${server.root}techniques/T1003/#T1003.001`);
+    // Gaps are marked: a technique with tests but no rule.
+    assert.ok((await page.goto(`${server.root}matrix/`)) !== null);
+    assert.ok((await page.locator('a.cell.gap').count()) > 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('no console errors, failed requests or external requests on any kind of page', async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await watchedPage(context);
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    const pages = [
+      '',
+      'rules/',
+      COMSVCS_RULE,
+      DEPRECATED_RULE,
+      'data-needed/',
+      'data-needed/DN_0002_4688_windows_process_creation_with_commandline/',
+      'logging-policies/',
+      'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
+      'enrichments/',
+      'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
+      'triggers/',
+      'triggers/T1003.001/',
+      'matrix/',
+      'techniques/',
+      'techniques/T1003/',
+      'tactics/TA0006/',
+      'gaps/',
+      'search/?q=powershell',
+    ];
+    for (const url of pages) {
+      await page.goto(server.root + url);
+      await page.waitForLoadState('load');
+      assert.ok(await page.locator('h1').count() >= 1, `${url} has a heading`);
+    }
+    await page.locator('#search-results li').first().waitFor();
+    assert.deepEqual(problems, []);
+    assert.deepEqual(failed, []);
+    await context.close();
+  });
+
+  test('a deprecated rule is bannered with a link to its replacement; the basename URL redirects', async () => {
+    const context = await browser.newContext();
+    const { page } = await watchedPage(context);
+    await page.goto(server.root + DEPRECATED_RULE);
+    const banner = page.locator('.banner.deprecated');
+    assert.match(await banner.innerText(), /deprecated/i);
+    await banner.locator('a').first().click();
+    await page.waitForURL(server.root + COMSVCS_RULE);
+    await page.goto(`${server.root}rules/proc_creation_win_rundll32_comsvcs_minidump/`);
+    await page.waitForURL(server.root + COMSVCS_RULE);
+    await context.close();
+  });
+
+  test('under a path prefix every link, asset and search result stays inside it', async () => {
+    const prefixed = mkdtempSync(path.join(tmpdir(), 'atc-site-prefix-'));
+    const prefixServer = await (async () => {
+      atcBuild(['--config', sampleConfigWithPrefix(prefixed, '/kb/'), '--out', path.join(prefixed, '_site')], prefixed);
+      return serveFolder(path.join(prefixed, '_site'), '/kb/');
+    })();
+    try {
+      assert.deepEqual(checkLinks(path.join(prefixed, '_site'), { pathPrefix: '/kb/' }).problems, []);
+      const context = await browser.newContext();
+      const { page, problems } = await watchedPage(context);
+      await page.goto(`${prefixServer.root}search/?q=comsvcs`);
+      const result = page.locator('#search-results a').first();
+      await result.waitFor({ timeout: 15_000 });
+      assert.match((await result.getAttribute('href')) ?? '', /^\/kb\//);
+      await result.click();
+      await page.waitForLoadState('load');
+      assert.ok(page.url().startsWith(`${prefixServer.root}rules/`));
+      await page.locator('nav.site-nav a', { hasText: 'Matrix' }).click();
+      await page.waitForURL(`${prefixServer.root}matrix/`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    } finally {
+      await prefixServer.close();
+      rmSync(prefixed, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,153 @@
+// The HTML site without a browser: page rendering, the URL scheme, the link checker, and whole builds
+// (the sample knowledge base always; the full ../shared corpus when it is present).
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildKnowledgeBase } from '../../src/build.ts';
+import { loadConfig } from '../../src/load/load-config.ts';
+import { renderAuthorMarkdown } from '../../src/render/html/author-markdown.ts';
+import { escapeHtml, html } from '../../src/render/html/escape-html.ts';
+import { highlightYaml } from '../../src/render/html/highlight-yaml.ts';
+import { renderSitePages } from '../../src/render/html/site-pages.ts';
+import { sectionAnchor } from '../../src/render/html/site-urls.ts';
+import { checkLinks } from '../../src/site/check-links.ts';
+import { listTargets } from '../../src/sigma/convert-collection.ts';
+import { sharedCorpusConfig, sharedCorpusExists } from '../../scripts/shared-corpus.ts';
+import { PROJECT, atcBuild } from './browser.ts';
+
+const sample = () => buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config);
+
+test('escapeHtml and the html tag escape every interpolated value', () => {
+  assert.equal(escapeHtml(`<a href="x" onclick='y'>&</a>`), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  const title = '<script>alert(1)</script>';
+  assert.equal(html`<a href="${'/x?a=1&b="2"'}">${title}</a>`.value, '<a href="/x?a=1&amp;b=&quot;2&quot;">&lt;script&gt;alert(1)&lt;/script&gt;</a>');
+  assert.equal(html`<p>${html`<b>${'<i>'}</b>`}${['<', '>']}${undefined}${false}${3}</p>`.value, '<p><b>&lt;i&gt;</b>&lt;&gt;3</p>');
+});
+
+test('the YAML highlighter only adds spans: without them the text is the escaped input', () => {
+  const rule = readFileSync(path.join(PROJECT, 'rules/windows/process_creation/proc_creation_win_rundll32_comsvcs_minidump.yml'), 'utf8');
+  const tricky = `title: a <b> "c" 'd' # not a comment? yes\nx: 'it''s' # comment\ny: "a # b"\nz: |\n  <script>\n  {{ 7*7 }}\nw: - 1\n- - a: b\n---\nk: [a, b]\n`;
+  for (const text of [rule, tricky]) {
+    const highlighted = highlightYaml(text).value;
+    assert.equal(highlighted.replace(/<span class="y-[a-z]+">|<\/span>/g, ''), escapeHtml(text.replace(/\r\n?/g, '\n')));
+    assert.ok(!/<(?!\/?span)/.test(highlighted));
+  }
+  assert.match(highlightYaml('level: high').value, /<span class="y-key">level<\/span>/);
+});
+
+test('author markdown renders with raw HTML, images and non-http links disabled', () => {
+  const out = renderAuthorMarkdown('# Title\n\n<script>x()</script> <img src=x onerror=y> [a](javascript:alert(1)) [b](https://example.com) [c](../relative.md) ![i](https://example.com/i.png)\n').value;
+  assert.ok(!out.includes('<script') && !out.includes('<img'));
+  assert.match(out, /&lt;script&gt;x\(\)&lt;\/script&gt;/);
+  assert.match(out, /<a href="https:\/\/example.com" rel="noopener noreferrer">b<\/a>/);
+  assert.ok(!out.includes('javascript:alert(1)"') && !out.includes('href="../relative.md"'));
+  assert.match(out, /<h3>Title<\/h3>/);
+});
+
+test('section anchors come from section titles', () => {
+  assert.equal(sectionAnchor('Kibana query'), 'kibana-query');
+  assert.equal(sectionAnchor('X-Pack Watcher'), 'x-pack-watcher');
+  assert.equal(sectionAnchor('ES|QL'), 'es-ql');
+  assert.equal(sectionAnchor('Lucene (ECS)'), 'lucene-ecs');
+});
+
+test('site pages: unique URLs, canonical rule URLs by id, basename and related redirects', () => {
+  const build = sample();
+  const site = renderSitePages(build);
+  const urls = [...site.pages.map((page) => page.url), ...site.redirects.map((redirect) => redirect.url)];
+  assert.equal(new Set(urls).size, urls.length, 'every page has its own URL');
+  const rule = build.kb.rules.find((candidate) => candidate.name === 'proc_creation_win_rundll32_comsvcs_minidump')!;
+  assert.equal(site.context.urls.pathRule(rule), '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/');
+  const basename = site.redirects.find((redirect) => redirect.url === '/rules/proc_creation_win_rundll32_comsvcs_minidump/');
+  assert.equal(basename?.target, '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/');
+  const page = site.pages.find((candidate) => candidate.url === '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/')!.body.value;
+  for (const anchor of ['summary', 'why-this-data-needed', 'sigma-rule', 'queries', 'kibana-query', 'x-pack-watcher', 'graylog']) assert.match(page, new RegExp(`id="${anchor}"`));
+  // Every rule, entry and trigger has a page; every live technique too.
+  for (const entity of [...build.kb.rules.map((one) => site.context.urls.pathRule(one)), ...build.kb.dataNeeded.map((one) => site.context.urls.pathDataNeeded(one)), ...build.kb.triggers.map((one) => site.context.urls.pathTrigger(one))]) {
+    assert.ok(urls.includes(entity), entity);
+  }
+  // Rendering twice gives the same bytes.
+  const again = renderSitePages(build);
+  assert.deepEqual(again.pages.map((one) => one.body.value), site.pages.map((one) => one.body.value));
+});
+
+test('renamed, merged and obsolete rule ids redirect to the rule that took over', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-related-'));
+  try {
+    mkdirSync(path.join(folder, 'rules'));
+    writeFileSync(
+      path.join(folder, 'rules/new_rule.yml'),
+      'title: New\nid: 11111111-1111-4111-8111-111111111111\nrelated:\n  - id: 22222222-2222-4222-8222-222222222222\n    type: renamed\n  - id: 33333333-3333-4333-8333-333333333333\n    type: merged\n  - id: 44444444-4444-4444-8444-444444444444\n    type: similar\nstatus: test\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  sel:\n    Image: x\n  condition: sel\nlevel: low\n',
+    );
+    const { config } = loadConfig({ rules: [path.join(folder, 'rules')], dataNeeded: [], loggingPolicies: [], enrichments: [], triggers: [] });
+    const site = renderSitePages(buildKnowledgeBase({ ...config, querySections: [] }));
+    const from = (id: string) => site.redirects.find((redirect) => redirect.url === `/rules/${id}/`)?.target;
+    assert.equal(from('22222222-2222-4222-8222-222222222222'), '/rules/11111111-1111-4111-8111-111111111111/');
+    assert.equal(from('33333333-3333-4333-8333-333333333333'), '/rules/11111111-1111-4111-8111-111111111111/');
+    assert.equal(from('44444444-4444-4444-8444-444444444444'), undefined, 'a similar rule is not a replacement');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('the link checker finds missing pages, missing anchors, links outside the prefix and external resources', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-links-'));
+  try {
+    mkdirSync(path.join(folder, 'a'));
+    writeFileSync(path.join(folder, 'index.html'), '<h1 id="top">x</h1><a href="a/">ok</a><a href="/a/#here">ok</a><a href="#top">ok</a><a href="/b/">missing</a><a href="/a/#nowhere">no anchor</a><a href="https://example.com/">external link</a><a href="javascript:alert(1)">js</a><script src="https://cdn.example/x.js"></script><a href="mailto:x@y">mail</a>');
+    writeFileSync(path.join(folder, 'a/index.html'), '<p id="here"></p><a href="../index.html#top">ok</a><a href="../../outside/">outside</a><meta http-equiv="refresh" content="0; url=/gone/">');
+    const report = checkLinks(folder, { pathPrefix: '/' });
+    assert.deepEqual(
+      report.problems.map((problem) => `${problem.page} ${problem.url} ${problem.problem}`).sort(),
+      [
+        'a/index.html ../../outside/ no file outside/index.html',
+        'a/index.html /gone/ no file gone/index.html',
+        'index.html /a/#nowhere no id "nowhere" in a/index.html',
+        'index.html /b/ no file b/index.html',
+        'index.html https://cdn.example/x.js loads a resource from another site',
+        'index.html javascript:alert(1) javascript: URL',
+      ],
+    );
+    assert.ok(checkLinks(folder, { pathPrefix: '/kb/' }).problems.some((problem) => problem.problem.startsWith('outside the path prefix')));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('atc build of the sample: markdown and HTML side by side, every link resolves, atc check-links agrees', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-site-build-'));
+  try {
+    const out = path.join(folder, '_site');
+    atcBuild(['--out', out], PROJECT);
+    const report = checkLinks(out);
+    assert.deepEqual(report.problems, []);
+    assert.ok(report.pages > 300 && report.links > 5000, `${report.pages} pages, ${report.links} links`);
+    const cli = spawnSync(process.execPath, [path.join(PROJECT, 'bin/atc.js'), 'check-links', out], { cwd: PROJECT, encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stderr, /0 problems/);
+    for (const file of ['index.html', 'markdown/README.md', 'rules/index.html', 'matrix/index.html', 'gaps/index.html', 'search/index.html', 'pagefind/pagefind.js', 'assets/site.css', 'assets/site.js']) {
+      assert.ok(readFileSync(path.join(out, file)).length > 0, file);
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('the full corpus site: every internal link and anchor resolves', { skip: sharedCorpusExists() ? false : '../shared is absent', timeout: 240_000 }, async () => {
+  const { buildSite } = await import('../../src/site/build-site.ts');
+  const { replaceOutputFolder } = await import('../../src/site/write-output.ts');
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-corpus-site-'));
+  try {
+    const build = buildKnowledgeBase(sharedCorpusConfig(listTargets().map((target) => ({ target: target.id }))));
+    const out = path.join(folder, '_site');
+    await replaceOutputFolder(out, build.files, async (staging) => void (await buildSite(build, staging)));
+    const report = checkLinks(out);
+    assert.deepEqual(report.problems.slice(0, 20), []);
+    assert.ok(report.pages > 9000, `${report.pages} pages`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
