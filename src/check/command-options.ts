@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { parseQuerySectionSpec, type QuerySection } from '../config.ts';
+import type { ConfigOverrides } from '../load/load-config.ts';
+
+/**
+ * Takes a command's own options out of an argument list and leaves the rest (the build options) for
+ * parseBuildArguments. Accepts `--name value` and `--name=value`; a string option may repeat.
+ */
+export function takeOptions<const T extends Record<string, 'boolean' | 'string'>>(
+  args: readonly string[],
+  spec: T,
+): { values: { [K in keyof T]?: T[K] extends 'boolean' ? boolean : string }; all: { [K in keyof T]?: string[] }; rest: string[] } | string {
+  const values: Record<string, boolean | string> = {};
+  const all: Record<string, string[]> = {};
+  const rest: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const match = /^--([a-z][a-z-]*)(?:=(.*))?$/s.exec(arg);
+    const kind = match ? spec[match[1]!] : undefined;
+    if (!match || kind === undefined) {
+      rest.push(arg);
+      if (arg === '--') rest.push(...args.slice(index + 1));
+      if (arg === '--') break;
+      continue;
+    }
+    const name = match[1]!;
+    if (kind === 'boolean') {
+      if (match[2] !== undefined) return `option --${name} takes no value`;
+      values[name] = true;
+      continue;
+    }
+    const value = match[2] ?? args[++index];
+    if (value === undefined || (match[2] === undefined && value.startsWith('--'))) return `option --${name} needs a value`;
+    values[name] = value;
+    (all[name] ??= []).push(value);
+  }
+  return { values: values as never, all: all as never, rest };
+}
+
+/**
+ * The options `atc check` and `atc layer` share with `atc build` (the input folders, the configuration
+ * file, the query targets), parsed as build-command.ts parses them. It is a copy rather than an import
+ * because build-command.ts loads the HTML site generator (Eleventy, Pagefind), which would cost `atc check`
+ * a quarter of a second of start-up; tests/check/check-command.test.ts fails if the two drift apart.
+ */
+export function parseKnowledgeBaseArguments(args: string[]): { overrides: ConfigOverrides; quiet: boolean; help: boolean } | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        rules: { type: 'string', multiple: true },
+        'data-needed': { type: 'string', multiple: true },
+        'logging-policies': { type: 'string', multiple: true },
+        enrichments: { type: 'string', multiple: true },
+        triggers: { type: 'string', multiple: true },
+        // Accepted so that CI can pass check the options it passes build; check writes nothing.
+        out: { type: 'string' },
+        targets: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const { values } = parsed;
+  let querySections: QuerySection[] | undefined;
+  if (values.targets !== undefined) {
+    querySections = [];
+    for (const spec of values.targets.split(',').filter((part) => part.trim() !== '')) {
+      const section = parseQuerySectionSpec(spec);
+      if (typeof section === 'string') return section;
+      querySections.push(section);
+    }
+  }
+  return {
+    overrides: {
+      configFile: values.config,
+      rules: values.rules,
+      dataNeeded: values['data-needed'],
+      loggingPolicies: values['logging-policies'],
+      enrichments: values.enrichments,
+      triggers: values.triggers,
+      outDir: values.out,
+      querySections,
+    },
+    quiet: values.quiet ?? false,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,283 @@
+import path from 'node:path';
+
+/**
+ * The link walk over generated markdown pages, in memory: every relative link must reach a page that is
+ * generated, and every `#anchor` a heading or an `id="..."` of its page. Used by `atc check` / `atc
+ * build` (issue code broken-link) and by tests/render/markdown-links.test.ts, which also compares the
+ * links found here with markdown-it's parse of the same pages.
+ *
+ * The scanner reads the markdown the renderer writes (and the markdown authors write into Logging
+ * Policies and Enrichments): it skips fenced code blocks and inline code spans, honours backslash
+ * escapes, and takes `[text](target)` and `![alt](target)` links. It is a scanner rather than a full
+ * CommonMark parse because it runs on every build (thousands of pages in well under a second).
+ */
+
+export interface MarkdownLink {
+  readonly href: string;
+  /** Offset of the start of the link's line in its page (see lineAt). */
+  readonly offset: number;
+}
+
+export interface BrokenLink {
+  /** The page holding the link, relative to the output folder. */
+  readonly page: string;
+  readonly href: string;
+  readonly line: number;
+  /** What is wrong: "missing markdown/B/c.md", "no heading or id "x" in ...". */
+  readonly problem: string;
+}
+
+export interface LinkWalk {
+  readonly pages: number;
+  /** Links to another page (with or without an anchor). */
+  readonly relativeLinks: number;
+  /** Links with an anchor (to the same page or another one). */
+  readonly anchorLinks: number;
+  readonly broken: readonly BrokenLink[];
+}
+
+const EXTERNAL = /^[a-z][a-z0-9+.-]*:/i;
+
+/** The links of a page, in order, outside code. Only lines holding `](` are scanned, so a page costs little more than a search. */
+export function markdownLinks(text: string): MarkdownLink[] {
+  const links: MarkdownLink[] = [];
+  let position = text.indexOf('](');
+  if (position === -1) return links;
+  const fences = fencedRanges(text);
+  let fence = 0;
+  while (position !== -1) {
+    const lineStart = text.lastIndexOf('\n', position) + 1;
+    let lineEnd = text.indexOf('\n', position);
+    if (lineEnd === -1) lineEnd = text.length;
+    while (fence < fences.length && fences[fence]![1] < lineStart) fence += 1;
+    const inFence = fence < fences.length && fences[fence]![0] <= lineStart;
+    if (!inFence) for (const href of linksInLine(text.slice(lineStart, lineEnd).replace(/\r$/, ''))) links.push({ href, offset: lineStart });
+    position = text.indexOf('](', lineEnd);
+  }
+  return links;
+}
+
+/** The 1-based line of an offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) line += 1;
+  return line;
+}
+
+/** Anchors a page offers: `id="..."` attributes and GitHub's slugs of its headings (outside code). */
+export function markdownAnchors(text: string): Set<string> {
+  const anchors = headingSlugs(text);
+  for (const match of text.matchAll(/\bid="([^"]+)"/g)) anchors.add(match[1]!);
+  return anchors;
+}
+
+function headingSlugs(text: string): Set<string> {
+  const anchors = new Set<string>();
+  const fences = fencedRanges(text);
+  let fence = 0;
+  for (const match of text.matchAll(/^#{1,6} +(.+?) *#*\r?$/gm)) {
+    while (fence < fences.length && fences[fence]![1] < match.index!) fence += 1;
+    if (fence < fences.length && fences[fence]![0] <= match.index!) continue;
+    anchors.add(headingSlug(match[1]!));
+  }
+  return anchors;
+}
+
+/** GitHub's heading anchors: lower case, tags and punctuation dropped, spaces to hyphens. */
+export function headingSlug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/**
+ * Walks the relative links of `pages` (path relative to the output folder, with forward slashes →
+ * content). A link may only reach pages of the same set: a target outside it is missing.
+ */
+export function walkMarkdownLinks(pages: ReadonlyMap<string, string>): LinkWalk {
+  // Anchors are looked up among a page's ids first; its headings are only read when that fails.
+  const idCache = new Map<string, Set<string>>();
+  const headingCache = new Map<string, Set<string>>();
+  const hasAnchor = (page: string, anchor: string): boolean => {
+    let ids = idCache.get(page);
+    if (!ids) idCache.set(page, (ids = new Set(Array.from((pages.get(page) ?? '').matchAll(/\bid="([^"]+)"/g), (match) => match[1]!))));
+    if (ids.has(anchor)) return true;
+    let headings = headingCache.get(page);
+    if (!headings) headingCache.set(page, (headings = headingSlugs(pages.get(page) ?? '')));
+    return headings.has(anchor);
+  };
+  // Pages in one folder share most link targets: resolve each (folder, path) once.
+  const resolved = new Map<string, string>();
+  const broken: BrokenLink[] = [];
+  let relativeLinks = 0;
+  let anchorLinks = 0;
+  for (const [page, text] of pages) {
+    const folder = path.posix.dirname(page);
+    for (const { href, offset } of markdownLinks(text)) {
+      if (EXTERNAL.test(href)) continue; // https:, mailto: ...
+      const hash = href.indexOf('#');
+      const rawPath = hash === -1 ? href : href.slice(0, hash);
+      let target = page;
+      let problem: string | undefined;
+      if (rawPath !== '') {
+        relativeLinks += 1;
+        const key = `${folder}\u0000${rawPath}`;
+        let found = resolved.get(key);
+        if (found === undefined) {
+          const targetPath = safeDecode(rawPath);
+          found = targetPath.startsWith('/') ? '/' : path.posix.normalize(path.posix.join(folder, targetPath));
+          resolved.set(key, found);
+        }
+        target = found;
+        if (target === '/') problem = 'absolute link';
+        else if (target.startsWith('../') || target === '..') problem = 'leaves the output folder';
+        else if (!pages.has(target)) problem = `missing ${target}`;
+      }
+      if (problem === undefined && hash !== -1) {
+        anchorLinks += 1;
+        const anchor = safeDecode(href.slice(hash + 1));
+        if (!hasAnchor(target, anchor)) problem = anchor.startsWith('test-') ? `no id="${anchor}" in ${target}` : `no heading or id "${anchor}" in ${target}`;
+      }
+      if (problem !== undefined) broken.push({ page, href, line: lineAt(text, offset), problem });
+    }
+  }
+  return { pages: pages.size, relativeLinks, anchorLinks, broken };
+}
+
+export function describeBrokenLink(link: BrokenLink): string {
+  return `${link.page}: ${link.href} → ${link.problem}`;
+}
+
+/**
+ * Fenced code blocks as [start, end] offsets (from the opening fence line's start to the closing fence
+ * line's end, or the end of the text when the block is never closed), in order.
+ */
+function fencedRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let open: { start: number; marker: string } | undefined;
+  for (const line of fenceLines(text)) {
+    if (open === undefined) {
+      // A backtick fence's info string cannot hold a backtick; such a line is inline code instead.
+      if (line.marker[0] === '`' && line.rest.includes('`')) continue;
+      open = { start: line.start, marker: line.marker };
+    } else if (line.marker[0] === open.marker[0] && line.marker.length >= open.marker.length && line.rest.trim() === '') {
+      ranges.push([open.start, line.end]);
+      open = undefined;
+    }
+  }
+  if (open !== undefined) ranges.push([open.start, text.length]);
+  return ranges;
+}
+
+/** Lines that start (after up to three spaces) with three or more backticks or tildes, in order; found by search, not by a pass over every line. */
+function fenceLines(text: string): Array<{ start: number; end: number; marker: string; rest: string }> {
+  const lines: Array<{ start: number; end: number; marker: string; rest: string }> = [];
+  for (const needle of ['```', '~~~']) {
+    let position = text.indexOf(needle);
+    while (position !== -1) {
+      const start = text.lastIndexOf('\n', position - 1) + 1;
+      let end = text.indexOf('\n', position);
+      if (end === -1) end = text.length;
+      if (position - start <= 3 && /^ *$/.test(text.slice(start, position))) {
+        let markerEnd = position;
+        while (text[markerEnd] === needle[0]) markerEnd += 1;
+        lines.push({ start, end, marker: text.slice(position, markerEnd), rest: text.slice(markerEnd, end) });
+      }
+      position = text.indexOf(needle, end);
+    }
+  }
+  return lines.sort((a, b) => a.start - b.start);
+}
+
+/** The link destinations of one line of prose: `[text](target)` and `![alt](target)`, outside code spans and escapes. */
+function linksInLine(line: string): string[] {
+  const hrefs: string[] = [];
+  let open = 0;
+  for (let index = 0; index < line.length; index++) {
+    const character = line[index];
+    if (character === '\\') {
+      index += 1;
+    } else if (character === '`') {
+      let run = 1;
+      while (line[index + run] === '`') run += 1;
+      const close = findBacktickRun(line, index + run, run);
+      index = close === -1 ? index + run - 1 : close + run - 1;
+    } else if (character === '[') {
+      open += 1;
+    } else if (character === ']' && open > 0) {
+      open -= 1;
+      if (line[index + 1] === '(') {
+        const destination = readDestination(line, index + 2);
+        if (destination) {
+          hrefs.push(destination.href);
+          index = destination.end;
+          open = 0;
+        }
+      }
+    }
+  }
+  return hrefs;
+}
+
+function findBacktickRun(line: string, from: number, length: number): number {
+  for (let index = from; index < line.length; index++) {
+    if (line[index] !== '`') continue;
+    let run = 1;
+    while (line[index + run] === '`') run += 1;
+    if (run === length) return index;
+    index += run - 1;
+  }
+  return -1;
+}
+
+/**
+ * A link destination after `](`, as CommonMark reads it: `<...>`, or a run without spaces or control
+ * characters and with balanced parentheses; then optional spaces, an optional title ("...", '...' or
+ * (...)), optional spaces and `)`. Anything else there means the brackets are not a link.
+ */
+function readDestination(line: string, start: number): { href: string; end: number } | undefined {
+  let index = start;
+  let href: string;
+  if (line[index] === '<') {
+    const close = line.indexOf('>', index + 1);
+    if (close === -1 || line.slice(index + 1, close).includes('<')) return undefined;
+    href = line.slice(index + 1, close);
+    index = close + 1;
+  } else {
+    let depth = 0;
+    const begin = index;
+    for (; index < line.length; index++) {
+      const character = line[index]!;
+      if (character === '\\') index += 1;
+      else if (character === '(') depth += 1;
+      else if (character === ')') {
+        if (depth === 0) break;
+        depth -= 1;
+      } else if (character <= ' ') break;
+    }
+    if (depth !== 0) return undefined;
+    href = line.slice(begin, index);
+  }
+  while (line[index] === ' ' || line[index] === '\t') index += 1;
+  const opener = line[index];
+  if (opener === '"' || opener === "'" || opener === '(') {
+    const closer = opener === '(' ? ')' : opener;
+    let close = index + 1;
+    while (close < line.length && line[close] !== closer) close += line[close] === '\\' ? 2 : 1;
+    if (close >= line.length) return undefined;
+    index = close + 1;
+    while (line[index] === ' ' || line[index] === '\t') index += 1;
+  }
+  return line[index] === ')' ? { href, end: index } : undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,282 @@
+import { compareTechniqueIds, techniqueUrl, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { formatQuerySectionSpec } from '../config.ts';
+import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { DataNeededReason } from '../link/match-data-needed.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
+import { markdownPath } from '../render/page-paths.ts';
+import { MARKDOWN_ROOT } from '../render/render-markdown-pages.ts';
+import { atomicTestAnchor } from '../render/trigger-page.ts';
+import { entityKey, type ExportUrls } from './site-urls.ts';
+
+/**
+ * The `api/` JSON documents: one per entity and bulk files, every link between entities resolved to
+ * `{key, title, url, api}` (the entity's key, its title, its page URL and its own api/ document, relative
+ * to the site root). Field names are snake_case and documented in README.md ("api/ JSON"); keys are
+ * sorted when written. Optional values that are absent are left out rather than null.
+ */
+
+export const API_FORMAT_VERSION = 1;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
+export type JsonObject = { [key: string]: Json | undefined };
+
+/** Folder of each entity kind under api/. */
+export const API_FOLDER = {
+  rule: 'rules',
+  'data-needed': 'data-needed',
+  'logging-policy': 'logging-policies',
+  enrichment: 'enrichments',
+  trigger: 'triggers',
+  technique: 'techniques',
+} as const;
+
+export function apiPath(kind: keyof typeof API_FOLDER, key: string): string {
+  return `api/${API_FOLDER[kind]}/${key}.json`;
+}
+
+export interface ApiDocuments {
+  /** Path (relative to the site root) → document, in a deterministic order. */
+  readonly entities: ReadonlyMap<string, JsonObject>;
+  readonly bulk: ReadonlyMap<string, JsonObject>;
+}
+
+export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: ExportUrls): ApiDocuments {
+  const techniques = apiTechniques(kb);
+  const hasDocument = new Set(techniques.map((technique) => technique.id));
+
+  // Link objects are written with their keys in sorted order already, so that stableJson need not copy them.
+  const ruleLinks = new Map<DetectionRule, JsonObject>();
+  const ruleLink = (rule: DetectionRule): JsonObject => {
+    let link = ruleLinks.get(rule);
+    if (!link) {
+      const key = urls.ruleKey(rule);
+      link = { api: apiPath('rule', key), id: rule.id, key, title: rule.title, url: urls.rule(rule) };
+      ruleLinks.set(rule, link);
+    }
+    return link;
+  };
+  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', entityKey(entry)), key: entityKey(entry), title: entry.title, url: urls.dataNeeded(entry) });
+  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', entityKey(policy)), key: entityKey(policy), title: policy.title, url: urls.loggingPolicy(policy) });
+  const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', entityKey(enrichment)), key: entityKey(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
+  const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', entityKey(trigger)), key: entityKey(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
+  const tacticLink = (tactic: AttackTactic): JsonObject => ({ attack_url: kb.attack.tacticUrl(tactic.id), id: tactic.id, name: tactic.name, shortname: tactic.shortname, url: urls.tactic(tactic.id) });
+  const techniqueLinks = new Map<AttackTechnique, JsonObject>();
+  const techniqueLink = (technique: AttackTechnique): JsonObject => {
+    let link = techniqueLinks.get(technique);
+    if (!link) {
+      link = {
+        ...(hasDocument.has(technique.id) && { api: apiPath('technique', technique.id) }),
+        attack_url: techniqueUrl(technique.id),
+        ...(technique.deprecated && { deprecated: true }),
+        id: technique.id,
+        key: technique.id,
+        ...(technique.revoked && { revoked: true }),
+        title: technique.name,
+        url: urls.technique(technique.id),
+      };
+      techniqueLinks.set(technique, link);
+    }
+    return link;
+  };
+  const sortedRules = (rules: readonly DetectionRule[] | undefined): JsonObject[] => [...(rules ?? [])].sort((a, b) => compare(a.title, b.title) || compare(a.relativePath, b.relativePath)).map(ruleLink);
+
+  const entities = new Map<string, JsonObject>();
+  const bulkRules: JsonObject[] = [];
+  for (const rule of kb.rules) {
+    const links = kb.ruleLinks.get(rule)!;
+    const results = queries.get(rule) ?? [];
+    const document: JsonObject = {
+      kind: 'rule',
+      ...ruleLink(rule),
+      status: rule.status,
+      level: rule.level,
+      description: rule.description,
+      author: rule.author,
+      date: rule.date,
+      modified: rule.modified,
+      references: [...rule.references],
+      falsepositives: [...rule.falsepositives],
+      tags: [...rule.tags],
+      file: rule.relativePath,
+      markdown: `${MARKDOWN_ROOT}/${markdownPath(rule)}`,
+      logsources: rule.logsources.map((logsource) => ({ category: logsource.category, definition: logsource.definition, product: logsource.product, service: logsource.service })),
+      tactics: links.tactics.map(tacticLink),
+      techniques: links.techniques.map(techniqueLink),
+      other_tags: [...links.otherTags],
+      data_needed: links.dataNeeded.map((match) => {
+        const { api, key, title, url } = dataNeededLink(match.dataNeeded);
+        return { api, key, reasons: match.reasons.map(reasonJson), title, url };
+      }),
+      enrichments: links.enrichments.map(enrichmentLink),
+      triggers: links.triggers.map(triggerLink),
+      correlated_rules: links.correlatedRules.map(ruleLink),
+      correlated_by: links.correlatedBy.map(ruleLink),
+      related: links.related.map((entry) => ({ type: entry.type, id: entry.id, ...(entry.rule && { rule: ruleLink(entry.rule) }) })),
+      related_by: links.relatedBy.map((entry) => ({ type: entry.type, rule: ruleLink(entry.rule) })),
+      conversions: results.map((result) => ({
+        ok: result.result.ok,
+        ...(result.result.ok ? {} : { reason: result.result.reason }),
+        target: formatQuerySectionSpec(result.section),
+        title: result.title,
+      })),
+    };
+    bulkRules.push(document);
+    entities.set(apiPath('rule', urls.ruleKey(rule)), {
+      ...document,
+      conversions: results.map((result) => ({
+        ok: result.result.ok,
+        ...(result.result.ok ? { queries: [...result.result.queries] } : { reason: result.result.reason }),
+        target: formatQuerySectionSpec(result.section),
+        title: result.title,
+      })),
+    });
+  }
+
+  const bulkDataNeeded: JsonObject[] = [];
+  for (const entry of kb.dataNeeded) {
+    const rules = kb.rulesByDataNeeded.get(entry) ?? [];
+    const techniqueSet = new Set<AttackTechnique>();
+    for (const rule of rules) for (const technique of kb.ruleLinks.get(rule)!.techniques) techniqueSet.add(technique);
+    const document: JsonObject = {
+      kind: 'data-needed',
+      ...dataNeededLink(entry),
+      author: entry.author,
+      description: entry.description,
+      category: entry.category,
+      platform: entry.platform,
+      type: entry.type,
+      channel: entry.channel,
+      provider: entry.provider,
+      event_id: entry.eventId,
+      fields: [...entry.fields],
+      references: [...entry.references],
+      mitigation_policies: [...entry.mitigationPolicies],
+      sample: entry.sample,
+      enriched_sample: entry.enrichedSample,
+      markdown: `${MARKDOWN_ROOT}/${markdownPath(entry)}`,
+      logging_policies: (kb.loggingPoliciesByDataNeeded.get(entry) ?? []).map(policyLink),
+      enrichments: (kb.enrichmentsByDataNeeded.get(entry) ?? []).map(enrichmentLink),
+      rules: sortedRules(rules),
+      techniques: [...techniqueSet].sort((a, b) => compareTechniqueIds(a.id, b.id)).map(techniqueLink),
+    };
+    bulkDataNeeded.push(document);
+    entities.set(apiPath('data-needed', entityKey(entry)), document);
+  }
+
+  for (const policy of kb.loggingPolicies) {
+    entities.set(apiPath('logging-policy', entityKey(policy)), {
+      kind: 'logging-policy',
+      ...policyLink(policy),
+      author: policy.author,
+      description: policy.description,
+      default: policy.default,
+      volume: policy.volume,
+      event_ids: [...policy.eventIds],
+      references: [...policy.references],
+      configuration: policy.configuration,
+      sample: policy.sample,
+      markdown: `${MARKDOWN_ROOT}/${markdownPath(policy)}`,
+      data_needed: (kb.dataNeededByLoggingPolicy.get(policy) ?? []).map(dataNeededLink),
+    });
+  }
+
+  for (const enrichment of kb.enrichments) {
+    const resolve = <T>(references: readonly { title: string }[], map: ReadonlyMap<string, T>): T[] =>
+      [...new Set(references.map((reference) => map.get(reference.title)).filter((found): found is T => found !== undefined))];
+    entities.set(apiPath('enrichment', entityKey(enrichment)), {
+      kind: 'enrichment',
+      ...enrichmentLink(enrichment),
+      author: enrichment.author,
+      description: enrichment.description,
+      new_fields: [...enrichment.newFields],
+      references: [...enrichment.references],
+      config: enrichment.config,
+      markdown: `${MARKDOWN_ROOT}/${markdownPath(enrichment)}`,
+      data_needed: resolve(enrichment.dataNeeded, kb.dataNeededByTitle).map(dataNeededLink),
+      data_to_enrich: resolve(enrichment.dataToEnrich, kb.dataNeededByTitle).map(dataNeededLink),
+      requirements: resolve(enrichment.requirements, kb.enrichmentsByTitle).map(enrichmentLink),
+      required_by: (kb.enrichmentsRequiring.get(enrichment) ?? []).map(enrichmentLink),
+      rules: sortedRules(kb.rulesByEnrichment.get(enrichment)),
+    });
+  }
+
+  const bulkTriggers: JsonObject[] = [];
+  for (const trigger of kb.triggers) {
+    const technique = kb.attack.technique(trigger.techniqueId);
+    const document: JsonObject = {
+      kind: 'trigger',
+      ...triggerLink(trigger),
+      technique: technique ? techniqueLink(technique) : { id: trigger.techniqueId },
+      markdown: `${MARKDOWN_ROOT}/${markdownPath(trigger)}`,
+      tests: trigger.tests.map((test, index) => ({
+        description: test.description,
+        elevation_required: test.executor.elevationRequired,
+        executor: test.executor.name,
+        guid: test.guid,
+        name: test.name,
+        supported_platforms: [...test.supportedPlatforms],
+        url: `${urls.trigger(trigger)}#${atomicTestAnchor(test, index)}`,
+      })),
+      rules: sortedRules(kb.rulesByTechnique.get(trigger.techniqueId)),
+    };
+    bulkTriggers.push(document);
+    entities.set(apiPath('trigger', entityKey(trigger)), document);
+  }
+
+  const bulkTechniques: JsonObject[] = [];
+  for (const technique of techniques) {
+    const rules = kb.rulesByTechnique.get(technique.id) ?? [];
+    const trigger = kb.triggersByTechnique.get(technique.id);
+    const parent = technique.parent === null ? undefined : kb.attack.technique(technique.parent);
+    const document: JsonObject = {
+      kind: 'technique',
+      ...techniqueLink(technique),
+      revoked: technique.revoked,
+      deprecated: technique.deprecated,
+      revoked_by: technique.revokedBy ?? undefined,
+      platforms: technique.platforms ? [...technique.platforms] : undefined,
+      tactics: technique.tactics.map((shortname) => kb.attack.tactic(shortname)).filter((tactic): tactic is AttackTactic => tactic !== undefined).map(tacticLink),
+      parent: parent ? techniqueLink(parent) : undefined,
+      sub_techniques: kb.attack.subTechniquesOf(technique.id).filter((sub) => hasDocument.has(sub.id)).map(techniqueLink),
+      rules: sortedRules(rules),
+      data_needed: (kb.dataNeededByTechnique.get(technique.id) ?? []).map(dataNeededLink),
+      trigger: trigger ? triggerLink(trigger) : undefined,
+    };
+    bulkTechniques.push(document);
+    entities.set(apiPath('technique', technique.id), document);
+  }
+
+  const envelope = (key: string, items: JsonObject[]): JsonObject => ({ format_version: API_FORMAT_VERSION, attack_version: kb.attack.version, count: items.length, [key]: items });
+  return {
+    entities,
+    bulk: new Map([
+      ['api/rules.json', envelope('rules', bulkRules)],
+      ['api/data-needed.json', envelope('data_needed', bulkDataNeeded)],
+      ['api/techniques.json', envelope('techniques', bulkTechniques)],
+      ['api/triggers.json', envelope('triggers', bulkTriggers)],
+    ]),
+  };
+}
+
+/** Techniques with a document: every live one of the snapshot, and any retired one a rule or trigger refers to. */
+function apiTechniques(kb: KnowledgeBase): AttackTechnique[] {
+  const referenced = new Set([...kb.rulesByTechnique.keys(), ...kb.triggersByTechnique.keys()]);
+  return kb.attack.techniques.filter((technique) => (!technique.revoked && !technique.deprecated) || referenced.has(technique.id)).sort((a, b) => compareTechniqueIds(a.id, b.id));
+}
+
+function reasonJson(reason: DataNeededReason): JsonObject {
+  switch (reason.via) {
+    case 'log-source':
+      return { document: reason.document, event: reason.event, log_source: reason.logSource, missing_fields: [...reason.missingFields], via: 'log-source' };
+    case 'enrichment':
+      return { enrichment: reason.enrichment, via: 'enrichment' };
+    default:
+      return { rule: reason.rule, via: reason.via };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,142 @@
+import { compareTechniqueIds, type AttackTechnique } from '../attack/attack-catalog.ts';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { ExportUrls } from './site-urls.ts';
+
+/**
+ * ATT&CK Navigator layers (layer format 4.5, the current one; written from the format's documentation,
+ * and checked against tests/export/navigator-layer.schema.json). One entry per technique × tactic, the
+ * tactics being the technique's kill-chain phases in the snapshot (sub-techniques are entries of their
+ * own); score = the number of rules tagged with exactly that technique. Revoked techniques are left out
+ * (the Navigator does not show them; `atc check` warns about the tags).
+ */
+
+export const LAYER_FORMAT_VERSION = '4.5';
+/** The Navigator release the layers are written for; the format requires at least 4.9.0. */
+export const NAVIGATOR_VERSION = '5.2.0';
+/** Light to dark blue: few rules to many. */
+export const GRADIENT_COLORS = ['#dbe9f6', '#6baed6', '#08306b'] as const;
+
+export interface NavigatorMetadata {
+  readonly name: string;
+  readonly value: string;
+}
+export interface NavigatorLink {
+  readonly label: string;
+  readonly url: string;
+}
+export interface NavigatorTechnique {
+  readonly techniqueID: string;
+  readonly tactic?: string;
+  readonly score: number;
+  readonly comment: string;
+  readonly enabled: boolean;
+  readonly metadata: readonly NavigatorMetadata[];
+  readonly links?: readonly NavigatorLink[];
+  readonly showSubtechniques?: boolean;
+}
+export interface NavigatorLayer {
+  readonly name: string;
+  readonly description: string;
+  readonly domain: 'enterprise-attack';
+  readonly versions: { readonly attack: string; readonly navigator: string; readonly layer: string };
+  readonly sorting: number;
+  readonly layout: Readonly<Record<string, string | boolean>>;
+  readonly hideDisabled: boolean;
+  readonly techniques: readonly NavigatorTechnique[];
+  readonly gradient: { readonly colors: readonly string[]; readonly minValue: number; readonly maxValue: number };
+  readonly legendItems: readonly { readonly label: string; readonly color: string }[];
+  readonly metadata: readonly NavigatorMetadata[];
+  readonly links?: readonly NavigatorLink[];
+  readonly selectTechniquesAcrossTactics: boolean;
+  readonly selectSubtechniquesWithParent: boolean;
+}
+
+export interface LayerOptions {
+  readonly name: string;
+  readonly description: string;
+  /** The filter that selected the rules, shown in the layer's metadata ("all rules" when none). */
+  readonly filter: string;
+  /** Only these tactic columns (shortnames), for a layer filtered by tactic. */
+  readonly tactics?: ReadonlySet<string>;
+}
+
+/** The techniques the rules are tagged with and that the Navigator can show (known to the snapshot, not revoked), by id. */
+export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule[]): Map<AttackTechnique, DetectionRule[]> {
+  const byTechnique = new Map<AttackTechnique, DetectionRule[]>();
+  for (const rule of rules) {
+    for (const technique of kb.ruleLinks.get(rule)!.techniques) {
+      if (technique.revoked) continue;
+      const list = byTechnique.get(technique);
+      if (list) list.push(rule);
+      else byTechnique.set(technique, [rule]);
+    }
+  }
+  return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));
+}
+
+export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: ExportUrls, options: LayerOptions): NavigatorLayer {
+  const techniques = layerTechniques(kb, rules);
+  const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
+  const entries: NavigatorTechnique[] = [];
+  let maxScore = 0;
+  for (const [technique, tagged] of techniques) {
+    const sorted = [...tagged].sort(compareRules);
+    const score = sorted.length;
+    maxScore = Math.max(maxScore, score);
+    const base = {
+      techniqueID: technique.id,
+      score,
+      comment: ruleSummary(sorted),
+      enabled: true,
+      metadata: sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
+      ...(urls.absolute && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
+      ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
+    };
+    const tactics = technique.tactics.filter((tactic) => !options.tactics || options.tactics.has(tactic));
+    // A technique without kill-chain phases in the snapshot still gets one entry, shown under every tactic.
+    if (technique.tactics.length === 0 && !options.tactics) entries.push(base);
+    for (const tactic of tactics) entries.push({ ...base, tactic });
+  }
+  const maxValue = Math.max(2, maxScore);
+  return {
+    name: options.name,
+    description: options.description,
+    domain: 'enterprise-attack',
+    versions: { attack: kb.attack.version.split('.')[0]!, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
+    sorting: 3,
+    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, expandedSubtechniques: 'annotated' },
+    hideDisabled: false,
+    techniques: entries,
+    gradient: { colors: [...GRADIENT_COLORS], minValue: 1, maxValue },
+    legendItems: [
+      { label: '1 rule', color: GRADIENT_COLORS[0] },
+      ...(maxScore > 1 ? [{ label: `${maxScore} rules`, color: GRADIENT_COLORS[GRADIENT_COLORS.length - 1]! }] : []),
+    ],
+    metadata: [
+      { name: 'generator', value: 'atc-kb' },
+      { name: 'ATT&CK version', value: kb.attack.version },
+      { name: 'filter', value: options.filter || 'all rules' },
+      { name: 'rules', value: String(rules.length) },
+      { name: 'techniques', value: String(techniques.size) },
+    ],
+    ...(urls.absolute && { links: [{ label: 'knowledge base', url: urls.url('/') }] }),
+    selectTechniquesAcrossTactics: true,
+    selectSubtechniquesWithParent: false,
+  };
+}
+
+/** "3 rules (high 2, medium 1)". */
+function ruleSummary(rules: readonly DetectionRule[]): string {
+  const levels = new Map<string, number>();
+  for (const rule of rules) levels.set(rule.level ?? 'no level', (levels.get(rule.level ?? 'no level') ?? 0) + 1);
+  const order = ['critical', 'high', 'medium', 'low', 'informational'];
+  const rank = (level: string): number => (order.includes(level) ? order.indexOf(level) : order.length);
+  const parts = [...levels].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([level, count]) => `${level} ${count}`);
+  return `${rules.length} rule${rules.length === 1 ? '' : 's'} (${parts.join(', ')})`;
+}
+
+/** Rules in a layer entry: by title, then path, so the order does not depend on folder layout. */
+export function compareRules(a: DetectionRule, b: DetectionRule): number {
+  return a.title < b.title ? -1 : a.title > b.title ? 1 : a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
+}

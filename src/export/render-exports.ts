@@ -1,0 +1,68 @@
+import type { BuildConfig } from '../config.ts';
+import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { OutputFile } from '../render/render-markdown-pages.ts';
+import { apiDocuments } from './api-json.ts';
+import { renderAtomFeed } from './atom-feed.ts';
+import { analyticsCsv, rulesCsv } from './csv-exports.ts';
+import { navigatorLayer } from './navigator-layer.ts';
+import { ExportUrls } from './site-urls.ts';
+import { stableJson, stableJsonWriter } from './stable-json.ts';
+
+/**
+ * The machine-readable exports, as files of the output folder (README.md, "Exports"):
+ *   layers/all.json, layers/product-<product>.json, layers/level-<level>.json   ATT&CK Navigator layers
+ *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
+ *   analytics.csv, rules.csv, feed.xml
+ * Deterministic: sorted keys, sorted lists, no timestamps.
+ */
+export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
+  const urls = new ExportUrls(kb, config.site);
+  const files: OutputFile[] = [];
+  const title = config.site.title;
+
+  files.push({ path: 'layers/all.json', content: stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique.`, filter: '' })) });
+  for (const [kind, groups] of [
+    ['product', groupRules(kb.rules, (rule) => rule.logsources.map((logsource) => logsource.product))],
+    ['level', groupRules(kb.rules, (rule) => [rule.level])],
+  ] as const) {
+    for (const [name, { values, rules }] of groups) {
+      const filter = `${kind}=${values.join(',')}`;
+      files.push({
+        path: `layers/${kind}-${name}.json`,
+        content: stableJson(navigatorLayer(kb, rules, urls, { name: `${title}: ${kind} ${values.join(', ')}`, description: `${rules.length} rules with ${filter}; score = number of rules per technique.`, filter })),
+      });
+    }
+  }
+
+  const api = apiDocuments(kb, queries, urls);
+  const json = stableJsonWriter();
+  for (const [path, document] of api.entities) files.push({ path, content: json(document) });
+  for (const [path, document] of api.bulk) files.push({ path, content: json(document, { compact: true }) });
+
+  files.push({ path: 'analytics.csv', content: analyticsCsv(kb) });
+  files.push({ path: 'rules.csv', content: rulesCsv(kb, queries) });
+  files.push({ path: 'feed.xml', content: renderAtomFeed(kb, urls, title) });
+  return files;
+}
+
+/** Rules grouped by a lower-cased value, keyed by a file-name-safe form of it; groups sorted by key. */
+export function groupRules(rules: readonly DetectionRule[], valuesOf: (rule: DetectionRule) => readonly (string | undefined)[]): Map<string, { values: string[]; rules: DetectionRule[] }> {
+  const groups = new Map<string, { values: string[]; rules: DetectionRule[] }>();
+  for (const rule of rules) {
+    for (const raw of new Set(valuesOf(rule).map((value) => value?.trim().toLowerCase()).filter((value): value is string => !!value))) {
+      const key = fileNameSafe(raw);
+      const group = groups.get(key) ?? { values: [], rules: [] };
+      if (!group.values.includes(raw)) group.values.push(raw);
+      if (!group.rules.includes(rule)) group.rules.push(rule);
+      groups.set(key, group);
+    }
+  }
+  for (const group of groups.values()) group.values.sort();
+  return new Map([...groups].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+export function fileNameSafe(value: string): string {
+  return value.replace(/[^a-z0-9._-]/g, '_').replace(/^\.+/, '_');
+}
