@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
 import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
-import { parseQuerySectionSpec, type QuerySection } from '../config.ts';
-import { loadConfig, type ConfigOverrides } from '../load/load-config.ts';
+import { loadConfig } from '../load/load-config.ts';
+import { parseKnowledgeBaseArguments } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { buildSite, prepareSite, type SiteTimings } from '../site/build-site.ts';
 import { closeSearchIndexer } from '../site/search-index.ts';
@@ -18,57 +17,8 @@ nothing is written and the previous output stays. --quiet lists errors only.
 A target spec is target[+pipeline][@format], e.g. es-qs,xpack-watcher,graylog or lucene+ecs_windows.
 `;
 
-/** Parses the options shared by the commands that build the knowledge base. */
-export function parseBuildArguments(args: string[]): { overrides: ConfigOverrides; quiet: boolean; help: boolean } | string {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        rules: { type: 'string', multiple: true },
-        'data-needed': { type: 'string', multiple: true },
-        'logging-policies': { type: 'string', multiple: true },
-        enrichments: { type: 'string', multiple: true },
-        triggers: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        targets: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  const { values } = parsed;
-  let querySections: QuerySection[] | undefined;
-  if (values.targets !== undefined) {
-    querySections = [];
-    for (const spec of values.targets.split(',').filter((part) => part.trim() !== '')) {
-      const section = parseQuerySectionSpec(spec);
-      if (typeof section === 'string') return section;
-      querySections.push(section);
-    }
-  }
-  return {
-    overrides: {
-      configFile: values.config,
-      rules: values.rules,
-      dataNeeded: values['data-needed'],
-      loggingPolicies: values['logging-policies'],
-      enrichments: values.enrichments,
-      triggers: values.triggers,
-      outDir: values.out,
-      querySections,
-    },
-    quiet: values.quiet ?? false,
-    help: values.help ?? false,
-  };
-}
-
 export async function runBuild(args: string[]): Promise<number> {
-  const parsed = parseBuildArguments(args);
+  const parsed = parseKnowledgeBaseArguments(args);
   if (typeof parsed === 'string') {
     process.stderr.write(`atc build: ${parsed}\n${USAGE}`);
     return 2;

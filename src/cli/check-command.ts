@@ -4,7 +4,7 @@ import type { BuildConfig } from '../config.ts';
 import { loadConfig } from '../load/load-config.ts';
 import { compareIssues, type Issue } from '../model/issue.ts';
 import { formatIssueReport } from '../report-issues.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from '../check/command-options.ts';
+import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 
 const USAGE = `usage: atc check [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
                  [--enrichments DIR]... [--triggers DIR]... [--targets SPEC,...] [--quiet]

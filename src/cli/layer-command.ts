@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from '../check/command-options.ts';
+import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { parseQuerySectionSpec } from '../config.ts';
 import { filteredTactics, formatRuleFilters, parseRuleFilter, selectRules, FILTER_KEYS, type RuleFilter } from '../export/rule-filter.ts';
 import { navigatorLayer } from '../export/navigator-layer.ts';

@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseKnowledgeBaseArguments } from '../../src/check/command-options.ts';
 import { escapeData, escapeProperty, formatGithubAnnotations } from '../../src/check/issue-formats.ts';
-import { parseBuildArguments } from '../../src/cli/build-command.ts';
 import { runCheck } from '../../src/cli/check-command.ts';
 import { MAX_YAML_FILE_BYTES } from '../../src/load/read-yaml-file.ts';
 import { ISSUE_CODES, makeIssue, type IssueCode } from '../../src/model/issue.ts';
@@ -167,20 +165,6 @@ describe('atc check: formats and exit codes', () => {
     const help = atc(['check', '--help'], fixture('clean'));
     assert.equal(help.status, 0);
     assert.match(help.stdout, /usage: atc check/);
-  });
-
-  test('the options shared with atc build are parsed alike (check keeps its own copy, see command-options.ts)', () => {
-    const usage = atc(['build', '--help'], fixture('clean')).stdout;
-    const options = [...new Set([...usage.matchAll(/--([a-z-]+)/g)].map((match) => match[1]!))];
-    assert.ok(options.length >= 9, options.join(' '));
-    for (const option of options) {
-      for (const args of [[`--${option}`], [`--${option}`, 'es-qs']]) {
-        const build = parseBuildArguments(args);
-        const check = parseKnowledgeBaseArguments(args);
-        assert.equal(typeof check, typeof build, `--${option}: ${JSON.stringify(check)} vs ${JSON.stringify(build)}`);
-        if (typeof build !== 'string') assert.deepEqual(check, build, `--${option}`);
-      }
-    }
   });
 });
 

@@ -4,7 +4,7 @@ import type { ConfigOverrides } from '../load/load-config.ts';
 
 /**
  * Takes a command's own options out of an argument list and leaves the rest (the build options) for
- * parseBuildArguments. Accepts `--name value` and `--name=value`; a string option may repeat.
+ * parseKnowledgeBaseArguments. Accepts `--name value` and `--name=value`; a string option may repeat.
  */
 export function takeOptions<const T extends Record<string, 'boolean' | 'string'>>(
   args: readonly string[],
@@ -38,10 +38,9 @@ export function takeOptions<const T extends Record<string, 'boolean' | 'string'>
 }
 
 /**
- * The options `atc check` and `atc layer` share with `atc build` (the input folders, the configuration
- * file, the query targets), parsed as build-command.ts parses them. It is a copy rather than an import
- * because build-command.ts loads the HTML site generator (Eleventy, Pagefind), which would cost `atc check`
- * a quarter of a second of start-up; tests/check/check-command.test.ts fails if the two drift apart.
+ * The options `atc build`, `atc check` and `atc layer` share (the input folders, the configuration file,
+ * the query targets). It lives apart from build-command.ts so that check and layer do not load the HTML
+ * site generator (Eleventy, Pagefind), which costs a quarter of a second of start-up.
  */
 export function parseKnowledgeBaseArguments(args: string[]): { overrides: ConfigOverrides; quiet: boolean; help: boolean } | string {
   let parsed;
