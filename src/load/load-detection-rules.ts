@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { TitleReference } from '../model/entities.ts';
-import { makeIssue } from '../model/issue.ts';
+import { makeIssue, type Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
-import { FieldReader, isRecord } from './read-fields.ts';
+import { isRecord } from './read-fields.ts';
 
 /**
  * Sigma rule files. A file with an error is reported and left out (its queries and links would be
@@ -23,25 +23,27 @@ export function loadDetectionRules(folders: readonly string[], cwd?: string): Lo
       issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', 'no Sigma rule in this file'));
       return [];
     }
-    const metadata = first ?? readCorrelationMetadata(primaryDocument, issues);
+    const metadata = first ?? correlation!;
     return [{
       kind: 'rule',
       file: file.displayPath,
       relativePath: file.relativePath,
       name: path.posix.basename(file.relativePath).replace(/\.ya?ml$/i, ''),
       text,
-      position: primaryDocument.position,
+      get position() {
+        return primaryDocument.position;
+      },
       rules: parsed.rules,
       correlations: parsed.correlations,
-      id: first?.id ?? correlation?.id,
-      title: first?.title ?? correlation!.title,
+      id: metadata.id,
+      title: metadata.title,
       status: metadata.status,
       description: metadata.description,
       references: metadata.references,
       author: metadata.author,
       date: metadata.date,
       modified: metadata.modified,
-      tags: first?.tags ?? correlation!.tags,
+      tags: metadata.tags,
       falsepositives: metadata.falsepositives,
       level: metadata.level,
       related: metadata.related,
@@ -59,38 +61,6 @@ export function loadDetectionRules(folders: readonly string[], cwd?: string): Lo
   return { ...loaded, items: withUniqueNames(loaded.items, loaded.issues) };
 }
 
-interface PageMetadata {
-  status?: string;
-  description?: string;
-  references: readonly string[];
-  author?: string;
-  date?: string;
-  modified?: string;
-  falsepositives: readonly string[];
-  level?: string;
-  related: readonly { id: string; type: string }[];
-}
-
-/** Correlation rules carry the same descriptive keys as detection rules; the Sigma engine keeps only what conversion needs. */
-function readCorrelationMetadata(document: SourceDocument, issues: Parameters<typeof FieldReader.forDocument>[1]): PageMetadata {
-  const reader = FieldReader.forDocument(document, issues, 'Sigma correlation rule');
-  if (!reader) return { references: [], falsepositives: [], related: [] };
-  return {
-    status: reader.string('status'),
-    description: reader.string('description'),
-    references: reader.stringList('references'),
-    author: reader.string('author'),
-    date: reader.string('date'),
-    modified: reader.string('modified'),
-    falsepositives: reader.stringList('falsepositives'),
-    level: reader.string('level'),
-    related: reader.children('related').flatMap((item) => {
-      const id = item.string('id');
-      return id ? [{ id, type: item.string('type') ?? '' }] : [];
-    }),
-  };
-}
-
 function enrichmentReferences(documents: readonly SourceDocument[], documentIndex: number, titles: readonly string[]): TitleReference[] {
   // The key may sit in the global document or in the rule's own; point at whichever has it.
   const holder = documents.find((document) => typeof document.value === 'object' && document.value !== null && 'enrichment' in document.value) ?? documents[documentIndex]!;
@@ -101,7 +71,7 @@ function enrichmentReferences(documents: readonly SourceDocument[], documentInde
  * Pages are named after the file's basename. Two folders may hold the same basename (SigmaHQ keeps
  * deprecated copies); the later path gets a numeric suffix so that neither page overwrites the other.
  */
-function withUniqueNames(rules: DetectionRule[], issues: Parameters<typeof FieldReader.forDocument>[1]): DetectionRule[] {
+function withUniqueNames(rules: DetectionRule[], issues: Issue[]): DetectionRule[] {
   const sorted = [...rules].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   const taken = new Map<string, DetectionRule>();
   return sorted.map((rule) => {

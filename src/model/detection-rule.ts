@@ -1,13 +1,13 @@
 import type { SourcePosition } from './issue.ts';
 import type { PathSegment } from './source-document.ts';
 import type { TitleReference } from './entities.ts';
-import type { LogSource, SigmaCorrelation, SigmaRule } from '../sigma/sigma-rule.ts';
+import type { LogSource, SigmaCorrelation, SigmaRule, SigmaRuleMetadata } from '../sigma/sigma-rule.ts';
 
 /**
  * One Sigma rule file: the unit that gets a page. A file may hold a collection (several rules sharing
  * a global document) or a correlation rule; the page shows the metadata of its first rule.
  */
-export interface DetectionRule {
+export interface DetectionRule extends Omit<SigmaRuleMetadata, 'name'> {
   readonly kind: 'rule';
   readonly file: string;
   /** Path under the rules folder, with forward slashes. */
@@ -19,18 +19,6 @@ export interface DetectionRule {
   readonly position: SourcePosition;
   readonly rules: readonly SigmaRule[];
   readonly correlations: readonly SigmaCorrelation[];
-  readonly id?: string;
-  readonly title: string;
-  readonly status?: string;
-  readonly description?: string;
-  readonly references: readonly string[];
-  readonly author?: string;
-  readonly date?: string;
-  readonly modified?: string;
-  readonly tags: readonly string[];
-  readonly falsepositives: readonly string[];
-  readonly level?: string;
-  readonly related: readonly { readonly id: string; readonly type: string }[];
   readonly enrichments: readonly TitleReference[];
   readonly logsources: readonly LogSource[];
   /**

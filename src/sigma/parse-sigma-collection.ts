@@ -15,6 +15,7 @@ import type {
   Selection,
   SigmaCorrelation,
   SigmaRule,
+  SigmaRuleMetadata,
 } from './sigma-rule.ts';
 
 export interface SigmaCollection {
@@ -197,23 +198,9 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function readRule(merged: MergedDocument, index: number, issues: Issue[]): SigmaRule | undefined {
-  const reader = new DocumentReader(merged, issues);
-  const doc = merged.value;
-  const before = issues.length;
-  const title = reader.string('title', true);
-  const logsource = readLogSource(reader);
-  if (doc.detection === undefined || doc.detection === null) reader.issue(['detection'], 'field-missing', 'missing "detection"');
-  const detection = doc.detection === undefined || doc.detection === null ? undefined : readDetection(reader);
-  const related = readRelated(reader);
-  const rule: SigmaRule = {
-    index,
-    documentIndex: merged.main.index,
-    file: merged.main.file,
-    // Positions are computed on demand: the loader builds its position index lazily, per file.
-    get position() {
-      return merged.main.position;
-    },
+/** The metadata keys shared by detection and correlation rules, in the order the specification lists them. */
+function readMetadata(reader: DocumentReader, title: string | undefined): SigmaRuleMetadata {
+  return {
     ...optional('id', reader.string('id')),
     ...optional('name', reader.string('name')),
     title: title ?? '',
@@ -224,11 +211,31 @@ function readRule(merged: MergedDocument, index: number, issues: Issue[]): Sigma
     ...optional('date', reader.string('date')),
     ...optional('modified', reader.string('modified')),
     tags: reader.stringList('tags'),
-    logsource: logsource ?? {},
     falsepositives: reader.stringList('falsepositives'),
     ...optional('level', reader.string('level')),
+    related: readRelated(reader),
+  };
+}
+
+function readRule(merged: MergedDocument, index: number, issues: Issue[]): SigmaRule | undefined {
+  const reader = new DocumentReader(merged, issues);
+  const doc = merged.value;
+  const before = issues.length;
+  const title = reader.string('title', true);
+  const logsource = readLogSource(reader);
+  if (doc.detection === undefined || doc.detection === null) reader.issue(['detection'], 'field-missing', 'missing "detection"');
+  const detection = doc.detection === undefined || doc.detection === null ? undefined : readDetection(reader);
+  const rule: SigmaRule = {
+    index,
+    documentIndex: merged.main.index,
+    file: merged.main.file,
+    // Positions are computed on demand: the loader builds its position index lazily, per file.
+    get position() {
+      return merged.main.position;
+    },
+    ...readMetadata(reader, title),
+    logsource: logsource ?? {},
     fields: reader.stringList('fields'),
-    related,
     enrichment: reader.stringList('enrichment'),
     detection: detection ?? { selections: [], conditions: [], position: { line: 1, column: 1 } },
     document: doc,
@@ -464,13 +471,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
     get position() {
       return merged.main.position;
     },
-    ...optional('id', reader.string('id')),
-    ...optional('name', reader.string('name')),
-    title: title ?? '',
-    ...optional('status', reader.string('status')),
-    ...optional('description', reader.string('description')),
-    ...optional('level', reader.string('level')),
-    tags: reader.stringList('tags'),
+    ...readMetadata(reader, title),
     type: type as CorrelationType,
     rules,
     groupBy,

@@ -53,14 +53,11 @@ export interface RelatedRule {
   readonly type: string;
 }
 
-/** One Sigma rule after `action: global` merging: one per resulting document of a file. */
-export interface SigmaRule {
-  /** 0-based among the rules of the file. */
-  readonly index: number;
-  /** 0-based YAML document the rule came from. */
-  readonly documentIndex: number;
-  readonly file: string;
-  readonly position: SourcePosition;
+/**
+ * The descriptive keys every Sigma rule document has, detection and correlation rules alike (the Sigma
+ * specification's common metadata). Pages, feeds and exports read these.
+ */
+export interface SigmaRuleMetadata {
   readonly id?: string;
   readonly name?: string;
   readonly title: string;
@@ -71,11 +68,25 @@ export interface SigmaRule {
   readonly date?: string;
   readonly modified?: string;
   readonly tags: readonly string[];
-  readonly logsource: LogSource;
   readonly falsepositives: readonly string[];
   readonly level?: string;
-  readonly fields: readonly string[];
   readonly related: readonly RelatedRule[];
+}
+
+/** Where a rule of a file came from. */
+interface SigmaRuleOrigin {
+  /** 0-based among the rules of the file. */
+  readonly index: number;
+  /** 0-based YAML document the rule came from. */
+  readonly documentIndex: number;
+  readonly file: string;
+  readonly position: SourcePosition;
+}
+
+/** One Sigma rule after `action: global` merging: one per resulting document of a file. */
+export interface SigmaRule extends SigmaRuleMetadata, SigmaRuleOrigin {
+  readonly logsource: LogSource;
+  readonly fields: readonly string[];
   /** Our extension: titles of Enrichments that apply to the rule. */
   readonly enrichment: readonly string[];
   readonly detection: Detection;
@@ -89,18 +100,7 @@ export interface SigmaRule {
 export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
 
 /** A Sigma correlation rule; `rules` are ids or names, resolved by the caller against the loaded rules. */
-export interface SigmaCorrelation {
-  readonly index: number;
-  readonly documentIndex: number;
-  readonly file: string;
-  readonly position: SourcePosition;
-  readonly id?: string;
-  readonly name?: string;
-  readonly title: string;
-  readonly status?: string;
-  readonly description?: string;
-  readonly level?: string;
-  readonly tags: readonly string[];
+export interface SigmaCorrelation extends SigmaRuleMetadata, SigmaRuleOrigin {
   readonly type: CorrelationType;
   readonly rules: readonly string[];
   readonly groupBy: readonly string[];
