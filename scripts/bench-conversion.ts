@@ -27,6 +27,8 @@ export const BENCH_TARGETS: readonly TargetSpec[] = [
   { target: 'splunk', pipeline: 'splunk_cim', format: 'data_model' },
   { target: 'splunk', format: 'savedsearches' },
   { target: 'kusto' },
+  { target: 'kusto', pipeline: 'microsoft_xdr' },
+  { target: 'kusto', pipeline: 'sentinel_asim' },
 ];
 
 export interface StageTiming {

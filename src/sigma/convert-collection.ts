@@ -5,6 +5,8 @@ import { SPLUNK_TARGET } from './backends/splunk.ts';
 import type { ConversionResult, Target, TargetSpec } from './backends/target.ts';
 import { ECS_WINDOWS } from './pipelines/ecs-windows.ts';
 import type { ProcessingPipeline } from './pipelines/processing-pipeline.ts';
+import { MICROSOFT_XDR } from './pipelines/microsoft-xdr.ts';
+import { SENTINEL_ASIM } from './pipelines/sentinel-asim.ts';
 import { SPLUNK_CIM, SPLUNK_WINDOWS } from './pipelines/splunk.ts';
 import type { SigmaRule } from './sigma-rule.ts';
 
@@ -14,7 +16,7 @@ const TARGETS: readonly Target[] = [ES_QS_TARGET, XPACK_WATCHER_TARGET, GRAYLOG_
 const BY_ID: ReadonlyMap<string, Target> = new Map(TARGETS.map((target) => [target.id, target]));
 
 /** Built-in pipelines by name; each target lists the ones made for it. */
-export const BUILTIN_PIPELINES: ReadonlyMap<string, ProcessingPipeline> = new Map([ECS_WINDOWS, SPLUNK_WINDOWS, SPLUNK_CIM].map((pipeline) => [pipeline.id, pipeline]));
+export const BUILTIN_PIPELINES: ReadonlyMap<string, ProcessingPipeline> = new Map([ECS_WINDOWS, SPLUNK_WINDOWS, SPLUNK_CIM, MICROSOFT_XDR, SENTINEL_ASIM].map((pipeline) => [pipeline.id, pipeline]));
 
 /** The built-in targets' ids that accept the pipeline named `id`. */
 export function targetsOfPipeline(id: string): string[] {

@@ -87,3 +87,40 @@ export function formatQueryValue(value: QueryValue): string {
       return `{${value.values.map(formatQueryValue).join(' | ')}}`;
   }
 }
+
+/**
+ * Where a group of the tree came from, as pySigma's detection structure keeps it and the pipelines need
+ * it: the values of one detection item (`F: [a, b]`, `F|all: …`) and the items of one selection map.
+ * Items that transform a whole detection item at once (one-to-many field mappings, Kusto's Hashes) and
+ * the dropping of items implied by a table look at it. Marked by to-query-tree.ts; a pipeline that
+ * rebuilds a group keeps its mark (`keepOrigin`).
+ */
+const ITEM_GROUPS = new WeakSet<QueryNode>();
+const SELECTION_GROUPS = new WeakSet<QueryNode>();
+
+export function markItemGroup<T extends QueryNode>(node: T): T {
+  ITEM_GROUPS.add(node);
+  return node;
+}
+
+export function markSelectionGroup<T extends QueryNode>(node: T): T {
+  SELECTION_GROUPS.add(node);
+  return node;
+}
+
+/** An AND or OR of the values of one detection item. */
+export function isItemGroup(node: QueryNode): boolean {
+  return ITEM_GROUPS.has(node);
+}
+
+/** An AND of the items of one selection map. */
+export function isSelectionGroup(node: QueryNode): boolean {
+  return SELECTION_GROUPS.has(node);
+}
+
+/** `to` rebuilt from `from`: it keeps `from`'s origin marks. */
+export function keepOrigin<T extends QueryNode>(from: QueryNode, to: T): T {
+  if (ITEM_GROUPS.has(from)) ITEM_GROUPS.add(to);
+  if (SELECTION_GROUPS.has(from)) SELECTION_GROUPS.add(to);
+  return to;
+}

@@ -1,6 +1,6 @@
 import type { ConditionNode, ParsedCondition } from './condition-ast.ts';
 import { ConversionError } from './conversion-error.ts';
-import type { QueryNode } from './query-tree.ts';
+import { markItemGroup, markSelectionGroup, type QueryNode } from './query-tree.ts';
 import type { DetectionItem, Selection, SigmaRule } from './sigma-rule.ts';
 import { applyModifiers } from './value-modifiers.ts';
 
@@ -87,8 +87,10 @@ function link(kind: 'and' | 'or', operands: readonly (QueryNode | null)[]): Quer
 
 function lowerSelection(selection: Selection): QueryNode | null {
   switch (selection.kind) {
-    case 'map':
-      return link('and', selection.items.map(lowerItem));
+    case 'map': {
+      const node = link('and', selection.items.map(lowerItem));
+      return node !== null && selection.items.length > 1 ? markSelectionGroup(node) : node;
+    }
     case 'list':
       return link('or', selection.entries.map(lowerSelection));
     case 'keywords':
@@ -105,7 +107,7 @@ function lowerItem(item: DetectionItem): QueryNode | null {
     node = { kind: 'match', field, value: { kind: 'null' } };
   } else {
     const nodes = state.values.map((value): QueryNode => (field === undefined ? { kind: 'keyword', value } : { kind: 'match', field, value }));
-    node = nodes.length === 1 ? nodes[0]! : { kind: state.linking, args: nodes };
+    node = nodes.length === 1 ? nodes[0]! : markItemGroup<QueryNode>({ kind: state.linking, args: nodes });
   }
   return state.negated ? { kind: 'not', arg: node } : node;
 }

@@ -28,6 +28,8 @@ const SPECS: readonly TargetSpec[] = [
   { target: 'splunk', pipeline: 'splunk_windows', format: 'savedsearches' },
   { target: 'splunk', pipeline: 'splunk_cim', format: 'data_model' },
   { target: 'kusto' },
+  { target: 'kusto', pipeline: 'microsoft_xdr' },
+  { target: 'kusto', pipeline: 'sentinel_asim' },
 ];
 const LUCENE_SYNTAX_TARGETS = new Set(['lucene', 'es-qs']);
 
@@ -48,7 +50,7 @@ function parsesAsLucene(query: string): boolean {
 const MODIFIERS = ['contains', 'startswith', 'endswith', 'all', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'windash', 're', 'i', 'm', 's', 'cidr', 'exists', 'expand', 'fieldref', 'gt', 'gte', 'lt', 'lte', 'neq', 'cased'];
 // Realistic field names (Lucene field names with query syntax characters are out of scope: pySigma
 // escapes only whitespace and `*` in them).
-const field = fc.oneof(fc.constantFrom('Image', 'CommandLine', 'EventID', 'c-uri', 'Field Name', 'a.b', 'User'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,8}$/));
+const field = fc.oneof(fc.constantFrom('Image', 'CommandLine', 'EventID', 'c-uri', 'Field Name', 'a.b', 'User', 'Hashes', 'TargetObject', 'ParentImage', 'OriginalFileName', 'EventType', 'Initiated'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,8}$/));
 const awkward = fc.string({ unit: fc.constantFrom('*', '?', '\\', '/', '"', "'", ' ', '\t', '\n', '-', '(', ')', ':', '%', '<', '>', '&', '|', '!', '~', '^', '[', ']', '{', '}', '=', 'a', 'é', '\u2013', '1', '.', '#'), maxLength: 12 });
 const text = fc.oneof(awkward, fc.string({ maxLength: 10 }), fc.constantFrom('10.0.0.0/8', 'fe80::/10', '::1', '%AppData%\\x', '^a.*b$', 'a\\'));
 const scalar = fc.oneof({ weight: 4, arbitrary: text }, fc.integer({ min: -5, max: 100000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
@@ -104,7 +106,16 @@ const garbage = fc.string({ unit: fc.constantFrom('(', ')', ' ', 'not', 'and', '
 
 const ruleDocument = fc
   .record({
-    logsource: fc.constantFrom({ product: 'windows', category: 'process_creation' }, { product: 'windows', service: 'security' }, { product: 'windows', service: 'powershell' }, { product: 'linux' }),
+    logsource: fc.constantFrom(
+      { product: 'windows', category: 'process_creation' },
+      { product: 'windows', service: 'security' },
+      { product: 'windows', service: 'powershell' },
+      { product: 'windows', service: 'sysmon' },
+      { product: 'windows', category: 'registry_set' },
+      { product: 'windows', category: 'network_connection' },
+      { product: 'windows', category: 'image_load' },
+      { product: 'linux' },
+    ),
     selections: fc.record(Object.fromEntries(NAMES.map((name) => [name, selection]))),
     conditions: fc.array(fc.oneof({ weight: 10, arbitrary: condition }, garbage), { minLength: 1, maxLength: 2 }),
   })

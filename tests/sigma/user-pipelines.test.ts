@@ -60,7 +60,7 @@ describe('user pipelines (YAML field mappings)', () => {
     assert.equal(loaded.pipeline, undefined);
     assert.deepEqual(loaded.issues.map(formatIssue), [
       'p.yml:6:1 warning field-unknown unknown key "colour" in a pipeline file',
-      'p.yml:1:7 error pipeline-invalid unknown built-in pipeline "nope"; known: ecs_windows, splunk_windows, splunk_cim',
+      'p.yml:1:7 error pipeline-invalid unknown built-in pipeline "nope"; known: ecs_windows, splunk_windows, splunk_cim, microsoft_xdr, sentinel_asim',
       'p.yml:2:17 error pipeline-invalid "fields.Image" must be a name or a non-empty list of names, found a list',
       'p.yml:4:5 error field-missing missing required field "when"',
       'p.yml:5:30 warning field-unknown unknown key "categroy" in a log-source condition (product, category, service)',

@@ -60,7 +60,7 @@ export const KUSTO_SYNTAX: TextQuerySyntax = {
 export const KUSTO_TARGET: Target = {
   id: 'kusto',
   title: 'Kusto (KQL)',
-  pipelines: [],
+  pipelines: ['microsoft_xdr', 'sentinel_asim'],
   formats: [],
   convert(rules: readonly SigmaRule[], spec: TargetSpec, pipeline): ConversionResult {
     const queries: string[] = [];
@@ -68,11 +68,11 @@ export const KUSTO_TARGET: Target = {
       for (const rule of rules) {
         for (const tree of toQueryTrees(rule)) {
           if (tree === null) continue;
-          const applied = pipeline ? applyPipelineWithState(pipeline, rule.logsource, tree) : { tree, state: {} };
+          const applied = pipeline ? applyPipelineWithState(pipeline, rule.logsource, tree, rule.detection) : { tree, state: {} };
           const query = renderTextQuery(applied.tree, KUSTO_SYNTAX);
           const table = applied.state['query_table'];
-          // A pipeline's table goes first (`DeviceProcessEvents\n| where …`); a query that is only the
-          // table (every item dropped) selects the whole table instead of being empty (deviation K7).
+          // A pipeline's table goes first (`DeviceProcessEvents\n| where …`). A query with nothing left to
+          // test is refused by the pipeline (deviation K7); one that renders to nothing selects the table.
           if (typeof table === 'string') queries.push(query === null ? table : fillTemplate('{table}\n| where {query}', { table, query }));
           else if (query !== null) queries.push(query);
         }
