@@ -48,11 +48,26 @@ export function convertKnowledgeBase(
         result:
           rule.rules.length === 0
             ? { ok: false, reason: 'correlation rules are not converted to this target; see the rules it correlates', category: 'feature' as const }
-            : convertCollection(rule.rules, { target: section.target, ...(section.pipeline ? { pipeline: section.pipeline } : {}), ...(section.format ? { format: section.format } : {}) }, userPipelines),
+            : readable(convertCollection(rule.rules, { target: section.target, ...(section.pipeline ? { pipeline: section.pipeline } : {}), ...(section.format ? { format: section.format } : {}) }, userPipelines)),
       })),
     );
   }
   return { queries, issues };
+}
+
+/**
+ * The reason as a reader should see it. The converters word refusals as the reference converters do
+ * (`SigmaFeatureNotSupportedByBackendError: … (while converting rule None)`), which `atc convert --jsonl`
+ * keeps for comparison with them; pages, exports and checks drop the exception class and the empty
+ * rule name.
+ */
+export function readable(result: ConversionResult): ConversionResult {
+  if (result.ok) return result;
+  const reason = result.reason
+    .replace(/^[A-Z]\w*(?:Error|Exception): /, '')
+    .replace(/ \(while (?:converting|applying processing pipeline on) rule [^)]*\)$/, '')
+    .trim();
+  return { ...result, reason };
 }
 
 /** The status of one rule for one query section, as data for pages, exports and checks. */
