@@ -1,17 +1,18 @@
-import type { Build } from '../build.ts';
 import { renderSitePages, siteModel, siteSearchRecords } from '../render/html/site-pages.ts';
 import path from 'node:path';
 import { closeSearchIndexer, startSearchIndex, type SearchIndexJob } from './search-index.ts';
-import type { SiteModel } from '../render/html/site-pages.ts';
+import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
+import { writeFiles } from './write-output.ts';
+import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
   /** Rendering page bodies in TypeScript. */
   readonly pages: number;
-  /** Eleventy: layouts and writing. */
+  /** Eleventy (layouts and writing the pages), with the redirect stubs written beside it. */
   readonly eleventy: number;
-  /** Pagefind: indexing and writing the index (in parallel with Eleventy, in its own process). */
+  /** Pagefind: indexing and writing the index (in its own process, fed by a worker thread, in parallel with the rest). */
   readonly search: number;
   readonly htmlPages: number;
   readonly redirects: number;
@@ -26,8 +27,8 @@ export interface PreparedSite {
   readonly started: number;
 }
 
-/** Starts the search index (in Pagefind's own process) so that it runs while the markdown pages are written. */
-export function prepareSite(build: Pick<Build, 'kb' | 'queries' | 'config'>, options: { search?: boolean } = {}): PreparedSite {
+/** Starts the search index (in Pagefind's own process) so that it runs while the pages are rendered and written. */
+export function prepareSite(build: SiteBuild, options: { search?: boolean } = {}): PreparedSite {
   const model = siteModel(build);
   const records = siteSearchRecords(model);
   return { model, records, ...(options.search === false ? {} : { search: startSearchIndex(records) }), started: performance.now() };
@@ -38,7 +39,7 @@ export function prepareSite(build: Pick<Build, 'kb' | 'queries' | 'config'>, opt
  * the staging folder through replaceOutputFolder's fill callback, so a failure leaves the previous
  * site in place.
  */
-export async function buildSite(build: Pick<Build, 'kb' | 'queries' | 'config'>, outputDir: string, options: { search?: boolean; prepared?: PreparedSite } = {}): Promise<SiteTimings> {
+export async function buildSite(build: SiteBuild, outputDir: string, options: { search?: boolean; prepared?: PreparedSite } = {}): Promise<SiteTimings> {
   // Pagefind indexes in its own process (from records built from the knowledge base, not from HTML)
   // while this one renders the pages and Eleventy writes them.
   const { model, records, search: job, started: searchStarted } = options.prepared ?? prepareSite(build, options);
@@ -57,7 +58,15 @@ export async function buildSite(build: Pick<Build, 'kb' | 'queries' | 'config'>,
   let eleventy = 0;
   let indexed = 0;
   try {
-    await writeSiteWithEleventy(outputDir, { site });
+    // The redirect stubs are written beside Eleventy, on libuv's thread pool, while Eleventy renders.
+    const stubs = writeFiles(outputDir, site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value })));
+    stubs.catch(() => undefined); // awaited below
+    try {
+      await writeSiteWithEleventy(outputDir, { site, redirects: false });
+    } finally {
+      await stubs.catch(() => undefined);
+    }
+    await stubs;
     eleventy = performance.now() - started;
     indexed = await searching;
   } finally {

@@ -48,7 +48,8 @@ function htmlFiles(folder: string): string[] {
 /**
  * Checks every internal link and anchor of a built site: each href/src/action (and meta refresh) that
  * stays on the site must name a file that exists under `folder` (a folder URL means its index.html),
- * and a `#fragment` must be an id (or a[name]) on the target page. Links must stay under the path
+ * and a `#fragment` must be an id (or a[name]) on the target page. Links to other files of the site
+ * (the exports: layers/*.json, api/**, *.csv, feed.xml) only need the file to exist. Links must stay under the path
  * prefix; `javascript:` URLs and resources loaded from other hosts are reported too. Links to other
  * sites are not fetched.
  */
@@ -68,7 +69,9 @@ export function checkLinks(folder: string, options: { pathPrefix?: string } = {}
       $(`${tag}[${attribute}]`).each((_, element) => {
         const url = $(element).attr(attribute)!;
         if (tag === 'link' && !/\b(stylesheet|icon|preload|modulepreload|manifest)\b/.test($(element).attr('rel') ?? '') && /^[a-z][a-z0-9+.-]*:/i.test(url)) return;
-        references.push({ page, url, loaded: LOADED.has(tag) && !(tag === 'link' && /\bcanonical\b/.test($(element).attr('rel') ?? '')) });
+        // A <link> is loaded by the browser only as a stylesheet, icon, preload or manifest (not canonical or alternate, e.g. the Atom feed).
+        const loaded = tag === 'link' ? /\b(stylesheet|icon|preload|modulepreload|manifest)\b/.test($(element).attr('rel') ?? '') : LOADED.has(tag);
+        references.push({ page, url, loaded });
       });
     }
     $('meta[http-equiv]').each((_, element) => {

@@ -28,11 +28,18 @@ export interface SitePluginOptions {
   readonly watch?: readonly string[];
   /** Write the Pagefind index after each Eleventy build (`--serve`; `atc build` writes it beside Eleventy). */
   readonly searchAfterBuild?: boolean;
+  /**
+   * Whether Eleventy writes the redirect stubs (default: yes, for `--serve`). `atc build` writes the
+   * thousands of stubs itself, beside Eleventy: they are complete documents without a layout, and going
+   * through Eleventy would cost as much as all the real pages.
+   */
+  readonly redirects?: boolean;
 }
 
 const NAVIGATION: ReadonlyArray<{ key: SiteSection; label: string; path: string }> = [
   { key: 'rules', label: 'Rules', path: '/rules/' },
   { key: 'matrix', label: 'Matrix', path: '/matrix/' },
+  { key: 'conversions', label: 'Conversions', path: '/conversions/' },
   { key: 'data-needed', label: 'Data Needed', path: '/data-needed/' },
   { key: 'logging-policies', label: 'Logging Policies', path: '/logging-policies/' },
   { key: 'enrichments', label: 'Enrichments', path: '/enrichments/' },
@@ -76,6 +83,9 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
     nav: NAVIGATION.map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
     searchHref: urls.href('/search/'),
     homeHref: urls.href('/'),
+    downloadsHref: urls.href('/downloads/'),
+    conversionsHref: urls.href('/conversions/'),
+    feedHref: current.site.feed,
   }));
   eleventyConfig.addGlobalData('atcPages', () => current.site.pages);
   eleventyConfig.addGlobalData('atcRedirects', () => current.site.redirects);
@@ -88,7 +98,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
     },
     render: (data: { atcPage: { body: { value: string } } }) => data.atcPage.body.value,
   });
-  eleventyConfig.addTemplate('atc-redirects.11ty.js', {
+  if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
     data: {
       pagination: { data: 'atcRedirects', size: 1, alias: 'atcRedirect', addAllPagesToCollections: false },
       permalink: (data: { atcRedirect: RedirectPage }) => data.atcRedirect.url,

@@ -2,15 +2,17 @@
 // temp folder on 127.0.0.1. Screenshots go to test-artifacts/ (git-ignored).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkLinks } from '../../src/site/check-links.ts';
-import { ARTIFACTS, PROJECT, atcBuild, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import { ARTIFACTS, PROJECT, atcBuild, axeViolations, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
 
 const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
 const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
+/** A rule with a `|fieldref` modifier, which the Lucene-based targets and EQL cannot convert. */
+const FIELDREF_RULE = 'rules/42219837-341f-49d6-8826-a6005401a6bd/';
 
 /** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */
 async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
@@ -196,6 +198,104 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await context.close();
   });
 
+  test('the conversion matrix filters by target, status and category from the URL, and without JavaScript shows everything', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${server.root}conversions/`);
+    const rows = page.locator('#conversion-table tbody tr');
+    const visible = page.locator('#conversion-table tbody tr:not([hidden])');
+    const total = await rows.count();
+    assert.ok(total > 20, `${total} rules`);
+    assert.equal(await visible.count(), total);
+    // The per-target table says how many rules EQL cannot convert; the filtered view shows exactly those.
+    const eqlRow = page.locator('.conversion-summary-table tbody tr', { has: page.locator('code', { hasText: /^eql$/ }) });
+    const unsupported = Number(await eqlRow.locator('td').nth(2).innerText());
+    assert.ok(unsupported > 0);
+    await page.goto(`${server.root}conversions/?target=eql&status=unsupported`);
+    assert.equal(await page.locator('#conv-target').inputValue(), 'eql');
+    assert.equal(await page.locator('#conv-status').inputValue(), 'unsupported');
+    assert.equal(await visible.count(), unsupported);
+    assert.match(await page.locator('#conversion-count').innerText(), new RegExp(`^${unsupported} of ${total} rules match, target EQL`));
+    // Only the EQL column is shown, and each of its shown cells says why (category and reason number).
+    const headers = await page.evaluate<string[]>(`[...document.querySelectorAll('#conversion-table thead th')].filter((cell) => getComputedStyle(cell).display !== 'none').map((cell) => cell.textContent)`);
+    assert.deepEqual(headers, ['Rule', 'EQL']);
+    for (const cell of await visible.locator('td.no:visible').allInnerTexts()) assert.match(cell, /^✗ (feature|field|logsource) \d+$/);
+    assert.equal(await visible.locator('td.no:visible').count(), unsupported);
+    // A reason cell leads to its reason, and carries it as a tooltip too.
+    const first = visible.first().locator('td.no:visible a');
+    const title = (await first.getAttribute('title')) ?? '';
+    assert.match(title, /^(feature|field|logsource): ./);
+    await first.click();
+    const target = decodeURIComponent(new URL(page.url()).hash.slice(1));
+    assert.match(target, /^reason-\d+$/);
+    assert.ok(title.endsWith((await page.locator(`#${target} .reason-text`).innerText()).trim()));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'conversions-eql.png'), fullPage: true });
+    // Changing a filter updates the URL; "converted" for EQL is the complement.
+    await page.locator('#conv-status').selectOption('converted');
+    assert.match(page.url(), /target=eql/);
+    assert.match(page.url(), /status=converted/);
+    assert.equal(await visible.count(), total - unsupported);
+    // A category with no cells for this target leaves no rule; a target spec with "+" survives the URL.
+    await page.goto(`${server.root}conversions/?target=lucene+ecs_windows&category=feature`);
+    assert.equal(await page.locator('#conv-target').inputValue(), 'lucene+ecs_windows');
+    assert.ok((await visible.count()) > 0 && (await visible.count()) < total);
+    await page.locator('#conv-reset').click();
+    assert.equal(await visible.count(), total);
+    assert.equal(new URL(page.url()).search, '');
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${server.root}conversions/?target=eql&status=unsupported`);
+    assert.equal(await plain.locator('#conversion-table tbody tr:visible').count(), total);
+    assert.ok((await plain.locator('#conversion-table thead th:visible').count()) > 2, 'every target column is readable without JavaScript');
+    assert.ok(await plain.locator('#reason-1').isVisible());
+    await noScript.close();
+  });
+
+  test('a rule page shows each target\'s conversion status, and why an unsupported target cannot convert', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${server.root}${FIELDREF_RULE}#eql`);
+    const tab = page.getByRole('tab', { name: /^EQL/ });
+    assert.match(await tab.innerText(), /✗ feature/);
+    const panel = page.locator('#eql');
+    assert.equal(await panel.isVisible(), true);
+    const note = await panel.innerText();
+    assert.match(note, /Not available for EQL/);
+    assert.match(note, /feature/);
+    assert.match(note, /field references/i);
+    assert.match(await page.locator('.conversion-summary').innerText(), /^Converts for \d of \d+ targets; not for .*EQL/);
+    // A converted target says so, without the ✗ note.
+    await page.getByRole('tab', { name: /^ES\|QL/ }).click();
+    assert.match(await page.locator('#es-ql .conversion-status').innerText(), /Converted for esql/);
+    // The note links to the matrix, filtered to the same target and category.
+    await page.getByRole('tab', { name: /^EQL/ }).click();
+    await panel.locator('a', { hasText: 'Other rules EQL cannot convert' }).click();
+    await page.waitForURL(/\/conversions\/\?target=eql&status=unsupported&category=feature$/);
+    assert.ok((await page.locator('#conversion-table tbody tr:not([hidden])').count()) > 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the Downloads page lists the exports, and the layout links the Atom feed', async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await watchedPage(context);
+    await page.goto(server.root);
+    await page.locator('footer a', { hasText: 'Downloads' }).click();
+    await page.waitForURL(`${server.root}downloads/`);
+    for (const file of ['layers/all.json', 'api/rules.json', 'analytics.csv', 'rules.csv', 'feed.xml']) {
+      const anchor = page.locator(`main a[href="/${file}"]`);
+      assert.equal(await anchor.count(), 1, file);
+      const response = await page.request.get(new URL(`/${file}`, server.root).toString());
+      assert.equal(response.status(), 200, file);
+    }
+    assert.equal(await page.locator('head link[rel="alternate"][type="application/atom+xml"]').getAttribute('href'), '/feed.xml');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('no console errors, failed requests or external requests on any kind of page', async () => {
     const context = await browser.newContext();
     const { page, problems } = await watchedPage(context);
@@ -221,6 +321,9 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
       'techniques/T1003/',
       'tactics/TA0006/',
       'gaps/',
+      'conversions/',
+      'conversions/?target=eql&status=unsupported',
+      'downloads/',
       'search/?q=powershell',
     ];
     for (const url of pages) {
@@ -232,6 +335,76 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     assert.deepEqual(problems, []);
     assert.deepEqual(failed, []);
     await context.close();
+  });
+
+  test('accessibility: axe-core finds no serious or critical violation on any page type, in light and dark mode', { timeout: 180_000 }, async () => {
+    // One page of each type, plus states the script creates (an unsupported query tab, a filtered matrix).
+    const pages = [
+      '',
+      COMSVCS_RULE,
+      `${FIELDREF_RULE}#eql`,
+      DEPRECATED_RULE,
+      'rules/',
+      'rules/?level=high',
+      'matrix/',
+      'techniques/',
+      'techniques/T1003/',
+      'tactics/TA0006/',
+      'data-needed/',
+      'data-needed/DN_0002_4688_windows_process_creation_with_commandline/',
+      'logging-policies/',
+      'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
+      'enrichments/',
+      'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
+      'triggers/',
+      'triggers/T1003.001/',
+      'gaps/',
+      'search/?q=lsass',
+      'conversions/',
+      'conversions/?target=eql&status=unsupported',
+      'downloads/',
+    ];
+    const found: Array<{ scheme: string; url: string; id: string; impact: string | null; help: string; nodes: string[] }> = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // Wide enough that the whole ATT&CK matrix is on screen: axe only measures the contrast of what it can see.
+      const context = await browser.newContext({ viewport: { width: 2200, height: 1000 }, colorScheme });
+      const { page, problems } = await watchedPage(context);
+      await page.emulateMedia({ colorScheme });
+      for (const url of pages) {
+        await page.goto(server.root + url);
+        if (url.startsWith('search/')) await page.locator('#search-results li').first().waitFor();
+        for (const violation of await axeViolations(page)) {
+          found.push({ scheme: colorScheme, url, id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`) });
+        }
+      }
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+    writeFileSync(path.join(ARTIFACTS, 'axe-violations.json'), `${JSON.stringify(found, null, 2)}\n`);
+    const serious = found.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    assert.deepEqual(serious, [], 'see test-artifacts/axe-violations.json');
+  });
+
+  test('screenshots: dark home, dark rule page, printed rule page', async () => {
+    const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    const page = await dark.newPage();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(server.root);
+    assert.equal(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor'), 'rgb(15, 20, 25)');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home-dark.png'), fullPage: true });
+    await page.goto(`${server.root}${FIELDREF_RULE}#eql`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'rule-dark.png'), fullPage: true });
+    await dark.close();
+    const print = await browser.newContext({ viewport: { width: 1000, height: 1400 } });
+    const printed = await print.newPage();
+    await printed.emulateMedia({ media: 'print' });
+    await printed.goto(server.root + FIELDREF_RULE);
+    // Printing shows every query target, and none of the chrome.
+    for (const id of ['lucene', 'eql', 'kibana-query', 'graylog']) assert.equal(await printed.locator(`#${id}`).isVisible(), true, id);
+    assert.equal(await printed.locator('.site-header').isVisible(), false);
+    assert.equal(await printed.locator('[role="tablist"]').isVisible(), false);
+    await printed.screenshot({ path: path.join(ARTIFACTS, 'rule-print.png'), fullPage: true });
+    await print.close();
   });
 
   test('a deprecated rule is bannered with a link to its replacement; the basename URL redirects', async () => {

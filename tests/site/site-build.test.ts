@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { load } from 'cheerio';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
@@ -74,6 +75,72 @@ test('site pages: unique URLs, canonical rule URLs by id, basename and related r
   assert.deepEqual(again.pages.map((one) => one.body.value), site.pages.map((one) => one.body.value));
 });
 
+test('the conversion matrix: one cell per rule × target, counts per target and category, each reason listed once', () => {
+  const { config } = loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') });
+  const build = buildKnowledgeBase({ ...config, querySections: [{ target: 'splunk', pipeline: 'splunk_cim' }, { target: 'kusto' }, { target: 'es-qs' }] });
+  const site = renderSitePages(build);
+  const page = site.pages.find((candidate) => candidate.url === '/conversions/')!;
+  assert.equal(page.title, 'Conversion matrix');
+  const $ = load(page.body.value);
+  const rows = $('#conversion-table tbody tr');
+  assert.equal(rows.length, build.kb.rules.length);
+  rows.each((_, row) => assert.equal($(row).find('td').length, 3));
+  assert.deepEqual($('#conversion-table thead th').map((_, cell) => $(cell).attr('data-target') ?? '').get(), ['', 'splunk+splunk_cim', 'kusto', 'es-qs']);
+  // Every category the pipeline produces shows up, each cell naming its category and linking to its reason.
+  const categories = new Set<string>();
+  let unsupported = 0;
+  for (const [rule, results] of build.queries) {
+    const row = rows.eq(build.kb.rules.indexOf(rule));
+    results.forEach((query, index) => {
+      const cell = row.find('td').eq(index);
+      if (query.result.ok) {
+        assert.equal(cell.text(), '✓');
+        return;
+      }
+      unsupported += 1;
+      categories.add(query.result.category);
+      assert.ok(cell.hasClass(query.result.category));
+      const reason = $(cell.find('a').attr('href')!);
+      assert.equal(reason.find('.reason-text').text(), query.result.reason);
+      assert.equal(reason.attr('data-category'), query.result.category);
+    });
+  }
+  assert.deepEqual([...categories].sort(), ['feature', 'field', 'logsource']);
+  const reasons = $('#reason-list > li');
+  assert.equal(new Set(reasons.map((_, item) => `${$(item).attr('data-category')} ${$(item).find('.reason-text').text()}`).get()).size, reasons.length, 'each reason once');
+  assert.ok(reasons.length < unsupported);
+  // Counts per target: converted + unsupported = rules.
+  $('.conversion-summary-table tbody tr').each((_, row) => {
+    const numbers = $(row).find('td').map((__, cell) => Number($(cell).text().replace(/[,%]/g, ''))).get();
+    assert.equal(numbers[0]! + numbers[2]!, build.kb.rules.length);
+    assert.equal(numbers[2], numbers[3]! + numbers[4]! + numbers[5]!);
+  });
+  // The rule page says the same, with the category's meaning and the reason.
+  const [rule, results] = [...build.queries].find(([, candidate]) => !candidate[0]!.result.ok && candidate[0]!.result.category === 'logsource')!;
+  const rulePage = load(site.pages.find((candidate) => candidate.url === site.context.urls.pathRule(rule))!.body.value);
+  const panel = rulePage('.tab-panel[data-target="splunk+splunk_cim"]');
+  assert.match(panel.find('.conversion-status').text(), /Not available for Splunk.*logsource: the pipeline has no table, data model or index/s);
+  assert.equal(panel.find('.reason').text(), results[0]!.result.ok ? '' : results[0]!.result.reason);
+  assert.match(rulePage('[role="tab"][data-target="splunk+splunk_cim"]').text(), /✗ logsource/);
+});
+
+test('the Downloads page lists every export file with its size and count; the feed is linked from every page', () => {
+  const build = sample();
+  const site = renderSitePages(build);
+  const $ = load(site.pages.find((candidate) => candidate.url === '/downloads/')!.body.value);
+  const linked = new Set($('a[href]').map((_, anchor) => $(anchor).attr('href')!).get());
+  for (const file of build.files.filter((one) => /^(layers\/|api\/[^/]+\.json$|[^/]+\.(csv|xml)$)/.test(one.path))) assert.ok(linked.has(`/${file.path}`), file.path);
+  const rulesCsv = $('tr').filter((_, row) => $(row).find('a[href="/rules.csv"]').length > 0);
+  assert.equal(rulesCsv.find('td').eq(2).text(), String(build.kb.rules.length));
+  const bulk = $('tr').filter((_, row) => $(row).find('a[href="/api/rules.json"]').length > 0);
+  assert.equal(bulk.find('td').eq(2).text(), String(build.kb.rules.length));
+  assert.equal(site.feed, '/feed.xml');
+  // Without export files (a knowledge base built with exports off) the page says so, and there is no feed link.
+  const bare = renderSitePages({ kb: build.kb, queries: build.queries, config: build.config });
+  assert.match(bare.pages.find((candidate) => candidate.url === '/downloads/')!.body.value, /wrote no export files/);
+  assert.equal(bare.feed, undefined);
+});
+
 test('renamed, merged and obsolete rule ids redirect to the rule that took over', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'atc-related-'));
   try {
@@ -93,11 +160,13 @@ test('renamed, merged and obsolete rule ids redirect to the rule that took over'
   }
 });
 
-test('the link checker finds missing pages, missing anchors, links outside the prefix and external resources', () => {
+test('the link checker finds missing pages, missing anchors, links outside the prefix and external resources; links to export files only need the file', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'atc-links-'));
   try {
     mkdirSync(path.join(folder, 'a'));
-    writeFileSync(path.join(folder, 'index.html'), '<h1 id="top">x</h1><a href="a/">ok</a><a href="/a/#here">ok</a><a href="#top">ok</a><a href="/b/">missing</a><a href="/a/#nowhere">no anchor</a><a href="https://example.com/">external link</a><a href="javascript:alert(1)">js</a><script src="https://cdn.example/x.js"></script><a href="mailto:x@y">mail</a>');
+    writeFileSync(path.join(folder, 'index.html'), '<h1 id="top">x</h1><a href="a/">ok</a><a href="/a/#here">ok</a><a href="#top">ok</a><a href="/b/">missing</a><a href="/a/#nowhere">no anchor</a><a href="https://example.com/">external link</a><a href="javascript:alert(1)">js</a><script src="https://cdn.example/x.js"></script><a href="mailto:x@y">mail</a><link rel="alternate" type="application/atom+xml" href="/feed.xml"><link rel="alternate" href="https://mirror.example/feed.xml"><a href="/api/rules.json">json</a><a href="rules.csv">csv</a><a href="/missing.csv">missing csv</a>');
+    mkdirSync(path.join(folder, 'api'));
+    for (const file of ['feed.xml', 'api/rules.json', 'rules.csv']) writeFileSync(path.join(folder, file), 'x');
     writeFileSync(path.join(folder, 'a/index.html'), '<p id="here"></p><a href="../index.html#top">ok</a><a href="../../outside/">outside</a><meta http-equiv="refresh" content="0; url=/gone/">');
     const report = checkLinks(folder, { pathPrefix: '/' });
     assert.deepEqual(
@@ -107,6 +176,7 @@ test('the link checker finds missing pages, missing anchors, links outside the p
         'a/index.html /gone/ no file gone/index.html',
         'index.html /a/#nowhere no id "nowhere" in a/index.html',
         'index.html /b/ no file b/index.html',
+        'index.html /missing.csv no file missing.csv',
         'index.html https://cdn.example/x.js loads a resource from another site',
         'index.html javascript:alert(1) javascript: URL',
       ],
@@ -128,7 +198,7 @@ test('atc build of the sample: markdown and HTML side by side, every link resolv
     const cli = spawnSync(process.execPath, [path.join(PROJECT, 'bin/atc.js'), 'check-links', out], { cwd: PROJECT, encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
     assert.match(cli.stderr, /0 problems/);
-    for (const file of ['index.html', 'markdown/README.md', 'rules/index.html', 'matrix/index.html', 'gaps/index.html', 'search/index.html', 'pagefind/pagefind.js', 'assets/site.css', 'assets/site.js']) {
+    for (const file of ['index.html', 'markdown/README.md', 'rules/index.html', 'matrix/index.html', 'conversions/index.html', 'downloads/index.html', 'gaps/index.html', 'search/index.html', 'pagefind/pagefind.js', 'assets/site.css', 'assets/site.js']) {
       assert.ok(readFileSync(path.join(out, file)).length > 0, file);
     }
   } finally {

@@ -6,6 +6,8 @@ import { code, count, levelBadge, link, list, pageHeader, ruleList, section, sta
 import { html, type SafeHtml } from './escape-html.ts';
 import type { AttackCoverage } from './attack-pages.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
+import { CONVERSIONS_PATH } from './conversion-pages.ts';
+import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
 
 /** The facets of the rule list: URL parameter, label, and how a rule's values are read. */
 interface Facet {
@@ -213,7 +215,7 @@ export function renderHomePage(coverage: AttackCoverage, context: SiteContext): 
     list(rules.map((rule) => html`<span class="date">${rule[key]!}</span> ${link(urls.rule(rule), rule.title)} ${levelBadge(rule.level)}`), 'No dated rules', 'plain-list dated');
   const body = html`<div class="home">
 <header class="page-head hero"><h1>${context.siteTitle}</h1><p>Sigma detection rules linked to the log sources they need, the logging policies that switch those on, and the Atomic Red Team tests that make them fire, mapped to ATT&amp;CK ${kb.attack.version}.</p>
-<form class="search-form big" action="${urls.href('/search/')}" method="get" role="search"><label for="home-search" class="visually-hidden">Search the knowledge base</label><input id="home-search" name="q" type="search" placeholder="Search rules, log sources, tests, techniques…" autocomplete="off"><button type="submit">Search</button></form></header>
+<form class="search-form big" action="${urls.href('/search/')}" method="get" role="search" aria-label="Search the knowledge base"><label for="home-search" class="visually-hidden">Search the knowledge base</label><input id="home-search" name="q" type="search" placeholder="Search rules, log sources, tests, techniques…" autocomplete="off"><button type="submit">Search</button></form></header>
 <section class="block" aria-labelledby="holds"><h2 id="holds">What it holds</h2><ul class="stats">
 ${stat(kb.rules.length, 'detection rules', urls.href('/rules/'))}
 ${stat(kb.dataNeeded.length, 'Data Needed', urls.href('/data-needed/'))}
@@ -229,9 +231,25 @@ ${stat(tests, 'atomic tests', urls.href('/triggers/'))}
 <section class="block" aria-labelledby="newest"><h2 id="newest">Newest rules</h2>${dated(newest(kb.rules, 'date', 10), 'date')}</section>
 <section class="block" aria-labelledby="recently-modified"><h2 id="recently-modified">Recently modified</h2>${dated(newest(kb.rules, 'modified', 10), 'modified')}</section>
 </div>
-<p class="muted">${link(urls.href('/techniques/'), 'All techniques')} · ${link(urls.href('/markdown/README.md'), 'Markdown edition')}</p>
+${conversionSection(context)}
+<p class="muted">${link(urls.href('/techniques/'), 'All techniques')} · ${link(urls.href(CONVERSIONS_PATH), 'Conversion matrix')} · ${link(urls.href('/downloads/'), 'Downloads (Navigator layers, JSON, CSV, feed)')} · ${link(urls.href('/markdown/README.md'), 'Markdown edition')}</p>
 </div>`;
   return { url: '/', title: context.siteTitle, section: 'home', description: `${kb.rules.length} detection rules mapped to ATT&CK with their log sources and tests`, body, searchable: false };
+}
+
+/** The home page's line on query conversion: how many rule × target conversions succeed, per target. */
+function conversionSection(context: SiteContext): SafeHtml {
+  const summary = summarizeConversions(context.queries);
+  if (summary.length === 0) return html``;
+  const converted = summary.reduce((total, entry) => total + entry.converted, 0);
+  const all = summary.reduce((total, entry) => total + entry.converted + entry.unsupported.feature + entry.unsupported.field + entry.unsupported.logsource, 0);
+  return html`<section class="block" aria-labelledby="query-conversion"><h2 id="query-conversion">Query conversion</h2>
+<p><strong>${converted.toLocaleString('en-US')}</strong> of ${all.toLocaleString('en-US')} rule × target conversions succeed (${count(summary.length, 'query target')}). The ${link(context.urls.href(CONVERSIONS_PATH), 'conversion matrix')} shows which rules each target cannot express, and why.</p>
+<ul class="plain-list target-summary">${summary.map((entry, index) => {
+    const key = context.targets[index]?.key ?? entry.section.target;
+    const failed = entry.unsupported.feature + entry.unsupported.field + entry.unsupported.logsource;
+    return html`<li>${entry.title}: ${entry.converted.toLocaleString('en-US')} converted${failed > 0 ? html`, ${link(context.urls.href(`${CONVERSIONS_PATH}?target=${encodeURIComponent(key)}&status=unsupported`), `${failed.toLocaleString('en-US')} not`)}` : ''}</li>`;
+  })}</ul></section>`;
 }
 
 export function renderSearchPage(context: SiteContext): SitePage {

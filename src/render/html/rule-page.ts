@@ -22,6 +22,7 @@ import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
+import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { tacticUrl } from '../../attack/attack-catalog.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
@@ -181,19 +182,19 @@ function renderQueryTabs(rule: DetectionRule, context: SiteContext): { html: Saf
     const key = targets[index]?.key ?? query.section.target;
     const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
     const content = query.result.ok
-      ? html`<div class="code-wrap">${copyButton(`query-${anchor}`, `Copy the ${query.title}`)}${codeBlock(text, { id: `query-${anchor}` })}</div>${
+      ? html`${conversionStatusLine(query, key, context)}<div class="code-wrap">${copyButton(`query-${anchor}`, `Copy the ${query.title}`)}${codeBlock(text, { id: `query-${anchor}` })}</div>${
           query.result.queries.length > 1 ? html`<p class="muted">${query.result.queries.length} queries, one per line: one per rule of the collection.</p>` : ''
         }`
-      : html`<div class="conversion-note" role="note"><p><strong>Not available for ${query.title}.</strong> ${query.result.reason}</p><p class="muted">The Sigma rule above is complete; this target cannot express part of it.</p></div>`;
+      : conversionStatusLine(query, key, context);
     return html`<section class="tab-panel" id="${anchor}" data-target="${key}" aria-labelledby="heading-${anchor}"><h3 id="heading-${anchor}">${query.title} <a class="anchor" href="#${anchor}" aria-label="${`Link to ${query.title}`}">#</a></h3>${content}</section>`;
   });
   const tabs = queries.map((query, index) => {
     const anchor = anchors.get(query.title)!;
     const key = targets[index]?.key ?? query.section.target;
-    return html`<button type="button" role="tab" id="tab-${anchor}" aria-controls="${anchor}" data-target="${key}" aria-selected="${index === 0 ? 'true' : 'false'}" tabindex="${index === 0 ? '0' : '-1'}">${query.title}${query.result.ok ? '' : html` <span class="tab-note">(n/a)</span>`}</button>`;
+    return html`<button type="button" role="tab" id="tab-${anchor}" aria-controls="${anchor}" data-target="${key}" aria-selected="${index === 0 ? 'true' : 'false'}" tabindex="${index === 0 ? '0' : '-1'}">${query.title}${query.result.ok ? '' : html` <span class="tab-note">(✗ ${query.result.category})</span>`}</button>`;
   });
   return {
     anchors,
-    html: html`<section class="block queries" aria-labelledby="queries">${heading(2, 'Queries')}<p class="muted">Converted from the Sigma rule at build time. Your choice of target is remembered on every rule page.</p><div class="tabs" data-tabs><div role="tablist" aria-label="Query targets" hidden>${tabs}</div>${panels}</div></section>`,
+    html: html`<section class="block queries" aria-labelledby="queries">${heading(2, 'Queries')}${conversionSummary(queries, context)}<p class="muted">Converted from the Sigma rule at build time. Your choice of target is remembered on every rule page.</p><div class="tabs" data-tabs><div role="tablist" aria-label="Query targets" hidden>${tabs}</div>${panels}</div></section>`,
   };
 }

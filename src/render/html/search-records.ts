@@ -18,14 +18,41 @@ export interface SearchRecord {
  * comsvcs.dll, 4688). Long unbroken tokens (hashes, base64 blobs, GUIDs) make the index large and slow
  * to build and nobody types them, so they are left out of the indexed text (the page still shows them).
  */
-function searchableText(text: string): string {
+function searchableText(text: string, limit: number): string {
   const words = new Set<string>();
   for (const word of text.split(/[^A-Za-z0-9._$-]+/)) {
     const trimmed = word.replace(/^[._-]+|[._-]+$/g, '');
     if (trimmed.length >= 3 && trimmed.length < 24 && /[A-Za-z]/.test(trimmed)) words.add(trimmed);
-    if (words.size >= 120) break; // a rule listing thousands of file names adds little but index size
+    if (words.size >= limit) break; // a rule listing thousands of file names adds little but index size
   }
   return [...words].join(' ');
+}
+
+/**
+ * The values a rule's detection matches (`\\procdump.exe`, `lsass`, `4688`), without the selection
+ * names, field names, modifiers and condition around them, which every rule repeats and nobody searches
+ * for; and only the `detection:` block (the rest of the rule is indexed from its fields).
+ */
+function detectionValues(text: string): string {
+  const lines = text.split('\n');
+  const values: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (/^detection:/.test(line)) {
+      inside = true;
+      continue;
+    }
+    if (!inside) continue;
+    if (/^\S/.test(line)) {
+      inside = false; // the next top-level key, or the next document of a collection
+      continue;
+    }
+    const item = line.replace(/^\s*(- )*/, '');
+    if (/^condition:/.test(item)) continue;
+    const value = item.replace(/^[^\s'":]+:(\s|$)/, '');
+    if (value.trim() !== '') values.push(value);
+  }
+  return values.join(' ');
 }
 
 const lines = (...parts: ReadonlyArray<string | undefined | readonly string[]>): string =>
@@ -54,13 +81,13 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
         rule.description,
         links.tactics.map((tactic) => tactic.name),
         links.techniques.map((technique) => `${technique.id} ${technique.name}`),
-        rule.tags,
+        links.otherTags,
         rule.logsources.map((source) => [source.product, source.category, source.service].filter(Boolean).join(' ')),
         links.dataNeeded.map((match) => match.dataNeeded.title),
         rule.falsepositives,
         rule.author,
         rule.name,
-        searchableText(rule.rules.length > 0 ? rule.text.slice(rule.text.search(/^detection:/m) >>> 0) : rule.text),
+        searchableText(detectionValues(rule.text), 60),
       ),
       filters: {
         type: ['Rule'],
@@ -107,7 +134,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       kind: 'Trigger',
       content: lines(
         `${trigger.techniqueId} ${trigger.displayName}`,
-        trigger.tests.flatMap((test) => [test.name, test.description, test.supportedPlatforms.join(' '), searchableText(test.executor.command ?? test.executor.steps ?? '')]),
+        trigger.tests.flatMap((test) => [test.name, test.description, test.supportedPlatforms.join(' '), searchableText(test.executor.command ?? test.executor.steps ?? '', 40)]),
       ),
       filters: { type: ['Trigger'], tactic: tactics },
     });

@@ -7,13 +7,21 @@ import { searchRecords, type SearchRecord } from './search-records.ts';
 import { queryTargets, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
 import { SiteUrls } from './site-urls.ts';
 import { renderTriggerPage } from './trigger-page.ts';
+import { renderConversionMatrixPage } from './conversion-pages.ts';
+import { FEED_FILE, renderDownloadsPage } from './downloads-page.ts';
+import type { OutputFile } from '../render-markdown-pages.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
   readonly pages: readonly SitePage[];
   readonly redirects: readonly RedirectPage[];
   readonly search: readonly SearchRecord[];
+  /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
+  readonly feed?: string;
 }
+
+/** What the HTML pages are made from: the build, and its other output files (listed on the Downloads page). */
+export type SiteBuild = Pick<Build, 'kb' | 'queries' | 'config'> & { readonly files?: readonly OutputFile[] };
 
 /** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
 export interface SiteModel {
@@ -22,7 +30,7 @@ export interface SiteModel {
 }
 
 /** The URL scheme and the per-technique counts, which both the pages and the search records need. */
-export function siteModel(build: Pick<Build, 'kb' | 'queries' | 'config'>): SiteModel {
+export function siteModel(build: SiteBuild): SiteModel {
   const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
   const context: SiteContext = { kb: build.kb, queries: build.queries, urls, siteTitle: build.config.site.title, targets: queryTargets(build.queries) };
   return { context, coverage: new AttackCoverage(context) };
@@ -33,7 +41,7 @@ export function siteSearchRecords(model: SiteModel): SearchRecord[] {
   return searchRecords(model.context, model.coverage);
 }
 
-export function renderSitePages(build: Pick<Build, 'kb' | 'queries' | 'config'>, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
+export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
   const pages: SitePage[] = [
@@ -44,6 +52,8 @@ export function renderSitePages(build: Pick<Build, 'kb' | 'queries' | 'config'>,
     renderEnrichmentList(context),
     renderTriggerList(context),
     renderMatrixPage(coverage, context),
+    renderConversionMatrixPage(context),
+    renderDownloadsPage(build.files ?? [], context),
     renderTechniqueIndex(coverage, context),
     renderGapsPage(coverage, context),
     renderSearchPage(context),
@@ -69,5 +79,6 @@ export function renderSitePages(build: Pick<Build, 'kb' | 'queries' | 'config'>,
     })),
     ...subTechniqueRedirects(coverage, context),
   ];
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage) };
+  const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}) };
 }

@@ -187,6 +187,104 @@
     apply(false);
   }
 
+  // ---- Conversion matrix filters --------------------------------------------------------------------------
+  // Cells are "✓" (converted) or a link "#reason-<n>" with the category as the cell's class. A target
+  // shows only its column; status, category and reason keep the rows where a shown cell matches.
+  var convForm = document.getElementById('conversion-filters');
+  if (convForm) {
+    var convTable = document.getElementById('conversion-table');
+    var convRows = Array.prototype.slice.call(convTable.tBodies[0].rows);
+    var convHeads = Array.prototype.slice.call(convTable.tHead.rows[0].cells, 1);
+    var convTargets = convHeads.map(function (cell) { return cell.getAttribute('data-target'); });
+    var reasonTexts = {};
+    Array.prototype.forEach.call(document.querySelectorAll('#reason-list > li'), function (item) {
+      reasonTexts[item.id.slice('reason-'.length)] = item.getAttribute('data-category') + ': ' + item.querySelector('.reason-text').textContent;
+    });
+    // One entry per row: [title, [cell status per target]] with a status of "" (converted) or "category:n".
+    var convData = convRows.map(function (row) {
+      var cells = [];
+      for (var c = 1; c < row.cells.length; c += 1) {
+        var anchor = row.cells[c].firstElementChild;
+        if (anchor) {
+          var number = anchor.getAttribute('href').slice('#reason-'.length);
+          anchor.title = reasonTexts[number] || '';
+          cells.push({ category: row.cells[c].className.replace(/^no /, ''), reason: number });
+        } else {
+          cells.push(null);
+        }
+      }
+      return { title: row.cells[0].textContent.toLowerCase(), cells: cells };
+    });
+    var convFields = { q: document.getElementById('conv-q'), target: document.getElementById('conv-target'), status: document.getElementById('conv-status'), category: document.getElementById('conv-category'), reason: document.getElementById('conv-reason') };
+    var convCounter = document.getElementById('conversion-count');
+    var columnStyle = document.createElement('style');
+    document.head.appendChild(columnStyle);
+    var convParams = new URLSearchParams(location.search);
+    Object.keys(convFields).forEach(function (name) {
+      var value = convParams.get(name);
+      // A "+" typed into a URL by hand arrives as a space: target specs use "+" (lucene+ecs_windows).
+      if (value !== null) convFields[name].value = name === 'target' ? value.replace(/ /g, '+') : value;
+    });
+    function convApply(updateUrl) {
+      var target = convFields.target.value;
+      var column = target ? convTargets.indexOf(target) : -1;
+      var status = convFields.status.value;
+      var category = convFields.category.value;
+      var reason = convFields.reason.value;
+      var query = convFields.q.value.trim().toLowerCase();
+      var filtered = status || category || reason;
+      var shown = 0;
+      convData.forEach(function (entry, index) {
+        var visible = !query || entry.title.indexOf(query) >= 0;
+        if (visible && filtered) {
+          visible = false;
+          for (var c = 0; c < entry.cells.length && !visible; c += 1) {
+            if (column >= 0 && c !== column) continue;
+            var cell = entry.cells[c];
+            if (status === 'converted') visible = cell === null && !category && !reason;
+            else visible = cell !== null && (!category || cell.category === category) && (!reason || cell.reason === reason);
+          }
+        }
+        convRows[index].hidden = !visible;
+        if (visible) shown += 1;
+      });
+      // Only the chosen target's column (column numbers count the rule column as 1).
+      columnStyle.textContent = column >= 0 ? '#conversion-table tr > :not(:first-child):not(:nth-child(' + (column + 2) + ')) { display: none; }' : '';
+      convCounter.textContent = (shown === convRows.length ? convRows.length + ' rules' : shown + ' of ' + convRows.length + ' rules match') + (column >= 0 ? ', target ' + convHeads[column].textContent + '.' : '.');
+      if (updateUrl) {
+        var params = new URLSearchParams();
+        Object.keys(convFields).forEach(function (name) {
+          var value = convFields[name].value.trim();
+          if (value) params.set(name, value);
+        });
+        var search = params.toString();
+        history.replaceState(null, '', location.pathname + (search ? '?' + search : '') + location.hash);
+      }
+    }
+    Object.keys(convFields).forEach(function (name) {
+      convFields[name].addEventListener(name === 'q' ? 'input' : 'change', function () { convApply(true); });
+    });
+    convForm.addEventListener('submit', function (event) { event.preventDefault(); convApply(true); });
+    document.getElementById('conv-reset').addEventListener('click', function (event) {
+      event.preventDefault();
+      Object.keys(convFields).forEach(function (name) { convFields[name].value = ''; });
+      convApply(true);
+    });
+    // "show these rules" links and the per-target counts point at this page with new filters.
+    Array.prototype.forEach.call(document.querySelectorAll('.conversion-page a[href*="?"]'), function (anchor) {
+      var url = new URL(anchor.href, location.href);
+      if (url.pathname !== location.pathname) return;
+      anchor.addEventListener('click', function (event) {
+        event.preventDefault();
+        var params = new URLSearchParams(url.search);
+        Object.keys(convFields).forEach(function (name) { convFields[name].value = params.get(name) || ''; });
+        convApply(true);
+        document.getElementById('conversion-filters').scrollIntoView();
+      });
+    });
+    convApply(false);
+  }
+
   // ---- Search (Pagefind) --------------------------------------------------------------------------------
   var searchForm = document.getElementById('search-form');
   if (searchForm) {

@@ -1,0 +1,173 @@
+import type { OutputFile } from '../render-markdown-pages.ts';
+import { MARKDOWN_ROOT } from '../render-markdown-pages.ts';
+import { count, externalLink, link, pageHeader, section } from './components.ts';
+import { html, type SafeHtml } from './escape-html.ts';
+import type { SiteContext, SitePage } from './site-context.ts';
+
+export const DOWNLOADS_PATH = '/downloads/';
+export const FEED_FILE = 'feed.xml';
+
+/** "812 B", "12.3 kB", "4.5 MB" (powers of 1000, as file managers show them). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** Records of an RFC 4180 file: CRLF line ends outside quotes, minus the header. */
+function csvRows(content: string): number {
+  let rows = 0;
+  let quoted = false;
+  for (let index = 0; index < content.length; index += 1) {
+    const character = content.charCodeAt(index);
+    if (character === 34) quoted = !quoted;
+    else if (character === 10 && !quoted) rows += 1;
+  }
+  if (content.length > 0 && !content.endsWith('\n')) rows += 1;
+  return Math.max(0, rows - 1);
+}
+
+function csvColumns(content: string): string[] {
+  const header = content.slice(0, content.search(/\r?\n|$/));
+  return header.split(',').map((name) => name.replace(/^"|"$/g, ''));
+}
+
+/** The number a bulk document states (`"count": 4035`), read from its first bytes without parsing it all. */
+function statedCount(content: string): number | undefined {
+  const match = /"count"\s*:\s*(\d+)/.exec(content.slice(0, 4096));
+  return match ? Number(match[1]) : undefined;
+}
+
+function layerTechniques(content: string): number | undefined {
+  try {
+    const layer = JSON.parse(content) as { techniques?: unknown[] };
+    return Array.isArray(layer.techniques) ? layer.techniques.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function layerWhat(file: string): string {
+  const name = file.replace(/^layers\//, '').replace(/\.json$/, '');
+  if (name === 'all') return 'every rule';
+  const match = /^(product|level)-(.+)$/.exec(name);
+  return match ? `rules whose ${match[1] === 'product' ? 'log source product' : 'level'} is ${match[2]}` : name;
+}
+
+const BULK_WHAT: Readonly<Record<string, string>> = {
+  'api/rules.json': 'every rule, with its links and conversion status (not the queries)',
+  'api/data-needed.json': 'every Data Needed entry',
+  'api/techniques.json': 'every ATT&CK technique, with its rules, Data Needed and trigger',
+  'api/triggers.json': 'every Atomic Red Team technique file and its tests',
+};
+
+const CSV_WHAT: Readonly<Record<string, string>> = {
+  'analytics.csv': 'one row per rule × technique × Data Needed × Logging Policy',
+  'rules.csv': 'one row per rule file, with its log sources, techniques and the targets it converts for',
+};
+
+/**
+ * The machine-readable files of the build (Navigator layers, JSON, CSV, the Atom feed), read from the
+ * build's own output files, so the page lists exactly what was written: each file with what it is, its
+ * size, and a count of what it holds.
+ */
+export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext): SitePage {
+  const { urls } = context;
+  const size = (file: OutputFile): number => Buffer.byteLength(file.content, 'utf8');
+  const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
+  const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
+  const exports = files.filter((file) => !file.path.startsWith(`${MARKDOWN_ROOT}/`));
+  const layers = exports.filter((file) => /^layers\/[^/]+\.json$/.test(file.path));
+  const bulk = exports.filter((file) => /^api\/[^/]+\.json$/.test(file.path));
+  const entityFolders = new Map<string, OutputFile[]>();
+  for (const file of exports) {
+    const match = /^(api\/[^/]+)\/[^/]+\.json$/.exec(file.path);
+    if (match) entityFolders.set(match[1]!, [...(entityFolders.get(match[1]!) ?? []), file]);
+  }
+  const csv = exports.filter((file) => /^[^/]+\.csv$/.test(file.path));
+  const feed = exports.find((file) => file.path === FEED_FILE);
+  const listed = new Set([...layers, ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
+  const others = exports.filter((file) => !listed.has(file));
+
+  const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
+    html`<div class="table-wrap"><table class="grid downloads"><caption class="visually-hidden">${caption}</caption><thead><tr>${headings.map((heading, index) => html`<th scope="col"${index >= 2 ? html` class="num"` : ''}>${heading}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  const parts: SafeHtml[] = [];
+  if (layers.length > 0) {
+    parts.push(
+      section(
+        'ATT&CK Navigator layers',
+        html`<p>Layers for the ${externalLink('https://mitre-attack.github.io/attack-navigator/', 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${table(
+          'Navigator layers',
+          ['File', 'Rules', 'Techniques', 'Size'],
+          layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+        )}`,
+        { id: 'navigator-layers' },
+      ),
+    );
+  }
+  if (bulk.length > 0 || entityFolders.size > 0) {
+    const folderRows = [...entityFolders].map(([folder, documents]) => {
+      const total = documents.reduce((sum, file) => sum + size(file), 0);
+      return html`<tr><td><code>${folder}/&lt;key&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>one document per entity</td><td class="num">${documents.length.toLocaleString('en-US')} files</td><td class="num">${formatSize(total)}</td></tr>`;
+    });
+    parts.push(
+      section(
+        'JSON',
+        html`<p>One document per entity, and bulk files with every entity of a kind. Every link between entities has the page’s <code>url</code> and the document’s <code>api</code> path.</p>${table(
+          'JSON files',
+          ['File', 'What', 'Entities', 'Size'],
+          [
+            ...bulk.map((file) => {
+              const stated = statedCount(file.content);
+              return html`<tr><td>${fileLink(file)}</td><td>${BULK_WHAT[file.path] ?? 'bulk file'}</td><td class="num">${stated === undefined ? '' : stated.toLocaleString('en-US')}</td><td class="num">${formatSize(size(file))}</td></tr>`;
+            }),
+            ...folderRows,
+          ],
+        )}`,
+        { id: 'json' },
+      ),
+    );
+  }
+  if (csv.length > 0) {
+    parts.push(
+      section(
+        'CSV',
+        html`<p>Spreadsheet-ready (RFC 4180, UTF-8, a header row; several values in a cell are separated by <code>; </code>).</p>${table(
+          'CSV files',
+          ['File', 'What', 'Rows', 'Size'],
+          csv.map((file) => html`<tr><td>${fileLink(file)}</td><td>${CSV_WHAT[file.path] ?? 'table'}<br><span class="muted">columns: ${csvColumns(file.content).join(', ')}</span></td><td class="num">${csvRows(file.content).toLocaleString('en-US')}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+        )}`,
+        { id: 'csv' },
+      ),
+    );
+  }
+  if (feed) {
+    const entries = (feed.content.match(/<entry>/g) ?? []).length;
+    parts.push(
+      section(
+        'Feed',
+        html`<p>An Atom feed of the most recently added or modified rules, newest first: subscribe to it in a feed reader to review new rules.</p>${table('Feed', ['File', 'What', 'Entries', 'Size'], [
+          html`<tr><td>${fileLink(feed)}</td><td>Atom feed of new and modified rules</td><td class="num">${entries}</td><td class="num">${formatSize(size(feed))}</td></tr>`,
+        ])}`,
+        { id: 'feed' },
+      ),
+    );
+  }
+  if (others.length > 0) {
+    parts.push(section('Other files', table('Other files', ['File', 'What', 'Count', 'Size'], others.map((file) => html`<tr><td>${fileLink(file)}</td><td></td><td class="num"></td><td class="num">${formatSize(size(file))}</td></tr>`)), { id: 'other-files' }));
+  }
+  const readme = markdown.find((file) => file.path === `${MARKDOWN_ROOT}/README.md`);
+  if (readme) {
+    parts.push(
+      section(
+        'Markdown edition',
+        html`<p>${link(urls.href(`/${readme.path}`), 'The markdown pages')} (${count(markdown.length, 'file')}, ${formatSize(markdown.reduce((sum, file) => sum + size(file), 0))}): one page per entity with relative links, to browse on GitHub.</p>`,
+        { id: 'markdown' },
+      ),
+    );
+  }
+  const body = html`${pageHeader('Exports', 'Downloads')}
+<p>Machine-readable copies of the knowledge base, written by the same build as these pages. Site URLs in them point to these pages.</p>
+${parts.length > 0 ? parts : html`<p class="empty">This build wrote no export files.</p>`}`;
+  return { url: DOWNLOADS_PATH, title: 'Downloads', section: 'downloads', description: 'Navigator layers, JSON, CSV and the Atom feed of the knowledge base', body, searchable: false };
+}
