@@ -36,7 +36,7 @@ export const ISSUE_CODES = {
   'field-value': 'error',
   'field-unknown': 'warning',
   'duplicate-id': 'error',
-  'duplicate-title': 'error',
+  'duplicate-title': 'warning',
   'duplicate-page-name': 'warning',
   // Sigma
   'sigma-modifier': 'error',
