@@ -6,7 +6,8 @@ import path from 'node:path';
 import { buildKnowledgeBase, type Build } from '../../src/build.ts';
 import { DEFAULT_CONFIG, type BuildConfig } from '../../src/config.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
-import { CORPUS, PROJECT_ROOT } from '../helpers/knowledge-base.ts';
+import { CORPUS, PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
+import { sharedCorpusConfig } from '../../scripts/shared-corpus.ts';
 
 export interface BuiltExports {
   readonly build: Build;
@@ -29,17 +30,8 @@ export const CORPUS_FOLDERS = [path.join(CORPUS, 'sigma'), path.join(CORPUS, 'at
 
 /** The ../shared corpus with the default query sections. */
 export function corpusConfig(site: Partial<BuildConfig['site']> = {}): BuildConfig {
-  return {
-    ...DEFAULT_CONFIG,
-    inputs: {
-      rules: [path.join(CORPUS, 'sigma')],
-      dataNeeded: [path.join(CORPUS, 'atc-data/data_needed')],
-      loggingPolicies: [path.join(CORPUS, 'atc-data/logging_policies')],
-      enrichments: [path.join(CORPUS, 'atc-data/enrichments')],
-      triggers: [path.join(CORPUS, 'atomic-red-team/atomics')],
-    },
-    site: { ...DEFAULT_CONFIG.site, ...site },
-  };
+  const config = sharedCorpusConfig(DEFAULT_CONFIG.querySections);
+  return { ...config, site: { ...config.site, ...site } };
 }
 
 export function filesUnder(files: ReadonlyMap<string, string>, prefix: string): Array<[string, string]> {
@@ -121,13 +113,7 @@ export function nastyConfig(root: string, site: Partial<BuildConfig['site']> = {
   return {
     ...DEFAULT_CONFIG,
     rootDir: root,
-    inputs: {
-      rules: [path.join(root, 'rules')],
-      dataNeeded: [path.join(root, 'data_needed')],
-      loggingPolicies: [path.join(root, 'logging_policies')],
-      enrichments: [path.join(root, 'enrichments')],
-      triggers: [path.join(root, 'triggers')],
-    },
+    inputs: standardFolders(root),
     site: { ...DEFAULT_CONFIG.site, title: 'Nasty <KB> & "friends"', ...site },
   };
 }

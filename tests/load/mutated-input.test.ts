@@ -12,7 +12,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { DEFAULT_CONFIG, type BuildConfig } from '../../src/config.ts';
-import { PROJECT_ROOT } from '../helpers/knowledge-base.ts';
+import { PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
 
 const FOLDERS = ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers'] as const;
 
@@ -62,13 +62,7 @@ test('random edits to knowledge-base files give issues with positions, never an 
   const originals = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
   const config: BuildConfig = {
     ...DEFAULT_CONFIG,
-    inputs: {
-      rules: [path.join(root, 'rules')],
-      dataNeeded: [path.join(root, 'data_needed')],
-      loggingPolicies: [path.join(root, 'logging_policies')],
-      enrichments: [path.join(root, 'enrichments')],
-      triggers: [path.join(root, 'triggers')],
-    },
+    inputs: standardFolders(root),
     querySections: [{ target: 'lucene' }, { target: 'es-qs' }, { target: 'splunk' }, { target: 'kusto', pipeline: 'microsoft_xdr' }],
   };
   fc.assert(
