@@ -49,8 +49,9 @@ export function parseSigmaString(raw: string): SigmaString {
   return { kind: 'string', parts };
 }
 
-export function makeSigmaString(parts: readonly StringPart[]): SigmaString {
-  const merged: StringPart[] = [];
+/** Adjacent literal runs merged and empty runs dropped (pySigma's _merge_strs), whatever the other parts are. */
+export function mergeLiteralRuns<Part>(parts: readonly (string | Part)[]): (string | Part)[] {
+  const merged: (string | Part)[] = [];
   for (const part of parts) {
     if (typeof part === 'string') {
       if (part === '') continue;
@@ -61,7 +62,7 @@ export function makeSigmaString(parts: readonly StringPart[]): SigmaString {
       merged.push(part);
     }
   }
-  return { kind: 'string', parts: merged };
+  return merged;
 }
 
 export function literalString(text: string): SigmaString {

@@ -2,7 +2,7 @@ import { ConversionError } from './conversion-error.ts';
 import { parseNetwork } from './ip-address.ts';
 import { isPlaceholder, type QueryStringPart, type QueryValue } from './query-tree.ts';
 import type { RawValue } from './sigma-rule.ts';
-import { ANY, parseSigmaString } from './sigma-string.ts';
+import { ANY, mergeLiteralRuns, parseSigmaString } from './sigma-string.ts';
 
 /**
  * Sigma value modifiers with pySigma's semantics (sigma/modifiers.py), as a registry: each entry names
@@ -48,23 +48,6 @@ function string(parts: readonly QueryStringPart[], cased?: boolean): QueryValue 
   return cased ? { kind: 'string', parts, cased } : { kind: 'string', parts };
 }
 
-/** Adjacent literal runs merged, empty runs dropped (pySigma's _merge_strs). */
-function mergeParts(parts: readonly QueryStringPart[]): QueryStringPart[] {
-  const merged: QueryStringPart[] = [];
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      if (part === '') continue;
-      const last = merged[merged.length - 1];
-      if (typeof last === 'string') merged[merged.length - 1] = last + part;
-      else merged.push(part);
-    } else {
-      merged.push(part);
-    }
-  }
-  return merged;
-}
-
-/** pySigma's SigmaString.to_plain / str(): literal `*` and `?` escaped, wildcards and placeholders as written. */
 export function plainString(parts: readonly QueryStringPart[]): string {
   let text = '';
   for (const part of parts) {
@@ -112,7 +95,7 @@ function reencode(value: Value, encode: (text: string) => Buffer, message: strin
       throw new ConversionError('SigmaValueError', `${message} input string '${describeValue(value)}' isn't one`);
     }
   }
-  return string(mergeParts(parts));
+  return string(mergeLiteralRuns(parts));
 }
 
 /**
@@ -157,7 +140,7 @@ function windash(value: Value): QueryValue {
     if (segment === null) variants = variants.flatMap((prefix) => WINDASH_CHARACTERS.map((dash) => [...prefix, dash]));
     else for (const variant of variants) variant.push(segment);
   }
-  return { kind: 'expansion', values: variants.map((parts) => string(mergeParts(parts))) };
+  return { kind: 'expansion', values: variants.map((parts) => string(mergeLiteralRuns(parts))) };
 }
 
 function addWildcards(value: Value, before: boolean, after: boolean): QueryValue {
@@ -223,7 +206,7 @@ function insertPlaceholders(value: Value): QueryValue {
     }
     parts.push(part.slice(last).replaceAll('\\%', '%'));
   }
-  return string(mergeParts(parts), value.cased);
+  return string(mergeLiteralRuns(parts), value.cased);
 }
 
 const REGEX_FLAG = (flag: string): ValueModifier => ({
@@ -257,7 +240,7 @@ export const VALUE_MODIFIERS: ReadonlyMap<string, ValueModifier> = new Map<strin
     {
       className: 'SigmaBase64Modifier',
       accepts: STRING,
-      apply: (value, context) => string(mergeParts([base64Input(value, context).toString('base64')])),
+      apply: (value, context) => string(mergeLiteralRuns([base64Input(value, context).toString('base64')])),
     },
   ],
   [
@@ -269,7 +252,7 @@ export const VALUE_MODIFIERS: ReadonlyMap<string, ValueModifier> = new Map<strin
         const data = base64Input(value, context);
         const values = [0, 1, 2].map((i) => {
           const encoded = Buffer.concat([Buffer.alloc(i, 0x20), data]).toString('base64');
-          return string(mergeParts([encoded.slice(OFFSET_STARTS[i], OFFSET_ENDS[(data.length + i) % 3])]));
+          return string(mergeLiteralRuns([encoded.slice(OFFSET_STARTS[i], OFFSET_ENDS[(data.length + i) % 3])]));
         });
         return { kind: 'expansion', values };
       },
