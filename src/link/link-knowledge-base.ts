@@ -7,14 +7,8 @@ import type { SigmaRule } from '../sigma/sigma-rule.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
 
-export interface LoadedEntities {
-  readonly attack: AttackCatalog;
-  readonly rules: readonly DetectionRule[];
-  readonly dataNeeded: readonly DataNeeded[];
-  readonly loggingPolicies: readonly LoggingPolicy[];
-  readonly enrichments: readonly Enrichment[];
-  readonly triggers: readonly TriggerTechnique[];
-}
+/** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
+export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
 
 /** Builds the cross-reference graph once, by key, and reports every reference that does not resolve. */
 export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; issues: Issue[] } {
