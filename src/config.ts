@@ -63,3 +63,9 @@ export function parseQuerySectionSpec(spec: string): QuerySection | string {
 export function formatQuerySectionSpec(section: QuerySection): string {
   return `${section.target}${section.pipeline ? `+${section.pipeline}` : ''}${section.format ? `@${section.format}` : ''}`;
 }
+
+/** A path prefix as every URL of the site uses it: one leading and one trailing slash ("/", "/kb/"). */
+export function normalizePathPrefix(pathPrefix: string): string {
+  const trimmed = pathPrefix.replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '/' : `/${trimmed}/`;
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CONFIG, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
+import { DEFAULT_CONFIG, normalizePathPrefix, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
 import { loadPipelines, type LoadedPipeline } from './load-pipelines.ts';
 import { readYamlFile } from './read-yaml-file.ts';
@@ -103,7 +103,7 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
     site: {
       title: site?.string('title') ?? defaults.site.title,
       baseUrl: site?.string('base_url') ?? defaults.site.baseUrl,
-      pathPrefix: `/${pathPrefix.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/'),
+      pathPrefix: normalizePathPrefix(pathPrefix),
     },
     querySections,
     ...(reader.has('pipelines') && { pipelines: readPipelines(reader, issues, rootDir) }),

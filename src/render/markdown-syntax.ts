@@ -1,3 +1,5 @@
+import { isWebUrl } from './web-url.ts';
+
 /**
  * The only place that writes markdown syntax around third-party text. Rule descriptions, ART commands
  * and the like must render literally: on GitHub, in markdown-it with HTML disabled, and in our HTML site.
@@ -54,11 +56,6 @@ export function link(text: string, target: string): string {
 
 export function encodeLinkTarget(target: string): string {
   return target.replace(/[\s()<>|"\\]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-/** True for targets that can be links: absolute http(s) URLs. Anything else is shown as text. */
-export function isWebUrl(text: string): boolean {
-  return /^https?:\/\/[^\s]+$/i.test(text.trim());
 }
 
 /** A reference from a rule or entry: a link when it is a URL, text otherwise. */

@@ -65,22 +65,6 @@ export function mergeLiteralRuns<Part>(parts: readonly (string | Part)[]): (stri
   return merged;
 }
 
-export function literalString(text: string): SigmaString {
-  return { kind: 'string', parts: text === '' ? [] : [text] };
-}
-
-export function hasWildcards(value: SigmaString): boolean {
-  return value.parts.some(isWildcard);
-}
-
-export function startsWithAny(value: SigmaString): boolean {
-  return value.parts[0] === ANY;
-}
-
-export function endsWithAny(value: SigmaString): boolean {
-  return value.parts[value.parts.length - 1] === ANY;
-}
-
 /** The text with wildcards as plain characters: what encoding modifiers (base64, utf16) operate on. */
 export function plainText(value: SigmaString): string {
   let text = '';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'cheerio';
+import { normalizePathPrefix } from '../config.ts';
 
 export interface LinkProblem {
   /** The page, relative to the site folder. */
@@ -55,7 +56,7 @@ function htmlFiles(folder: string): string[] {
  */
 export function checkLinks(folder: string, options: { pathPrefix?: string } = {}): LinkReport {
   const root = path.resolve(folder);
-  const prefix = `/${(options.pathPrefix ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+  const prefix = normalizePathPrefix(options.pathPrefix ?? '/');
   const pages = htmlFiles(root);
   const ids = new Map<string, Set<string>>();
   const references: Array<{ page: string; url: string; loaded: boolean }> = [];
@@ -121,7 +122,13 @@ export function checkLinks(folder: string, options: { pathPrefix?: string } = {}
       problems.push({ page, url, problem: `no file ${target}` });
       continue;
     }
-    const fragment = resolved.hash ? decodeURIComponent(resolved.hash.slice(1)) : '';
+    let fragment = '';
+    try {
+      fragment = resolved.hash ? decodeURIComponent(resolved.hash.slice(1)) : '';
+    } catch {
+      problems.push({ page, url, problem: 'malformed percent-encoding in the fragment' });
+      continue;
+    }
     if (fragment && target.endsWith('.html') && !ids.get(target)?.has(fragment)) problems.push({ page, url, problem: `no id "${fragment}" in ${target}` });
   }
   return { pages: pages.length, links: references.length, problems };

@@ -1,6 +1,7 @@
-import { tacticUrl, techniqueUrl } from '../../attack/attack-catalog.ts';
+import { techniqueUrl } from '../../attack/attack-catalog.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
-import { html, isWebUrl, join, SafeHtml, type HtmlValue } from './escape-html.ts';
+import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
+import { isWebUrl } from '../web-url.ts';
 import type { SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
 
@@ -81,10 +82,6 @@ export function ruleList(rules: readonly DetectionRule[], context: SiteContext, 
 
 export function attackTechniqueLink(id: string): SafeHtml {
   return externalLink(techniqueUrl(id), html`ATT&amp;CK ${id}`);
-}
-
-export function attackTacticLink(id: string): SafeHtml {
-  return externalLink(tacticUrl(id), html`ATT&amp;CK ${id}`);
 }
 
 /** Technique id and name linked to its page on this site. */

@@ -50,7 +50,3 @@ export function join(items: readonly HtmlValue[], separator = ''): SafeHtml {
   return new SafeHtml(items.map(toHtml).join(separator));
 }
 
-/** True for URLs a reader can follow: absolute http(s) only (no javascript:, data:, relative or protocol-relative). */
-export function isWebUrl(text: string): boolean {
-  return /^https?:\/\/[^\s"'<>]+$/i.test(text.trim());
-}

@@ -1,3 +1,4 @@
+import { normalizePathPrefix } from '../../config.ts';
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../../model/entities.ts';
@@ -48,7 +49,7 @@ export class SiteUrls {
   readonly ruleRedirects: readonly RuleRedirect[];
 
   constructor(kb: KnowledgeBase, pathPrefix: string) {
-    this.prefix = `/${pathPrefix.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+    this.prefix = normalizePathPrefix(pathPrefix);
     const taken = new Set<string>();
     // Canonical URLs first (ids win over basenames), then basename stubs, then stubs for retired ids.
     for (const rule of kb.rules) {
@@ -155,3 +156,4 @@ export class SiteUrls {
     return this.href(`/assets/${name}`);
   }
 }
+

@@ -33,10 +33,3 @@ export interface Target {
   convert(rules: readonly SigmaRule[], spec: TargetSpec, pipeline?: ProcessingPipeline): ConversionResult;
 }
 
-/** A feature the target cannot express; becomes a ConversionResult with ok: false. */
-export class UnsupportedFeatureError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsupportedFeatureError';
-  }
-}
