@@ -16,11 +16,13 @@ export function formatIssueReport(issues: readonly Issue[], options: { minimumSe
   const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   const limit = rank[options.minimumSeverity ?? 'info'];
   const lines = issues.filter((issue) => rank[issue.severity] <= limit).map(formatIssue);
+  return `${[...lines, ...(issues.length > 0 ? [''] : []), ...formatIssueSummary(issues)].join('\n')}\n`;
+}
+
+/** The counts by code and by severity, as every report ends. */
+export function formatIssueSummary(issues: readonly Issue[]): string[] {
   const { bySeverity, byCode } = summarizeIssues(issues);
-  if (issues.length > 0) {
-    lines.push('', 'issues by code:');
-    for (const [code, count] of byCode) lines.push(`  ${String(count).padStart(6)}  ${code}`);
-  }
+  const lines = issues.length > 0 ? ['issues by code:', ...byCode.map(([code, count]) => `  ${String(count).padStart(6)}  ${code}`)] : [];
   lines.push(`${bySeverity.error} errors, ${bySeverity.warning} warnings, ${bySeverity.info} notes`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }

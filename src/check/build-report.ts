@@ -1,7 +1,7 @@
 import type { Build, BuildStage } from '../build.ts';
 import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
-import { formatIssueSummary } from './issue-formats.ts';
+import { formatIssueSummary } from '../report-issues.ts';
 
 /**
  * What `atc build` prints: every error and warning as `file:line:col severity code message` (notes are

@@ -1,5 +1,5 @@
 import { ISSUE_CODES, type Issue, type Severity } from '../model/issue.ts';
-import { formatIssueReport, summarizeIssues } from '../report-issues.ts';
+import { formatIssueReport, formatIssueSummary, summarizeIssues } from '../report-issues.ts';
 
 /**
  * How `atc check` prints issues. `text` is the build's report (`file:line:col severity code message`, then
@@ -59,14 +59,6 @@ export function formatGithubAnnotations(issues: readonly Issue[]): string {
       `::${COMMAND[issue.severity]} file=${escapeProperty(issue.file)},line=${issue.line},col=${issue.column},title=${escapeProperty(issue.code)}::${escapeData(`${issue.code}: ${issue.message}`)}`,
   );
   return `${[...lines, ...(lines.length > 0 ? [''] : []), ...formatIssueSummary(issues)].join('\n')}\n`;
-}
-
-/** The counts by code and by severity, as the text report ends. */
-export function formatIssueSummary(issues: readonly Issue[]): string[] {
-  const { bySeverity, byCode } = summarizeIssues(issues);
-  const lines = issues.length > 0 ? ['issues by code:', ...byCode.map(([code, count]) => `  ${String(count).padStart(6)}  ${code}`)] : [];
-  lines.push(`${bySeverity.error} errors, ${bySeverity.warning} warnings, ${bySeverity.info} notes`);
-  return lines;
 }
 
 export function escapeData(text: string): string {
