@@ -25,18 +25,9 @@ export function convertKnowledgeBase(
   const issues: Issue[] = [];
   const targets = new Map(listTargets().map((target) => [target.id, target]));
   const usable = sections.filter((section) => {
-    const target = targets.get(section.target);
-    const problem = !target
-      ? `unknown query target "${section.target}"; known targets: ${[...targets.keys()].join(', ')}`
-      : section.pipeline && !target.pipelines.includes(section.pipeline) && !userPipelines?.has(section.pipeline)
-        ? `target "${section.target}" has no pipeline "${section.pipeline}"; it has: ${target.pipelines.join(', ') || 'none'}${userPipelines?.size ? ` (user pipelines: ${[...userPipelines.keys()].join(', ')})` : ''}`
-        : section.pipeline && userPipelines?.has(section.pipeline) && typeof checkTargetSpec({ target: section.target, pipeline: section.pipeline }, userPipelines) === 'string'
-          ? (checkTargetSpec({ target: section.target, pipeline: section.pipeline }, userPipelines) as string)
-        : section.format && !target.formats.includes(section.format)
-          ? `target "${section.target}" has no output format "${section.format}"; it has: ${target.formats.join(', ')}`
-          : undefined;
-    if (problem) issues.push(makeIssue(configFile, undefined, 'config-invalid', `query section ${formatQuerySectionSpec(section)}: ${problem}`));
-    return !problem;
+    const checked = checkTargetSpec(section, userPipelines);
+    if (typeof checked === 'string') issues.push(makeIssue(configFile, undefined, 'config-invalid', `query section ${formatQuerySectionSpec(section)}: ${checked}`));
+    return typeof checked !== 'string';
   });
   const queries = new Map<DetectionRule, QuerySectionResult[]>();
   for (const rule of rules) {

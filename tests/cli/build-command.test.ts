@@ -109,7 +109,7 @@ test('bad arguments exit with 2 and a usage message; unknown targets are configu
   const folder = sampleCopy();
   const unknown = atc(['build', '--targets', 'no-such-target'], folder);
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /error config-invalid .*unknown query target "no-such-target"/);
+  assert.match(unknown.stderr, /error config-invalid .*query section no-such-target: unknown target "no-such-target"/);
   assert.equal(existsSync(path.join(folder, '_site')), false);
   assert.equal(atc(['nonsense']).status, 2);
 });
