@@ -14,9 +14,9 @@ import { MAX_YAML_FILE_BYTES } from '../../src/load/read-yaml-file.ts';
 import { ISSUE_CODES, makeIssue, type IssueCode } from '../../src/model/issue.ts';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/knowledge-base.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
+import { INVALID, readFixtures, type Fixture } from '../helpers/invalid-fixtures.ts';
 
 const CHECK_FIXTURES = path.join(FIXTURES, 'check');
-const INVALID = path.join(FIXTURES, 'invalid');
 const ATC = path.join(PROJECT_ROOT, 'bin/atc.js');
 
 interface JsonReport {
@@ -168,34 +168,8 @@ describe('atc check: formats and exit codes', () => {
   });
 });
 
-interface InvalidFixture {
-  readonly code: string;
-  readonly kind: string;
-  readonly line: number;
-  /** The file the issue names, relative to the fixture (folder) or the fixture file itself. */
-  readonly file: string;
-  readonly path: string;
-  readonly isFolder: boolean;
-}
-
-function invalidFixtures(): InvalidFixture[] {
-  return readdirSync(INVALID)
-    .sort()
-    .map((name) => {
-      const fixturePath = path.join(INVALID, name);
-      const isFolder = statSync(fixturePath).isDirectory();
-      const header: Record<string, string> = {};
-      for (const line of readFileSync(isFolder ? path.join(fixturePath, 'fixture.yml') : fixturePath, 'latin1').split('\n')) {
-        if (!line.startsWith('#')) break;
-        const match = /^#\s*([a-z]+):\s*(.*?)\s*$/.exec(line);
-        if (match && !(match[1]! in header)) header[match[1]!] = match[2]!;
-      }
-      return { code: isFolder ? name : name.replace(/\.ya?ml$/, ''), kind: header.kind!, line: Number(header.line), file: isFolder ? header.file! : name, path: fixturePath, isFolder };
-    });
-}
-
 /** Command-line folders for a fixture: the kind's folder is the fixture, the others an empty folder. */
-function argumentsFor(item: InvalidFixture, empty: string): string[] {
+function argumentsFor(item: Fixture, empty: string): string[] {
   const flags = { rules: empty, 'data-needed': empty, 'logging-policies': empty, enrichments: empty, triggers: empty } as Record<string, string>;
   const flag: Record<string, string> = { rule: 'rules', 'data-needed': 'data-needed', 'logging-policy': 'logging-policies', enrichment: 'enrichments', trigger: 'triggers' };
   if (item.kind === 'kb') {
@@ -207,7 +181,7 @@ function argumentsFor(item: InvalidFixture, empty: string): string[] {
 }
 
 describe('atc check: the load and link issue codes, on tests/fixtures/invalid', () => {
-  const fixtures = invalidFixtures();
+  const fixtures = readFixtures();
   const checkStage = readdirSync(CHECK_FIXTURES).filter((name) => name in ISSUE_CODES);
 
   test('every issue code is shown through atc check by a fixture here or in tests/fixtures/invalid (file-too-large: generated below)', () => {

@@ -24,9 +24,9 @@ import { loadConfig } from '../../src/load/load-config.ts';
 import { loadDataNeeded } from '../../src/load/load-data-needed.ts';
 import { MAX_YAML_FILE_BYTES } from '../../src/load/read-yaml-file.ts';
 import { ISSUE_CODES, type Issue, type IssueCode } from '../../src/model/issue.ts';
-import { describeIssues, FIXTURES, loadKnowledgeBase, standardFolders, type KnowledgeBaseFolders } from '../helpers/knowledge-base.ts';
+import { describeIssues, loadKnowledgeBase, standardFolders, type KnowledgeBaseFolders } from '../helpers/knowledge-base.ts';
+import { INVALID, readFixtures, type Fixture, type Kind } from '../helpers/invalid-fixtures.ts';
 
-const INVALID = path.join(FIXTURES, 'invalid');
 
 /** Codes shown by a test below instead of a committed fixture, with the reason. */
 const GENERATED: Partial<Record<IssueCode, string>> = {
@@ -39,59 +39,6 @@ const GENERATED: Partial<Record<IssueCode, string>> = {
   'broken-link': 'check stage (rendered pages): tests/fixtures/check/broken-link, run by tests/check',
   'conversion-failed': 'check stage (conversion): tests/fixtures/check/conversion-failed, run by tests/check',
 };
-
-const KINDS = ['rule', 'data-needed', 'logging-policy', 'enrichment', 'trigger', 'config', 'kb'] as const;
-type Kind = (typeof KINDS)[number];
-
-interface Fixture {
-  readonly code: string;
-  readonly path: string;
-  readonly isFolder: boolean;
-  readonly kind: Kind;
-  readonly line: number;
-  readonly column?: number;
-  /** The issue's file as the loader shows it. */
-  readonly file: string;
-  readonly message?: string;
-  readonly todo?: string;
-}
-
-function readHeader(file: string): Record<string, string> {
-  const header: Record<string, string> = {};
-  // latin1: the header is ASCII, and file-not-utf8 holds a byte that is not UTF-8 further down.
-  for (const line of readFileSync(file, 'latin1').split('\n')) {
-    if (!line.startsWith('#')) break;
-    const match = /^#\s*([a-z]+):\s*(.*?)\s*$/.exec(line);
-    if (match && !(match[1]! in header)) header[match[1]!] = match[2]!;
-  }
-  return header;
-}
-
-function readFixtures(): Fixture[] {
-  return readdirSync(INVALID)
-    .sort()
-    .map((name): Fixture => {
-      const fixturePath = path.join(INVALID, name);
-      const isFolder = statSync(fixturePath).isDirectory();
-      const code = isFolder ? name : name.replace(/\.ya?ml$/, '');
-      const header = readHeader(isFolder ? path.join(fixturePath, 'fixture.yml') : fixturePath);
-      const kind = header.kind as Kind;
-      assert.ok(KINDS.includes(kind), `${name}: header "# kind:" must be one of ${KINDS.join(', ')}, found ${String(header.kind)}`);
-      assert.match(header.line ?? '', /^\d+$/, `${name}: header "# line:" must give the line of the issue`);
-      if (isFolder) assert.ok(header.file, `${name}: a folder fixture names the file of the issue in "# file:"`);
-      return {
-        code,
-        path: fixturePath,
-        isFolder,
-        kind,
-        line: Number(header.line),
-        ...(header.column !== undefined && { column: Number(header.column) }),
-        file: isFolder ? header.file! : name,
-        ...(header.message !== undefined && { message: header.message }),
-        ...(header.todo !== undefined && { todo: header.todo }),
-      };
-    });
-}
 
 /** Runs the fixture through the real loaders (and the linker) and returns every issue. */
 function issuesOf(fixture: Fixture): readonly Issue[] {
