@@ -6,6 +6,7 @@ import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
 import { loadAttackCatalog } from './load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
+import { CONFIG_FILE_NAME } from './load/load-config.ts';
 import { loadDetectionRules } from './load/load-detection-rules.ts';
 import { userPipelineMap } from './load/load-pipelines.ts';
 import { loadTriggers } from './load/load-triggers.ts';
@@ -64,7 +65,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
 
   const converted = options.convert === false
     ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
-    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? 'atc.config.yml', userPipelineMap(config.pipelines ?? []));
+    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? CONFIG_FILE_NAME, userPipelineMap(config.pipelines ?? []));
   const convert = clock();
   options.onStage?.('render');
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
 import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
-import { loadConfig } from '../load/load-config.ts';
+import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { parseKnowledgeBaseArguments } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { buildSite, prepareSite, type SiteTimings } from '../site/build-site.ts';
@@ -31,7 +31,7 @@ export async function runBuild(args: string[]): Promise<number> {
   // Errors and warnings, then a one-screen summary; on a terminal (not in CI) a status line per stage.
   const progress = new StageProgress(process.stderr, process.env);
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
-  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? 'atc.config.yml', onStage: (stage) => progress.stage(stage) });
+  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
   progress.clear();
   const listed = issuesToList(issues, parsed.quiet);

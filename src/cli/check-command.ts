@@ -1,7 +1,7 @@
 import { buildKnowledgeBase, type Build } from '../build.ts';
 import { checkExitCode, formatIssues, ISSUE_FORMATS, type IssueFormat } from '../check/issue-formats.ts';
 import type { BuildConfig } from '../config.ts';
-import { loadConfig } from '../load/load-config.ts';
+import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { compareIssues, type Issue } from '../model/issue.ts';
 import { formatIssueReport } from '../report-issues.ts';
 import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
@@ -47,7 +47,7 @@ export async function runCheck(args: string[], io: CheckIo = process): Promise<n
   const strict = taken.values.strict === true;
   const started = performance.now();
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
-  const { build, issues } = checkKnowledgeBase(config, parsed.overrides.configFile ?? 'atc.config.yml', configIssues);
+  const { build, issues } = checkKnowledgeBase(config, parsed.overrides.configFile ?? CONFIG_FILE_NAME, configIssues);
   io.stdout.write(format === 'text' ? formatIssueReport(issues, { minimumSeverity: parsed.quiet ? 'warning' : 'info' }) : formatIssues(issues, format, { strict }));
   const status = checkExitCode(issues, strict);
   if (format !== 'json') {

@@ -7,7 +7,7 @@ import { filteredTactics, formatRuleFilters, parseRuleFilter, selectRules, FILTE
 import { navigatorLayer } from '../export/navigator-layer.ts';
 import { ExportUrls } from '../export/site-urls.ts';
 import { stableJson } from '../export/stable-json.ts';
-import { loadConfig } from '../load/load-config.ts';
+import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { userPipelineMap } from '../load/load-pipelines.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { formatIssue } from '../model/issue.ts';
@@ -50,7 +50,7 @@ export async function runLayer(args: string[]): Promise<number> {
     const checked = typeof section === 'string' ? section : checkTargetSpec(section, pipelines);
     if (typeof checked === 'string') return usageError(checked);
   }
-  const build = buildKnowledgeBase(config, { convert: false, exports: false, configFile: parsed.overrides.configFile ?? 'atc.config.yml' });
+  const build = buildKnowledgeBase(config, { convert: false, exports: false, configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME });
   const errors = [...configIssues, ...build.issues].filter((issue) => issue.severity === 'error');
   if (errors.length > 0) {
     process.stderr.write(`${errors.map(formatIssue).join('\n')}\natc layer: ${errors.length} errors; no layer written (atc check shows every issue)\n`);
