@@ -1,4 +1,5 @@
 import { ConversionError } from './conversion-error.ts';
+import { canonicalModifier } from './modifiers.ts';
 import { parseNetwork } from './ip-address.ts';
 import { isPlaceholder, type QueryStringPart, type QueryValue } from './query-tree.ts';
 import type { RawValue } from './sigma-rule.ts';
@@ -38,7 +39,6 @@ interface ValueModifier {
   readonly apply: (value: Value, context: Context) => QueryValue;
 }
 
-const FLAG_ALIASES: Readonly<Record<string, string>> = { ignorecase: 'i', multiline: 'm', dotall: 's' };
 const LIST_MODIFIERS = new Set(['all', 'neq']);
 
 const STRING: readonly ValueKind[] = ['string'];
@@ -350,7 +350,7 @@ function applyValueModifier(modifier: ValueModifier, value: Value, context: Cont
 
 /** Runs an item's modifiers over its values, in the order written (pySigma's apply_modifiers). */
 export function applyModifiers(modifiers: readonly string[], raw: readonly RawValue[], field: string | undefined): ItemState {
-  const names = modifiers.map((name) => FLAG_ALIASES[name] ?? name);
+  const names = modifiers.map(canonicalModifier);
   let values: Value[] = raw.map((value) => typedValue(value, names.includes('re')));
   const state: ItemState = { values: values as QueryValue[], linking: 'or', negated: false };
   const applied: string[] = [];
