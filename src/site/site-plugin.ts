@@ -4,11 +4,12 @@ import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
-import type { RedirectPage, SiteSection } from '../render/html/site-context.ts';
+import type { RedirectPage, SitePage } from '../render/html/site-context.ts';
+import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
-import { writeSearchIndex } from './search-index.ts';
+import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
 
-/** The folder Eleventy reads: layouts (chrome only) and static assets. Nothing in it is a page. */
+/** The folder Eleventy reads: only static assets; the pages are virtual templates. */
 export const SITE_INPUT_DIR = path.resolve(import.meta.dirname);
 const ASSETS_DIR = path.join(SITE_INPUT_DIR, 'assets');
 
@@ -36,29 +37,18 @@ export interface SitePluginOptions {
   readonly redirects?: boolean;
 }
 
-const NAVIGATION: ReadonlyArray<{ key: SiteSection; label: string; path: string }> = [
-  { key: 'rules', label: 'Rules', path: '/rules/' },
-  { key: 'matrix', label: 'Matrix', path: '/matrix/' },
-  { key: 'conversions', label: 'Conversions', path: '/conversions/' },
-  { key: 'data-needed', label: 'Data Needed', path: '/data-needed/' },
-  { key: 'logging-policies', label: 'Logging Policies', path: '/logging-policies/' },
-  { key: 'enrichments', label: 'Enrichments', path: '/enrichments/' },
-  { key: 'triggers', label: 'Triggers', path: '/triggers/' },
-  { key: 'gaps', label: 'Gaps', path: '/gaps/' },
-];
-
 /**
  * The only module that talks to Eleventy. Page bodies arrive finished (src/render/html); this plugin
  * registers them as 11ty.js virtual templates, so Eleventy never runs rule or trigger text through
  * Liquid or Nunjucks (their `{{` stays text): an 11ty.js template's output is the string its render
- * function returns. One paginated template per kind keeps Eleventy's per-template overhead low. The
- * Nunjucks layouts only wrap the body in the site's chrome, with autoescaping on.
+ * function returns. One paginated template per kind keeps Eleventy's per-template overhead low. Each page
+ * is a whole document (src/render/html/page-document.ts): there is no layout for a template language to
+ * interpret.
  */
 export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePluginOptions): void {
   // The current pages; `--serve` replaces them when the knowledge base changes, and the global data
   // below are functions, so each rebuild reads the new ones without reloading the configuration.
   let current = { site: options.site, files: options.files ?? [] };
-  const { urls } = options.site.context;
   if (options.rebuild) {
     const rebuild = options.rebuild;
     eleventyConfig.on('eleventy.beforeWatch', (changed: readonly string[]) => {
@@ -70,33 +60,28 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
   if (options.watch) eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 } });
   eleventyConfig.setTemplateFormats(['11ty.js']);
   eleventyConfig.setUseGitIgnore(false);
-  eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true, throwOnUndefined: false });
 
   const assets = readdirSync(ASSETS_DIR).sort();
-  const version = (name: string): string => createHash('sha256').update(readFileSync(path.join(ASSETS_DIR, name))).digest('hex').slice(0, 10);
-  eleventyConfig.addGlobalData('atcSite', () => ({
-    title: current.site.context.siteTitle,
-    prefix: urls.prefix,
-    attackVersion: current.site.context.kb.attack.version,
-    css: `${urls.asset('site.css')}?v=${version('site.css')}`,
-    js: `${urls.asset('site.js')}?v=${version('site.js')}`,
-    nav: NAVIGATION.map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
-    searchHref: urls.href('/search/'),
-    homeHref: urls.href('/'),
-    downloadsHref: urls.href('/downloads/'),
-    conversionsHref: urls.href('/conversions/'),
-    feedHref: current.site.feed,
-  }));
+  // The chrome is made once per Eleventy build, so that `--serve` picks up a new knowledge base and
+  // edited assets (whose content hash is in their URL).
+  let chrome: SiteChrome | undefined;
+  eleventyConfig.on('eleventy.before', () => {
+    chrome = undefined;
+  });
+  const currentChrome = (): SiteChrome => {
+    if (chrome) return chrome;
+    const versions = new Map(assets.map((name) => [name, createHash('sha256').update(readFileSync(path.join(ASSETS_DIR, name))).digest('hex').slice(0, 10)]));
+    return (chrome = siteChrome(current.site.context, versions, current.site.feed));
+  };
   eleventyConfig.addGlobalData('atcPages', () => current.site.pages);
   eleventyConfig.addGlobalData('atcRedirects', () => current.site.redirects);
   eleventyConfig.addTemplate('atc-pages.11ty.js', {
     data: {
       pagination: { data: 'atcPages', size: 1, alias: 'atcPage', addAllPagesToCollections: false },
-      layout: 'layouts/base.njk',
-      permalink: (data: { atcPage: { url: string } }) => data.atcPage.url,
+      permalink: (data: { atcPage: SitePage }) => data.atcPage.url,
       eleventyExcludeFromCollections: true,
     },
-    render: (data: { atcPage: { body: { value: string } } }) => data.atcPage.body.value,
+    render: (data: { atcPage: SitePage }) => renderPageDocument(data.atcPage, currentChrome()),
   });
   if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
     data: {
@@ -129,18 +114,18 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
     eleventyConfig.on('eleventy.after', ({ directories }) => {
       const records = current.site.search;
       queue = queue
-        .then(() => writeSearchIndex(records, path.resolve(directories.output, 'pagefind')))
+        .then(() => writeSearchIndex(records, path.resolve(directories.output, SEARCH_FOLDER)))
         .catch((error: unknown) => process.stderr.write(`atc: search index not written: ${String(error)}\n`));
     });
   }
 }
 
 /**
- * Runs Eleventy once, programmatically, into `outputDir` (the staging folder of `atc build`). The
- * project's .eleventy.js is not read (configPath: false): it exists for `eleventy --serve` and would
- * build the knowledge base a second time.
+ * Runs Eleventy once, programmatically, into `outputDir` (the staging folder of `atc build`), and returns
+ * the files it wrote, relative to `outputDir`. The project's .eleventy.js is not read (configPath:
+ * false): it exists for `eleventy --serve` and would build the knowledge base a second time.
  */
-export async function writeSiteWithEleventy(outputDir: string, options: SitePluginOptions): Promise<void> {
+export async function writeSiteWithEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
   const { default: Eleventy } = await import('@11ty/eleventy');
   const eleventy = new Eleventy(SITE_INPUT_DIR, outputDir, {
     quietMode: true,
@@ -149,5 +134,7 @@ export async function writeSiteWithEleventy(outputDir: string, options: SitePlug
     config: (eleventyConfig) => eleventyConfig.addPlugin(sitePlugin, options),
   });
   eleventy.disableLogger(); // atc build prints its own summary; errors still throw from write()
-  await eleventy.write();
+  const [, templates] = (await eleventy.write()) as [unknown, Array<{ outputPath: string | false }>];
+  const root = path.resolve(outputDir);
+  return templates.flatMap((template) => (template.outputPath ? [path.relative(root, path.resolve(template.outputPath)).split(path.sep).join('/')] : []));
 }

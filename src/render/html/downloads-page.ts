@@ -82,7 +82,10 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const entityFolders = new Map<string, OutputFile[]>();
   for (const file of exports) {
     const match = /^(api\/[^/]+)\/[^/]+\.json$/.exec(file.path);
-    if (match) entityFolders.set(match[1]!, [...(entityFolders.get(match[1]!) ?? []), file]);
+    if (!match) continue;
+    const folder = entityFolders.get(match[1]!);
+    if (folder) folder.push(file);
+    else entityFolders.set(match[1]!, [file]);
   }
   const csv = exports.filter((file) => /^[^/]+\.csv$/.test(file.path));
   const feed = exports.find((file) => file.path === FEED_FILE);

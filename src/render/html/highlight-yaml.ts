@@ -78,6 +78,7 @@ function highlightValue(text: string): { html: string; opensBlock: boolean } {
 
 /** Splits off a trailing comment: a `#` preceded by whitespace and outside quotes. */
 function splitComment(text: string): { body: string; comment: string } {
+  if (!text.includes('#')) return { body: text, comment: '' };
   let quote = '';
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index]!;
