@@ -50,6 +50,7 @@ export async function runBuild(args: string[]): Promise<number> {
   try {
     await replaceOutputFolder(config.outDir, build.files, async (stagingDir) => {
       site = await buildSite(build, stagingDir, { prepared });
+      return site.written;
     });
   } finally {
     if (!site) await closeSearchIndexer();

@@ -1,10 +1,11 @@
 import { renderSitePages, siteModel, siteSearchRecords } from '../render/html/site-pages.ts';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { closeSearchIndexer, startSearchIndex, type SearchIndexJob } from './search-index.ts';
+import { closeSearchIndexer, SEARCH_FOLDER, startSearchIndex, type SearchIndexJob } from './search-index.ts';
 import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
-import { writeFiles } from './write-output.ts';
+import { writeFiles, type WrittenOutput } from './write-output.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
@@ -17,6 +18,8 @@ export interface SiteTimings {
   readonly htmlPages: number;
   readonly redirects: number;
   readonly indexedPages: number;
+  /** What was written into the output folder (for replaceOutputFolder, which removes anything else). */
+  readonly written: WrittenOutput;
 }
 
 /** The part of the site that can start before the output folder exists: the URL scheme and the search index. */
@@ -44,12 +47,17 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   // while this one renders the pages and Eleventy writes them.
   const { model, records, search: job, started: searchStarted } = options.prepared ?? prepareSite(build, options);
   let search = 0;
+  // The output folder may be the spare of an earlier build (replaceOutputFolder): Pagefind's file
+  // names change with their content, so its folder is emptied rather than written over.
+  const searchFolder = path.join(outputDir, SEARCH_FOLDER);
   const searching = !job
     ? Promise.resolve(0)
-    : job.finish(path.join(outputDir, 'pagefind')).then((count) => {
-        search = performance.now() - searchStarted;
-        return count;
-      });
+    : rm(searchFolder, { recursive: true, force: true })
+        .then(() => job.finish(searchFolder))
+        .then((count) => {
+          search = performance.now() - searchStarted;
+          return count;
+        });
   searching.catch(() => undefined); // awaited below; this keeps an early failure from being reported as unhandled
   let started = performance.now();
   const site = renderSitePages(build, model, records);
@@ -57,12 +65,14 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   started = performance.now();
   let eleventy = 0;
   let indexed = 0;
+  let pageFiles: string[] = [];
+  const stubFiles = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
   try {
     // The redirect stubs are written beside Eleventy, on libuv's thread pool, while Eleventy renders.
-    const stubs = writeFiles(outputDir, site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value })));
+    const stubs = writeFiles(outputDir, stubFiles);
     stubs.catch(() => undefined); // awaited below
     try {
-      await writeSiteWithEleventy(outputDir, { site, redirects: false });
+      pageFiles = await writeSiteWithEleventy(outputDir, { site, redirects: false });
     } finally {
       await stubs.catch(() => undefined);
     }
@@ -72,5 +82,13 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   } finally {
     if (job) await closeSearchIndexer();
   }
-  return { pages, eleventy, search, htmlPages: site.pages.length, redirects: site.redirects.length, indexedPages: indexed };
+  return {
+    pages,
+    eleventy,
+    search,
+    htmlPages: site.pages.length,
+    redirects: site.redirects.length,
+    indexedPages: indexed,
+    written: { files: [...pageFiles, ...stubFiles.map((file) => file.path)], ownedFolders: job ? [SEARCH_FOLDER] : [] },
+  };
 }

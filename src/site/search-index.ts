@@ -13,6 +13,9 @@ export interface SearchIndexJob {
   finish(outputPath: string): Promise<number>;
 }
 
+/** Pagefind's folder in the output: its script, the index chunks and one fragment per record. */
+export const SEARCH_FOLDER = 'pagefind';
+
 const WORKER = new URL('./search-worker.mjs', import.meta.url);
 const running = new Set<Worker>();
 

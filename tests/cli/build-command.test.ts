@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -70,6 +70,27 @@ test('two builds of the same input are byte-identical', () => {
   const second = snapshot(path.join(folder, 'second'));
   assert.deepEqual([...first.keys()].sort(), [...second.keys()].sort());
   for (const [file, bytes] of first) assert.ok(bytes.equals(second.get(file)!), `${file} differs between builds`);
+});
+
+test('a rebuild writes into the build before last, and the result is the same as a build into an empty folder', () => {
+  const folder = sampleCopy();
+  assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
+  assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
+  const spare = path.join(folder, '.site.atc-spare');
+  assert.ok(existsSync(spare), 'the replaced output is kept for the next build');
+  // The next build starts from the spare, which has pages of a rule that is about to be deleted, and a stray file.
+  const removed = readdirSync(path.join(folder, 'rules', 'web', 'proxy_generic')).find((name) => name.endsWith('.yml'))!;
+  const removedPage = `markdown/Detection_Rules/${removed.replace(/\.yml$/, '.md')}`;
+  assert.ok(existsSync(path.join(spare, removedPage)), removedPage);
+  writeFileSync(path.join(spare, 'stray.txt'), 'not written by any build');
+  rmSync(path.join(folder, 'rules', 'web', 'proxy_generic', removed));
+  assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
+  assert.equal(atc(['build', '--out', 'fresh'], folder).status, 0);
+  const rebuilt = snapshot(path.join(folder, 'site'));
+  const fresh = snapshot(path.join(folder, 'fresh'));
+  assert.deepEqual([...rebuilt.keys()].sort(), [...fresh.keys()].sort());
+  for (const [file, bytes] of fresh) assert.ok(bytes.equals(rebuilt.get(file)!), `${file} differs from a build into an empty folder`);
+  assert.equal(readdirSync(folder).filter((name) => /\.(staging|previous)-/.test(name)).length, 0, 'no staging or previous folder is left behind');
 });
 
 test('an error fails the build, prints file:line:col, and leaves the previous output untouched', () => {
