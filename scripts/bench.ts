@@ -29,8 +29,7 @@ async function buildWholeSite(out: string): Promise<Record<string, number>> {
   const siteStarted = performance.now();
   const prepared = prepareSite(build);
   const prepare = performance.now() - siteStarted;
-  // The markdown and export files are written while the HTML site is built (replaceOutputFolder).
-  await replaceOutputFolder(out, build.files, async (staging) => {
+  await replaceOutputFolder(out, async (staging) => {
     site = await buildSite(build, staging, { prepared });
     return site.written;
   });
@@ -40,6 +39,7 @@ async function buildWholeSite(out: string): Promise<Record<string, number>> {
     'prepare site': prepare,
     'html render': site!.pages,
     eleventy: site!.eleventy,
+    'other files': site!.files,
     pagefind: site!.search,
     'site (all files)': finished - siteStarted,
     'atc build': finished - started,

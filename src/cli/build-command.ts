@@ -45,10 +45,10 @@ export async function runBuild(args: string[]): Promise<number> {
   let site: SiteTimings | undefined;
   progress.stage('site');
   const siteStarted = performance.now();
-  // The search index starts now, in Pagefind's process, and overlaps the writing of the markdown pages.
+  // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
   const prepared = prepareSite(build);
   try {
-    await replaceOutputFolder(config.outDir, build.files, async (stagingDir) => {
+    await replaceOutputFolder(config.outDir, async (stagingDir) => {
       site = await buildSite(build, stagingDir, { prepared });
       return site.written;
     });

@@ -1,3 +1,4 @@
+import { flattenString } from './flatten-string.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
@@ -21,7 +22,7 @@ export function renderMarkdownPages(
   queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
   siteTitle: string,
 ): OutputFile[] {
-  const at = (path: string, content: string): OutputFile => ({ path: `${MARKDOWN_ROOT}/${path}`, content });
+  const at = (path: string, content: string): OutputFile => ({ path: `${MARKDOWN_ROOT}/${path}`, content: flattenString(content) });
   return [
     at('README.md', renderMarkdownIndex(kb, siteTitle)),
     ...kb.rules.map((rule) => at(markdownPath(rule), renderRuleMarkdown(rule, kb.ruleLinks.get(rule)!, kb.attack, queries.get(rule) ?? []))),

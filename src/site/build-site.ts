@@ -11,8 +11,10 @@ import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 export interface SiteTimings {
   /** Rendering page bodies in TypeScript. */
   readonly pages: number;
-  /** Eleventy (layouts and writing the pages), with the redirect stubs written beside it. */
+  /** Eleventy: the pages through its pagination, and writing them. */
   readonly eleventy: number;
+  /** Writing the redirect stubs, and the markdown and export files of the build. */
+  readonly files: number;
   /** Pagefind: indexing and writing the index (in its own process, fed by a worker thread, in parallel with the rest). */
   readonly search: number;
   readonly htmlPages: number;
@@ -38,9 +40,9 @@ export function prepareSite(build: SiteBuild, options: { search?: boolean } = {}
 }
 
 /**
- * Writes the HTML site (pages, redirects, assets, search index) into `outputDir`: `atc build` passes
- * the staging folder through replaceOutputFolder's fill callback, so a failure leaves the previous
- * site in place.
+ * Writes the whole output into `outputDir`: the HTML site (pages, redirects, assets, search index) and
+ * the build's other files (markdown edition, exports). `atc build` passes the staging folder through
+ * replaceOutputFolder's fill callback, so a failure leaves the previous site in place.
  */
 export async function buildSite(build: SiteBuild, outputDir: string, options: { search?: boolean; prepared?: PreparedSite } = {}): Promise<SiteTimings> {
   // Pagefind indexes in its own process (from records built from the knowledge base, not from HTML)
@@ -64,20 +66,19 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   const pages = performance.now() - started;
   started = performance.now();
   let eleventy = 0;
+  let files = 0;
   let indexed = 0;
-  let pageFiles: string[] = [];
-  const stubFiles = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
+  const written: string[] = [];
   try {
-    // The redirect stubs are written beside Eleventy, on libuv's thread pool, while Eleventy renders.
-    const stubs = writeFiles(outputDir, stubFiles);
-    stubs.catch(() => undefined); // awaited below
-    try {
-      pageFiles = await writeSiteWithEleventy(outputDir, { site, redirects: false });
-    } finally {
-      await stubs.catch(() => undefined);
-    }
-    await stubs;
+    written.push(...(await writeSiteWithEleventy(outputDir, { site, redirects: false })));
     eleventy = performance.now() - started;
+    started = performance.now();
+    // Written while Pagefind finishes the index (its own process, on the other core): the redirect stubs
+    // (complete documents, no chrome; through Eleventy they would cost as much as the real pages), then
+    // the markdown and export files.
+    const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
+    written.push(...writeFiles(outputDir, stubs), ...writeFiles(outputDir, build.files ?? []));
+    files = performance.now() - started;
     indexed = await searching;
   } finally {
     if (job) await closeSearchIndexer();
@@ -85,10 +86,11 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   return {
     pages,
     eleventy,
+    files,
     search,
     htmlPages: site.pages.length,
     redirects: site.redirects.length,
     indexedPages: indexed,
-    written: { files: [...pageFiles, ...stubFiles.map((file) => file.path)], ownedFolders: job ? [SEARCH_FOLDER] : [] },
+    written: { files: written, ownedFolders: job ? [SEARCH_FOLDER] : [] },
   };
 }

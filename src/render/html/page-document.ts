@@ -1,3 +1,4 @@
+import { flattenString } from '../flatten-string.ts';
 import { html, join, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage, SiteSection } from './site-context.ts';
 
@@ -67,7 +68,8 @@ export function renderPageDocument(page: SitePage, chrome: SiteChrome): string {
   const navigation = join(chrome.nav.map((item) => html`<li><a href="${item.href}"${item.key === page.section ? html` aria-current="page"` : ''}>${item.label}</a></li>`));
   const feedLink: SafeHtml | string = chrome.feed === undefined ? '' : html`<link rel="alternate" type="application/atom+xml" title="New and modified rules" href="${chrome.feed}">\n`;
   const feedFooter: SafeHtml | string = chrome.feed === undefined ? '' : html` · <a href="${chrome.feed}" type="application/atom+xml">Atom feed</a>`;
-  return html`<!doctype html>
+  // Flat at once: Eleventy keeps every page it renders until its build ends (see flattenString).
+  return flattenString(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -101,5 +103,5 @@ ${page.body}
 </footer>
 </body>
 </html>
-`.value;
+`.value);
 }

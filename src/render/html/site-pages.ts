@@ -10,6 +10,7 @@ import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
 import { FEED_FILE, renderDownloadsPage } from './downloads-page.ts';
 import type { OutputFile } from '../render-markdown-pages.ts';
+import { flattenString } from '../flatten-string.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -41,29 +42,35 @@ export function siteSearchRecords(model: SiteModel): SearchRecord[] {
   return searchRecords(model.context, model.coverage);
 }
 
+/** A page whose body is flat in memory (flattenString), done as each page is finished, before it ages. */
+function finished(page: SitePage): SitePage {
+  flattenString(page.body.value);
+  return page;
+}
+
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
   const pages: SitePage[] = [
-    renderHomePage(coverage, context),
-    renderRuleListPage(context),
-    renderDataNeededList(context),
-    renderLoggingPolicyList(context),
-    renderEnrichmentList(context),
-    renderTriggerList(context),
-    renderMatrixPage(coverage, context),
-    renderConversionMatrixPage(context),
-    renderDownloadsPage(build.files ?? [], context),
-    renderTechniqueIndex(coverage, context),
-    renderGapsPage(coverage, context),
-    renderSearchPage(context),
-    ...kb.rules.map((rule) => renderRulePage(rule, context)),
-    ...kb.dataNeeded.map((entry) => renderDataNeededPage(entry, context)),
-    ...kb.loggingPolicies.map((policy) => renderLoggingPolicyPage(policy, context)),
-    ...kb.enrichments.map((enrichment) => renderEnrichmentPage(enrichment, context)),
-    ...kb.triggers.map((trigger) => renderTriggerPage(trigger, context)),
-    ...kb.attack.tactics.map((tactic) => renderTacticPage(tactic, coverage, context)),
-    ...coverage.pageTechniques.map((technique) => renderTechniquePage(technique, coverage, context)),
+    finished(renderHomePage(coverage, context)),
+    finished(renderRuleListPage(context)),
+    finished(renderDataNeededList(context)),
+    finished(renderLoggingPolicyList(context)),
+    finished(renderEnrichmentList(context)),
+    finished(renderTriggerList(context)),
+    finished(renderMatrixPage(coverage, context)),
+    finished(renderConversionMatrixPage(context)),
+    finished(renderDownloadsPage(build.files ?? [], context)),
+    finished(renderTechniqueIndex(coverage, context)),
+    finished(renderGapsPage(coverage, context)),
+    finished(renderSearchPage(context)),
+    ...kb.rules.map((rule) => finished(renderRulePage(rule, context))),
+    ...kb.dataNeeded.map((entry) => finished(renderDataNeededPage(entry, context))),
+    ...kb.loggingPolicies.map((policy) => finished(renderLoggingPolicyPage(policy, context))),
+    ...kb.enrichments.map((enrichment) => finished(renderEnrichmentPage(enrichment, context))),
+    ...kb.triggers.map((trigger) => finished(renderTriggerPage(trigger, context))),
+    ...kb.attack.tactics.map((tactic) => finished(renderTacticPage(tactic, coverage, context))),
+    ...coverage.pageTechniques.map((technique) => finished(renderTechniquePage(technique, coverage, context))),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({
