@@ -68,16 +68,16 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   let eleventy = 0;
   let files = 0;
   let indexed = 0;
-  const written: string[] = [];
+  let written: string[] = [];
   try {
-    written.push(...(await writeSiteWithEleventy(outputDir, { site, redirects: false })));
+    written = await writeSiteWithEleventy(outputDir, { site, redirects: false });
     eleventy = performance.now() - started;
     started = performance.now();
     // Written while Pagefind finishes the index (its own process, on the other core): the redirect stubs
     // (complete documents, no chrome; through Eleventy they would cost as much as the real pages), then
     // the markdown and export files.
     const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
-    written.push(...writeFiles(outputDir, stubs), ...writeFiles(outputDir, build.files ?? []));
+    written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, build.files ?? []));
     files = performance.now() - started;
     indexed = await searching;
   } finally {
