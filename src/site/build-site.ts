@@ -1,11 +1,10 @@
 import { renderSitePages, siteModel, siteSearchRecords } from '../render/html/site-pages.ts';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { closeSearchIndexer, SEARCH_FOLDER, startSearchIndex, type SearchIndexJob } from './search-index.ts';
 import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
-import { writeFiles, type WrittenOutput } from './write-output.ts';
+import { writeFiles } from './write-output.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
@@ -20,8 +19,8 @@ export interface SiteTimings {
   readonly htmlPages: number;
   readonly redirects: number;
   readonly indexedPages: number;
-  /** What was written into the output folder (for replaceOutputFolder, which removes anything else). */
-  readonly written: WrittenOutput;
+  /** The files written into the output folder, relative to it (replaceOutputFolder removes anything else). */
+  readonly written: readonly string[];
 }
 
 /** The part of the site that can start before the output folder exists: the URL scheme and the search index. */
@@ -49,17 +48,12 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   // while this one renders the pages and Eleventy writes them.
   const { model, records, search: job, started: searchStarted } = options.prepared ?? prepareSite(build, options);
   let search = 0;
-  // The output folder may be the spare of an earlier build (replaceOutputFolder): Pagefind's file
-  // names change with their content, so its folder is emptied rather than written over.
-  const searchFolder = path.join(outputDir, SEARCH_FOLDER);
   const searching = !job
-    ? Promise.resolve(0)
-    : rm(searchFolder, { recursive: true, force: true })
-        .then(() => job.finish(searchFolder))
-        .then((count) => {
-          search = performance.now() - searchStarted;
-          return count;
-        });
+    ? Promise.resolve(undefined)
+    : job.finish(path.join(outputDir, SEARCH_FOLDER)).then((written) => {
+        search = performance.now() - searchStarted;
+        return written;
+      });
   searching.catch(() => undefined); // awaited below; this keeps an early failure from being reported as unhandled
   let started = performance.now();
   const site = renderSitePages(build, model, records);
@@ -79,7 +73,11 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
     written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, build.files ?? []));
     files = performance.now() - started;
-    indexed = await searching;
+    const index = await searching;
+    if (index) {
+      indexed = index.records;
+      written = written.concat(index.files.map((file) => `${SEARCH_FOLDER}/${file}`));
+    }
   } finally {
     if (job) await closeSearchIndexer();
   }
@@ -91,6 +89,6 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     htmlPages: site.pages.length,
     redirects: site.redirects.length,
     indexedPages: indexed,
-    written: { files: written, ownedFolders: job ? [SEARCH_FOLDER] : [] },
+    written,
   };
 }

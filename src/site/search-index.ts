@@ -9,8 +9,14 @@ import type { SearchRecord } from '../render/html/search-records.ts';
  * the output is the same from build to build.
  */
 export interface SearchIndexJob {
-  /** Waits for the records to be indexed, writes the index into `outputPath`, and returns the record count. */
-  finish(outputPath: string): Promise<number>;
+  /** Waits for the records to be indexed, writes the index into `outputPath`, and says what it wrote. */
+  finish(outputPath: string): Promise<WrittenIndex>;
+}
+
+export interface WrittenIndex {
+  readonly records: number;
+  /** The index's files, relative to its folder ("fragment/en_1a2b3c.pf_fragment"). */
+  readonly files: readonly string[];
 }
 
 /** Pagefind's folder in the output: its script, the index chunks and one fragment per record. */
@@ -26,15 +32,15 @@ const running = new Set<Worker>();
 export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJob {
   const worker = new Worker(WORKER, { workerData: { records } });
   running.add(worker);
-  let settle: { resolve: (count: number) => void; reject: (error: Error) => void } | undefined;
+  let settle: { resolve: (written: WrittenIndex) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
   const fail = (error: Error): void => {
     failure ??= error;
     settle?.reject(failure);
   };
-  worker.on('message', (message: { count?: number; error?: string }) => {
+  worker.on('message', (message: { count?: number; files?: string[]; error?: string }) => {
     if (message.error !== undefined) fail(new Error(message.error));
-    else settle?.resolve(message.count ?? records.length);
+    else settle?.resolve({ records: message.count ?? records.length, files: message.files ?? [] });
   });
   worker.on('error', fail);
   worker.on('exit', (code) => {
@@ -42,9 +48,9 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
     fail(new Error(`pagefind: the search index worker stopped (exit code ${code})`));
   });
   return {
-    finish(outputPath: string): Promise<number> {
+    finish(outputPath: string): Promise<WrittenIndex> {
       if (failure) return Promise.reject(failure);
-      return new Promise<number>((resolve, reject) => {
+      return new Promise<WrittenIndex>((resolve, reject) => {
         settle = { resolve, reject };
         worker.postMessage({ outputPath });
       });
@@ -52,7 +58,7 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
   };
 }
 
-export async function writeSearchIndex(records: readonly SearchRecord[], outputPath: string): Promise<number> {
+export async function writeSearchIndex(records: readonly SearchRecord[], outputPath: string): Promise<WrittenIndex> {
   return startSearchIndex(records).finish(outputPath);
 }
 

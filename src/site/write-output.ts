@@ -22,13 +22,6 @@ export function writeFiles(root: string, files: readonly OutputFile[]): string[]
   return files.map((file) => file.path);
 }
 
-/** What a `fill` callback wrote into the staging folder, relative to it ("rules/x/index.html"). */
-export interface WrittenOutput {
-  readonly files: readonly string[];
-  /** Folders the callback owns as a whole: it empties them itself before writing into them ("pagefind"). */
-  readonly ownedFolders: readonly string[];
-}
-
 /**
  * The folder a build leaves beside the output folder for the next build to write into: the previous
  * output, kept instead of deleted. Writing over files that exist costs a fraction of creating them, and
@@ -42,11 +35,11 @@ export function spareFolderOf(outDir: string): string {
 
 /**
  * Replaces the output folder as a whole: `fill` writes everything into a staging folder beside it and
- * says what it wrote, and only a complete site is swapped in. A failure at any point leaves the previous
+ * returns the paths it wrote (relative, slash-separated), and only a complete site is swapped in. A failure at any point leaves the previous
  * site exactly as it was. The staging folder starts as the spare folder of the last build when there is
  * one; whatever it holds that this build did not write is removed before the swap.
  */
-export async function replaceOutputFolder(outDir: string, fill: (stagingDir: string) => Promise<WrittenOutput>): Promise<void> {
+export async function replaceOutputFolder(outDir: string, fill: (stagingDir: string) => Promise<readonly string[]>): Promise<void> {
   const absolute = path.resolve(outDir);
   const staging = `${absolute}.staging-${process.pid}`;
   const previous = `${absolute}.previous-${process.pid}`;
@@ -61,7 +54,7 @@ export async function replaceOutputFolder(outDir: string, fill: (stagingDir: str
   }
   try {
     const written = await fill(staging);
-    if (reused) removeUnwritten(staging, new Set(written.files), new Set(written.ownedFolders));
+    if (reused) removeUnwritten(staging, new Set(written));
   } catch (error) {
     // Not kept as a spare: whatever made this build fail should not meet the next one.
     rmSync(staging, { recursive: true, force: true });
@@ -83,14 +76,14 @@ export async function replaceOutputFolder(outDir: string, fill: (stagingDir: str
 }
 
 /** Removes the files under `root` that are not in `keep` (slash-separated relative paths), and folders left empty. */
-function removeUnwritten(root: string, keep: ReadonlySet<string>, ownedFolders: ReadonlySet<string>): void {
+function removeUnwritten(root: string, keep: ReadonlySet<string>): void {
   const visit = (directory: string, relative: string): boolean => {
     let empty = true;
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const full = path.join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (ownedFolders.has(entryRelative) || !visit(full, entryRelative)) empty = false;
+        if (!visit(full, entryRelative)) empty = false;
         else rmdirSync(full);
       } else if (keep.has(entryRelative)) {
         empty = false;

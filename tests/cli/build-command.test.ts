@@ -83,6 +83,7 @@ test('a rebuild writes into the build before last, and the result is the same as
   const removedPage = `markdown/Detection_Rules/${removed.replace(/\.yml$/, '.md')}`;
   assert.ok(existsSync(path.join(spare, removedPage)), removedPage);
   writeFileSync(path.join(spare, 'stray.txt'), 'not written by any build');
+  writeFileSync(path.join(spare, 'pagefind', 'fragment', 'en_0000000.pf_fragment'), 'an index fragment the new index does not have');
   rmSync(path.join(folder, 'rules', 'web', 'proxy_generic', removed));
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   assert.equal(atc(['build', '--out', 'fresh'], folder).status, 0);
