@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SearchRecord } from '../render/html/search-records.ts';
+import { writeFiles } from './write-output.ts';
 
 /**
  * Writes the Pagefind index (chunked: the browser fetches only the index chunks and fragments a query
@@ -34,13 +35,18 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
   running.add(worker);
   let settle: { resolve: (written: WrittenIndex) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
+  let outputFolder = '';
   const fail = (error: Error): void => {
     failure ??= error;
     settle?.reject(failure);
   };
-  worker.on('message', (message: { count?: number; files?: string[]; error?: string }) => {
-    if (message.error !== undefined) fail(new Error(message.error));
-    else settle?.resolve({ records: message.count ?? records.length, files: message.files ?? [] });
+  worker.on('message', (message: { count?: number; files?: Array<{ path: string; content: Uint8Array }>; error?: string }) => {
+    if (message.error !== undefined) return fail(new Error(message.error));
+    try {
+      settle?.resolve({ records: message.count ?? records.length, files: writeFiles(outputFolder, message.files ?? []) });
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
   });
   worker.on('error', fail);
   worker.on('exit', (code) => {
@@ -52,7 +58,8 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
       if (failure) return Promise.reject(failure);
       return new Promise<WrittenIndex>((resolve, reject) => {
         settle = { resolve, reject };
-        worker.postMessage({ outputPath });
+        outputFolder = outputPath;
+        worker.postMessage({});
       });
     },
   };

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { OutputFile } from '../render/render-markdown-pages.ts';
 
 /**
- * Writes files under `root`, creating each folder once, and returns their paths. Synchronous on purpose:
- * measured on the corpus's 9,859 markdown and export files, promise-based writes cost four times the CPU
- * (0.9 s against 0.2 s on a RAM disk), and the build has a core to spare only when its main thread is
- * idle, which is when the site writes them (while Pagefind finishes its index).
+ * Writes files under `root` (paths relative and slash-separated), creating each folder once, and returns
+ * their paths. Synchronous on purpose: measured on the corpus's 9,859 markdown and export files,
+ * promise-based writes cost four times the CPU (0.9 s against 0.2 s on a RAM disk), and the build has a
+ * core to spare only when its main thread is idle, which is when the site writes them (while Pagefind
+ * finishes its index).
  */
-export function writeFiles(root: string, files: readonly OutputFile[]): string[] {
+export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: string; readonly content: string | Uint8Array }>): string[] {
   const made = new Set<string>();
   for (const file of files) {
     const target = path.join(root, file.path);
