@@ -13,8 +13,7 @@ import { DEFAULT_CONFIG, type QuerySection } from '../src/config.ts';
 import { checkKnowledgeBase } from '../src/cli/check-command.ts';
 import { formatIssueReport } from '../src/report-issues.ts';
 import { listTargets } from '../src/sigma/convert-collection.ts';
-import { buildSite, prepareSite, type SiteTimings } from '../src/site/build-site.ts';
-import { replaceOutputFolder } from '../src/site/write-output.ts';
+import { prepareSite, publishSite } from '../src/site/build-site.ts';
 import { measureServeLatency } from './serve-latency.ts';
 import { benchmarkTargets, loadCorpus } from './bench-conversion.ts';
 import { SHARED_CORPUS, sharedCorpusConfig as corpusConfig, sharedCorpusExists } from './shared-corpus.ts';
@@ -25,27 +24,23 @@ const allTargets = (): QuerySection[] => listTargets().map((target) => ({ target
 async function buildWholeSite(out: string): Promise<Record<string, number>> {
   const started = performance.now();
   const build = buildKnowledgeBase(corpusConfig(allTargets()));
-  let site: SiteTimings | undefined;
   const siteStarted = performance.now();
   const prepared = prepareSite(build);
   const prepare = performance.now() - siteStarted;
-  await replaceOutputFolder(out, async (staging) => {
-    site = await buildSite(build, staging, { prepared });
-    return site.written;
-  });
+  const site = await publishSite(build, out, { prepared });
   const finished = performance.now();
   return {
     ...build.timings,
     'prepare site': prepare,
-    'html render': site!.pages,
-    eleventy: site!.eleventy,
-    'other files': site!.files,
-    pagefind: site!.search,
+    'html render': site.pages,
+    eleventy: site.eleventy,
+    'other files': site.files,
+    pagefind: site.search,
     'site (all files)': finished - siteStarted,
     'atc build': finished - started,
-    pages: build.files.length + site!.htmlPages + site!.redirects,
-    'html+redirect pages': site!.htmlPages + site!.redirects,
-    'indexed pages': site!.indexedPages,
+    pages: build.files.length + site.htmlPages + site.redirects,
+    'html+redirect pages': site.htmlPages + site.redirects,
+    'indexed pages': site.indexedPages,
     targets: allTargets().length,
   };
 }

@@ -4,9 +4,7 @@ import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { parseKnowledgeBaseArguments } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
-import { buildSite, prepareSite, type SiteTimings } from '../site/build-site.ts';
-import { closeSearchIndexer } from '../site/search-index.ts';
-import { replaceOutputFolder } from '../site/write-output.ts';
+import { prepareSite, publishSite } from '../site/build-site.ts';
 
 const USAGE = `usage: atc build [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
                  [--enrichments DIR]... [--triggers DIR]... [--out DIR] [--targets SPEC,...] [--quiet]
@@ -42,21 +40,12 @@ export async function runBuild(args: string[]): Promise<number> {
     process.stderr.write(`atc build: errors found; nothing written, ${shownOutDir} left as it was\n`);
     return 1;
   }
-  let site: SiteTimings | undefined;
   progress.stage('site');
   const siteStarted = performance.now();
   // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
-  const prepared = prepareSite(build);
-  try {
-    await replaceOutputFolder(config.outDir, async (stagingDir) => {
-      site = await buildSite(build, stagingDir, { prepared });
-      return site.written;
-    });
-  } finally {
-    if (!site) await closeSearchIndexer();
-  }
+  const site = await publishSite(build, config.outDir, { prepared: prepareSite(build) });
   progress.clear();
-  const html = site ? `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search` : undefined;
-  process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, ...(html && { site: html }), siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
+  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search`;
+  process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;
 }

@@ -4,7 +4,7 @@ import { closeSearchIndexer, SEARCH_FOLDER, startSearchIndex, type SearchIndexJo
 import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
-import { writeFiles } from './write-output.ts';
+import { replaceOutputFolder, writeFiles } from './write-output.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
@@ -91,4 +91,21 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     indexedPages: indexed,
     written,
   };
+}
+
+/**
+ * `atc build`'s output step: everything written into a staging folder and swapped in for `outDir` only
+ * when complete (replaceOutputFolder), so a failure leaves the previous output as it was.
+ */
+export async function publishSite(build: SiteBuild, outDir: string, options: { prepared?: PreparedSite } = {}): Promise<SiteTimings> {
+  let site: SiteTimings | undefined;
+  try {
+    await replaceOutputFolder(outDir, async (stagingDir) => {
+      site = await buildSite(build, stagingDir, options);
+      return site.written;
+    });
+  } finally {
+    if (!site) await closeSearchIndexer(); // the index may still be running when the build failed early
+  }
+  return site!;
 }

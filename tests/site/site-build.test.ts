@@ -207,13 +207,12 @@ test('atc build of the sample: markdown and HTML side by side, every link resolv
 });
 
 test('the full corpus site: every internal link and anchor resolves', { skip: sharedCorpusExists() ? false : '../shared is absent', timeout: 240_000 }, async () => {
-  const { buildSite } = await import('../../src/site/build-site.ts');
-  const { replaceOutputFolder } = await import('../../src/site/write-output.ts');
+  const { publishSite } = await import('../../src/site/build-site.ts');
   const folder = mkdtempSync(path.join(tmpdir(), 'atc-corpus-site-'));
   try {
     const build = buildKnowledgeBase(sharedCorpusConfig(listTargets().map((target) => ({ target: target.id }))));
     const out = path.join(folder, '_site');
-    await replaceOutputFolder(out, async (staging) => (await buildSite(build, staging)).written);
+    await publishSite(build, out);
     const report = checkLinks(out);
     assert.deepEqual(report.problems.slice(0, 20), []);
     assert.ok(report.pages > 9000, `${report.pages} pages`);
