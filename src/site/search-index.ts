@@ -33,20 +33,16 @@ const running = new Set<Worker>();
 export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJob {
   const worker = new Worker(WORKER, { workerData: { records } });
   running.add(worker);
-  let settle: { resolve: (written: WrittenIndex) => void; reject: (error: Error) => void } | undefined;
+  type IndexFiles = Array<{ path: string; content: Uint8Array }>;
+  let settle: { resolve: (files: IndexFiles) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
-  let outputFolder = '';
   const fail = (error: Error): void => {
     failure ??= error;
     settle?.reject(failure);
   };
-  worker.on('message', (message: { count?: number; files?: Array<{ path: string; content: Uint8Array }>; error?: string }) => {
-    if (message.error !== undefined) return fail(new Error(message.error));
-    try {
-      settle?.resolve({ records: message.count ?? records.length, files: writeFiles(outputFolder, message.files ?? []) });
-    } catch (error) {
-      fail(error instanceof Error ? error : new Error(String(error)));
-    }
+  worker.on('message', (message: { files?: IndexFiles; error?: string }) => {
+    if (message.error !== undefined) fail(new Error(message.error));
+    else settle?.resolve(message.files ?? []);
   });
   worker.on('error', fail);
   worker.on('exit', (code) => {
@@ -54,13 +50,13 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
     fail(new Error(`pagefind: the search index worker stopped (exit code ${code})`));
   });
   return {
-    finish(outputPath: string): Promise<WrittenIndex> {
-      if (failure) return Promise.reject(failure);
-      return new Promise<WrittenIndex>((resolve, reject) => {
+    async finish(outputPath: string): Promise<WrittenIndex> {
+      if (failure) throw failure;
+      const files = await new Promise<IndexFiles>((resolve, reject) => {
         settle = { resolve, reject };
-        outputFolder = outputPath;
         worker.postMessage({});
       });
+      return { records: records.length, files: writeFiles(outputPath, files) };
     },
   };
 }

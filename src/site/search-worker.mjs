@@ -48,7 +48,7 @@ parentPort.once('message', async () => {
     const { files, errors } = await index.getFiles();
     if (errors.length > 0) throw new Error(`pagefind: ${errors.join('; ')}`);
     await index.deleteIndex();
-    parentPort.postMessage({ count: records.length, files });
+    parentPort.postMessage({ files });
   } catch (error) {
     parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
   } finally {
