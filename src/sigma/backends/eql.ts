@@ -11,7 +11,15 @@ export const EQL_SYNTAX: TextQuerySyntax = {
   separator: ' ',
   // `:` is EQL's case-insensitive (wildcard) equality.
   eq: ':',
-  field: { quote: { char: '`', pattern: /^(?:\p{Nd}|[^\n]*\s|-)/u, quoteUnlessMatches: false } },
+  // EQL identifiers are ASCII letters, digits, `_` and `@`, not starting with a digit, joined by dots; any
+  // other name goes between backticks, a backtick in it doubled. pySigma quoted only names with whitespace
+  // or a leading digit or `-`, so `c-uri` was read as a subtraction (deviation F2).
+  field: {
+    label: 'EQL field names',
+    bare: /^[A-Za-z_@][\w@]*(?:\.[A-Za-z_@][\w@]*)*$/u,
+    reserved: ['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with'],
+    quote: { open: '`', close: '`', escapes: { '`': '``' } },
+  },
   string: {
     quote: '"',
     quoteWhen: 'always',

@@ -1,5 +1,6 @@
 import type { LegacyValue } from '../legacy/legacy-tree.ts';
 import type { LegacySyntax } from '../legacy/render-legacy-query.ts';
+import { LUCENE_FIELD } from './lucene.ts';
 
 // sigmac's ElasticsearchWildcardHandlingMixin.reContainsWildcard: a `*` or `?` not escaped by one backslash.
 const CONTAINS_WILDCARD = /(?:(?<!\\)|\\\\)[*?]/;
@@ -25,6 +26,8 @@ export const ES_QS_SYNTAX: LegacySyntax = {
   not: 'NOT ',
   wrapNot: true,
   listSeparator: ' OR ',
+  // sigmac wrote field names as they were (`Image OR x:"x"` matched any event with an Image): deviation F1.
+  field: LUCENE_FIELD,
   // sigmac's reEscape: query-string operators, whitespace, a lone backslash (not one that escapes
   // `*`, `?` or `\`), `\u`, and the two-character operators && and ||.
   escape: /[\s+\-=!(){}[\]^"~:/]|(?<!\\)\\(?![*?\\])|\\u|&&|\|\|/g,

@@ -13,7 +13,14 @@ export const ESQL_SYNTAX: TextQuerySyntax = {
   not: 'not',
   separator: ' ',
   eq: '==',
-  field: { quote: { char: '`', pattern: /^[\p{L}\p{N}_.]+$/u, quoteUnlessMatches: true } },
+  // ES|QL identifiers: an ASCII letter, or `_`/`@` and at least one more character, then letters, digits
+  // and `_`, joined by dots; any other name goes between backticks, a backtick in it doubled.
+  field: {
+    label: 'ES|QL field names',
+    bare: /^(?:[A-Za-z]\w*|[_@]\w+)(?:\.(?:[A-Za-z]\w*|[_@]\w+))*$/u,
+    reserved: ['and', 'or', 'not', 'in', 'is', 'like', 'rlike', 'null', 'true', 'false', 'nulls', 'by', 'as', 'on', 'with'],
+    quote: { open: '`', close: '`', escapes: { '`': '``' } },
+  },
   string: {
     quote: '"',
     quoteWhen: 'always',

@@ -23,10 +23,13 @@ export const KUSTO_SYNTAX: TextQuerySyntax = {
   separator: ' ',
   eq: ' =~ ',
   numberEq: ' == ',
+  // Identifiers (ASCII letters, digits, `_`, not starting with a digit; dotted: a path into a dynamic
+  // column) as they are, any other name as `['name']` with `'` and `\` backslash-escaped.
   field: {
-    escape: { char: '\\', pattern: /['\\]/gu },
-    quote: { char: "'", pattern: /^\w+(?:\.\w+)*$/u, quoteUnlessMatches: true },
-    bracket: true,
+    label: 'KQL column names',
+    bare: /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/u,
+    reserved: ['and', 'or', 'not', 'in', 'has', 'has_all', 'has_any', 'contains', 'startswith', 'endswith', 'matches', 'regex', 'between', 'true', 'false', 'null'],
+    quote: { open: "['", close: "']", escapes: { "'": "\\'", '\\': '\\\\' } },
   },
   string: {
     quote: '"',
@@ -46,7 +49,6 @@ export const KUSTO_SYNTAX: TextQuerySyntax = {
   wildcardMatchAsRegex: true,
   regex: { template: '{field} matches regex "{regex}"', escape: ['"'], escapeChar: '\\', escapeEscapeChar: true },
   cidr: 'ipv4_is_in_range({field}, "{value}")',
-  cidrQuotesField: true,
   compare: '{field} {operator} {value}',
   isNull: 'isnull({field})',
   exists: 'isnotempty({field})',

@@ -1,4 +1,16 @@
-import type { TextQuerySyntax } from './text-query-syntax.ts';
+import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
+
+/**
+ * Field names in a Lucene query string (also sigmac's es-qs and Graylog). Lucene's classic grammar ends a
+ * term at whitespace and at `( ) : ^ [ ] " { } ~ * ? \ / !`, and lets `+` and `-` continue one but not
+ * start one (`c-uri` stays as it is); `&&`, `||`, `=`, `<`, `>` are query-string operators too. Each gets a
+ * backslash, as do the words AND, OR and NOT. pySigma escaped only whitespace and `*` (deviation F1).
+ */
+export const LUCENE_FIELD: FieldSyntax = {
+  label: 'Lucene field names',
+  escape: { char: '\\', pattern: /^[+-]|[\s*?!():^[\]"{}~\\/&|=<>]/gu },
+  reserved: ['and', 'or', 'not'],
+};
 
 /**
  * Elasticsearch query string (Lucene syntax) as pySigma-backend-elasticsearch's LuceneBackend writes
@@ -13,7 +25,7 @@ export const LUCENE_SYNTAX: TextQuerySyntax = {
   not: 'NOT',
   separator: ' ',
   eq: ':',
-  field: { escape: { char: '\\', pattern: /[\s*]/gu } },
+  field: LUCENE_FIELD,
   string: {
     quote: '"',
     quoteWhen: 'empty',

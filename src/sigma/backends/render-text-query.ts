@@ -4,7 +4,7 @@ import { isIpAddress } from '../ip-address.ts';
 import { isPlaceholder, type QueryNode, type QueryStringPart, type QueryValue } from '../query-tree.ts';
 import { ANY } from '../sigma-string.ts';
 import { plainString } from '../value-modifiers.ts';
-import type { TextQuerySyntax } from './text-query-syntax.ts';
+import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
 
 type Match = Extract<QueryNode, { kind: 'match' }>;
 type Keyword = Extract<QueryNode, { kind: 'keyword' }>;
@@ -25,6 +25,43 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
 
 // Templates are few (one table per target) and filled for every match: split once.
 const TEMPLATES = new Map<string, string[]>();
+
+// Control characters and line breaks: no query language holds them in a field name (Lucene would read a
+// line break as whitespace, SPL and KQL strings cannot span lines), and a message echoing the name would
+// carry them to a terminal.
+const UNWRITABLE_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+
+/**
+ * A field name as `syntax` writes it: bare when it is an identifier of the language, else escaped or
+ * quoted so that it stays one identifier whatever it holds. Throws ConversionError for a name the
+ * target cannot write (see FieldSyntax).
+ */
+export function fieldName(name: string, syntax: FieldSyntax): string {
+  if (name === '') throw refusedName(`An empty field name cannot be written in ${syntax.label}.`);
+  if (UNWRITABLE_IN_NAMES.test(name)) throw refusedName(`Field name ${quoteInMessage(name)} holds a control character or line break, which ${syntax.label} cannot hold.`);
+  const reserved = syntax.reserved !== undefined && syntax.reserved.includes(name.toLowerCase());
+  if (!reserved && syntax.bare?.test(name)) return name;
+  if (syntax.escape) {
+    const { char, pattern } = syntax.escape;
+    const escaped = name.replace(pattern, (c) => char + c);
+    // Reserved words are letters: an escaped first letter makes the word a term.
+    return reserved ? char + escaped : escaped;
+  }
+  if (!syntax.quote || syntax.unquotable?.test(name)) throw refusedName(`Field name ${quoteInMessage(name)} cannot be written in ${syntax.label}.`);
+  const { open, close, escapes } = syntax.quote;
+  let inner = '';
+  for (const c of name) inner += escapes[c] ?? c;
+  return open + inner + close;
+}
+
+function refusedName(message: string): ConversionError {
+  return new ConversionError('SigmaFeatureNotSupportedByBackendError', message);
+}
+
+/** The name in double quotes with every control character and line break as a `\uXXXX` escape. */
+function quoteInMessage(name: string): string {
+  return JSON.stringify(name).replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
 
 /**
  * Renders a query tree with a syntax table, the way pySigma's TextQueryBackend does: operands are
@@ -189,7 +226,8 @@ class TextQueryRenderer {
     const count = (this.fieldCounts.get(field) ?? 0) + 1;
     this.fieldCounts.set(field, count);
     const suffix = count === 1 ? '' : String(count);
-    const base = field.replace(/^.*\./s, '');
+    // The names are capture-group names too: letters, digits and `_`, not starting with a digit.
+    const base = field.replace(/^.*\./s, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
     const name = (kind: string): string => {
       const full = base + kind + suffix;
       if (full.length <= deferred.regexCondition.maxNameLength) return full;
@@ -198,7 +236,7 @@ class TextQueryRenderer {
       return base.slice(0, deferred.regexCondition.maxNameLength - kind.length - suffix.length - 8) + hash + kind + suffix;
     };
     const condition = name('Condition');
-    this.conditions.push(fillTemplate(deferred.regexCondition.template, { field, match: name('Match'), condition, regex }));
+    this.conditions.push(fillTemplate(deferred.regexCondition.template, { field: fieldName(field, deferred.commandField), match: name('Match'), condition, regex }));
     return this.stringMatch(condition, { kind: 'string', parts: ['true'] });
   }
 
@@ -282,18 +320,17 @@ class TextQueryRenderer {
         const deferred = syntax.deferred;
         if (deferred) {
           if (!this.conjunct) return this.regexCondition(node.field, regex);
-          this.deferred.push(fillTemplate(deferred.regex.template, { field: node.field, op: deferred.regex.operators[this.negatedLeaf ? 1 : 0], regex }));
+          this.deferred.push(fillTemplate(deferred.regex.template, { field: fieldName(node.field, deferred.commandField), op: deferred.regex.operators[this.negatedLeaf ? 1 : 0], regex }));
           return null;
         }
         return fillTemplate(syntax.regex.template, { field: this.field(node.field), regex });
       }
       case 'cidr': {
         if (!syntax.cidr) throw notImplemented('CIDR expressions are not supported by the backend.');
-        // pySigma fills the CIDR template with the field name as written (no escaping or quoting);
-        // KQL needs its quoting (deviation K4).
-        const text = fillTemplate(syntax.cidr, { field: syntax.cidrQuotesField ? this.field(node.field) : node.field, value: `${value.address}/${value.prefix}`, network: value.address, prefix: String(value.prefix) });
-        if (syntax.cidrEscapeColons && value.address.includes(':')) return text.replaceAll(':', '\\:').replace('\\:', ':');
-        return text;
+        // pySigma wrote the field of CIDR matches as it is (no escaping or quoting); it is written like
+        // every other field name here (deviation F1).
+        const network = syntax.cidrEscapeColons ? value.address.replaceAll(':', '\\:') : value.address;
+        return fillTemplate(syntax.cidr, { field: this.field(node.field), value: `${value.address}/${value.prefix}`, network, prefix: String(value.prefix) });
       }
       case 'compare':
         if (!syntax.compare) throw notImplemented('Comparison operations are not supported by the backend.');
@@ -301,9 +338,9 @@ class TextQueryRenderer {
       case 'fieldref': {
         const deferred = syntax.deferred;
         if (deferred && !value.startsWith && !value.endsWith) {
-          const { template, operators, notConjunct } = deferred.fieldReference;
+          const { template, operators, notConjunct, field } = deferred.fieldReference;
           if (!this.conjunct) throw new ConversionError(notConjunct.errorClass, notConjunct.message);
-          this.deferred.push(fillTemplate(template, { field1: node.field, field2: value.field, op: operators[this.negatedLeaf ? 1 : 0] }));
+          this.deferred.push(fillTemplate(template, { field1: fieldName(node.field, field), field2: fieldName(value.field, field), op: operators[this.negatedLeaf ? 1 : 0] }));
           return null;
         }
         const reference = syntax.fieldReference;
@@ -387,20 +424,8 @@ class TextQueryRenderer {
     }
   }
 
-  /** pySigma escape_and_quote_field. */
   private field(name: string): string {
-    const { escape, quote, bracket } = this.syntax.field;
-    if (bracket && quote) {
-      if (quote.pattern.test(name) === quote.quoteUnlessMatches) return name;
-      return `[${quote.char}${escape ? name.replace(escape.pattern, (c) => escape.char + c) : name}${quote.char}]`;
-    }
-    let escaped = name;
-    if (escape) {
-      escaped = name.replace(escape.pattern, (c) => escape.char + c);
-      if (quote) escaped = escaped.replaceAll(quote.char, escape.char + quote.char);
-    }
-    if (quote && quote.pattern.test(escaped) !== quote.quoteUnlessMatches) return quote.char + escaped + quote.char;
-    return escaped;
+    return fieldName(name, this.syntax.field);
   }
 
   /**

@@ -3,9 +3,14 @@ import { applyPipelineWithState, type PipelineState } from '../pipelines/process
 import type { QueryNode } from '../query-tree.ts';
 import type { SigmaRule } from '../sigma-rule.ts';
 import { toQueryTrees } from '../to-query-tree.ts';
-import { renderTextQueryParts } from './render-text-query.ts';
+import { fieldName, renderTextQueryParts } from './render-text-query.ts';
 import type { ConversionResult, Target, TargetSpec } from './target.ts';
-import type { TextQuerySyntax } from './text-query-syntax.ts';
+import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
+
+const SPL_QUOTED = { open: '"', close: '"', escapes: { '"': '\\"', '\\': '\\\\' } };
+
+/** Field names in `| table` (a wildcard field list: `*` is kept). */
+export const SPLUNK_TABLE_FIELD: FieldSyntax = { label: "Splunk's table command", bare: /^[\w.*][\w.*-]*$/u, quote: SPL_QUOTED };
 
 /**
  * Splunk SPL as pySigma-backend-splunk 2.1.0's SplunkBackend writes it. SPL binds OR tighter than AND
@@ -22,7 +27,9 @@ export const SPLUNK_SYNTAX: TextQuerySyntax = {
   not: 'NOT',
   separator: ' ',
   eq: '=',
-  field: { quote: { char: '"', pattern: /^[\w.]+$/u, quoteUnlessMatches: true } },
+  // Names other than letters, digits, `_` and dots, and the operator words, in double quotes with `"` and
+  // `\` backslash-escaped (pySigma quoted without escaping: `x" OR * OR "y` matched every event).
+  field: { label: 'Splunk field names', bare: /^[\w.]+$/u, reserved: ['and', 'or', 'not', 'in'], quote: SPL_QUOTED },
   string: {
     quote: '"',
     quoteWhen: 'always',
@@ -46,10 +53,15 @@ export const SPLUNK_SYNTAX: TextQuerySyntax = {
   deferred: {
     separator: '\n| ',
     onlyQuery: '*',
+    // The regex and rex commands take the field as a plain argument: names that are not words (dashes
+    // allowed, as in `c-uri`) are refused.
+    commandField: { label: "Splunk's regex and rex commands", bare: /^[\w.][\w.-]*$/u },
     regex: { template: 'regex {field}{op}"{regex}"', operators: ['=', '!='] },
     regexCondition: { template: 'rex field={field} "(?<{match}>{regex})"\n| eval {condition}=if(isnotnull({match}), "true", "false")', maxNameLength: 32 },
     fieldReference: {
-      template: "where {op}'{field1}'='{field2}'",
+      template: 'where {op}{field1}={field2}',
+      // An eval expression names a field in single quotes, which have no escape.
+      field: { label: "Splunk's where command", quote: { open: "'", close: "'", escapes: {} }, unquotable: /['\\]/u },
       operators: ['', 'NOT '],
       notConjunct: { errorClass: 'SigmaFeatureNotSupportedByBackendError', message: 'ORing FieldRef matching is not yet supported by Splunk backend' },
     },
@@ -91,7 +103,7 @@ function plainText(query: SplunkQuery, hoist: boolean): string {
 
 function tableFields(rule: SigmaRule, prefix: string): string {
   const fields = rule.document.fields;
-  return Array.isArray(fields) && fields.length ? prefix + fields.map(String).join(',') : '';
+  return Array.isArray(fields) && fields.length ? prefix + fields.map((field) => fieldName(String(field), SPLUNK_TABLE_FIELD)).join(',') : '';
 }
 
 function settings(entries: readonly (readonly [string, string])[]): string {

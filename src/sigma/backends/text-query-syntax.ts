@@ -46,9 +46,7 @@ export interface TextQuerySyntax {
   readonly caseSensitive?: { readonly match: string; readonly wildcardMatch?: string };
   readonly regex?: RegexSyntax;
   readonly cidr?: string;
-  /** Escape and quote the field of CIDR matches like any other (pySigma writes it as is). */
-  readonly cidrQuotesField?: boolean;
-  /** Escape the `:` of IPv6 networks except the first (Lucene: the field separator). */
+  /** Escape the `:` of IPv6 networks (Lucene: the field separator). */
   readonly cidrEscapeColons?: boolean;
   readonly compare?: string;
   /** Comparing two fields; a string is the template, an object the refusal. */
@@ -84,13 +82,28 @@ export interface TextQuerySyntax {
   readonly query: string;
 }
 
+/**
+ * How the target writes a field name (pySigma escape_and_quote_field, made safe): a name that is a bare
+ * identifier of the language is written as it is, any other one is escaped or quoted so that it stays one
+ * identifier, and a name the language cannot hold is refused. Every name is refused when it holds a
+ * control character or a line break, or is empty: no target can write those (see `fieldName`).
+ */
 export interface FieldSyntax {
-  /** Characters preceded by `escapeChar` in field names (a global regex). */
+  /** Names written as they are (anchored; a global flag is not allowed). Absent: every name is quoted. */
+  readonly bare?: RegExp;
+  /** Words the language reads as operators or literals (compared case-insensitively): quoted even when bare. */
+  readonly reserved?: readonly string[];
+  /**
+   * Lucene's way: no quotes, each character `escape.pattern` matches (a global regex) gets `escape.char`
+   * before it. Used for names that `bare` does not match, and for reserved words.
+   */
   readonly escape?: { readonly char: string; readonly pattern: RegExp };
-  /** Field names are put between `quote` when `pattern` matches (or, with `quoteUnlessMatches`, does not). */
-  readonly quote?: { readonly char: string; readonly pattern: RegExp; readonly quoteUnlessMatches: boolean };
-  /** Quoted names are put in brackets too: KQL's `['name']`. */
-  readonly bracket?: boolean;
+  /** The quoted form, `open` + name + `close`, with each character of `escapes` replaced inside. */
+  readonly quote?: { readonly open: string; readonly close: string; readonly escapes: Readonly<Record<string, string>> };
+  /** Characters the quoted form cannot hold (no escape exists for them): names holding one are refused. */
+  readonly unquotable?: RegExp;
+  /** What the target calls this place in refusal messages (`Splunk field names`). */
+  readonly label: string;
 }
 
 export interface StringSyntax {
@@ -132,16 +145,21 @@ export interface DeferredSyntax {
   readonly separator: string;
   /** The query when everything was deferred. */
   readonly onlyQuery: string;
+  /** Field names as arguments of the pipe commands (`regex F=…`, `rex field=F`), where quoting is not reliable. */
+  readonly commandField: FieldSyntax;
   /** `{field}`, `{op}` (operators[0] plain, [1] negated), `{regex}`. */
   readonly regex: { readonly template: string; readonly operators: readonly [string, string] };
   /**
    * `{field}`, `{match}`, `{condition}`, `{regex}`; the names are `<field after its last dot>Match<n>` /
-   * `Condition<n>` (n counts repeated fields, from 2). The search tests `{condition}="true"`.
+   * `Condition<n>` (n counts repeated fields, from 2), with characters other than letters, digits and `_`
+   * written `_` (they name a regex capture group). The search tests `{condition}="true"`.
    */
   readonly regexCondition: { readonly template: string; readonly maxNameLength: number };
   /** `{field1}`, `{field2}`, `{op}`; a field reference anywhere else is refused with `notConjunct`. */
   readonly fieldReference: {
     readonly template: string;
+    /** Field names in the comparison (an eval expression). */
+    readonly field: FieldSyntax;
     readonly operators: readonly [string, string];
     readonly notConjunct: { readonly errorClass: string; readonly message: string };
   };

@@ -1,3 +1,6 @@
+import { fieldName } from '../backends/render-text-query.ts';
+import type { FieldSyntax } from '../backends/text-query-syntax.ts';
+import { ConversionError } from '../conversion-error.ts';
 import type { LegacyNode, LegacyScalar, LegacyValue } from './legacy-tree.ts';
 
 /**
@@ -11,6 +14,8 @@ export interface LegacySyntax {
   /** es-qs wrapped every negation: `(NOT x)`. */
   readonly wrapNot: boolean;
   readonly listSeparator: string;
+  /** How field names are escaped (sigmac wrote them as they were). */
+  readonly field: FieldSyntax;
   /** Characters to backslash-escape in values (a global regex whose match is prefixed with `\`). */
   readonly escape: RegExp;
   /** Characters dropped from values after escaping. */
@@ -59,13 +64,13 @@ export function renderLegacyQuery(node: LegacyNode, syntax: LegacySyntax, state:
         return inner ? `(${inner})` : undefined;
       }
       case 'null':
-        return syntax.nullExpression(current.field);
+        return syntax.nullExpression(writeField(current.field));
       case 'notnull':
-        return syntax.notNullExpression(current.field);
+        return syntax.notNullExpression(writeField(current.field));
       case 'value':
         return renderValue(current.value);
       case 'map': {
-        const field = syntax.fieldName(current.field, current.value, state);
+        const field = syntax.fieldName(writeField(current.field), current.value, state);
         const value = current.value;
         if (Array.isArray(value)) return `${field}:(${value.map(renderValue).join(syntax.listSeparator)})`;
         if (typeof value === 'object') {
@@ -78,6 +83,14 @@ export function renderLegacyQuery(node: LegacyNode, syntax: LegacySyntax, state:
         }
         return `${field}:${renderValue(value as LegacyScalar)}`;
       }
+    }
+  };
+  const writeField = (name: string): string => {
+    try {
+      return fieldName(name, syntax.field);
+    } catch (error) {
+      if (error instanceof ConversionError) throw new LegacyRenderError(error.message);
+      throw error;
     }
   };
   const renderValue = (value: LegacyScalar): string => {
