@@ -1,3 +1,4 @@
+import lucene from 'lucene';
 import { parseYamlText } from '../../src/load/read-yaml-file.ts';
 import { parseSigmaCollection, type SigmaCollection } from '../../src/sigma/parse-sigma-collection.ts';
 import { convertCollection } from '../../src/sigma/convert-collection.ts';
@@ -44,4 +45,18 @@ export function readFixtures(text: string): { caption: string; input: string; ex
     i = j;
   }
   return result;
+}
+
+// The npm parser accepts a backslash only before a fixed list of characters, where Lucene's grammar
+// (`_ESCAPED_CHAR: "\\" ~[]`) accepts any; other escapes are mapped to `\+`, which keeps the token
+// structure (an escaped character is always part of a term). It also wants at least one character in
+// a regular expression, where Lucene accepts the empty `//` (values never hold an unescaped `/`).
+const PARSER_ESCAPES = new Set('+-!(){}[]^"?:\\&|\'/~* ');
+
+/**
+ * A Lucene query string parsed by an independent parser, the `lucene` npm package (a PEG grammar of
+ * Lucene's classic syntax). Throws on a syntax error.
+ */
+export function parseLucene(query: string): unknown {
+  return lucene.parse(query.replace(/\\([\s\S])/g, (whole, c: string) => (PARSER_ESCAPES.has(c) ? whole : '\\+')).replaceAll('://', ':/(?:)/'));
 }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
-import lucene from 'lucene';
 import { parseYamlText } from '../../src/load/read-yaml-file.ts';
 import { convertCollection, type TargetSpec } from '../../src/sigma/convert-collection.ts';
 import { parseSigmaCollection } from '../../src/sigma/parse-sigma-collection.ts';
+import { parseLucene } from './helpers.ts';
 
 /**
  * Property tests: random detections and conditions never crash the parser or any target, and every
@@ -33,14 +33,9 @@ const SPECS: readonly TargetSpec[] = [
 ];
 const LUCENE_SYNTAX_TARGETS = new Set(['lucene', 'es-qs']);
 
-// The npm parser accepts a backslash only before a fixed list of characters, where Lucene's grammar
-// (`_ESCAPED_CHAR: "\\" ~[]`) accepts any; other escapes are mapped to `\+`, which keeps the token
-// structure (an escaped character is always part of a term). It also wants at least one character in
-// a regular expression, where Lucene accepts the empty `//` (values never hold an unescaped `/`).
-const PARSER_ESCAPES = new Set('+-!(){}[]^"?:\\&|\'/~* ');
 function parsesAsLucene(query: string): boolean {
   try {
-    lucene.parse(query.replace(/\\([\s\S])/g, (whole, c: string) => (PARSER_ESCAPES.has(c) ? whole : '\\+')).replaceAll('://', ':/(?:)/'));
+    parseLucene(query);
     return true;
   } catch {
     return false;
@@ -48,8 +43,7 @@ function parsesAsLucene(query: string): boolean {
 }
 
 const MODIFIERS = ['contains', 'startswith', 'endswith', 'all', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'windash', 're', 'i', 'm', 's', 'cidr', 'exists', 'expand', 'fieldref', 'gt', 'gte', 'lt', 'lte', 'neq', 'cased'];
-// Realistic field names (Lucene field names with query syntax characters are out of scope: pySigma
-// escapes only whitespace and `*` in them).
+// Realistic field names; crafted ones are the subject of field-names.test.ts.
 const field = fc.oneof(fc.constantFrom('Image', 'CommandLine', 'EventID', 'c-uri', 'Field Name', 'a.b', 'User', 'Hashes', 'TargetObject', 'ParentImage', 'OriginalFileName', 'EventType', 'Initiated'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,8}$/));
 const awkward = fc.string({ unit: fc.constantFrom('*', '?', '\\', '/', '"', "'", ' ', '\t', '\n', '-', '(', ')', ':', '%', '<', '>', '&', '|', '!', '~', '^', '[', ']', '{', '}', '=', 'a', 'é', '\u2013', '1', '.', '#'), maxLength: 12 });
 const text = fc.oneof(awkward, fc.string({ maxLength: 10 }), fc.constantFrom('10.0.0.0/8', 'fe80::/10', '::1', '%AppData%\\x', '^a.*b$', 'a\\'));

@@ -55,7 +55,7 @@ export const SPLUNK_SYNTAX: TextQuerySyntax = {
     onlyQuery: '*',
     // The regex and rex commands take the field as a plain argument: names that are not words (dashes
     // allowed, as in `c-uri`) are refused.
-    commandField: { label: "Splunk's regex and rex commands", bare: /^[\w.][\w.-]*$/u },
+    commandField: { label: "Splunk's regex and rex commands", bare: /^[\w.][\w.-]*$/u, reserved: ['and', 'or', 'not', 'in'] },
     regex: { template: 'regex {field}{op}"{regex}"', operators: ['=', '!='] },
     regexCondition: { template: 'rex field={field} "(?<{match}>{regex})"\n| eval {condition}=if(isnotnull({match}), "true", "false")', maxNameLength: 32 },
     fieldReference: {
