@@ -105,7 +105,7 @@ describe('field names from pipelines', () => {
     writeFileSync(path.join(dir, 'p.yml'), 'fields: {Image: \'proc path" OR *\', User: "user`name"}\n');
     const loaded = loadPipelineFile(path.join(dir, 'p.yml'), 'p.yml', 'p');
     assert.deepEqual(loaded.issues, []);
-    const rules = parseRules(one('Image', 'x').replace('v', 'x')).rules;
+    const rules = parseRules(one('Image', 'x')).rules;
     const run = (target: string): unknown => {
       const result = convertCollection(rules, { target, pipeline: 'p' }, userPipelineMap([loaded.pipeline!]));
       return result.ok ? result.queries : result.reason;
@@ -113,6 +113,11 @@ describe('field names from pipelines', () => {
     assert.deepEqual(run('lucene'), ['proc\\ path\\"\\ OR\\ \\*:x']);
     assert.deepEqual(run('splunk'), ['"proc path\\" OR *"="x"']);
     assert.deepEqual(run('kusto'), ["['proc path\" OR *'] =~ \"x\""]);
+    // A KQL table a user pipeline names is one identifier too.
+    writeFileSync(path.join(dir, 't.yml'), "logsources:\n  - when: {}\n    table: 'T | take 1'\n");
+    const table = loadPipelineFile(path.join(dir, 't.yml'), 't.yml', 't');
+    const kql = convertCollection(rules, { target: 'kusto', pipeline: 't' }, userPipelineMap([table.pipeline!]));
+    assert.deepEqual(kql.ok && kql.queries, ["['T | take 1']\n| where Image =~ \"x\""]);
     const user = parseRules(one('User', 'x')).rules;
     const eql = convertCollection(user, { target: 'eql', pipeline: 'p' }, userPipelineMap([loaded.pipeline!]));
     assert.deepEqual(eql.ok && eql.queries, ['any where `user``name`:"x"']);

@@ -2,7 +2,7 @@ import { ConversionError } from '../conversion-error.ts';
 import { applyPipelineWithState } from '../pipelines/processing-pipeline.ts';
 import type { SigmaRule } from '../sigma-rule.ts';
 import { toQueryTrees } from '../to-query-tree.ts';
-import { fillTemplate, renderTextQuery } from './render-text-query.ts';
+import { fieldName, fillTemplate, renderTextQuery } from './render-text-query.ts';
 import type { ConversionResult, Target, TargetSpec } from './target.ts';
 import type { TextQuerySyntax } from './text-query-syntax.ts';
 
@@ -59,6 +59,9 @@ export const KUSTO_SYNTAX: TextQuerySyntax = {
   query: '{query}',
 };
 
+/** A pipeline's table (a user pipeline names any) is written like a column name: one identifier. */
+const KUSTO_TABLE = { ...KUSTO_SYNTAX.field, label: 'KQL table names' };
+
 export const KUSTO_TARGET: Target = {
   id: 'kusto',
   title: 'Kusto (KQL)',
@@ -72,10 +75,11 @@ export const KUSTO_TARGET: Target = {
           if (tree === null) continue;
           const applied = pipeline ? applyPipelineWithState(pipeline, rule.logsource, tree, rule.detection) : { tree, state: {} };
           const query = renderTextQuery(applied.tree, KUSTO_SYNTAX);
-          const table = applied.state['query_table'];
+          const state = applied.state['query_table'];
+          const table = typeof state === 'string' ? fieldName(state, KUSTO_TABLE) : undefined;
           // A pipeline's table goes first (`DeviceProcessEvents\n| where …`). A query with nothing left to
           // test is refused by the pipeline (deviation K7); one that renders to nothing selects the table.
-          if (typeof table === 'string') queries.push(query === null ? table : fillTemplate('{table}\n| where {query}', { table, query }));
+          if (table !== undefined) queries.push(query === null ? table : fillTemplate('{table}\n| where {query}', { table, query }));
           else if (query !== null) queries.push(query);
         }
       }
