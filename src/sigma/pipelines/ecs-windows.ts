@@ -1,5 +1,5 @@
 import type { ProcessingItem, ProcessingPipeline } from './processing-pipeline.ts';
-import { WINDOWS_CHANNELS } from './windows-channels.ts';
+import { WINDOWS_CHANNELS, windowsChannelsOf } from './windows-channels.ts';
 
 /**
  * Elastic Common Schema names for Windows event fields as Winlogbeat 7+ writes them
@@ -133,13 +133,13 @@ export const ECS_WINDOWS: ProcessingPipeline = {
   id: 'ecs_windows',
   title: 'Elastic Common Schema (ECS) Windows log mappings from Winlogbeat from version 7',
   items: [
-    ...Object.entries(WINDOWS_CHANNELS).map(
-      ([service, channels]): ProcessingItem => ({
+    ...Object.keys(WINDOWS_CHANNELS).map(
+      (service): ProcessingItem => ({
         id: `windows_logsource_${service}`,
         kind: 'add-condition',
         when: { ...WINDOWS, service },
         field: 'winlog.channel',
-        values: typeof channels === 'string' ? [channels] : channels,
+        values: windowsChannelsOf(service),
       }),
     ),
     ...Object.entries(BY_LOG_SOURCE).flatMap(([field, mappings]) =>
