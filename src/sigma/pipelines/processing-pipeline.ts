@@ -80,7 +80,18 @@ export type ProcessingItem =
    * pySigma DetectionItemFailureTransformation with an ExcludeFieldCondition: the rule is refused when it
    * matches a field (by its name at this point of the pipeline) outside `fields`. `message` gets `{field}`.
    */
-  | { readonly id: string; readonly kind: 'require-fields'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly message: string }
+  | {
+      readonly id: string;
+      readonly kind: 'require-fields';
+      readonly when: LogSourceCondition;
+      readonly fields: readonly string[];
+      readonly message: string;
+      /**
+       * A keyword (a value without a field) is refused too: pySigma's ExcludeFieldCondition holds for an
+       * item without a field, and a keyword has no place in a data model's `where` clause.
+       */
+      readonly refuseKeywords?: boolean;
+    }
   /**
    * pySigma RuleFailureTransformation: the rule is refused unless one of the items `unlessApplied` applied
    * to it, or (`unlessState`) an earlier item set that state key.
@@ -309,6 +320,9 @@ function transformNode(node: QueryNode, item: FieldItem, context: Context): Quer
       return arg === node.arg ? node : { kind: 'not', arg };
     }
     case 'keyword':
+      if (item.kind === 'require-fields' && item.refuseKeywords) {
+        throw new ConversionError('SigmaTransformationError', item.message.replaceAll('{field}', '(a keyword without a field)'), 'field');
+      }
       return node;
     case 'match':
       return transformMatch(node, item, context);

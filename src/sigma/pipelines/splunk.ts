@@ -146,6 +146,7 @@ export const SPLUNK_CIM: ProcessingPipeline = {
           when,
           fields: Object.keys(model.fields),
           message: `The Splunk Data Model Sigma backend supports only the following fields for ${model.label}: ${Object.keys(model.fields).join(',')}`,
+          refuseKeywords: true,
         },
         { id: `splunk_dm_mapping_${model.id}`, kind: 'map-fields', when, fields: model.fields },
         { id: `splunk_dm_fields_${model.id}`, kind: 'set-state', when, key: 'fields', value: Object.values(model.fields) },
