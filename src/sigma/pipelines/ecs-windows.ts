@@ -50,6 +50,13 @@ const BY_LOG_SOURCE: Readonly<Record<string, readonly (readonly ['category' | 's
   TargetLogonId: [['service', 'security', 'winlog.logon.id']],
 };
 
+/**
+ * Sysmon's `Initiated` flag as Winlogbeat stores it: `network.direction` holds a word, `egress` for a
+ * connection the host opened, `ingress` for one it accepted. Only YAML booleans are rewritten: the
+ * quoted 'true'/'false' most rules write stay as the reference renders them (`network.direction:true`).
+ */
+const INITIATED_DIRECTION = { true: 'egress', false: 'ingress' } as const;
+
 /** Fields with one ECS name for every Windows log source. */
 const FIELDS: Readonly<Record<string, string>> = {
   EventID: 'event.code',
@@ -142,6 +149,13 @@ export const ECS_WINDOWS: ProcessingPipeline = {
         values: windowsChannelsOf(service),
       }),
     ),
+    {
+      id: 'ecs_windows_initiated_direction',
+      kind: 'map-booleans',
+      when: { ...WINDOWS, category: 'network_connection' },
+      fields: ['Initiated'],
+      values: INITIATED_DIRECTION,
+    },
     ...Object.entries(BY_LOG_SOURCE).flatMap(([field, mappings]) =>
       mappings.map(
         ([key, value, target]): ProcessingItem => ({

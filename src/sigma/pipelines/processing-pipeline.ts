@@ -132,6 +132,17 @@ export type ProcessingItem =
    * replaces its prefix (case-insensitive). Wildcards and the rest of the value are kept (deviation K8).
    */
   | { readonly id: string; readonly kind: 'replace-prefix'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly replacements: readonly PrefixReplacement[] }
+  /**
+   * YAML booleans (not the strings 'true'/'false') compared with these fields become the string of
+   * `values`: a Sysmon flag whose target field holds words.
+   */
+  | {
+      readonly id: string;
+      readonly kind: 'map-booleans';
+      readonly when: LogSourceCondition;
+      readonly fields: readonly string[];
+      readonly values: { readonly true: string; readonly false: string };
+    }
   /** Plain values of these fields that are keys of `values` become the listed value(s) (several: any of them). */
   | {
       readonly id: string;
@@ -400,6 +411,9 @@ function transformMatch(match: Match, item: FieldItem, context: Context): QueryN
       return item.fields.includes(field) ? rewriteValue(context, match, mapStrings(value, (parts) => replacePrefix(parts, item.replacements))) : match;
     case 'basename':
       return item.fields.includes(field) ? rewriteValue(context, match, mapStrings(value, basename)) : match;
+    case 'map-booleans':
+      if (!item.fields.includes(field) || value.kind !== 'bool') return match;
+      return rewriteValue(context, match, { kind: 'string', parts: [value.value ? item.values.true : item.values.false] });
     case 'map-values': {
       if (!item.fields.includes(field) || value.kind !== 'string' || !value.parts.every((part) => typeof part === 'string')) return match;
       const plain = value.parts.join('');
