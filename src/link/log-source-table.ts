@@ -1,7 +1,10 @@
+import { WINDOWS_CHANNELS, windowsChannelsOf } from '../sigma/pipelines/windows-channels.ts';
+
 /**
  * How a Sigma log source maps to the events that Data Needed entries describe. This is data, not code:
  * add a row to support a new log source. Facts come from the Sigma log-source taxonomy (which Sysmon or
- * Windows event each category is built from) and from the channel names Windows writes.
+ * Windows event each category is built from); the channel of each Windows `service:` comes from the
+ * converters' table (src/sigma/pipelines/windows-channels.ts), so pages and queries agree.
  *
  * Each row names the events a rule of that log source can be evaluated on. `eventIds` absent means "the
  * EventID values the rule itself selects, or any event of the channel when it selects none".
@@ -19,10 +22,17 @@ export interface LogSourceRow {
   readonly events: readonly LogSourceEvent[];
 }
 
-const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
-const SECURITY = 'Security';
-const POWERSHELL = 'Microsoft-Windows-PowerShell/Operational';
-const POWERSHELL_CLASSIC = 'Windows PowerShell';
+/** The channels the Windows categories are built from, spelled as the services' table spells them. */
+function mainChannelOf(service: string): string {
+  const [channel] = windowsChannelsOf(service);
+  // A channel-less event would match Data Needed entries of every channel: fail loudly instead.
+  if (channel === undefined) throw new Error(`the Windows channel table lacks the service "${service}"`);
+  return channel;
+}
+const SYSMON = mainChannelOf('sysmon');
+const SECURITY = mainChannelOf('security');
+const POWERSHELL = mainChannelOf('powershell');
+const POWERSHELL_CLASSIC = mainChannelOf('powershell-classic');
 
 const sysmon = (...eventIds: number[]): LogSourceEvent => ({ platform: 'Windows', channel: SYSMON, eventIds });
 const windowsChannel = (channel: string): LogSourceEvent => ({ platform: 'Windows', channel });
@@ -63,43 +73,10 @@ const WINDOWS_CATEGORIES: Record<string, readonly LogSourceEvent[]> = {
   ps_classic_script: [{ platform: 'Windows', channel: POWERSHELL_CLASSIC, eventIds: [800] }],
 };
 
-/** Windows `service:` values and the event log channel each reads. */
-const WINDOWS_SERVICES: Record<string, string> = {
-  security: SECURITY,
-  system: 'System',
-  application: 'Application',
-  sysmon: SYSMON,
-  powershell: POWERSHELL,
-  'powershell-classic': POWERSHELL_CLASSIC,
-  taskscheduler: 'Microsoft-Windows-TaskScheduler/Operational',
-  wmi: 'Microsoft-Windows-WMI-Activity/Operational',
-  'dns-server': 'DNS Server',
-  'dns-server-audit': 'Microsoft-Windows-DNS-Server/Audit',
-  'driver-framework': 'Microsoft-Windows-DriverFrameworks-UserMode/Operational',
-  dhcp: 'Microsoft-Windows-DHCP-Server/Operational',
-  ntlm: 'Microsoft-Windows-NTLM/Operational',
-  windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  applocker: 'Microsoft-Windows-AppLocker/EXE and DLL',
-  'bits-client': 'Microsoft-Windows-Bits-Client/Operational',
-  'codeintegrity-operational': 'Microsoft-Windows-CodeIntegrity/Operational',
-  'firewall-as': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
-  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
-  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
-  'msexchange-management': 'MSExchange Management',
-  'terminalservices-localsessionmanager': 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
-  'smbclient-security': 'Microsoft-Windows-SmbClient/Security',
-  'lsa-server': 'Microsoft-Windows-LSA/Operational',
-  'security-mitigations': 'Microsoft-Windows-Security-Mitigations/KernelMode',
-  openssh: 'OpenSSH/Operational',
-  'printservice-admin': 'Microsoft-Windows-PrintService/Admin',
-  'printservice-operational': 'Microsoft-Windows-PrintService/Operational',
-  'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
-  capi2: 'Microsoft-Windows-CAPI2/Operational',
-};
-
 export const LOG_SOURCE_TABLE: readonly LogSourceRow[] = [
   ...Object.entries(WINDOWS_CATEGORIES).map(([category, events]) => ({ product: 'windows', category, events })),
-  ...Object.entries(WINDOWS_SERVICES).map(([service, channel]) => ({ product: 'windows', service, events: [windowsChannel(channel)] })),
+  // Windows services read the channels the converters restrict them to: one table for queries and pages.
+  ...Object.keys(WINDOWS_CHANNELS).map((service) => ({ product: 'windows', service, events: windowsChannelsOf(service).map(windowsChannel) })),
   { category: 'antivirus', events: [{ platform: 'antivirus' }] },
   // Linux: auditd and the classic syslog files; process creation is defined on Sysmon for Linux.
   { product: 'linux', service: 'auditd', events: [{ platform: 'Linux', channel: 'auditd' }] },

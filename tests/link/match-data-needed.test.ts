@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataNeededMatch, DataNeededReason, RuleDocumentFacts } from '../../src/link/match-data-needed.ts';
+import { lookUpLogSource } from '../../src/link/log-source-table.ts';
 import { DataNeededIndex, matchDataNeeded } from '../../src/link/match-data-needed.ts';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import type { DetectionRule } from '../../src/model/detection-rule.ts';
@@ -18,6 +19,7 @@ import {
   skipUnlessExists,
   standardFolders,
 } from '../helpers/knowledge-base.ts';
+import { WINDOWS_CHANNELS, windowsChannelsOf } from '../../src/sigma/pipelines/windows-channels.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 
 const DN_0001 = 'DN_0001_4688_windows_process_creation';
@@ -298,5 +300,39 @@ describe('rule facts the linker reads', () => {
     const matches = kb.ruleLinks.get(ruleNamed(kb, 'lower'))!.dataNeeded;
     assert.deepEqual(titles(matches), ['DN_Y_4688']);
     assert.deepEqual(matches[0]!.reasons.map((reason) => reason.via === 'log-source' && reason.missingFields), [[]]);
+  });
+});
+
+describe('Windows services in the Data Needed log-source table', () => {
+  test('every service the converters restrict to a channel is looked up with exactly those channels', () => {
+    for (const service of Object.keys(WINDOWS_CHANNELS)) {
+      const found = lookUpLogSource({ product: 'windows', service });
+      assert.ok(found, `service ${service} has a row`);
+      assert.deepEqual(
+        found.row.events.map((event) => event.channel),
+        windowsChannelsOf(service),
+        `service ${service}`,
+      );
+      assert.ok(found.row.events.every((event) => event.platform === 'Windows' && event.eventIds === undefined));
+    }
+  });
+
+  test('services pySigma maps that the matcher once lacked or misspelled find their Data Needed entries', () => {
+    const certificates = entry('DN_cert_exported', ['EventID'], { platform: 'Windows', channel: 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational', eventId: 1007 });
+    const vhd = entry('DN_vhd_mounted', ['EventID'], { platform: 'Windows', channel: 'Microsoft-Windows-VHDMP/Operational', eventId: 1 });
+    const userMode = entry('DN_mitigations_user_mode', ['EventID'], { platform: 'Windows', channel: 'Microsoft-Windows-Security-Mitigations/User Mode', eventId: 11 });
+    const index = new DataNeededIndex([certificates, vhd, userMode]);
+    const titlesFor = (service: string, eventId: number): string[] =>
+      matchDataNeeded([{ logsource: { product: 'windows', service }, fields: ['EventID'], eventIds: [eventId] }], index).matches.map((match) => match.dataNeeded.title);
+    assert.deepEqual(titlesFor('certificateservicesclient-lifecycle-system', 1007), ['DN_cert_exported']);
+    assert.deepEqual(titlesFor('vhdmp', 1), ['DN_vhd_mounted']);
+    // The channel Windows writes has a space ("User Mode"); the matcher's own copy had "KernelMode" only.
+    assert.deepEqual(titlesFor('security-mitigations', 11), ['DN_mitigations_user_mode']);
+    // A service's other channels do not stand in for the one an entry names.
+    assert.deepEqual(titlesFor('vhdmp', 1007), []);
+  });
+
+  test('an unknown service still has no row (and is reported as such, not matched to any channel)', () => {
+    assert.equal(lookUpLogSource({ product: 'windows', service: 'no-such-service' }), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import type { ProcessingItem, ProcessingPipeline } from './processing-pipeline.ts';
-import { WINDOWS_CHANNELS } from './windows-channels.ts';
+import { WINDOWS_CHANNELS, windowsChannelsOf } from './windows-channels.ts';
 
 /**
  * Elastic Common Schema names for Windows event fields as Winlogbeat 7+ writes them
@@ -49,6 +49,13 @@ const BY_LOG_SOURCE: Readonly<Record<string, readonly (readonly ['category' | 's
   SubjectUserSid: [['service', 'security', 'user.id']],
   TargetLogonId: [['service', 'security', 'winlog.logon.id']],
 };
+
+/**
+ * Sysmon's `Initiated` flag as Winlogbeat stores it: `network.direction` holds a word, `egress` for a
+ * connection the host opened, `ingress` for one it accepted. Only YAML booleans are rewritten: the
+ * quoted 'true'/'false' most rules write stay as the reference renders them (`network.direction:true`).
+ */
+const INITIATED_DIRECTION = { true: 'egress', false: 'ingress' } as const;
 
 /** Fields with one ECS name for every Windows log source. */
 const FIELDS: Readonly<Record<string, string>> = {
@@ -133,15 +140,22 @@ export const ECS_WINDOWS: ProcessingPipeline = {
   id: 'ecs_windows',
   title: 'Elastic Common Schema (ECS) Windows log mappings from Winlogbeat from version 7',
   items: [
-    ...Object.entries(WINDOWS_CHANNELS).map(
-      ([service, channels]): ProcessingItem => ({
+    ...Object.keys(WINDOWS_CHANNELS).map(
+      (service): ProcessingItem => ({
         id: `windows_logsource_${service}`,
         kind: 'add-condition',
         when: { ...WINDOWS, service },
         field: 'winlog.channel',
-        values: typeof channels === 'string' ? [channels] : channels,
+        values: windowsChannelsOf(service),
       }),
     ),
+    {
+      id: 'ecs_windows_initiated_direction',
+      kind: 'map-booleans',
+      when: { ...WINDOWS, category: 'network_connection' },
+      fields: ['Initiated'],
+      values: INITIATED_DIRECTION,
+    },
     ...Object.entries(BY_LOG_SOURCE).flatMap(([field, mappings]) =>
       mappings.map(
         ([key, value, target]): ProcessingItem => ({

@@ -80,7 +80,18 @@ export type ProcessingItem =
    * pySigma DetectionItemFailureTransformation with an ExcludeFieldCondition: the rule is refused when it
    * matches a field (by its name at this point of the pipeline) outside `fields`. `message` gets `{field}`.
    */
-  | { readonly id: string; readonly kind: 'require-fields'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly message: string }
+  | {
+      readonly id: string;
+      readonly kind: 'require-fields';
+      readonly when: LogSourceCondition;
+      readonly fields: readonly string[];
+      readonly message: string;
+      /**
+       * A keyword (a value without a field) is refused too: pySigma's ExcludeFieldCondition holds for an
+       * item without a field, and a keyword has no place in a data model's `where` clause.
+       */
+      readonly refuseKeywords?: boolean;
+    }
   /**
    * pySigma RuleFailureTransformation: the rule is refused unless one of the items `unlessApplied` applied
    * to it, or (`unlessState`) an earlier item set that state key.
@@ -121,6 +132,17 @@ export type ProcessingItem =
    * replaces its prefix (case-insensitive). Wildcards and the rest of the value are kept (deviation K8).
    */
   | { readonly id: string; readonly kind: 'replace-prefix'; readonly when: LogSourceCondition; readonly fields: readonly string[]; readonly replacements: readonly PrefixReplacement[] }
+  /**
+   * YAML booleans (not the strings 'true'/'false') compared with these fields become the string of
+   * `values`: a Sysmon flag whose target field holds words.
+   */
+  | {
+      readonly id: string;
+      readonly kind: 'map-booleans';
+      readonly when: LogSourceCondition;
+      readonly fields: readonly string[];
+      readonly values: { readonly true: string; readonly false: string };
+    }
   /** Plain values of these fields that are keys of `values` become the listed value(s) (several: any of them). */
   | {
       readonly id: string;
@@ -309,6 +331,9 @@ function transformNode(node: QueryNode, item: FieldItem, context: Context): Quer
       return arg === node.arg ? node : { kind: 'not', arg };
     }
     case 'keyword':
+      if (item.kind === 'require-fields' && item.refuseKeywords) {
+        throw new ConversionError('SigmaTransformationError', item.message.replaceAll('{field}', '(a keyword without a field)'), 'field');
+      }
       return node;
     case 'match':
       return transformMatch(node, item, context);
@@ -386,6 +411,9 @@ function transformMatch(match: Match, item: FieldItem, context: Context): QueryN
       return item.fields.includes(field) ? rewriteValue(context, match, mapStrings(value, (parts) => replacePrefix(parts, item.replacements))) : match;
     case 'basename':
       return item.fields.includes(field) ? rewriteValue(context, match, mapStrings(value, basename)) : match;
+    case 'map-booleans':
+      if (!item.fields.includes(field) || value.kind !== 'bool') return match;
+      return rewriteValue(context, match, { kind: 'string', parts: [value.value ? item.values.true : item.values.false] });
     case 'map-values': {
       if (!item.fields.includes(field) || value.kind !== 'string' || !value.parts.every((part) => typeof part === 'string')) return match;
       const plain = value.parts.join('');

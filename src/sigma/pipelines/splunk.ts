@@ -1,5 +1,5 @@
 import type { LogSourceCondition, ProcessingItem, ProcessingPipeline } from './processing-pipeline.ts';
-import { WINDOWS_CHANNELS } from './windows-channels.ts';
+import { WINDOWS_CHANNELS, windowsChannelsOf } from './windows-channels.ts';
 
 /**
  * Splunk pipelines of pySigma-backend-splunk 2.1.0 (sigma/pipelines/splunk/splunk.py), as data.
@@ -11,13 +11,13 @@ export const SPLUNK_WINDOWS: ProcessingPipeline = {
   id: 'splunk_windows',
   title: 'Splunk Windows log source conditions (source="WinEventLog:…", EventID as EventCode)',
   items: [
-    ...Object.entries(WINDOWS_CHANNELS).map(
-      ([service, channels]): ProcessingItem => ({
+    ...Object.keys(WINDOWS_CHANNELS).map(
+      (service): ProcessingItem => ({
         id: `splunk_windows_${service}`,
         kind: 'add-condition',
         when: { product: 'windows', service },
         field: 'source',
-        values: (typeof channels === 'string' ? [channels] : channels).map((channel) => `WinEventLog:${channel}`),
+        values: windowsChannelsOf(service).map((channel) => `WinEventLog:${channel}`),
       }),
     ),
     { id: 'splunk_windows_field_mapping', kind: 'map-fields', when: {}, fields: { EventID: 'EventCode' } },
@@ -146,6 +146,7 @@ export const SPLUNK_CIM: ProcessingPipeline = {
           when,
           fields: Object.keys(model.fields),
           message: `The Splunk Data Model Sigma backend supports only the following fields for ${model.label}: ${Object.keys(model.fields).join(',')}`,
+          refuseKeywords: true,
         },
         { id: `splunk_dm_mapping_${model.id}`, kind: 'map-fields', when, fields: model.fields },
         { id: `splunk_dm_fields_${model.id}`, kind: 'set-state', when, key: 'fields', value: Object.values(model.fields) },

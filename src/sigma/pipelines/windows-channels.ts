@@ -1,8 +1,9 @@
 /**
- * Sigma `service:` log sources of `product: windows` and the event-log channels they read
- * (pySigma 1.5.0's windows_logsource_mapping, sigma/pipelines/common.py). Shared by every pipeline that
- * restricts Windows rules to their channel: ecs_windows (`winlog.channel`), and later splunk_windows
- * (`source="WinEventLog:<channel>"`).
+ * Sigma `service:` log sources of `product: windows` and the event-log channels they read: the whole of
+ * pySigma 1.5.0's windows_logsource_mapping (sigma/pipelines/common.py), in its order. The one copy of
+ * these facts: the pipelines that restrict Windows rules to their channel (ecs_windows `winlog.channel`,
+ * splunk_windows `source="WinEventLog:<channel>"`) and the Data Needed matcher (src/link) all read it,
+ * so a channel added here reaches the queries and the pages together.
  */
 export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[]>> = {
   security: 'Security',
@@ -41,10 +42,18 @@ export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[
   'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
   openssh: 'OpenSSH/Operational',
   bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
-  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  vhdmp: 'Microsoft-Windows-VHDMP/Operational',
   'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
-  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
-  capi2: 'Microsoft-Windows-CAPI2/Operational',
-  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
   'lsa-server': 'Microsoft-Windows-LSA/Operational',
+  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
+  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
+  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  capi2: 'Microsoft-Windows-CAPI2/Operational',
+  'certificateservicesclient-lifecycle-system': 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
 };
+
+/** The channels a `service:` of `product: windows` reads, none for a service the table lacks. */
+export function windowsChannelsOf(service: string): readonly string[] {
+  const channels = Object.hasOwn(WINDOWS_CHANNELS, service) ? WINDOWS_CHANNELS[service]! : [];
+  return typeof channels === 'string' ? [channels] : channels;
+}
