@@ -2,6 +2,7 @@ import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/att
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue, type IssueCode } from '../model/issue.ts';
+import { PageAddresses } from '../present/page-addresses.ts';
 import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
 import type { SigmaRule } from '../sigma/sigma-rule.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
@@ -184,6 +185,10 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     }
   }
 
+  // Page names are unique per kind only once every entity is known; both the markdown edition and the site use them.
+  const pages = PageAddresses.assign({ rules, dataNeeded, loggingPolicies, enrichments, triggers });
+  issues.push(...pages.issues);
+
   const kb: KnowledgeBase = {
     attack: loaded.attack,
     rules,
@@ -191,6 +196,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     loggingPolicies,
     enrichments,
     triggers,
+    addresses: pages.addresses,
     ruleLinks,
     rulesById,
     rulesByName,
