@@ -92,8 +92,8 @@ export class PageAddresses {
 
   /**
    * Names every page. Entities whose names collide after cleaning (`a b.yml` / `a_b.yml`, `ü` / `ä`, `A` / `a`)
-   * are ordered the same way whatever the load order: a name that needed no cleaning first, then by source
-   * path and position. The first keeps the name; each other gets `-<hash of its source path>`, which does not
+   * are ordered the same way whatever the load order: a name that needed no cleaning first, then by path
+   * under the input folder, by path as shown, and position. The first keeps the name; each other gets `-<hash of its source path>`, which does not
    * change when a further colliding file appears (a counter would), and a `duplicate-page-name` warning
    * naming both files.
    */
@@ -143,6 +143,8 @@ function uniqueNames<T extends Entity>(entities: readonly T[], issues: Issue[]):
     (a, b) =>
       Number(a.cleaned) - Number(b.cleaned) ||
       compareCodeUnits(a.entity.relativePath, b.entity.relativePath) ||
+      // Two input folders can hold the same relative path; the order they are given in must not matter.
+      compareCodeUnits(a.entity.file, b.entity.file) ||
       a.entity.position.line - b.entity.position.line ||
       a.entity.position.column - b.entity.position.column ||
       a.index - b.index,
