@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import { compareText } from '../link/match-data-needed.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
@@ -55,8 +57,6 @@ function wantedName(entity: Entity): string {
 /** Names are compared as a case-insensitive file system (macOS, Windows) would, so that no page overwrites another there. */
 const fileSystemKey = (name: string): string => name.toLowerCase();
 
-const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export interface RuleRedirect {
   /** Unprefixed path of the stub, e.g. /rules/win_susp_procdump/ */
   readonly from: string;
@@ -66,13 +66,7 @@ export interface RuleRedirect {
   readonly relation?: { readonly type: string; readonly id: string };
 }
 
-export interface AddressedEntities {
-  readonly rules: readonly DetectionRule[];
-  readonly dataNeeded: readonly DataNeeded[];
-  readonly loggingPolicies: readonly LoggingPolicy[];
-  readonly enrichments: readonly Enrichment[];
-  readonly triggers: readonly TriggerTechnique[];
-}
+export type AddressedEntities = Pick<KnowledgeBase, 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
 
 /**
  * The one address table of a knowledge base: every entity's page name, unique within its kind, from which
@@ -142,9 +136,9 @@ function uniqueNames<T extends Entity>(entities: readonly T[], issues: Issue[]):
   candidates.sort(
     (a, b) =>
       Number(a.cleaned) - Number(b.cleaned) ||
-      compareCodeUnits(a.entity.relativePath, b.entity.relativePath) ||
+      compareText(a.entity.relativePath, b.entity.relativePath) ||
       // Two input folders can hold the same relative path; the order they are given in must not matter.
-      compareCodeUnits(a.entity.file, b.entity.file) ||
+      compareText(a.entity.file, b.entity.file) ||
       a.entity.position.line - b.entity.position.line ||
       a.entity.position.column - b.entity.position.column ||
       a.index - b.index,
