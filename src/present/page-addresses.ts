@@ -28,6 +28,12 @@ const MAX_ID_SEGMENT_LENGTH = 64;
 /** A URL path segment is used as-is only when it is plainly safe; anything else falls back to another name. */
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/**
+ * Names a kind's folder already holds in the HTML site: its list page (`/rules/index.html`). An entity named
+ * so would need a folder where that file is, which no file system allows.
+ */
+const RESERVED_NAMES = new Set(['index.html']);
+
 /** `related` types under which the old id now lives in the naming rule (its page takes over the old URL). */
 const REDIRECTING_RELATION_TYPES = new Set(['renamed', 'merged', 'obsolete']);
 
@@ -150,18 +156,19 @@ function uniqueNames<T extends Entity>(entities: readonly T[], issues: Issue[]):
   const losers: typeof candidates = [];
   for (const candidate of candidates) {
     const key = fileSystemKey(candidate.name);
-    if (holders.has(key)) losers.push(candidate);
+    if (holders.has(key) || RESERVED_NAMES.has(key)) losers.push(candidate);
     else {
       holders.set(key, candidate.entity);
       names.set(candidate.entity, candidate.name);
     }
   }
   for (const { entity, name } of losers) {
-    const holder = holders.get(fileSystemKey(name))!;
+    const holder = holders.get(fileSystemKey(name));
     const unique = withSuffix(name, entity.relativePath, (taken) => holders.has(fileSystemKey(taken)));
     holders.set(fileSystemKey(unique), entity);
     names.set(entity, unique);
-    issues.push(makeIssue(entity.file, entity.position, 'duplicate-page-name', `the page name "${name}" is already used by ${holder.file}; this page is named "${unique}"`));
+    const usedBy = holder ? `is already used by ${holder.file}` : 'is reserved for the list page of the HTML site';
+    issues.push(makeIssue(entity.file, entity.position, 'duplicate-page-name', `the page name "${name}" ${usedBy}; this page is named "${unique}"`));
   }
   return names;
 }
@@ -187,7 +194,7 @@ function idSegment(id: string | undefined): string | undefined {
  */
 function ruleUrlSegments(rules: readonly DetectionRule[], pageName: (rule: DetectionRule) => string): { segments: Map<DetectionRule, string>; redirects: RuleRedirect[] } {
   const segments = new Map<DetectionRule, string>();
-  const taken = new Set<string>();
+  const taken = new Set<string>(RESERVED_NAMES);
   const claim = (segment: string): boolean => {
     const key = fileSystemKey(segment);
     if (taken.has(key)) return false;

@@ -48,6 +48,9 @@ test('atc build gives colliding and over-long names pages of their own, warns na
     'rules/long_level.yml': ruleText('Rule with a long level', { level: 'x'.repeat(LONG) }),
     'rules/long_id.yml': ruleText('Rule with a long id', { id: 'a'.repeat(LONG) }),
     [`rules/${longBasename}.yml`]: ruleText('Rule with a long file name'),
+    // The site's list pages are /rules/index.html and /data-needed/index.html: a folder of that name cannot exist beside them.
+    'rules/index.html.yml': ruleText('Rule named like the list page'),
+    'data_needed/index.yml': dataNeededText('index.html'),
     'data_needed/first.yml': dataNeededText('DN Foo Bar'),
     'data_needed/second.yml': dataNeededText('DN_Foo_Bar'),
     'data_needed/long.yml': dataNeededText('T'.repeat(LONG)),
@@ -60,8 +63,8 @@ test('atc build gives colliding and over-long names pages of their own, warns na
   const listing = (folder: string): string[] => readdirSync(path.join(out, folder)).sort();
   const rulePages = listing('markdown/Detection_Rules');
   const dataNeededPages = listing('markdown/Data_Needed');
-  assert.equal(rulePages.length, 7, rulePages.join(' '));
-  assert.equal(dataNeededPages.length, 3, dataNeededPages.join(' '));
+  assert.equal(rulePages.length, 8, rulePages.join(' '));
+  assert.equal(dataNeededPages.length, 4, dataNeededPages.join(' '));
   assert.ok(rulePages.includes('a_b.md') && rulePages.some((name) => /^a_b-[0-9a-f]{8}\.md$/.test(name)), rulePages.join(' '));
   assert.ok(dataNeededPages.includes('DN_Foo_Bar.md') && dataNeededPages.some((name) => /^DN_Foo_Bar-[0-9a-f]{8}\.md$/.test(name)), dataNeededPages.join(' '));
   for (const name of [...rulePages, ...dataNeededPages, ...listing('layers'), ...listing('api/data-needed')]) {
@@ -69,7 +72,7 @@ test('atc build gives colliding and over-long names pages of their own, warns na
   }
   // Each rule's own page, not another's: the titles are all there.
   const titles = rulePages.map((name) => /^\| Title +\| (.*?) \|$/m.exec(readFileSync(path.join(out, 'markdown/Detection_Rules', name), 'utf8'))?.[1]);
-  assert.equal(new Set(titles).size, 7, titles.join(' | '));
+  assert.equal(new Set(titles).size, 8, titles.join(' | '));
 
   // The HTML site and api/ use the same names: one page and one document per Data Needed entry.
   for (const page of dataNeededPages) {
@@ -82,7 +85,8 @@ test('atc build gives colliding and over-long names pages of their own, warns na
   assert.ok(listing('layers').some((name) => /^level-x{100}-[0-9a-f]{8}\.json$/.test(name)), listing('layers').join(' '));
 
   const warnings = build.output.split('\n').filter((line) => /:\d+:\d+ warning duplicate-page-name /.test(line));
-  assert.equal(warnings.length, 3, build.output);
+  assert.equal(warnings.length, 5, build.output);
+  assert.equal(warnings.filter((line) => line.includes('reserved for the list page')).length, 2, warnings.join('\n'));
   for (const [loser, holder] of [
     ['rules/a b.yml', 'rules/a_b.yml'],
     ['rules/ü.yml', 'rules/ä.yml'],
