@@ -133,35 +133,55 @@ export class PageAddresses {
   }
 }
 
+interface Candidate<T extends Entity> {
+  readonly entity: T;
+  readonly index: number;
+  readonly name: string;
+  /** Whether cleaning changed the wanted name: an entity named exactly so has the better claim. */
+  readonly cleaned: boolean;
+}
+
+/** The order in which colliding entities claim a name: independent of load order. */
+function claimOrder<T extends Entity>(a: Candidate<T>, b: Candidate<T>): number {
+  return (
+    Number(a.cleaned) - Number(b.cleaned) ||
+    compareText(a.entity.relativePath, b.entity.relativePath) ||
+    // Two input folders can hold the same relative path; the order they are given in must not matter.
+    compareText(a.entity.file, b.entity.file) ||
+    a.entity.position.line - b.entity.position.line ||
+    a.entity.position.column - b.entity.position.column ||
+    a.index - b.index
+  );
+}
+
 function uniqueNames<T extends Entity>(entities: readonly T[], issues: Issue[]): Map<T, string> {
-  const candidates = entities.map((entity, index) => {
+  const claims = new Map<string, Candidate<T>[]>();
+  entities.forEach((entity, index) => {
     const wanted = wantedName(entity);
     const name = safeName(wanted);
-    return { entity, index, name, cleaned: name !== wanted };
+    const key = fileSystemKey(name);
+    const candidate = { entity, index, name, cleaned: name !== wanted };
+    const list = claims.get(key);
+    if (list) list.push(candidate);
+    else claims.set(key, [candidate]);
   });
-  candidates.sort(
-    (a, b) =>
-      Number(a.cleaned) - Number(b.cleaned) ||
-      compareText(a.entity.relativePath, b.entity.relativePath) ||
-      // Two input folders can hold the same relative path; the order they are given in must not matter.
-      compareText(a.entity.file, b.entity.file) ||
-      a.entity.position.line - b.entity.position.line ||
-      a.entity.position.column - b.entity.position.column ||
-      a.index - b.index,
-  );
-  // Every name that is free goes to its first claimant before any suffix is handed out, so that a suffixed
-  // name can never take the plain name of a later entity.
+  // Every free name goes to its first claimant before any suffix is handed out, so that a suffixed name
+  // can never take the plain name of another entity. Only colliding claims need ordering.
   const holders = new Map<string, T>();
   const names = new Map<T, string>();
-  const losers: typeof candidates = [];
-  for (const candidate of candidates) {
-    const key = fileSystemKey(candidate.name);
-    if (holders.has(key) || RESERVED_NAMES.has(key)) losers.push(candidate);
-    else {
-      holders.set(key, candidate.entity);
-      names.set(candidate.entity, candidate.name);
+  const losers: Candidate<T>[] = [];
+  for (const [key, candidates] of claims) {
+    if (candidates.length > 1) candidates.sort(claimOrder);
+    if (RESERVED_NAMES.has(key)) {
+      losers.push(...candidates);
+      continue;
     }
+    const [first, ...rest] = candidates;
+    holders.set(key, first!.entity);
+    names.set(first!.entity, first!.name);
+    losers.push(...rest);
   }
+  losers.sort((a, b) => compareText(fileSystemKey(a.name), fileSystemKey(b.name)) || claimOrder(a, b));
   for (const { entity, name } of losers) {
     const holder = holders.get(fileSystemKey(name));
     const unique = withSuffix(name, entity.relativePath, (taken) => holders.has(fileSystemKey(taken)));
