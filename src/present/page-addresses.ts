@@ -93,9 +93,9 @@ export class PageAddresses {
   /**
    * Names every page. Entities whose names collide after cleaning (`a b.yml` / `a_b.yml`, `ü` / `ä`, `A` / `a`)
    * are ordered the same way whatever the load order: a name that needed no cleaning first, then by path
-   * under the input folder, by path as shown, and position. The first keeps the name; each other gets `-<hash of its source path>`, which does not
-   * change when a further colliding file appears (a counter would), and a `duplicate-page-name` warning
-   * naming both files.
+   * under the input folder, by path as shown, and position. The first keeps the name; each other gets
+   * `-<hash of its source path>`, which does not change when a further colliding file appears (a counter
+   * would), and a `duplicate-page-name` warning naming both files.
    */
   static assign(entities: AddressedEntities): { addresses: PageAddresses; issues: Issue[] } {
     const issues: Issue[] = [];
