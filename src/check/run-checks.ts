@@ -3,7 +3,7 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
-import { markdownPath, type Entity } from '../render/page-paths.ts';
+import type { Entity } from '../present/page-addresses.ts';
 import { MARKDOWN_ROOT, type OutputFile } from '../render/render-markdown-pages.ts';
 import { walkMarkdownLinks } from './markdown-links.ts';
 
@@ -48,7 +48,7 @@ function brokenLinks(kb: KnowledgeBase, files: readonly OutputFile[]): Issue[] {
   // annotates a file of the pull request; the index page has no single source and is named as generated.
   const sources = new Map<string, { file: string; position: SourcePosition }>();
   const entities: Entity[] = [...kb.rules, ...kb.dataNeeded, ...kb.loggingPolicies, ...kb.enrichments, ...kb.triggers];
-  for (const entity of entities) sources.set(`${MARKDOWN_ROOT}/${markdownPath(entity)}`, { file: entity.file, position: entity.position });
+  for (const entity of entities) sources.set(`${MARKDOWN_ROOT}/${kb.addresses.markdownPath(entity)}`, { file: entity.file, position: entity.position });
   return walk.broken.map((link) => {
     const source = sources.get(link.page);
     const where = source ? `its page ${link.page}, line ${link.line}` : `line ${link.line}`;

@@ -5,10 +5,9 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DataNeededReason } from '../link/match-data-needed.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
-import { markdownPath } from '../render/page-paths.ts';
 import { MARKDOWN_ROOT } from '../render/render-markdown-pages.ts';
 import { atomicTestAnchor } from '../render/trigger-page.ts';
-import { entityKey, type ExportUrls } from './site-urls.ts';
+import type { ExportUrls } from './site-urls.ts';
 
 /**
  * The `api/` JSON documents: one per entity and bulk files, every link between entities resolved to
@@ -57,10 +56,10 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
     }
     return link;
   };
-  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', entityKey(entry)), key: entityKey(entry), title: entry.title, url: urls.dataNeeded(entry) });
-  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', entityKey(policy)), key: entityKey(policy), title: policy.title, url: urls.loggingPolicy(policy) });
-  const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', entityKey(enrichment)), key: entityKey(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
-  const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', entityKey(trigger)), key: entityKey(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
+  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', urls.entityKey(entry)), key: urls.entityKey(entry), title: entry.title, url: urls.dataNeeded(entry) });
+  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', urls.entityKey(policy)), key: urls.entityKey(policy), title: policy.title, url: urls.loggingPolicy(policy) });
+  const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', urls.entityKey(enrichment)), key: urls.entityKey(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
+  const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', urls.entityKey(trigger)), key: urls.entityKey(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
   const tacticLink = (tactic: AttackTactic): JsonObject => ({ attack_url: kb.attack.tacticUrl(tactic.id), id: tactic.id, name: tactic.name, shortname: tactic.shortname, url: urls.tactic(tactic.id) });
   const techniqueLinks = new Map<AttackTechnique, JsonObject>();
   const techniqueLink = (technique: AttackTechnique): JsonObject => {
@@ -100,7 +99,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       falsepositives: [...rule.falsepositives],
       tags: [...rule.tags],
       file: rule.relativePath,
-      markdown: `${MARKDOWN_ROOT}/${markdownPath(rule)}`,
+      markdown: `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(rule)}`,
       logsources: rule.logsources.map((logsource) => ({ category: logsource.category, definition: logsource.definition, product: logsource.product, service: logsource.service })),
       tactics: links.tactics.map(tacticLink),
       techniques: links.techniques.map(techniqueLink),
@@ -155,18 +154,18 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       mitigation_policies: [...entry.mitigationPolicies],
       sample: entry.sample,
       enriched_sample: entry.enrichedSample,
-      markdown: `${MARKDOWN_ROOT}/${markdownPath(entry)}`,
+      markdown: `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(entry)}`,
       logging_policies: (kb.loggingPoliciesByDataNeeded.get(entry) ?? []).map(policyLink),
       enrichments: (kb.enrichmentsByDataNeeded.get(entry) ?? []).map(enrichmentLink),
       rules: sortedRules(rules),
       techniques: [...techniqueSet].sort((a, b) => compareTechniqueIds(a.id, b.id)).map(techniqueLink),
     };
     bulkDataNeeded.push(document);
-    entities.set(apiPath('data-needed', entityKey(entry)), document);
+    entities.set(apiPath('data-needed', urls.entityKey(entry)), document);
   }
 
   for (const policy of kb.loggingPolicies) {
-    entities.set(apiPath('logging-policy', entityKey(policy)), {
+    entities.set(apiPath('logging-policy', urls.entityKey(policy)), {
       kind: 'logging-policy',
       ...policyLink(policy),
       author: policy.author,
@@ -177,7 +176,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       references: [...policy.references],
       configuration: policy.configuration,
       sample: policy.sample,
-      markdown: `${MARKDOWN_ROOT}/${markdownPath(policy)}`,
+      markdown: `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(policy)}`,
       data_needed: (kb.dataNeededByLoggingPolicy.get(policy) ?? []).map(dataNeededLink),
     });
   }
@@ -185,7 +184,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
   for (const enrichment of kb.enrichments) {
     const resolve = <T>(references: readonly { title: string }[], map: ReadonlyMap<string, T>): T[] =>
       [...new Set(references.map((reference) => map.get(reference.title)).filter((found): found is T => found !== undefined))];
-    entities.set(apiPath('enrichment', entityKey(enrichment)), {
+    entities.set(apiPath('enrichment', urls.entityKey(enrichment)), {
       kind: 'enrichment',
       ...enrichmentLink(enrichment),
       author: enrichment.author,
@@ -193,7 +192,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       new_fields: [...enrichment.newFields],
       references: [...enrichment.references],
       config: enrichment.config,
-      markdown: `${MARKDOWN_ROOT}/${markdownPath(enrichment)}`,
+      markdown: `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(enrichment)}`,
       data_needed: resolve(enrichment.dataNeeded, kb.dataNeededByTitle).map(dataNeededLink),
       data_to_enrich: resolve(enrichment.dataToEnrich, kb.dataNeededByTitle).map(dataNeededLink),
       requirements: resolve(enrichment.requirements, kb.enrichmentsByTitle).map(enrichmentLink),
@@ -209,7 +208,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       kind: 'trigger',
       ...triggerLink(trigger),
       technique: technique ? techniqueLink(technique) : { id: trigger.techniqueId },
-      markdown: `${MARKDOWN_ROOT}/${markdownPath(trigger)}`,
+      markdown: `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(trigger)}`,
       tests: trigger.tests.map((test, index) => ({
         description: test.description,
         elevation_required: test.executor.elevationRequired,
@@ -222,7 +221,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       rules: sortedRules(kb.rulesByTechnique.get(trigger.techniqueId)),
     };
     bulkTriggers.push(document);
-    entities.set(apiPath('trigger', entityKey(trigger)), document);
+    entities.set(apiPath('trigger', urls.entityKey(trigger)), document);
   }
 
   const bulkTechniques: JsonObject[] = [];

@@ -2,6 +2,7 @@ import type { BuildConfig } from '../config.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
+import { safeName } from '../present/page-addresses.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
@@ -47,12 +48,12 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   return files;
 }
 
-/** Rules grouped by a lower-cased value, keyed by a file-name-safe form of it; groups sorted by key. */
+/** Rules grouped by a lower-cased value, keyed by its safe, length-capped file name (values that clean alike share a layer); groups sorted by key. */
 export function groupRules(rules: readonly DetectionRule[], valuesOf: (rule: DetectionRule) => readonly (string | undefined)[]): Map<string, { values: string[]; rules: DetectionRule[] }> {
   const groups = new Map<string, { values: string[]; rules: DetectionRule[] }>();
   for (const rule of rules) {
     for (const raw of new Set(valuesOf(rule).map((value) => value?.trim().toLowerCase()).filter((value): value is string => !!value))) {
-      const key = fileNameSafe(raw);
+      const key = safeName(raw);
       const group = groups.get(key) ?? { values: [], rules: [] };
       if (!group.values.includes(raw)) group.values.push(raw);
       if (!group.rules.includes(rule)) group.rules.push(rule);
@@ -61,8 +62,4 @@ export function groupRules(rules: readonly DetectionRule[], valuesOf: (rule: Det
   }
   for (const group of groups.values()) group.values.sort();
   return new Map([...groups].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-}
-
-export function fileNameSafe(value: string): string {
-  return value.replace(/[^a-z0-9._-]/g, '_').replace(/^\.+/, '_');
 }

@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
-import { pageName } from '../render/page-paths.ts';
+import type { Entity, PageAddresses } from '../present/page-addresses.ts';
 import { SiteUrls } from '../render/html/site-urls.ts';
 
 /**
@@ -19,9 +19,11 @@ export class ExportUrls {
   /** True when URLs are absolute (a base URL is configured). */
   readonly absolute: boolean;
   readonly #base: string;
+  readonly #addresses: PageAddresses;
 
   constructor(kb: KnowledgeBase, options: { readonly baseUrl: string; readonly pathPrefix: string }) {
     this.site = new SiteUrls(kb, options.pathPrefix);
+    this.#addresses = kb.addresses;
     this.#base = absoluteBase(options.baseUrl, this.site.prefix);
     this.absolute = this.#base !== '';
   }
@@ -32,9 +34,14 @@ export class ExportUrls {
     return this.#base === '' ? this.site.href(relative) : this.#base + relative;
   }
 
-  /** The rule's segment in /rules/<segment>/: its id (lower case) when usable, else its basename. Also its api/ file name. */
+  /** The rule's segment in /rules/<segment>/: its id (lower case) when usable, else its page name. Also its api/ file name. */
   ruleKey(rule: DetectionRule): string {
-    return this.site.pathRule(rule).replace(/^\/rules\/|\/$/g, '');
+    return this.#addresses.ruleSegment(rule);
+  }
+
+  /** The file-name key of any other entity: its page name (a title made safe and unique, or a technique id). */
+  entityKey(entity: Exclude<Entity, DetectionRule>): string {
+    return this.#addresses.pageName(entity);
   }
 
   rule(rule: DetectionRule): string {
@@ -61,11 +68,6 @@ export class ExportUrls {
   tactic(id: string): string {
     return this.url(this.site.pathTactic(id));
   }
-}
-
-/** The file-name key of a Data Needed entry, Logging Policy or Enrichment (its title, made safe), or a trigger (its technique id). */
-export function entityKey(entity: DataNeeded | LoggingPolicy | Enrichment | TriggerTechnique): string {
-  return pageName(entity);
 }
 
 /** "https://example.org/kb" + prefix "/kb/" → "https://example.org/kb/"; "" when no usable base URL. */

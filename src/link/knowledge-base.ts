@@ -1,6 +1,7 @@
 import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
+import type { PageAddresses } from '../present/page-addresses.ts';
 import type { DataNeededMatch } from './match-data-needed.ts';
 
 /** Everything a rule links to, computed once by the linker. Lists are in display order. */
@@ -36,6 +37,8 @@ export interface KnowledgeBase {
   readonly loggingPolicies: readonly LoggingPolicy[];
   readonly enrichments: readonly Enrichment[];
   readonly triggers: readonly TriggerTechnique[];
+  /** Every entity's page name and the site's rule URLs, computed once: markdown, HTML, exports and checks all read it. */
+  readonly addresses: PageAddresses;
 
   readonly ruleLinks: ReadonlyMap<DetectionRule, RuleLinks>;
   readonly rulesById: ReadonlyMap<string, DetectionRule>;

@@ -2,6 +2,7 @@ import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/att
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue, type IssueCode } from '../model/issue.ts';
+import { PageAddresses } from '../present/page-addresses.ts';
 import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
 import type { SigmaRule } from '../sigma/sigma-rule.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
@@ -21,19 +22,21 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     const map = new Map<string, T>();
     for (const entity of entities) {
       const first = map.get(entity.title);
-      if (first) report(entity.file, entity.position, 'duplicate-title', `another ${what} has the title "${entity.title}" (${first.file}); this one is ignored`);
+      if (first) report(entity.file, entity.position, 'duplicate-title', `another ${what} has the title "${entity.title}" (${first.file}); references by title lead there, and this one gets a page of its own`);
       else map.set(entity.title, entity);
     }
     return map;
   };
   const sortByTitle = <T extends { title: string }>(entities: Iterable<T>): T[] => [...entities].sort((a, b) => compareText(a.title, b.title));
 
-  const dataNeededByTitle = byTitle(sortByTitle(loaded.dataNeeded), 'Data Needed entry');
-  const loggingPoliciesByTitle = byTitle(sortByTitle(loaded.loggingPolicies), 'Logging Policy');
-  const enrichmentsByTitle = byTitle(sortByTitle(loaded.enrichments), 'Enrichment');
-  const dataNeeded = [...dataNeededByTitle.values()];
-  const loggingPolicies = [...loggingPoliciesByTitle.values()];
-  const enrichments = [...enrichmentsByTitle.values()];
+  // An entity whose title is taken is kept (unique page names tell the two apart); references by title
+  // resolve to the first, which the warning names.
+  const dataNeeded = sortByTitle(loaded.dataNeeded);
+  const loggingPolicies = sortByTitle(loaded.loggingPolicies);
+  const enrichments = sortByTitle(loaded.enrichments);
+  const dataNeededByTitle = byTitle(dataNeeded, 'Data Needed entry');
+  const loggingPoliciesByTitle = byTitle(loggingPolicies, 'Logging Policy');
+  const enrichmentsByTitle = byTitle(enrichments, 'Enrichment');
 
   const triggersByTechnique = new Map<string, TriggerTechnique>();
   for (const trigger of [...loaded.triggers].sort((a, b) => compareText(a.techniqueId, b.techniqueId))) {
@@ -184,6 +187,10 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     }
   }
 
+  // Page names are unique per kind only once every entity is known; both the markdown edition and the site use them.
+  const pages = PageAddresses.assign({ rules, dataNeeded, loggingPolicies, enrichments, triggers });
+  issues.push(...pages.issues);
+
   const kb: KnowledgeBase = {
     attack: loaded.attack,
     rules,
@@ -191,6 +198,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     loggingPolicies,
     enrichments,
     triggers,
+    addresses: pages.addresses,
     ruleLinks,
     rulesById,
     rulesByName,

@@ -34,6 +34,7 @@ export function loadDataNeeded(folders: readonly string[], cwd?: string): Loaded
     return {
       kind: 'data-needed',
       file: file.displayPath,
+      relativePath: file.relativePath,
       position: document.position,
       title,
       author: reader.string('author'),
@@ -64,6 +65,7 @@ export function loadLoggingPolicies(folders: readonly string[], cwd?: string): L
     return {
       kind: 'logging-policy',
       file: file.displayPath,
+      relativePath: file.relativePath,
       position: document.position,
       title,
       author: reader.string('author'),
@@ -87,6 +89,7 @@ export function loadEnrichments(folders: readonly string[], cwd?: string): Loade
     return {
       kind: 'enrichment',
       file: file.displayPath,
+      relativePath: file.relativePath,
       position: document.position,
       title,
       author: reader.string('author'),

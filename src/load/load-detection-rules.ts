@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { TitleReference } from '../model/entities.ts';
-import { makeIssue, type Issue } from '../model/issue.ts';
+import { makeIssue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
@@ -12,7 +12,7 @@ import { isRecord } from './read-fields.ts';
  * wrong); warnings keep it in.
  */
 export function loadDetectionRules(folders: readonly string[], cwd?: string): LoadedFiles<DetectionRule> {
-  const loaded = loadEntityFiles(folders, (file, text, documents, issues): DetectionRule[] => {
+  return loadEntityFiles(folders, (file, text, documents, issues): DetectionRule[] => {
     const parsed = parseSigmaCollection(documents);
     issues.push(...parsed.issues);
     if (parsed.issues.some((issue) => issue.severity === 'error')) return [];
@@ -58,34 +58,10 @@ export function loadDetectionRules(folders: readonly string[], cwd?: string): Lo
       },
     }];
   }, cwd);
-  return { ...loaded, items: withUniqueNames(loaded.items, loaded.issues) };
 }
 
 function enrichmentReferences(documents: readonly SourceDocument[], documentIndex: number, titles: readonly string[]): TitleReference[] {
   // The key may sit in the global document or in the rule's own; point at whichever has it.
   const holder = documents.find((document) => typeof document.value === 'object' && document.value !== null && 'enrichment' in document.value) ?? documents[documentIndex]!;
   return titles.map((title, index) => ({ title, position: holder.locate(['enrichment', index]) }));
-}
-
-/**
- * Pages are named after the file's basename. Two folders may hold the same basename (SigmaHQ keeps
- * deprecated copies); the later path gets a numeric suffix so that neither page overwrites the other.
- */
-function withUniqueNames(rules: DetectionRule[], issues: Issue[]): DetectionRule[] {
-  const sorted = [...rules].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  const taken = new Map<string, DetectionRule>();
-  return sorted.map((rule) => {
-    const first = taken.get(rule.name);
-    if (!first) {
-      taken.set(rule.name, rule);
-      return rule;
-    }
-    let counter = 2;
-    while (taken.has(`${rule.name}_${counter}`)) counter += 1;
-    const name = `${rule.name}_${counter}`;
-    issues.push(makeIssue(rule.file, rule.position, 'duplicate-page-name', `another rule file has the same name (${first.file}); this page is named ${name}`));
-    const renamed = { ...rule, name };
-    taken.set(name, renamed);
-    return renamed;
-  });
 }

@@ -64,6 +64,7 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
     return [{
       kind: 'trigger',
       file: file.displayPath,
+      relativePath: file.relativePath,
       position: document.position,
       techniqueId,
       displayName: reader.string('display_name', { required: true }) ?? techniqueId,

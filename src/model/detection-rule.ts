@@ -12,7 +12,7 @@ export interface DetectionRule extends Omit<SigmaRuleMetadata, 'name'> {
   readonly file: string;
   /** Path under the rules folder, with forward slashes. */
   readonly relativePath: string;
-  /** The page name: the file's basename without extension (made unique when two folders share one). */
+  /** The file's basename without extension; its page name derives from it (src/present/page-addresses.ts). */
   readonly name: string;
   /** The file's text as written, shown on the page. */
   readonly text: string;

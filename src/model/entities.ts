@@ -9,6 +9,8 @@ export interface TitleReference {
 interface LoadedEntity {
   /** The file as shown in issues. */
   readonly file: string;
+  /** Path under its input folder, with forward slashes: the same wherever atc runs from (page-name suffixes hash it). */
+  readonly relativePath: string;
   /** Where the entity's document starts. */
   readonly position: SourcePosition;
 }

@@ -3,16 +3,15 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
-import { markdownLink } from './page-paths.ts';
 
-const ruleLinks = (rules: readonly DetectionRule[]): string[] => rules.map((rule) => link(rule.title, markdownLink(rule)));
+const ruleLinks = (rules: readonly DetectionRule[], kb: KnowledgeBase): string[] => rules.map((rule) => link(rule.title, kb.addresses.markdownLink(rule)));
 
 /** A Data Needed page in atc-data's layout, plus the reverse links the older tool never had. */
 export function renderDataNeededMarkdown(entry: DataNeeded, kb: KnowledgeBase): string {
   const rows: Array<[string, string]> = [
     ['Author', escapeCell(entry.author ?? 'unknown')],
     ['Description', escapeCell(entry.description)],
-    ['Logging Policy', cellList((kb.loggingPoliciesByDataNeeded.get(entry) ?? []).map((policy) => link(policy.title, markdownLink(policy))), 'No Logging Policy documented')],
+    ['Logging Policy', cellList((kb.loggingPoliciesByDataNeeded.get(entry) ?? []).map((policy) => link(policy.title, kb.addresses.markdownLink(policy))), 'No Logging Policy documented')],
   ];
   if (entry.mitigationPolicies.length > 0) rows.push(['Mitigation Policy', cellList(entry.mitigationPolicies.map(escapeText), '')]);
   rows.push(
@@ -24,10 +23,10 @@ export function renderDataNeededMarkdown(entry: DataNeeded, kb: KnowledgeBase): 
     ['Provider', escapeCell(entry.provider ?? '')],
     ['Event ID', entry.eventId === undefined ? '' : String(entry.eventId)],
     ['Fields', cellList(entry.fields.map(escapeText), 'None documented')],
-    ['Detection Rules', cellList(ruleLinks(kb.rulesByDataNeeded.get(entry) ?? []), 'No rule needs this data yet')],
+    ['Detection Rules', cellList(ruleLinks(kb.rulesByDataNeeded.get(entry) ?? [], kb), 'No rule needs this data yet')],
   );
   const enrichments = kb.enrichmentsByDataNeeded.get(entry) ?? [];
-  if (enrichments.length > 0) rows.push(['Enrichments', cellList(enrichments.map((enrichment) => link(enrichment.title, markdownLink(enrichment))), '')]);
+  if (enrichments.length > 0) rows.push(['Enrichments', cellList(enrichments.map((enrichment) => link(enrichment.title, kb.addresses.markdownLink(enrichment))), '')]);
   const parts = [keyValueTable(escapeCell(entry.title), rows)];
   if (entry.sample || entry.enrichedSample) {
     parts.push('', '', '## Log Samples');
@@ -49,7 +48,7 @@ export function renderLoggingPolicyMarkdown(policy: LoggingPolicy, kb: Knowledge
     ['Event Volume', escapeCell(policy.volume ?? '')],
     ['EventID', cellList(policy.eventIds.map(String), 'None')],
     ['References', cellList(policy.references.map(reference), 'None documented')],
-    ['Data Needed', cellList((kb.dataNeededByLoggingPolicy.get(policy) ?? []).map((entry) => link(entry.title, markdownLink(entry))), 'No Data Needed entry refers to this policy')],
+    ['Data Needed', cellList((kb.dataNeededByLoggingPolicy.get(policy) ?? []).map((entry) => link(entry.title, kb.addresses.markdownLink(entry))), 'No Data Needed entry refers to this policy')],
   ];
   const parts = [keyValueTable(escapeCell(policy.title), rows)];
   if (policy.configuration) parts.push('', '', '## Configuration', '', policy.configuration.trim());
@@ -60,7 +59,7 @@ export function renderEnrichmentMarkdown(enrichment: Enrichment, kb: KnowledgeBa
   const resolved = (titles: readonly { title: string }[], find: (title: string) => DataNeeded | Enrichment | undefined): string[] =>
     titles.map(({ title }) => {
       const target = find(title);
-      return target ? link(title, markdownLink(target)) : escapeText(title);
+      return target ? link(title, kb.addresses.markdownLink(target)) : escapeText(title);
     });
   const rows: Array<[string, string]> = [
     ['Description', escapeCell(enrichment.description)],
@@ -69,9 +68,9 @@ export function renderEnrichmentMarkdown(enrichment: Enrichment, kb: KnowledgeBa
     ['References', cellList(enrichment.references.map(reference), 'None documented')],
     ['Author', escapeCell(enrichment.author ?? 'unknown')],
     ['Requirements', cellList(resolved(enrichment.requirements, (title) => kb.enrichmentsByTitle.get(title)), 'None')],
-    ['Required by', cellList((kb.enrichmentsRequiring.get(enrichment) ?? []).map((other) => link(other.title, markdownLink(other))), 'None')],
+    ['Required by', cellList((kb.enrichmentsRequiring.get(enrichment) ?? []).map((other) => link(other.title, kb.addresses.markdownLink(other))), 'None')],
     ['New fields', cellList(enrichment.newFields.map(escapeText), 'None')],
-    ['Detection Rules', cellList(ruleLinks(kb.rulesByEnrichment.get(enrichment) ?? []), 'No rule uses this enrichment yet')],
+    ['Detection Rules', cellList(ruleLinks(kb.rulesByEnrichment.get(enrichment) ?? [], kb), 'No rule uses this enrichment yet')],
   ];
   const parts = [keyValueTable(escapeCell(enrichment.title), rows)];
   if (enrichment.config) parts.push('', '', '## Config', '', enrichment.config.trim());

@@ -1,10 +1,10 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { escapeCell, escapeText, link, table } from './markdown-syntax.ts';
-import { markdownPath, type Entity } from './page-paths.ts';
+import type { Entity } from '../present/page-addresses.ts';
 
 /** `README.md` at the markdown root: what the knowledge base holds, with a link to every page. */
 export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string): string {
-  const here = (entity: Entity): string => markdownPath(entity);
+  const here = (entity: Entity): string => kb.addresses.markdownPath(entity);
   const parts = [
     `# ${escapeText(siteTitle)}`,
     '',

@@ -4,7 +4,6 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { renderDataNeededMarkdown, renderEnrichmentMarkdown, renderLoggingPolicyMarkdown } from './entity-pages.ts';
 import { renderMarkdownIndex } from './markdown-index.ts';
-import { markdownPath } from './page-paths.ts';
 import { renderRuleMarkdown } from './rule-page.ts';
 import { renderTriggerMarkdown } from './trigger-page.ts';
 
@@ -22,13 +21,14 @@ export function renderMarkdownPages(
   queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
   siteTitle: string,
 ): OutputFile[] {
+  const { addresses } = kb;
   const at = (path: string, content: string): OutputFile => ({ path: `${MARKDOWN_ROOT}/${path}`, content: flattenString(content) });
   return [
     at('README.md', renderMarkdownIndex(kb, siteTitle)),
-    ...kb.rules.map((rule) => at(markdownPath(rule), renderRuleMarkdown(rule, kb.ruleLinks.get(rule)!, kb.attack, queries.get(rule) ?? []))),
-    ...kb.dataNeeded.map((entry) => at(markdownPath(entry), renderDataNeededMarkdown(entry, kb))),
-    ...kb.loggingPolicies.map((policy) => at(markdownPath(policy), renderLoggingPolicyMarkdown(policy, kb))),
-    ...kb.enrichments.map((enrichment) => at(markdownPath(enrichment), renderEnrichmentMarkdown(enrichment, kb))),
-    ...kb.triggers.map((trigger) => at(markdownPath(trigger), renderTriggerMarkdown(trigger, kb))),
+    ...kb.rules.map((rule) => at(addresses.markdownPath(rule), renderRuleMarkdown(rule, kb.ruleLinks.get(rule)!, kb.attack, queries.get(rule) ?? [], addresses))),
+    ...kb.dataNeeded.map((entry) => at(addresses.markdownPath(entry), renderDataNeededMarkdown(entry, kb))),
+    ...kb.loggingPolicies.map((policy) => at(addresses.markdownPath(policy), renderLoggingPolicyMarkdown(policy, kb))),
+    ...kb.enrichments.map((enrichment) => at(addresses.markdownPath(enrichment), renderEnrichmentMarkdown(enrichment, kb))),
+    ...kb.triggers.map((trigger) => at(addresses.markdownPath(trigger), renderTriggerMarkdown(trigger, kb))),
   ];
 }

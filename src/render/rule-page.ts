@@ -3,14 +3,14 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
-import { markdownLink } from './page-paths.ts';
+import type { PageAddresses } from '../present/page-addresses.ts';
 
 /**
  * A detection rule's markdown page in the seed's layout: the table, the Sigma rule as written, then one
  * section per configured query target. Rows beyond the seed's (enrichments, related rules, correlations,
  * other tags) appear only when they have content, so a plain rule's page matches the seed row for row.
  */
-export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, queries: readonly QuerySectionResult[]): string {
+export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, queries: readonly QuerySectionResult[], addresses: PageAddresses): string {
   const rows: Array<[string, string]> = [
     ['Description', escapeCell(rule.description ?? '') || 'No description'],
     ['ATT&amp;CK Tactic', cellList(links.tactics.map((tactic) => link(`${tactic.id}: ${tactic.name}`, tacticUrl(tactic.id))), 'Not mapped to an ATT&CK tactic')],
@@ -18,16 +18,16 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
       'ATT&amp;CK Technique',
       cellList(links.techniques.map((technique) => link(`${technique.id}: ${technique.name}`, techniqueUrl(technique.id))), 'Not mapped to an ATT&CK technique'),
     ],
-    ['Data Needed', cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, markdownLink(match.dataNeeded))), 'No Data Needed entry matches this rule')],
+    ['Data Needed', cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), 'No Data Needed entry matches this rule')],
   ];
   if (links.enrichments.length > 0) {
-    rows.push(['Enrichment', cellList(links.enrichments.map((enrichment) => link(enrichment.title, markdownLink(enrichment))), '')]);
+    rows.push(['Enrichment', cellList(links.enrichments.map((enrichment) => link(enrichment.title, addresses.markdownLink(enrichment))), '')]);
   }
   rows.push(
     [
       'Trigger',
       cellList(
-        links.triggers.map((trigger) => link(`${trigger.techniqueId}: ${attack.technique(trigger.techniqueId)?.name ?? trigger.displayName}`, markdownLink(trigger))),
+        links.triggers.map((trigger) => link(`${trigger.techniqueId}: ${attack.technique(trigger.techniqueId)?.name ?? trigger.displayName}`, addresses.markdownLink(trigger))),
         'No Atomic Red Team test for these techniques yet',
       ),
     ],
@@ -38,19 +38,19 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
     ['Author', escapeCell(rule.author ?? 'unknown')],
   );
   if (links.correlatedRules.length > 0) {
-    rows.push(['Correlates', cellList(links.correlatedRules.map((target) => link(target.title, markdownLink(target))), '')]);
+    rows.push(['Correlates', cellList(links.correlatedRules.map((target) => link(target.title, addresses.markdownLink(target))), '')]);
   }
   if (links.correlatedBy.length > 0) {
-    rows.push(['Correlated by', cellList(links.correlatedBy.map((source) => link(source.title, markdownLink(source))), '')]);
+    rows.push(['Correlated by', cellList(links.correlatedBy.map((source) => link(source.title, addresses.markdownLink(source))), '')]);
   }
   if (links.related.length > 0) {
     rows.push([
       'Related Rules',
-      cellList(links.related.map((entry) => `${escapeText(entry.type)}: ${entry.rule ? link(entry.rule.title, markdownLink(entry.rule)) : escapeText(entry.id)}`), ''),
+      cellList(links.related.map((entry) => `${escapeText(entry.type)}: ${entry.rule ? link(entry.rule.title, addresses.markdownLink(entry.rule)) : escapeText(entry.id)}`), ''),
     ]);
   }
   if (links.relatedBy.length > 0) {
-    rows.push(['Referenced by', cellList(links.relatedBy.map((entry) => `${escapeText(entry.type)}: ${link(entry.rule.title, markdownLink(entry.rule))}`), '')]);
+    rows.push(['Referenced by', cellList(links.relatedBy.map((entry) => `${escapeText(entry.type)}: ${link(entry.rule.title, addresses.markdownLink(entry.rule))}`), '')]);
   }
   if (links.otherTags.length > 0) rows.push(['Other Tags', cellList(links.otherTags.map(escapeText), '')]);
 

@@ -2,7 +2,6 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { cellList, codeBlock, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
 import { techniqueLink } from './entity-pages.ts';
-import { markdownLink } from './page-paths.ts';
 
 /** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
 const EXECUTOR_LANGUAGE: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
@@ -23,7 +22,7 @@ export function renderTriggerMarkdown(trigger: TriggerTechnique, kb: KnowledgeBa
   const rows: Array<[string, string]> = [
     ['ATT&amp;CK Technique', techniqueLink(kb.attack, trigger.techniqueId)],
     ['ATT&amp;CK Tactic', cellList(tactics.map((tactic) => escapeText(`${tactic.id}: ${tactic.name}`)), 'Unknown')],
-    ['Detection Rules', cellList(rules.map((rule) => link(rule.title, markdownLink(rule))), 'No detection rule for this technique yet')],
+    ['Detection Rules', cellList(rules.map((rule) => link(rule.title, kb.addresses.markdownLink(rule))), 'No detection rule for this technique yet')],
     ['Atomic Tests', cellList(trigger.tests.map((test, index) => link(`${index + 1}. ${test.name}`, `#${atomicTestAnchor(test, index)}`)), 'None')],
   ];
   const parts = [keyValueTable(escapeCell(`${trigger.techniqueId}: ${trigger.displayName}`), rows), '', '', '## Atomic Tests'];

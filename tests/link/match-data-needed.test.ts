@@ -34,6 +34,7 @@ function entry(title: string, fields: readonly string[], where: { platform?: str
   return {
     kind: 'data-needed',
     file: `data_needed/${title}.yml`,
+    relativePath: `${title}.yml`,
     position: { line: 1, column: 1 },
     title,
     description: title,
