@@ -4,14 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../helpers/knowledge-base.ts';
-import { convert } from './helpers.ts';
-
-const ATC = path.join(PROJECT_ROOT, 'bin/atc.js');
+import { convert, convertWithCli } from './helpers.ts';
 
 interface Stanza {
   readonly name: string;
@@ -90,13 +83,7 @@ function ruleDocument(title: string, description: string, value: string): string
 }
 
 function savedsearches(ruleText: string): { status: number | null; stdout: string; stderr: string } {
-  const folder = mkdtempSync(path.join(tmpdir(), 'atc-splunk-conf-'));
-  try {
-    writeFileSync(path.join(folder, 'hostile.yml'), ruleText);
-    return spawnSync(process.execPath, [ATC, 'convert', '-t', 'splunk', '-f', 'savedsearches', path.join(folder, 'hostile.yml')], { encoding: 'utf8' });
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  return convertWithCli(ruleText, ['-t', 'splunk', '-f', 'savedsearches']);
 }
 
 test('hostile titles, descriptions and values: one stanza per query with exactly its two settings', () => {

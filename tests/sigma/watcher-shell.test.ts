@@ -9,10 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../helpers/knowledge-base.ts';
-import { convert } from './helpers.ts';
+import { convert, convertWithCli } from './helpers.ts';
 
-const ATC = path.join(PROJECT_ROOT, 'bin/atc.js');
 const BASH = ['/bin/bash', '/usr/bin/bash'].find((candidate) => existsSync(candidate));
 
 // Every marker is a relative path: a command that runs creates it in the (otherwise empty) working folder.
@@ -77,16 +75,10 @@ function pasteIntoBash(bash: string, script: string): { calls: CurlCall[]; leftB
 
 /** `atc convert -t xpack-watcher` on one rule file: the text an analyst copies. */
 function watcherOutput(ruleText: string): string {
-  const folder = mkdtempSync(path.join(tmpdir(), 'atc-watcher-rule-'));
-  try {
-    writeFileSync(path.join(folder, 'hostile.yml'), ruleText);
-    const result = spawnSync(process.execPath, [ATC, 'convert', '-t', 'xpack-watcher', path.join(folder, 'hostile.yml')], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stderr, '');
-    return result.stdout;
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  const result = convertWithCli(ruleText, ['-t', 'xpack-watcher']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stderr, '');
+  return result.stdout;
 }
 
 /** The body lines between each `<<'EOF'` command line and its terminator, as the shell should pass them. */
