@@ -135,3 +135,9 @@ test('no line of a watch body is the heredoc terminator, whatever the rule text'
     }
   }
 });
+
+test('a fields entry with a brace is refused: it would become a tag of the e-mail template', () => {
+  const ruleText = `title: t\nlogsource: {product: windows}\nfields: [User, 'x}}{{ctx.metadata}}']\ndetection:\n  sel: {A: b}\n  condition: sel\n`;
+  assert.equal(convert(ruleText, 'xpack-watcher'), 'ERROR field "x}}{{ctx.metadata}}" cannot be written in the watch\'s e-mail template (it contains a brace)');
+  assert.equal((convert(ruleText.replace("'x}}{{ctx.metadata}}'", 'Image'), 'xpack-watcher') as string[]).length, 1);
+});

@@ -74,6 +74,9 @@ export function renderWatcher(rule: SigmaRule, query: string, aggregation: Aggre
     body = 'Hits:\n{{#ctx.payload.hits.hits}}';
     const fields = document.fields;
     if (Array.isArray(fields) && fields.length > 0) {
+      // The e-mail body is a Mustache template: a brace in a field name could open or close a tag.
+      const braced = fields.find((field) => /[{}]/.test(String(field)));
+      if (braced !== undefined) throw new WatcherError(`field "${String(braced)}" cannot be written in the watch's e-mail template (it contains a brace)`);
       const width = Math.max(...fields.map((field) => String(field).length));
       body += 'Hit on {{_source.@timestamp}}:\n' + fields.map((field) => `${String(field).padStart(width)} = {{_source.${String(field)}}}`).join('\n') + '='.repeat(80) + '\n';
     } else {
