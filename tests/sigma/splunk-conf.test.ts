@@ -115,12 +115,16 @@ test('hostile titles, descriptions and values: one stanza per query with exactly
   });
 });
 
-test('a search that would end with a backslash is refused, not written', () => {
-  const ruleText = `${ruleDocument('t', 'd', 'v')}fields: ['x\\']\n`;
-  const result = savedsearches(ruleText);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, /hostile\.yml: SigmaFeatureNotSupportedByBackendError: the search setting of a savedsearches\.conf stanza cannot end with a backslash/);
-  assert.deepEqual(convert(`${ruleDocument('t', 'd', 'v')}fields: ['x\\']\n`, 'splunk'), ['CommandLine="v" Image="v" | table x\\']);
+test('fields entries that are not plain names are refused: they would add commands or swallow a line', () => {
+  for (const field of ['x | delete', 'x\\', 'a\nb', 'x,y']) {
+    const ruleText = `${ruleDocument('t', 'd', 'v')}fields: [User, ${JSON.stringify(field)}]\n`;
+    const reason = `SigmaFeatureNotSupportedByBackendError: fields entry ${JSON.stringify(field)} is not a plain field name for | table`;
+    const result = savedsearches(ruleText);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.slice(result.stderr.indexOf(': ') + 2), `${reason}\n`);
+    assert.equal(convert(ruleText, 'splunk'), `ERROR ${reason}`);
+  }
+  assert.deepEqual(convert(`${ruleDocument('t', 'd', 'v')}fields: [User, Image.path]\n`, 'splunk'), ['CommandLine="v" Image="v" | table User,Image.path']);
 });
 
 test('the reader sees what pySigma-style output without these rules would do', () => {

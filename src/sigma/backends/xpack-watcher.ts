@@ -76,7 +76,7 @@ export function renderWatcher(rule: SigmaRule, query: string, aggregation: Aggre
     if (Array.isArray(fields) && fields.length > 0) {
       // The e-mail body is a Mustache template: a brace in a field name could open or close a tag.
       const braced = fields.find((field) => /[{}]/.test(String(field)));
-      if (braced !== undefined) throw new WatcherError(`field "${String(braced)}" cannot be written in the watch's e-mail template (it contains a brace)`);
+      if (braced !== undefined) throw new WatcherError(`field ${JSON.stringify(String(braced))} cannot be written in the watch's e-mail template (it contains a brace)`);
       const width = Math.max(...fields.map((field) => String(field).length));
       body += 'Hit on {{_source.@timestamp}}:\n' + fields.map((field) => `${String(field).padStart(width)} = {{_source.${String(field)}}}`).join('\n') + '='.repeat(80) + '\n';
     } else {
