@@ -91,11 +91,7 @@ function plainText(query: SplunkQuery, hoist: boolean): string {
 
 function tableFields(rule: SigmaRule, prefix: string): string {
   const fields = rule.document.fields;
-  if (!Array.isArray(fields) || fields.length === 0) return '';
-  // pySigma wrote the names raw: `x | delete` would add a command to the search.
-  const unsafe = fields.map(String).find((field) => !PLAIN_FIELD.test(field));
-  if (unsafe !== undefined) throw new ConversionError('SigmaFeatureNotSupportedByBackendError', `fields entry ${JSON.stringify(unsafe)} is not a plain field name for | table`);
-  return prefix + fields.map(String).join(',');
+  return Array.isArray(fields) && fields.length ? prefix + fields.map(String).join(',') : '';
 }
 
 /*
