@@ -125,7 +125,7 @@ test('the harness sees a command run: the same output with sigmac 0.13\'s unquot
 test('no line of a watch body is the heredoc terminator, whatever the rule text', () => {
   const texts = ['EOF', '\nEOF\n', 'EOF\r\n', '\rEOF\r', 'EOF\u2028', '\u0085EOF', ' EOF', 'EOF\\'];
   for (const text of texts) {
-    const ruleText = `title: ${JSON.stringify(text)}\ndescription: ${JSON.stringify(text)}\nlogsource: {product: windows}\nfields: [${JSON.stringify(text)}]\ndetection:\n  keywords: [${JSON.stringify(text)}]\n  sel: {${JSON.stringify(text)}: ${JSON.stringify(text)}}\n  condition: [keywords or sel, sel | count() by Host > 1]\n`;
+    const ruleText = `title: ${JSON.stringify(text)}\ndescription: ${JSON.stringify(text)}\nlogsource: {product: windows}\nfields: [${JSON.stringify(text)}]\ndetection:\n  keywords: [${JSON.stringify(text)}]\n  sel: {A: ${JSON.stringify(text)}}\n  condition: [keywords or sel, sel | count() by Host > 1]\n`;
     const watchers = convert(ruleText, 'xpack-watcher') as string[];
     assert.equal(watchers.length, 2, `converted ${JSON.stringify(text)}: ${String(watchers)}`);
     for (const watcher of watchers) {
