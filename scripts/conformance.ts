@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { convertLoadedRuleFile, loadRuleFile, type LoadedRuleFile } from '../src/cli/convert-command.ts';
 import { findYamlFiles, type InputFile } from '../src/load/find-input-files.ts';
 import { parseTargetSpec, type TargetSpec } from '../src/sigma/convert-collection.ts';
+import { HEREDOC_END, WATCH_URL } from '../src/sigma/backends/xpack-watcher.ts';
 import { checkAgainstFloor } from './conformance-floor.ts';
 
 const SHARED = path.resolve(import.meta.dirname, '../../shared');
@@ -84,7 +85,7 @@ for (const reference of references()) {
         id,
         target: reference.spec,
         ok: result.ok,
-        ...(result.ok ? { queries: result.queries.map((q) => (spec.format ? parseJson(q) : q)) } : { error: result.reason }),
+        ...(result.ok ? { queries: result.queries.map((q) => (spec.format ? parseJson(q) : spec.target === 'xpack-watcher' ? asSigmacWatcher(q) : q)) } : { error: result.reason }),
       }),
     );
   }
@@ -117,4 +118,19 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * Undoes the two changes that make our watcher safe to paste (deviation D14): sigmac 0.13 wrote the URL
+ * unquoted with the raw watch name and an unquoted heredoc. Only the command line changes; a watcher
+ * not in our form is returned as it is, so that the comparison shows it.
+ */
+function asSigmacWatcher(watcher: string): string {
+  const lineEnd = watcher.indexOf('\n');
+  const commandLine = watcher.slice(0, lineEnd);
+  const urlStart = commandLine.indexOf(` '${WATCH_URL}`);
+  const quotedEnd = `' <<'${HEREDOC_END}'`;
+  if (lineEnd < 0 || urlStart < 0 || !commandLine.endsWith(quotedEnd)) return watcher;
+  const encodedName = commandLine.slice(urlStart + 2 + WATCH_URL.length, -quotedEnd.length);
+  return `${commandLine.slice(0, urlStart)} ${WATCH_URL}${decodeURIComponent(encodedName)} <<${HEREDOC_END}${watcher.slice(lineEnd)}`;
 }

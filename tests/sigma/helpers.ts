@@ -3,6 +3,11 @@ import { parseYamlText } from '../../src/load/read-yaml-file.ts';
 import { parseSigmaCollection, type SigmaCollection } from '../../src/sigma/parse-sigma-collection.ts';
 import { convertCollection } from '../../src/sigma/convert-collection.ts';
 import type { ConversionResult } from '../../src/sigma/backends/target.ts';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../helpers/knowledge-base.ts';
 
 /** Parses rule YAML given inline in a test (several documents allowed). */
 export function parseRules(yaml: string, file = 'test.yml'): SigmaCollection {
@@ -19,6 +24,17 @@ export function convert(yaml: string, target: string): string[] | string {
   const [name, pipeline] = id!.split('+');
   const result: ConversionResult = convertCollection(parsed.rules, { target: name!, ...(pipeline && { pipeline }), ...(rest && { format: rest }) });
   return result.ok ? result.queries : `ERROR ${result.reason}`;
+}
+
+/** `atc convert <options> hostile.yml` on rule YAML written to a temporary file: what a user would copy. */
+export function convertWithCli(ruleText: string, options: readonly string[]): SpawnSyncReturns<string> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-convert-'));
+  try {
+    writeFileSync(path.join(folder, 'hostile.yml'), ruleText);
+    return spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/atc.js'), 'convert', ...options, path.join(folder, 'hostile.yml')], { encoding: 'utf8' });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** A rule around a detection block, for backend tests. */

@@ -70,7 +70,7 @@ describe('xpack-watcher (sigmac 0.13)', () => {
     assert.equal(json.trigger.schedule.interval, '24h');
     assert.deepEqual(json.input.search.request.body.aggs.by.terms, { field: 'Host.keyword', size: 10, order: { _count: 'desc' }, min_doc_count: 4 });
     assert.deepEqual(json.condition.compare, { 'ctx.payload.aggregations.by.buckets.0.agg.buckets.0.doc_count': { gt: 3 } });
-    assert.ok(watch!.startsWith("curl -s -XPUT -H 'Content-Type: application/json' --data-binary @- localhost:9200/_watcher/watch/t <<EOF\n{\n  \"metadata\": {"));
+    assert.ok(watch!.startsWith("curl -s -XPUT -H 'Content-Type: application/json' --data-binary @- 'localhost:9200/_watcher/watch/t' <<'EOF'\n{\n  \"metadata\": {"));
     assert.ok(watch!.endsWith('\n}\nEOF\n'));
   });
   test('non-ASCII escaped as Python json.dumps does', () => {

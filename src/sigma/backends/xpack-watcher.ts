@@ -7,7 +7,8 @@ export class WatcherError extends Error {}
 /**
  * The X-Pack Watcher of sigmac 0.13 (`-t xpack-watcher`, default options): one `curl` command per query
  * that PUTs a watch running the es-qs query every `timeframe` (30m by default) over the last 30 minutes,
- * mailing root@localhost. Legacy aggregations become terms aggregations on `.keyword` fields.
+ * mailing root@localhost. Legacy aggregations become terms aggregations on `.keyword` fields. Unlike
+ * sigmac, the command is safe to paste into a shell (quoted heredoc, quoted and percent-encoded URL).
  */
 export function renderWatcher(rule: SigmaRule, query: string, aggregation: Aggregation | undefined, watchName: string): string {
   const document = rule.document;
@@ -73,6 +74,9 @@ export function renderWatcher(rule: SigmaRule, query: string, aggregation: Aggre
     body = 'Hits:\n{{#ctx.payload.hits.hits}}';
     const fields = document.fields;
     if (Array.isArray(fields) && fields.length > 0) {
+      // The e-mail body is a Mustache template: a brace in a field name could open or close a tag.
+      const braced = fields.find((field) => /[{}]/.test(String(field)));
+      if (braced !== undefined) throw new WatcherError(`field ${JSON.stringify(String(braced))} cannot be written in the watch's e-mail template (it contains a brace)`);
       const width = Math.max(...fields.map((field) => String(field).length));
       body += 'Hit on {{_source.@timestamp}}:\n' + fields.map((field) => `${String(field).padStart(width)} = {{_source.${String(field)}}}`).join('\n') + '='.repeat(80) + '\n';
     } else {
@@ -107,7 +111,29 @@ export function renderWatcher(rule: SigmaRule, query: string, aggregation: Aggre
       },
     },
   };
-  return `curl -s -XPUT -H 'Content-Type: application/json' --data-binary @- localhost:9200/_watcher/watch/${watchName} <<EOF\n${pythonJson(watch, 2)}\nEOF\n`;
+  // The heredoc is quoted so that the shell expands nothing in the body: no `$(…)`, backtick or `${…}`
+  // of a title runs, and every `\\` reaches Elasticsearch as written. The body cannot end it early:
+  // indented JSON puts every line but the first `{` and the last `}` after spaces, and line breaks
+  // inside strings are written `\n`.
+  return `curl -s -XPUT -H 'Content-Type: application/json' --data-binary @- '${WATCH_URL}${percentEncode(watchName)}' <<'${HEREDOC_END}'\n${pythonJson(watch, 2)}\n${HEREDOC_END}\n`;
+}
+
+export const WATCH_URL = 'localhost:9200/_watcher/watch/';
+export const HEREDOC_END = 'EOF';
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * RFC 3986 percent-encoding of a URL path segment, stricter than encodeURIComponent (which keeps
+ * `!'()*`): inside the single-quoted URL only unreserved characters remain, so no `'` can end the quote.
+ */
+export function percentEncode(text: string): string {
+  let encoded = '';
+  for (const byte of new TextEncoder().encode(text)) {
+    const char = String.fromCharCode(byte);
+    encoded += byte < 0x80 && UNRESERVED.test(char) ? char : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return encoded;
 }
 
 /** sigmac's MultiRuleOutputMixin.getRuleName: title with dashes for spaces, no parentheses, `-2`… on repeats. */
