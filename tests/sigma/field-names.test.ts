@@ -36,6 +36,13 @@ describe('field names: the hostile names of issue 10', () => {
     // `-`/`+` continue a term but cannot start one; the operator words are escaped by their first letter.
     assert.deepEqual(convert(ruleOn([['c-uri', 'a'], ['-x', 'b'], ['AND', 'c'], ['a=b&&c', 'd']]), 'lucene'), ['c-uri:a AND \\-x:b AND \\AND:c AND a\\=b\\&\\&c:d']);
   });
+  test('Lucene-family targets refuse the field `_exists_`, which Elasticsearch reads as an existence test even escaped', () => {
+    for (const target of ['lucene', 'es-qs', 'graylog', 'xpack-watcher']) {
+      assert.match(String(convert(one('_exists_', 'User'), target)), /^ERROR .*Field name "_exists_" has a meaning of its own/, target);
+    }
+    // Any other name that only looks like it is written as usual.
+    assert.deepEqual(convert(one('_exists', 'x'), 'lucene'), ['_exists:x']);
+  });
   test('splunk: quotes inside a quoted name are escaped', () => {
     assert.deepEqual(convert(one('x" OR * OR "y', 'x'), 'splunk'), ['"x\\" OR * OR \\"y"="x"']);
     assert.deepEqual(convert(one('a\\', 'x'), 'splunk'), ['"a\\\\"="x"']);

@@ -10,6 +10,8 @@ export const LUCENE_FIELD: FieldSyntax = {
   label: 'Lucene field names',
   escape: { char: '\\', pattern: /^[+-]|[\s*?!():^[\]"{}~\\/&|=<>]/gu },
   reserved: ['and', 'or', 'not'],
+  // A match on it would become an existence test of the field named by its value.
+  refused: ['_exists_'],
 };
 
 /**

@@ -39,6 +39,7 @@ const UNWRITABLE_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}]/u;
 export function fieldName(name: string, syntax: FieldSyntax): string {
   if (name === '') throw refusedName(`An empty field name cannot be written in ${syntax.label}.`);
   if (UNWRITABLE_IN_NAMES.test(name)) throw refusedName(`Field name ${quoteInMessage(name)} holds a control character or line break, which ${syntax.label} cannot hold.`);
+  if (syntax.refused?.includes(name)) throw refusedName(`Field name ${quoteInMessage(name)} has a meaning of its own in ${syntax.label}.`);
   const reserved = syntax.reserved !== undefined && syntax.reserved.includes(name.toLowerCase());
   if (!reserved && syntax.bare?.test(name)) return name;
   if (syntax.escape) {

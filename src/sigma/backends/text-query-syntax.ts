@@ -102,6 +102,11 @@ export interface FieldSyntax {
   readonly quote?: { readonly open: string; readonly close: string; readonly escapes: Readonly<Record<string, string>> };
   /** Characters the quoted form cannot hold (no escape exists for them): names holding one are refused. */
   readonly unquotable?: RegExp;
+  /**
+   * Names the language gives a meaning of its own however they are written (Elasticsearch reads the
+   * field `_exists_` as an existence test even escaped): refused, compared exactly.
+   */
+  readonly refused?: readonly string[];
   /** What the target calls this place in refusal messages (`Splunk field names`). */
   readonly label: string;
 }
