@@ -5,24 +5,31 @@ import { codeBlock, codeCell, encodeLinkTarget, escapeLineStart, escapeText, inl
  * Markdown written by a knowledge base's authors (Logging Policy `configuration`, Enrichment `config`)
  * is third-party text like any other. Both editions read it with one parser: raw HTML off (`<script>`,
  * `<!-- -->` and `<javascript:…>` are text), images off (no external requests), and links kept only
- * when they are absolute http(s) or mailto URLs (no `javascript:`, `data:`, and no relative links, which
- * would point into the author's repository, not into our output). Reference definitions go through the
- * same check. The HTML site renders the parse (src/render/html/author-markdown.ts); the markdown edition
- * writes it back as markdown below, so that GitHub and any other renderer see only what the parser saw.
+ * when they are http(s) or mailto URLs (never `javascript:`, `data:`, `vbscript:`...), reference
+ * definitions included. Relative links are kept in the markdown edition, where they lead to its other
+ * pages (and the broken-link check follows them), and dropped on the HTML site, where they would not.
+ * The HTML site renders the parse (src/render/html/author-markdown.ts); the markdown edition writes it
+ * back as markdown below, so that GitHub and any other renderer see only what the parser saw.
  */
-export function createAuthorMarkdownParser(): MarkdownIt {
+export function createAuthorMarkdownParser(links: 'web' | 'web-and-relative'): MarkdownIt {
   const parser = new MarkdownIt({ html: false, linkify: false, typographer: false });
   parser.disable('image');
-  parser.validateLink = (url: string): boolean => /^(https?:\/\/|mailto:)/i.test(url.trim());
+  // markdown-it hands over the URL entity-decoded and percent-encoded: `java&#x09;script:` is `java%09script:`, no scheme at all.
+  parser.validateLink = (url: string): boolean => {
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.trim())?.[1]?.toLowerCase();
+    return scheme === undefined ? links === 'web-and-relative' : WEB_SCHEMES.has(scheme);
+  };
   return parser;
 }
+
+const WEB_SCHEMES = new Set(['http', 'https', 'mailto']);
 
 /** Author headings sit under the page's own h2 sections, so they move down two levels (h1 → h3). */
 export function authorHeadingLevel(level: number): number {
   return Math.min(6, level + 2);
 }
 
-const parser = createAuthorMarkdownParser();
+const parser = createAuthorMarkdownParser('web-and-relative');
 
 /** Fence info strings kept as the block's language: a plain word (`xml`, `powershell`, `c++`), nothing else. */
 const LANGUAGE = /^[A-Za-z0-9_+.#-]{1,32}$/;

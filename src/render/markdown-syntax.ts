@@ -51,7 +51,7 @@ export function escapeParagraphs(text: string): string {
 export function escapeLineStart(line: string): string {
   const ordered = /^(\d{1,9})([.)])/.exec(line);
   if (ordered) return `${ordered[1]}\\${ordered[2]}${line.slice(ordered[0].length)}`;
-  return /^[#+=:|-]/.test(line) ? `\\${line}` : line;
+  return /^[#+=:-]/.test(line) ? `\\${line}` : line;
 }
 
 /**

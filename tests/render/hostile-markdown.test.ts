@@ -251,13 +251,14 @@ describe('author markdown written back as markdown', () => {
   const renderer = permissiveRenderer();
 
   test('ordinary configuration keeps its shape: paragraphs, fences with their language, lists, links', () => {
-    const input = 'Steps:\n```xml\n<RuleGroup name="x">\n  <a/>\n</RuleGroup>\n```\n\n- one\n- two [docs](https://example.com/a_b)\n\n1. first\n2. second';
+    const input = 'Steps:\n```xml\n<RuleGroup name="x">\n  <a/>\n</RuleGroup>\n```\n\n- one\n- two [docs](https://example.com/a_b)\n\n1. first\n2. [second](../Data_Needed/DN_1.md#x)';
     const $ = cheerio.load(renderer.render(authorMarkdownToMarkdown(input)));
     assert.equal($('p').first().text(), 'Steps:');
     assert.equal($('pre code.language-xml').text(), '<RuleGroup name="x">\n  <a/>\n</RuleGroup>\n');
     assert.deepEqual($('ul li').map((_, item) => $(item).text()).get(), ['one', 'two docs']);
     assert.equal($('ul a').attr('href'), 'https://example.com/a_b');
     assert.deepEqual($('ol li').map((_, item) => $(item).text()).get(), ['first', 'second']);
+    assert.equal($('ol a').attr('href'), '../Data_Needed/DN_1.md#x', 'a relative link leads to another page of the markdown edition');
   });
 
   test('linear on long hostile input', () => {

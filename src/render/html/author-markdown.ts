@@ -4,9 +4,10 @@ import { SafeHtml } from './escape-html.ts';
 /**
  * Markdown written by the knowledge base's authors (Logging Policy `configuration`, Enrichment `config`),
  * read by the parser both editions share (src/render/author-markdown.ts: raw HTML and images off, only
- * http(s) and mailto links), rendered as HTML. Links open without a referrer.
+ * http(s) and mailto links; relative ones lead into the markdown edition, so they are text here),
+rendered as HTML. Links open without a referrer.
  */
-const markdown = createAuthorMarkdownParser();
+const markdown = createAuthorMarkdownParser('web');
 markdown.renderer.rules.heading_open = (tokens, index) => `<h${authorHeadingLevel(Number(tokens[index]!.tag.slice(1)))}>`;
 markdown.renderer.rules.heading_close = (tokens, index) => `</h${authorHeadingLevel(Number(tokens[index]!.tag.slice(1)))}>\n`;
 const defaultLinkOpen = markdown.renderer.rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
