@@ -12,8 +12,12 @@ import MarkdownIt from 'markdown-it';
 import { stringify } from 'yaml';
 import { buildKnowledgeBase, type Build } from '../../src/build.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
-import { authorMarkdownToMarkdown } from '../../src/render/author-markdown.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { authorMarkdownToMarkdown, createAuthorMarkdownParser } from '../../src/render/author-markdown.ts';
 import { codeBlock, codeCell, table } from '../../src/render/markdown-syntax.ts';
+import { CORPUS, PROJECT_ROOT, skipUnlessExists } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -259,6 +263,44 @@ describe('author markdown written back as markdown', () => {
     assert.equal($('ul a').attr('href'), 'https://example.com/a_b');
     assert.deepEqual($('ol li').map((_, item) => $(item).text()).get(), ['first', 'second']);
     assert.equal($('ol a').attr('href'), '../Data_Needed/DN_1.md#x', 'a relative link leads to another page of the markdown edition');
+  });
+
+  /**
+   * Read back by the same parser, the markdown we write is the document the parser read: the same HTML
+   * but for what we write our own way: headings two levels lower, table alignment, parentheses of a
+   * link percent-encoded, a final line break in a fence the author left unclosed, and U+2028/2029 in
+   * text as spaces.
+   */
+  function assertSameDocument(input: string, where: string): void {
+    const reader = createAuthorMarkdownParser('web-and-relative');
+    const shifted = (html: string): string => html.replace(/<(\/?)h([1-6])>/g, (_match, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + 2)}>`).replace(/([^\n])<\/code><\/pre>/g, '$1\n</code></pre>').replace(/[\u2028\u2029]/g, ' ');
+    const ours = (html: string): string => html.replace(/ style="text-align:left"/g, '').replace(/href="[^"]*"/g, (href) => href.replace(/%28/g, '(').replace(/%29/g, ')'));
+    assert.equal(ours(reader.render(authorMarkdownToMarkdown(input))), shifted(reader.render(input)), where);
+  }
+
+  test('the hostile markdown reads back as the same document', () => {
+    assertSameDocument(AUTHOR_MARKDOWN, 'AUTHOR_MARKDOWN');
+    assertSameDocument(MULTILINE, 'MULTILINE');
+  });
+
+  const atcData = path.join(CORPUS, 'atc-data');
+  test('every configuration of atc-data and of the sample reads back as the same document', { skip: skipUnlessExists('atc-data', atcData) }, () => {
+    let checked = 0;
+    for (const folder of [path.join(atcData, 'logging_policies'), path.join(atcData, 'enrichments'), path.join(PROJECT_ROOT, 'logging_policies'), path.join(PROJECT_ROOT, 'enrichments')]) {
+      for (const name of readdirSync(folder).sort()) {
+        let document: { configuration?: unknown; config?: unknown } | null;
+        try {
+          document = parse(readFileSync(path.join(folder, name), 'utf8')) as typeof document;
+        } catch {
+          continue; // a file atc reports as yaml-syntax and never renders
+        }
+        const text = document?.configuration ?? document?.config;
+        if (typeof text !== 'string') continue;
+        assertSameDocument(text, name);
+        checked++;
+      }
+    }
+    assert.ok(checked > 50, `${checked} documents`);
   });
 
   test('linear on long hostile input', () => {
