@@ -1,5 +1,5 @@
 import MarkdownIt, { type Token } from 'markdown-it';
-import { codeBlock, codeCell, encodeLinkTarget, escapeLineStart, escapeText, inlineCode, table } from './markdown-syntax.ts';
+import { codeBlock, codeCell, encodeLinkTarget, escapeLineStart, escapeParagraphs, escapeText, inlineCode, table } from './markdown-syntax.ts';
 
 /**
  * Markdown written by a knowledge base's authors (Logging Policy `configuration`, Enrichment `config`)
@@ -104,7 +104,7 @@ function renderBlock(node: Node): string[] {
       return renderTable(node);
     default:
       // Nothing else comes out of this parser's rules; were one added, its text still shows as text.
-      return token.content ? escapeText(token.content).split('\n') : joinBlocks(children, false);
+      return token.content ? escapeParagraphs(token.content).split('\n') : joinBlocks(children, false);
   }
 }
 
