@@ -6,11 +6,12 @@
  */
 
 /**
- * Characters shown as `\uXXXX`: C0 controls (line breaks and tab included: a printed line is one line),
+ * Characters shown as `\uXXXX`: C0 controls but tab (line breaks included: a printed line is one line),
  * DEL, C1 controls, the Unicode line and paragraph separators, and the bidi controls that reorder what a
- * reader sees (embeddings, overrides, isolates, marks). One character class: linear.
+ * reader sees (embeddings, overrides, isolates, marks). A tab only moves the cursor on, and Sigma values
+ * hold tabs that `atc convert` must print as they are. One character class: linear.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /**
  * GitHub's runner trims leading white space from each log line and then treats `::name …::` (and the

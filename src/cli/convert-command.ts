@@ -130,7 +130,11 @@ export async function runConvert(args: string[]): Promise<number> {
       const head = `{"rule": ${JSON.stringify(relativePath)}, "id": ${JSON.stringify(id)}, "target": ${JSON.stringify(targetName)}`;
       out.push(result.ok ? `${head}, "ok": true, "queries": [${result.queries.map((q) => jsonQuery(q, spec)).join(', ')}]}\n` : `${head}, "ok": false, "error": ${JSON.stringify(result.reason)}}\n`);
     } else if (result.ok) {
-      for (const query of result.queries) out.push(query.endsWith('\n') ? query : query + '\n');
+      for (const query of result.queries) {
+        // Escaping would change what the query matches, so a query that cannot be printed as it is is not printed.
+        if (isPrintable(query)) out.push(query.endsWith('\n') ? query : query + '\n');
+        else process.stderr.write(`${terminalLine(`${relativePath}: not printed: the query holds a control character or a line that would start a GitHub Actions workflow command; --jsonl prints it escaped`)}\n`);
+      }
     } else {
       process.stderr.write(`${terminalLine(`${relativePath}: ${result.reason}`)}\n`);
     }
@@ -138,6 +142,11 @@ export async function runConvert(args: string[]): Promise<number> {
   }
   flush();
   return 0;
+}
+
+/** True when every line of a query prints as it is: no control character, no workflow command (see terminal-text.ts). */
+function isPrintable(query: string): boolean {
+  return query.split('\n').every((line) => terminalLine(line) === line);
 }
 
 /** JSON output formats carry objects in the reference files, text formats strings. */

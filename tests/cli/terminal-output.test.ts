@@ -58,7 +58,7 @@ function atc(root: string, args: string[]): { status: number | null; output: str
 
 function assertNoRawControl(output: string): void {
   // Line feeds separate our own lines; every other control character must have been escaped.
-  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/.exec(output);
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.exec(output);
   assert.equal(raw, null, `raw U+${raw?.[0].charCodeAt(0).toString(16).padStart(4, '0')} in:\n${output}`);
 }
 
@@ -101,9 +101,30 @@ describe('printed input text is escaped', () => {
   });
 });
 
+describe('atc convert prints a query as it is, or not at all', () => {
+  test('a value with a line break and a workflow command is refused in text mode and escaped in --jsonl; a tab is printed', (t) => {
+    const root = writeTempTree(t, {
+      'rules/hostile.yml': ['title: t', 'id: 3e1f7c52-6a43-4b0e-9a51-0c8f2d7b9e31', 'logsource:', '  product: windows', '  category: process_creation', 'detection:', '  selection:', `    CommandLine: ${JSON.stringify(`a${HOSTILE}`)}`, '  condition: selection', ''].join('\n'),
+      'rules/tab.yml': ['title: t', 'id: 3e1f7c52-6a43-4b0e-9a51-0c8f2d7b9e32', 'logsource:', '  product: windows', '  category: process_creation', 'detection:', '  selection:', '    CommandLine: "a\\tb"', '  condition: selection', ''].join('\n'),
+    });
+    const run = (args: string[]) => spawnSync(process.execPath, [ATC, 'convert', '-t', 'splunk', ...args, 'rules'], { cwd: root, encoding: 'utf8' });
+    const text = run([]);
+    assert.equal(text.status, 0, text.stderr);
+    assertNoRawControl(text.stdout + text.stderr);
+    assertNoWorkflowCommand(text.stdout + text.stderr);
+    assert.equal(text.stdout, 'CommandLine="a\tb"\n', 'the tab rule is printed as it is, the hostile one not at all');
+    assert.match(text.stderr, /^rules\/hostile\.yml: not printed: the query holds a control character/m);
+    const jsonl = run(['--jsonl']);
+    assertNoRawControl(jsonl.stdout);
+    assertNoWorkflowCommand(jsonl.stdout);
+    const hostile = jsonl.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { rule: string; queries: string[] }).find((line) => line.rule === 'rules/hostile.yml');
+    assert.ok(hostile?.queries[0]?.includes(HOSTILE), 'the query keeps the value, escaped by JSON');
+  });
+});
+
 describe('terminalLine', () => {
-  test('controls, separators and bidi overrides become \\uXXXX; printable text is kept', () => {
-    assert.equal(escapeControlCharacters('a\tb\u0007c\u007f\u009b\u2028\u202e\u2066 ü €'), 'a\\u0009b\\u0007c\\u007f\\u009b\\u2028\\u202e\\u2066 ü €');
+  test('controls, separators and bidi overrides become \\uXXXX; printable text and tabs are kept', () => {
+    assert.equal(escapeControlCharacters('a\rb\u0007c\u007f\u009b\u2028\u202e\u2066 ü €\t'), 'a\\u000db\\u0007c\\u007f\\u009b\\u2028\\u202e\\u2066 ü €\t');
     assert.equal(terminalLine('C:\\Users\\x: "quoted"'), 'C:\\Users\\x: "quoted"');
   });
 
