@@ -62,8 +62,13 @@ export function link(text: string, target: string): string {
   return `[${escapeText(text)}](${encodeLinkTarget(target)})`;
 }
 
+/**
+ * A link destination as markdown must spell it. Readers decode entities in a destination, so `&` is
+ * written `\&`: else `&#106;avascript:`, a relative path to us, reads as `javascript:` to them
+ * (percent-encoding it instead would turn a query string's separators into data).
+ */
 export function encodeLinkTarget(target: string): string {
-  return target.replace(/[\s()<>|"\\]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return target.replace(/[\s()<>|"\\]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).replace(/&/g, '\\&');
 }
 
 /** A reference from a rule or entry: a link when it is a URL, text otherwise. */

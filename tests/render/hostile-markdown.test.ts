@@ -46,6 +46,8 @@ ${SCRIPT}
 
 [a](javascript:alert(1)) [b](<javascript:alert(1)>) [c](JaVaScRiPt:alert(1)) [d]( java&#09;script:alert(1) ) ![e](javascript:alert(1)) ![f](https://example.com/x.png) <javascript:alert(1)> [g](data:text/html;base64,PHNjcmlwdD4=) [h](vbscript:msgbox)
 
+[entity in a relative link](&amp;#106;avascript:alert(1)) [entity in a web link](https://example.com/?a=1&amp;amp;b=2)
+
 [ref]: javascript:alert(1)
 
 [ok]: https://example.com/ok
@@ -246,7 +248,8 @@ describe('hostile text in the markdown edition', () => {
     assert.ok($('body').text().includes(SCRIPT), 'the script shows as text');
     assert.ok($('body').text().includes('[a](javascript:alert(1))'), 'a javascript: link shows as text');
     assert.ok($('body').text().includes('after CR | x'), 'text after a CR is kept');
-    assert.deepEqual($('a').map((_, a) => $(a).attr('href')).get().filter((href) => href.startsWith('https://example.com/')), ['https://example.com/x.png', 'https://example.com/ok', 'https://example.com/web'], 'an image becomes a link, as on the HTML site');
+    assert.deepEqual($('a').map((_, a) => $(a).attr('href')).get().filter((href) => href.startsWith('https://example.com/')), ['https://example.com/x.png', 'https://example.com/?a=1&amp;b=2', 'https://example.com/ok', 'https://example.com/web'], 'an image becomes a link, as on the HTML site');
+    assert.equal($('a').filter((_, a) => $(a).text() === 'entity in a relative link').attr('href'), '&#106;avascript:alert%281%29', 'an entity the parser decoded once is not decoded again');
     assert.equal($('h3').first().text(), `Heading ${SCRIPT}`, 'an author h1 sits under the page h2');
   });
 });
