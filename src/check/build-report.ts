@@ -2,6 +2,7 @@ import type { Build, BuildStage } from '../build.ts';
 import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import { formatIssueSummary } from '../report-issues.ts';
+import { escapeControlCharacters } from '../terminal-text.ts';
 
 /**
  * What `atc build` prints: every error and warning as `file:line:col severity code message` (notes are
@@ -70,7 +71,7 @@ export interface BuildSummary {
 export function formatBuildSummary(summary: BuildSummary): string {
   const { kb, files, timings } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
-  if (summary.outDir !== undefined) lines.push(`  written to ${summary.outDir}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
+  if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
   else lines.push('  nothing written: the previous output was left as it was');
   const issueLines = formatIssueSummary(summary.issues);
   const notes = summary.issues.filter((issue) => issue.severity === 'info').length;

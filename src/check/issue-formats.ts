@@ -1,5 +1,6 @@
 import { ISSUE_CODES, type Issue, type Severity } from '../model/issue.ts';
 import { formatIssueReport, formatIssueSummary, summarizeIssues } from '../report-issues.ts';
+import { escapeControlCharacters } from '../terminal-text.ts';
 
 /**
  * How `atc check` prints issues. `text` is the build's report (`file:line:col severity code message`, then
@@ -51,12 +52,14 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 
 /**
  * `::error file=F,line=L,col=C,title=CODE::message` per issue, then the counts as plain lines. Escaping as
- * GitHub's toolkit does: in the message `%`, CR and LF; in property values also `:` and `,`.
+ * GitHub's toolkit does: in the message `%`, CR and LF; in property values also `:` and `,`. Before that,
+ * control characters become `\uXXXX` as in the text report, because the log shows the command line
+ * itself, where ESC sequences would still act on the reader's view.
  */
 export function formatGithubAnnotations(issues: readonly Issue[]): string {
   const lines = issues.map(
     (issue) =>
-      `::${COMMAND[issue.severity]} file=${escapeProperty(issue.file)},line=${issue.line},col=${issue.column},title=${escapeProperty(issue.code)}::${escapeData(`${issue.code}: ${issue.message}`)}`,
+      `::${COMMAND[issue.severity]} file=${escapeProperty(escapeControlCharacters(issue.file))},line=${issue.line},col=${issue.column},title=${escapeProperty(issue.code)}::${escapeData(escapeControlCharacters(`${issue.code}: ${issue.message}`))}`,
   );
   return `${[...lines, ...(lines.length > 0 ? [''] : []), ...formatIssueSummary(issues)].join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { compareIssues, type Issue } from '../model/issue.ts';
 import { formatIssueReport } from '../report-issues.ts';
 import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
+import { terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc check [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
                  [--enrichments DIR]... [--triggers DIR]... [--targets SPEC,...] [--quiet]
@@ -60,6 +61,6 @@ export async function runCheck(args: string[], io: CheckIo = process): Promise<n
 }
 
 function usageError(io: CheckIo, message: string): number {
-  io.stderr.write(`atc check: ${message}\n${USAGE}`);
+  io.stderr.write(`${terminalLine(`atc check: ${message}`)}\n${USAGE}`);
   return 2;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../load/load-config.ts';
 import { checkLinks } from '../site/check-links.ts';
+import { escapeControlCharacters, terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc check-links [DIR] [--path-prefix PREFIX] [--config FILE]
 
@@ -16,7 +17,7 @@ export async function runCheckLinks(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { 'path-prefix': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    process.stderr.write(`atc check-links: ${(error as Error).message}\n${USAGE}`);
+    process.stderr.write(`${terminalLine(`atc check-links: ${(error as Error).message}`)}\n${USAGE}`);
     return 2;
   }
   if (parsed.values.help) {
@@ -31,8 +32,8 @@ export async function runCheckLinks(args: string[]): Promise<number> {
   const folder = parsed.positionals[0] ?? config.outDir;
   const started = performance.now();
   const report = checkLinks(folder, { pathPrefix: parsed.values['path-prefix'] ?? config.site.pathPrefix });
-  for (const problem of report.problems) process.stdout.write(`${problem.page}: ${problem.url}: ${problem.problem}\n`);
+  for (const problem of report.problems) process.stdout.write(`${terminalLine(`${problem.page}: ${problem.url}: ${problem.problem}`)}\n`);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  process.stderr.write(`atc check-links: ${report.pages} pages, ${report.links} links checked in ${path.relative(process.cwd(), folder) || folder}; ${report.problems.length} problems (${seconds} s)\n`);
+  process.stderr.write(`atc check-links: ${report.pages} pages, ${report.links} links checked in ${escapeControlCharacters(path.relative(process.cwd(), folder) || folder)}; ${report.problems.length} problems (${seconds} s)\n`);
   return report.problems.length > 0 ? 1 : 0;
 }

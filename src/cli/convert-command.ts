@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findYamlFiles, type InputFile } from '../load/find-input-files.ts';
 import { readYamlFile } from '../load/read-yaml-file.ts';
-import { formatIssue } from '../model/issue.ts';
+import { formatIssue, issueText } from '../model/issue.ts';
+import { terminalLine } from '../terminal-text.ts';
 import { loadPipelineFile, userPipelineMap } from '../load/load-pipelines.ts';
 import { checkTargetSpec, convertCollection, listTargets, parseTargetSpec, type ConversionResult, type TargetSpec, type UserPipelines } from '../sigma/convert-collection.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
@@ -42,7 +43,7 @@ export function loadRuleFile(file: InputFile): LoadedRuleFile {
   const parsed = parseSigmaCollection(yaml.documents);
   const errors = [...yaml.issues, ...parsed.issues].filter((issue) => issue.severity === 'error');
   const id = parsed.rules[0]?.id ?? parsed.correlations[0]?.id ?? null;
-  if (errors.length > 0) return { id, rules: [], failure: errors.map(formatIssue).join('; ') };
+  if (errors.length > 0) return { id, rules: [], failure: errors.map(issueText).join('; ') };
   if (parsed.rules.length === 0) {
     return { id, rules: [], failure: parsed.correlations.length ? 'correlation rules are not supported by this target' : 'no Sigma rule in this file' };
   }
@@ -77,7 +78,7 @@ export async function runConvert(args: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    process.stderr.write(`atc convert: ${(error as Error).message}\n${USAGE}`);
+    process.stderr.write(`${terminalLine(`atc convert: ${(error as Error).message}`)}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -103,7 +104,7 @@ export async function runConvert(args: string[]): Promise<number> {
     spec = checkTargetSpec({ ...spec, pipeline: name }, userPipelines);
   }
   if (typeof spec === 'string') {
-    process.stderr.write(`atc convert: ${spec}\n${USAGE}`);
+    process.stderr.write(`${terminalLine(`atc convert: ${spec}`)}\n${USAGE}`);
     return 2;
   }
   const root = path.resolve(values.root ?? '.');
@@ -111,7 +112,7 @@ export async function runConvert(args: string[]): Promise<number> {
   for (const input of positionals) {
     const found = findYamlFiles(input);
     if (found.length === 0) {
-      process.stderr.write(`atc convert: no .yml/.yaml file at "${input}"\n`);
+      process.stderr.write(`${terminalLine(`atc convert: no .yml/.yaml file at "${input}"`)}\n`);
       return 2;
     }
     for (const file of found) files.set(toPosix(path.relative(root, file.absolutePath)), file);
@@ -129,14 +130,23 @@ export async function runConvert(args: string[]): Promise<number> {
       const head = `{"rule": ${JSON.stringify(relativePath)}, "id": ${JSON.stringify(id)}, "target": ${JSON.stringify(targetName)}`;
       out.push(result.ok ? `${head}, "ok": true, "queries": [${result.queries.map((q) => jsonQuery(q, spec)).join(', ')}]}\n` : `${head}, "ok": false, "error": ${JSON.stringify(result.reason)}}\n`);
     } else if (result.ok) {
-      for (const query of result.queries) out.push(query.endsWith('\n') ? query : query + '\n');
+      for (const query of result.queries) {
+        // Escaping would change what the query matches, so a query that cannot be printed as it is is not printed.
+        if (isPrintable(query)) out.push(query.endsWith('\n') ? query : query + '\n');
+        else process.stderr.write(`${terminalLine(`${relativePath}: not printed: the query holds a control character or a line that would start a GitHub Actions workflow command; --jsonl prints it escaped`)}\n`);
+      }
     } else {
-      process.stderr.write(`${relativePath}: ${result.reason}\n`);
+      process.stderr.write(`${terminalLine(`${relativePath}: ${result.reason}`)}\n`);
     }
     if (out.length > 256) flush();
   }
   flush();
   return 0;
+}
+
+/** True when every line of a query prints as it is: no control character, no workflow command (see terminal-text.ts). */
+function isPrintable(query: string): boolean {
+  return query.split('\n').every((line) => terminalLine(line) === line);
 }
 
 /** JSON output formats carry objects in the reference files, text formats strings. */

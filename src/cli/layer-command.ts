@@ -11,6 +11,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { userPipelineMap } from '../load/load-pipelines.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { formatIssue } from '../model/issue.ts';
+import { escapeControlCharacters, terminalLine } from '../terminal-text.ts';
 import { checkTargetSpec, convertCollection } from '../sigma/convert-collection.ts';
 
 const USAGE = `usage: atc layer [--filter KEY=VALUE[,VALUE...]]... [--out FILE] [--name NAME]
@@ -82,7 +83,7 @@ export async function runLayer(args: string[]): Promise<number> {
     const file = path.resolve(taken.values.out);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, json);
-    process.stderr.write(`atc layer: ${rules.length} rules, ${new Set(layer.techniques.map((entry) => entry.techniqueID)).size} techniques written to ${taken.values.out}\n`);
+    process.stderr.write(`atc layer: ${rules.length} rules, ${new Set(layer.techniques.map((entry) => entry.techniqueID)).size} techniques written to ${escapeControlCharacters(taken.values.out)}\n`);
   } else {
     process.stdout.write(json);
   }
@@ -90,6 +91,6 @@ export async function runLayer(args: string[]): Promise<number> {
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`atc layer: ${message}\n${USAGE}`);
+  process.stderr.write(`${terminalLine(`atc layer: ${message}`)}\n${USAGE}`);
   return 2;
 }

@@ -1,3 +1,5 @@
+import { terminalLine } from '../terminal-text.ts';
+
 /**
  * Every problem the pipeline finds is an Issue value, never an exception: the build collects them all,
  * prints them as `file:line:col severity code message`, and fails only when one is an error.
@@ -79,7 +81,13 @@ export function makeIssue(
   return { file, line: position?.line ?? 1, column: position?.column ?? 1, code, severity, message };
 }
 
+/** `file:line:col severity code message`, safe to print: the file name and the message come from the input. */
 export function formatIssue(issue: Issue): string {
+  return terminalLine(issueText(issue));
+}
+
+/** The same line with the input's characters as they are, for outputs that escape on their own (JSON). */
+export function issueText(issue: Issue): string {
   return `${issue.file}:${issue.line}:${issue.column} ${issue.severity} ${issue.code} ${issue.message}`;
 }
 

@@ -2,6 +2,7 @@ import { techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
+import { authorMarkdownToMarkdown } from './author-markdown.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 
 const ruleLinks = (rules: readonly DetectionRule[], kb: KnowledgeBase): string[] => rules.map((rule) => link(rule.title, kb.addresses.markdownLink(rule)));
@@ -37,8 +38,8 @@ export function renderDataNeededMarkdown(entry: DataNeeded, kb: KnowledgeBase): 
 }
 
 /**
- * A Logging Policy page. Its configuration is markdown written by the knowledge base's own authors (GPO
- * paths in fenced blocks), so it is kept as markdown; the HTML site renders it with raw HTML disabled.
+ * A Logging Policy page. Its configuration is markdown (GPO paths in fenced blocks) from the knowledge
+ * base's authors, third-party text: written back through the parser the HTML site uses, never copied.
  */
 export function renderLoggingPolicyMarkdown(policy: LoggingPolicy, kb: KnowledgeBase): string {
   const rows: Array<[string, string]> = [
@@ -51,7 +52,7 @@ export function renderLoggingPolicyMarkdown(policy: LoggingPolicy, kb: Knowledge
     ['Data Needed', cellList((kb.dataNeededByLoggingPolicy.get(policy) ?? []).map((entry) => link(entry.title, kb.addresses.markdownLink(entry))), 'No Data Needed entry refers to this policy')],
   ];
   const parts = [keyValueTable(escapeCell(policy.title), rows)];
-  if (policy.configuration) parts.push('', '', '## Configuration', '', policy.configuration.trim());
+  if (policy.configuration) parts.push('', '', '## Configuration', '', authorMarkdownToMarkdown(policy.configuration));
   return `${parts.join('\n')}\n`;
 }
 
@@ -73,7 +74,7 @@ export function renderEnrichmentMarkdown(enrichment: Enrichment, kb: KnowledgeBa
     ['Detection Rules', cellList(ruleLinks(kb.rulesByEnrichment.get(enrichment) ?? [], kb), 'No rule uses this enrichment yet')],
   ];
   const parts = [keyValueTable(escapeCell(enrichment.title), rows)];
-  if (enrichment.config) parts.push('', '', '## Config', '', enrichment.config.trim());
+  if (enrichment.config) parts.push('', '', '## Config', '', authorMarkdownToMarkdown(enrichment.config));
   return `${parts.join('\n')}\n`;
 }
 

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
-import { cellList, codeBlock, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
+import { cellList, codeBlock, codeCell, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
 import { techniqueLink } from './entity-pages.ts';
 
 /** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
@@ -41,7 +41,7 @@ function renderAtomicTest(test: AtomicTest, index: number): string {
       '',
       table(
         ['Name', 'Description', 'Type', 'Default Value'],
-        test.inputArguments.map((argument) => [inlineCode(argument.name), escapeCell(argument.description), escapeCell(argument.type), inlineCode(argument.default).replace(/\|/g, '\\|')]),
+        test.inputArguments.map((argument) => [codeCell(argument.name), escapeCell(argument.description), escapeCell(argument.type), codeCell(argument.default)]),
       ),
       '',
     );

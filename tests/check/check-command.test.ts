@@ -140,12 +140,12 @@ describe('atc check: formats and exit codes', () => {
     assert.match(text.stdout, /^rules\/proc_creation_win_rundll32_comsvcs\.yml:14:3 info conversion-failed /m, '--format overrides the environment');
   });
 
-  test('github: % CR LF are escaped in messages, and also , and : in properties (file names)', (t) => {
+  test('github: % CR LF are escaped in messages, and also , and : in properties (file names); control characters become \\uXXXX first', (t) => {
     assert.equal(escapeData('50% done\r\nnext'), '50%25 done%0D%0Anext');
     assert.equal(escapeProperty('a,b:c%d\ne'), 'a%2Cb%3Ac%25d%0Ae');
     assert.equal(
       formatGithubAnnotations([makeIssue('dir,x/a:b.yml', { line: 3, column: 9 }, 'field-value', 'bad: "x,y"\nsecond line 100%')]),
-      '::error file=dir%2Cx/a%3Ab.yml,line=3,col=9,title=field-value::field-value: bad: "x,y"%0Asecond line 100%25\n\nissues by code:\n       1  error field-value\n1 errors, 0 warnings, 0 notes\n',
+      '::error file=dir%2Cx/a%3Ab.yml,line=3,col=9,title=field-value::field-value: bad: "x,y"\\u000asecond line 100%25\n\nissues by code:\n       1  error field-value\n1 errors, 0 warnings, 0 notes\n',
     );
     // End to end, with a file whose name holds a comma, a colon and a percent sign.
     const folder = makeTempFolder(t, 'atc-kb-check-github-');
