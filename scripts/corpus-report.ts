@@ -3,6 +3,7 @@
 // Usage: npm run corpus-report [-- --convert]
 import { buildKnowledgeBase } from '../src/build.ts';
 import { knowledgeBaseStatistics } from '../src/link/knowledge-base-statistics.ts';
+import { formatIssue } from '../src/model/issue.ts';
 import { summarizeIssues } from '../src/report-issues.ts';
 import { SHARED_CORPUS, sharedCorpusConfig, sharedCorpusExists } from './shared-corpus.ts';
 
@@ -19,7 +20,7 @@ const { bySeverity, byCode } = summarizeIssues(build.issues);
 console.log(`issues: ${bySeverity.error} errors, ${bySeverity.warning} warnings, ${bySeverity.info} notes`);
 for (const [code, count] of byCode) console.log(`  ${String(count).padStart(6)}  ${code}`);
 const errors = build.issues.filter((issue) => issue.severity === 'error');
-for (const issue of errors) console.log(`  ${issue.file}:${issue.line}:${issue.column} ${issue.code} ${issue.message}`);
+for (const issue of errors) console.log(`  ${formatIssue(issue)}`);
 console.log('Data Needed coverage by log-source product (rules with at least one entry):');
 for (const entry of statistics.dataNeededCoverage) {
   console.log(`  ${entry.product.padEnd(20)} ${String(entry.matched).padStart(5)} / ${String(entry.rules).padEnd(5)} ${((100 * entry.matched) / entry.rules).toFixed(1)}%`);

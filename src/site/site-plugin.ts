@@ -8,6 +8,7 @@ import type { RedirectPage, SitePage } from '../render/html/site-context.ts';
 import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
+import { terminalLine } from '../terminal-text.ts';
 
 /** The folder Eleventy reads: only static assets; the pages are virtual templates. */
 export const SITE_INPUT_DIR = path.resolve(import.meta.dirname);
@@ -115,7 +116,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       const records = current.site.search;
       queue = queue
         .then(() => writeSearchIndex(records, path.resolve(directories.output, SEARCH_FOLDER)))
-        .catch((error: unknown) => process.stderr.write(`atc: search index not written: ${String(error)}\n`));
+        .catch((error: unknown) => process.stderr.write(`${terminalLine(`atc: search index not written: ${String(error)}`)}\n`));
     });
   }
 }
