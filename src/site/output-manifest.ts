@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -49,7 +49,12 @@ export function readManifest(outDir: string): ReadonlySet<string> | undefined {
 /** Replaces the manifest in one step (a rename), so a build killed meanwhile leaves the old one or the new one. */
 export function writeManifest(outDir: string, files: Iterable<string>, scratchFile: string): void {
   writeFileSync(scratchFile, manifestText(files));
-  renameSync(scratchFile, path.join(outDir, MANIFEST_NAME));
+  try {
+    renameSync(scratchFile, path.join(outDir, MANIFEST_NAME));
+  } catch (error) {
+    rmSync(scratchFile, { force: true });
+    throw error;
+  }
 }
 
 /**

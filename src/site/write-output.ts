@@ -75,8 +75,7 @@ export async function replaceOutputFolder(outDir: string, fill: (stagingDir: str
     } else if (holdsOnlyListed(out, manifest)) {
       withDiskErrors(out, 'the previous output is unchanged', () => swapFolders(out, cache));
     } else {
-      const mixed = 'it may hold a mix of the previous and the new build until the next build completes';
-      withDiskErrors(out, mixed, () => placeFileByFile(out, cache, staging.written, manifest));
+      placeFileByFile(out, cache, staging.written, manifest);
     }
   } finally {
     lock.release();
@@ -187,7 +186,15 @@ function placeFileByFile(out: string, cache: OutputCache, written: readonly stri
     );
   }
   const scratch = path.join(cache.folder, 'manifest.tmp');
-  writeManifest(out, [...previous, ...written], scratch);
+  withDiskErrors(out, 'the previous output is unchanged', () => writeManifest(out, [...previous, ...written], scratch));
+  const mixed = 'it may hold a mix of the previous and the new build until the next build completes';
+  withDiskErrors(out, mixed, () => moveInAndPrune(out, cache, written, previous));
+  withDiskErrors(out, mixed, () => writeManifest(out, written, scratch));
+  rmSync(cache.staging, { recursive: true, force: true }); // the folders the moved files left; the next build starts afresh
+}
+
+/** The moves of placeFileByFile, then the deletion of listed files this build did not write. */
+function moveInAndPrune(out: string, cache: OutputCache, written: readonly string[], previous: ReadonlySet<string>): void {
   const made = new Set<string>();
   for (const file of written) {
     const folder = path.dirname(file);
@@ -206,8 +213,6 @@ function placeFileByFile(out: string, cache: OutputCache, written: readonly stri
   }
   // Deepest first, so a folder is tried after the folders inside it; one that still holds anything stays.
   for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) removeFolderIfEmpty(path.join(out, folder));
-  writeManifest(out, written, scratch);
-  rmSync(cache.staging, { recursive: true, force: true }); // the folders the moved files left; the next build starts afresh
 }
 
 /** Whether `file` may be written into the output: its folders are real folders (or missing) and the file is absent or atc's. */
