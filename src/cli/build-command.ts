@@ -4,6 +4,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
+import { oldLeftoversBeside } from '../site/write-output.ts';
 import { displayPath, OutputFolderError } from '../site/output-folder-error.ts';
 import { refuseForeignFolder, refuseUnsafeOutput } from '../site/output-guard.ts';
 
@@ -81,6 +82,10 @@ export async function runBuild(args: string[]): Promise<number> {
     return reportOutputFailure(error);
   }
   progress.clear();
+  const leftovers = oldLeftoversBeside(config.outDir);
+  if (leftovers.length > 0) {
+    process.stderr.write(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${shownOutDir} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}\n`);
+  }
   const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search`;
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;

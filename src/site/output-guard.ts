@@ -83,7 +83,8 @@ function isInside(child: string, parent: string): boolean {
   return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative);
 }
 
-function lstatOrUndefined(target: string): ReturnType<typeof lstatSync> | undefined {
+/** The entry itself (a link is not followed), or undefined when nothing is there. */
+export function lstatOrUndefined(target: string): ReturnType<typeof lstatSync> | undefined {
   try {
     return lstatSync(target);
   } catch (error) {

@@ -1,9 +1,9 @@
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { acquireBuildLock } from './build-lock.ts';
 import { outputCache, type OutputCache } from './output-cache.ts';
 import { diskErrorOf, displayPath, OutputFolderError } from './output-folder-error.ts';
-import { refuseForeignFolder } from './output-guard.ts';
+import { lstatOrUndefined, refuseForeignFolder } from './output-guard.ts';
 import { MANIFEST_NAME, readManifest, writeManifest } from './output-manifest.ts';
 
 /**
@@ -85,9 +85,11 @@ export async function replaceOutputFolder(outDir: string, fill: (stagingDir: str
 
 /** Writes the new output into the staging folder (started from the spare) and its manifest; returns what was written. */
 async function fillStaging(cache: OutputCache, fill: (stagingDir: string) => Promise<readonly string[]>, out: string): Promise<{ folder: string; written: readonly string[] }> {
-  let reused = false;
+  // A killed build's staging folder is as good a start as the spare (every file in it is overwritten or
+  // removed below) and costs nothing to reuse, where deleting it would cost seconds.
+  let reused = pathExists(cache.staging);
   withDiskErrors(out, 'the previous output is unchanged', () => {
-    rmSync(cache.staging, { recursive: true, force: true }); // a killed build's
+    if (reused) return;
     try {
       renameSync(cache.spare, cache.staging);
       reused = true;
@@ -266,15 +268,6 @@ function pathExists(target: string): boolean {
   return lstatOrUndefined(target) !== undefined;
 }
 
-function lstatOrUndefined(target: string): ReturnType<typeof lstatSync> | undefined {
-  try {
-    return lstatSync(target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** Removes the files under `root` that are not in `keep` (slash-separated relative paths), and folders left empty. */
 function removeUnwritten(root: string, keep: ReadonlySet<string>): void {
   const visit = (directory: string, relative: string): boolean => {
@@ -294,4 +287,25 @@ function removeUnwritten(root: string, keep: ReadonlySet<string>): void {
     return empty;
   };
   visit(root, '');
+}
+
+/**
+ * Folders that atc before the output manifest left beside the output: `.<out>.atc-spare/`,
+ * `<out>.staging-<pid>/`, `<out>.previous-<pid>/`. They are not removed: that version moved whatever
+ * the output folder held into them, so they may hold the user's own files. `atc build` names them.
+ */
+export function oldLeftoversBeside(outDir: string): string[] {
+  const out = path.resolve(outDir);
+  const base = path.basename(out);
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(out));
+  } catch {
+    return [];
+  }
+  const pidKeyed = (name: string, infix: string): boolean => name.startsWith(`${base}${infix}`) && /^\d+$/.test(name.slice(base.length + infix.length));
+  return names
+    .filter((name) => name === `.${base}.atc-spare` || pidKeyed(name, '.staging-') || pidKeyed(name, '.previous-'))
+    .sort()
+    .map((name) => path.join(path.dirname(out), name));
 }

@@ -130,9 +130,16 @@ test('a file the user drops into the output (a CNAME) survives rebuilds; the res
   const folder = sampleCopy();
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   writeFileSync(path.join(folder, 'site', 'CNAME'), 'kb.example.org\n');
+  // What an older atc left beside the output may hold the user's files: named, never deleted.
+  mkdirSync(path.join(folder, '.site.atc-spare'));
+  writeFileSync(path.join(folder, '.site.atc-spare', 'notes.md'), 'moved here by an older atc');
   removeOneRule(folder);
   const expected = freshBuild(folder);
-  assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
+  const rebuild = atc(['build', '--out', 'site'], folder);
+  assert.equal(rebuild.status, 0, rebuild.stderr);
+  assert.match(rebuild.stderr, /^atc build: note: \.site\.atc-spare was left beside site by an older atc/m);
+  assert.equal(readFileSync(path.join(folder, '.site.atc-spare', 'notes.md'), 'utf8'), 'moved here by an older atc');
+  rmSync(path.join(folder, '.site.atc-spare'), { recursive: true });
   const site = snapshot(path.join(folder, 'site'));
   assert.equal(site.get('CNAME')?.toString(), 'kb.example.org\n');
   site.delete('CNAME');
