@@ -112,7 +112,7 @@ function readLockHolder(lockFile: string): number | undefined {
 }
 
 /** Whether a process exists: signal 0 checks without sending anything (EPERM: it exists, as another user). */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   if (pid <= 0) return false;
   try {
     process.kill(pid, 0);

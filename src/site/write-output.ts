@@ -27,6 +27,9 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
   return files.map((file) => file.path);
 }
 
+/** What a disk error message says when it struck before the output folder was changed. */
+const UNCHANGED = 'the output folder is unchanged';
+
 export interface ReplaceOptions {
   /** Where atc's cache folder goes when it is on the output's file system (output-cache.ts). */
   readonly cacheRoot: string;
@@ -68,12 +71,12 @@ export async function replaceOutputFolder(outDir: string, fill: (stagingDir: str
     const staging = await fillStaging(cache, fill, out);
     const manifest = readOwnManifest(out, force);
     if (manifest === undefined) {
-      withDiskErrors(out, 'there was no previous output', () => {
+      withDiskErrors(out, UNCHANGED, () => {
         mkdirSync(path.dirname(out), { recursive: true });
         renameSync(staging.folder, out);
       });
     } else if (holdsOnlyListed(out, manifest)) {
-      withDiskErrors(out, 'the previous output is unchanged', () => swapFolders(out, cache));
+      withDiskErrors(out, UNCHANGED, () => swapFolders(out, cache));
     } else {
       placeFileByFile(out, cache, staging.written, manifest);
     }
@@ -88,7 +91,7 @@ async function fillStaging(cache: OutputCache, fill: (stagingDir: string) => Pro
   // A killed build's staging folder is as good a start as the spare (every file in it is overwritten or
   // removed below) and costs nothing to reuse, where deleting it would cost seconds.
   let reused = pathExists(cache.staging);
-  withDiskErrors(out, 'the previous output is unchanged', () => {
+  withDiskErrors(out, UNCHANGED, () => {
     if (reused) return;
     try {
       renameSync(cache.spare, cache.staging);
@@ -106,7 +109,7 @@ async function fillStaging(cache: OutputCache, fill: (stagingDir: string) => Pro
     // Not kept as a spare: whatever made this build fail should not meet the next one.
     rmSync(cache.staging, { recursive: true, force: true });
     const disk = diskErrorOf(error);
-    if (disk) throw new OutputFolderError(`cannot write the build for ${displayPath(out)} into ${displayPath(cache.folder)}: ${disk.message}; the previous output is unchanged`, 1, { cause: error });
+    if (disk) throw new OutputFolderError(`cannot write the build for ${displayPath(out)} into ${displayPath(cache.folder)}: ${disk.message}; ${UNCHANGED}`, 1, { cause: error });
     throw error;
   }
 }
@@ -188,7 +191,7 @@ function placeFileByFile(out: string, cache: OutputCache, written: readonly stri
     );
   }
   const scratch = path.join(cache.folder, 'manifest.tmp');
-  withDiskErrors(out, 'the previous output is unchanged', () => writeManifest(out, [...previous, ...written], scratch));
+  withDiskErrors(out, UNCHANGED, () => writeManifest(out, [...previous, ...written], scratch));
   const mixed = 'it may hold a mix of the previous and the new build until the next build completes';
   withDiskErrors(out, mixed, () => moveInAndPrune(out, cache, written, previous));
   withDiskErrors(out, mixed, () => writeManifest(out, written, scratch));

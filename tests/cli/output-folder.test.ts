@@ -209,7 +209,7 @@ test('a read-only output folder gives one clear message, exit 1, and the output 
   const unlock = process.getuid?.() === 0 ? ['chattr', '-i', site] : ['chmod', '755', site];
   if (spawnSync(lock[0]!, lock.slice(1)).status !== 0) return context.skip(`${lock[0]} is not available here`);
   try {
-    assertOneLineFailure(atc(['build', '--out', 'site'], folder), 1, /^atc build: cannot write site: E(PERM|ACCES).*; the previous output is unchanged$/m);
+    assertOneLineFailure(atc(['build', '--out', 'site'], folder), 1, /^atc build: cannot write site: E(PERM|ACCES).*; the output folder is unchanged$/m);
   } finally {
     spawnSync(unlock[0]!, unlock.slice(1));
   }
