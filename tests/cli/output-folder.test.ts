@@ -1,7 +1,7 @@
 // The output folder through the real `atc build` (child processes, real folders and symbolic links):
 // atc touches only files it wrote, refuses folders it must never write, keeps its staging in its own
 // cache, survives SIGKILL at any moment and serialises concurrent builds (issue 10).
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,13 @@ import path from 'node:path';
 import { outputCache } from '../../src/site/output-cache.ts';
 import { MANIFEST_NAME } from '../../src/site/output-manifest.ts';
 import { ATC, atc, atcAsync, differentFiles, SAMPLE_INPUTS, sampleCopy, snapshot, type AtcResult } from './cli-harness.ts';
+
+/** A copy of the sample that is removed when the test ends. */
+function sampleCopyFor(context: TestContext): string {
+  const folder = sampleCopy();
+  context.after(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
 
 /** A failure reported as one line naming the folder: no stack trace, no second line. */
 function assertOneLineFailure(result: AtcResult, status: number, pattern: RegExp): void {
@@ -41,8 +48,8 @@ function freshBuild(folder: string, name = 'fresh'): Map<string, Buffer> {
   return files;
 }
 
-test("a folder holding the user's files is refused; --force adds the site, and no build ever deletes or overwrites those files", () => {
-  const folder = sampleCopy();
+test("a folder holding the user's files is refused; --force adds the site, and no build ever deletes or overwrites those files", (context) => {
+  const folder = sampleCopyFor(context);
   mkdirSync(path.join(folder, 'docs', 'drafts'), { recursive: true });
   writeFileSync(path.join(folder, 'docs', 'notes.md'), 'my notes');
   writeFileSync(path.join(folder, 'docs', 'drafts', 'plan.md'), 'my plan');
@@ -71,9 +78,10 @@ test("a folder holding the user's files is refused; --force adds the site, and n
   assert.equal(readFileSync(path.join(folder, 'pages', 'index.html'), 'utf8'), 'my home page');
 });
 
-test('an output that is, contains or lies inside an input, the project, the home folder or / is refused, even with --force', () => {
-  const folder = sampleCopy();
+test('an output that is, contains or lies inside an input, the project, the home folder or / is refused, even with --force', (context) => {
+  const folder = sampleCopyFor(context);
   const home = mkdtempSync(path.join(tmpdir(), 'atc-home-'));
+  context.after(() => rmSync(home, { recursive: true, force: true }));
   writeFileSync(path.join(home, '.profile'), 'mine');
   const before = readdirSync(folder).sort();
   const cases: Array<[string, RegExp]> = [
@@ -93,8 +101,8 @@ test('an output that is, contains or lies inside an input, the project, the home
   assert.equal(existsSync(path.join(folder, 'rules', 'site')), false);
 });
 
-test('an output that is a symbolic link is refused, and a rebuild never deletes or writes through a symbolic link inside the output', () => {
-  const folder = sampleCopy();
+test('an output that is a symbolic link is refused, and a rebuild never deletes or writes through a symbolic link inside the output', (context) => {
+  const folder = sampleCopyFor(context);
   mkdirSync(path.join(folder, 'elsewhere'));
   writeFileSync(path.join(folder, 'elsewhere', 'index.html'), 'not the site');
   symlinkSync('elsewhere', path.join(folder, 'linked'));
@@ -126,8 +134,8 @@ test('an output that is a symbolic link is refused, and a rebuild never deletes 
   assertNothingBeside(folder, ['site', 'elsewhere', 'linked', 'target']);
 });
 
-test('a file the user drops into the output (a CNAME) survives rebuilds; the rest is exactly a fresh build', () => {
-  const folder = sampleCopy();
+test('a file the user drops into the output (a CNAME) survives rebuilds; the rest is exactly a fresh build', (context) => {
+  const folder = sampleCopyFor(context);
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   writeFileSync(path.join(folder, 'site', 'CNAME'), 'kb.example.org\n');
   // What an older atc left beside the output may hold the user's files: named, never deleted.
@@ -147,8 +155,8 @@ test('a file the user drops into the output (a CNAME) survives rebuilds; the res
   assertNothingBeside(folder, ['site']);
 });
 
-test('a build killed at random moments leaves the previous output or the new one, complete; the next build cleans up', async () => {
-  const folder = sampleCopy();
+test('a build killed at random moments leaves the previous output or the new one, complete; the next build cleans up', async (context) => {
+  const folder = sampleCopyFor(context);
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   const previous = snapshot(path.join(folder, 'site'));
   removeOneRule(folder);
@@ -169,8 +177,8 @@ test('a build killed at random moments leaves the previous output or the new one
   assert.deepEqual(readdirSync(cache.folder), ['spare'], `after kills at ${delays.join(', ')} ms, only the spare stays in the cache`);
 });
 
-test('two concurrent builds into one output both succeed, one after the other', async () => {
-  const folder = sampleCopy();
+test('two concurrent builds into one output both succeed, one after the other', async (context) => {
+  const folder = sampleCopyFor(context);
   const expected = freshBuild(folder);
   const results = await Promise.all([atcAsync(['build', '--out', 'site'], folder), atcAsync(['build', '--out', 'site'], folder)]);
   for (const result of results) {
@@ -182,8 +190,8 @@ test('two concurrent builds into one output both succeed, one after the other', 
   assert.equal(existsSync(outputCache(path.join(folder, 'site'), path.join(folder, '.atc-cache')).lock), false, 'the lock is released');
 });
 
-test("a live build's lock makes the next build wait, then stop with a clear message; a dead build's lock is taken over", () => {
-  const folder = sampleCopy();
+test("a live build's lock makes the next build wait, then stop with a clear message; a dead build's lock is taken over", (context) => {
+  const folder = sampleCopyFor(context);
   const lock = outputCache(path.join(folder, 'site'), path.join(folder, '.atc-cache')).lock;
   writeFileSync(lock, `${process.pid}\n`); // this test's process: alive for as long as the build waits
   const busy = atc(['build', '--out', 'site', '--wait', '1'], folder);
@@ -199,7 +207,7 @@ test("a live build's lock makes the next build wait, then stop with a clear mess
 });
 
 test('a read-only output folder gives one clear message, exit 1, and the output as it was', (context) => {
-  const folder = sampleCopy();
+  const folder = sampleCopyFor(context);
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   const before = snapshot(path.join(folder, 'site'));
   removeOneRule(folder);
@@ -218,7 +226,7 @@ test('a read-only output folder gives one clear message, exit 1, and the output 
 });
 
 test('a full disk gives one clear message and exit 1, and leaves nothing behind (a small RAM disk, also on another file system than the project)', (context) => {
-  const folder = sampleCopy();
+  const folder = sampleCopyFor(context);
   mkdirSync(path.join(folder, 'disk'));
   // A private mount namespace: the 4 MB file system exists only for this shell and the build it runs.
   const script = 'mount -t tmpfs -o size=4m tmpfs disk || exit 99; node "$1" build --out disk/site; echo "exit $?" >&2; ls -A disk disk/.atc-cache';
