@@ -27,7 +27,8 @@ async function buildWholeSite(out: string): Promise<Record<string, number>> {
   const siteStarted = performance.now();
   const prepared = prepareSite(build);
   const prepare = performance.now() - siteStarted;
-  const site = await publishSite(build, out, { prepared });
+  // The cache (staging, spare, lock) beside the scratch output, so the parent's clean-up takes it too.
+  const site = await publishSite(build, out, { prepared, cacheRoot: path.join(path.dirname(out), '.atc-cache') });
   const finished = performance.now();
   return {
     ...build.timings,

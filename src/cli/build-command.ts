@@ -1,26 +1,46 @@
-import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
 import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
-import { parseKnowledgeBaseArguments } from './command-options.ts';
+import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
+import { oldLeftoversBeside } from '../site/write-output.ts';
+import { displayPath, OutputFolderError } from '../site/output-folder-error.ts';
+import { refuseForeignFolder, refuseUnsafeOutput } from '../site/output-guard.ts';
+import { terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc build [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
                  [--enrichments DIR]... [--triggers DIR]... [--out DIR] [--targets SPEC,...] [--quiet]
+                 [--force] [--wait SECONDS]
 
 Builds the knowledge base into the output folder (default _site/). Every problem is printed as
 file:line:col severity code message (notes are counted, not listed: atc check lists them); on any error
 nothing is written and the previous output stays. --quiet lists errors only.
 A target spec is target[+pipeline][@format], e.g. es-qs,xpack-watcher,graylog or lucene+ecs_windows.
+
+The output folder holds .atc-manifest.json, the files the build wrote; a rebuild replaces and deletes
+only those. Refused: an output that is a symbolic link, is, contains or lies inside an input folder, is
+or contains the configuration's folder or the home folder, or a non-empty folder without a manifest
+(--force adds the site to it, never deleting or overwriting a file atc did not write). Staging and the
+previous output are kept in .atc-cache/ in the configuration's folder. A second build into the same
+output waits for the first, up to --wait SECONDS (default 300).
+
+Exit codes: 0 built; 1 errors in the knowledge base, the output could not be written, or another
+build kept it busy; 2 bad arguments or a refused output folder.
 `;
 
 export async function runBuild(args: string[]): Promise<number> {
-  const parsed = parseKnowledgeBaseArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`atc build: ${parsed}\n${USAGE}`);
+  const usageError = (problem: string): number => {
+    process.stderr.write(`${terminalLine(`atc build: ${problem}`)}\n${USAGE}`);
     return 2;
-  }
+  };
+  // build's own options first; the rest are the options build shares with check and layer.
+  const own = takeOptions(args, { force: 'boolean', wait: 'string' });
+  if (typeof own === 'string') return usageError(own);
+  const parsed = parseKnowledgeBaseArguments(own.rest);
+  if (typeof parsed === 'string') return usageError(parsed);
+  const waitSeconds = Number(own.values.wait ?? 300);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) return usageError('option --wait needs a number of seconds');
   if (parsed.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -29,23 +49,52 @@ export async function runBuild(args: string[]): Promise<number> {
   // Errors and warnings, then a one-screen summary; on a terminal (not in CI) a status line per stage.
   const progress = new StageProgress(process.stderr, process.env);
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
+  const force = own.values.force ?? false;
+  try {
+    // Before the knowledge base is loaded, so a refused folder costs nothing; checked again under the lock.
+    refuseUnsafeOutput(config.outDir, config);
+    refuseForeignFolder(config.outDir, force);
+  } catch (error) {
+    return reportOutputFailure(error);
+  }
   const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
   progress.clear();
   const listed = issuesToList(issues, parsed.quiet);
   if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
-  const shownOutDir = path.relative(process.cwd(), config.outDir) || config.outDir;
+  const shownOutDir = displayPath(config.outDir);
   if (hasErrors(issues)) {
     process.stderr.write(formatBuildSummary({ build, issues, totalSeconds: (performance.now() - started) / 1000 }));
-    process.stderr.write(`atc build: errors found; nothing written, ${shownOutDir} left as it was\n`);
+    process.stderr.write(`${terminalLine(`atc build: errors found; nothing written, ${shownOutDir} left as it was`)}\n`);
     return 1;
   }
   progress.stage('site');
   const siteStarted = performance.now();
-  // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
-  const site = await publishSite(build, config.outDir, { prepared: prepareSite(build) });
+  const onWait = (pid: number): void => {
+    progress.clear();
+    process.stderr.write(`${terminalLine(`atc build: waiting for the build in process ${pid} to finish writing ${shownOutDir} (up to ${waitSeconds} s)`)}\n`);
+  };
+  let site;
+  try {
+    // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
+    site = await publishSite(build, config.outDir, { prepared: prepareSite(build), force, waitMs: waitSeconds * 1000, onWait });
+  } catch (error) {
+    progress.clear();
+    return reportOutputFailure(error);
+  }
   progress.clear();
+  const leftovers = oldLeftoversBeside(config.outDir);
+  if (leftovers.length > 0) {
+    process.stderr.write(`${terminalLine(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${shownOutDir} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}`)}\n`);
+  }
   const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search`;
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;
+}
+
+/** A refused or unwritable output folder: one line naming the folder, no stack trace, and its exit code. */
+function reportOutputFailure(error: unknown): number {
+  if (!(error instanceof OutputFolderError)) throw error;
+  process.stderr.write(`${terminalLine(`atc build: ${error.message}`)}\n`);
+  return error.exitCode;
 }

@@ -4,7 +4,9 @@ import { closeSearchIndexer, SEARCH_FOLDER, startSearchIndex, type SearchIndexJo
 import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
-import { replaceOutputFolder, writeFiles } from './write-output.ts';
+import { replaceOutputFolder, writeFiles, type ReplaceOptions } from './write-output.ts';
+import { CACHE_FOLDER_NAME } from './output-cache.ts';
+import { refuseUnsafeOutput } from './output-guard.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
@@ -19,7 +21,7 @@ export interface SiteTimings {
   readonly htmlPages: number;
   readonly redirects: number;
   readonly indexedPages: number;
-  /** The files written into the output folder, relative to it (replaceOutputFolder removes anything else). */
+  /** The files written into the output folder, relative to it (the output's manifest lists them). */
   readonly written: readonly string[];
 }
 
@@ -93,17 +95,32 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   };
 }
 
+/** How publishSite places the output; see replaceOutputFolder. */
+export interface PublishOptions extends Partial<Omit<ReplaceOptions, 'cacheRoot'>> {
+  readonly prepared?: PreparedSite;
+  /** atc's cache folder (staging, spare, lock); default: `.atc-cache/` in the configuration's folder. */
+  readonly cacheRoot?: string;
+}
+
 /**
- * `atc build`'s output step: everything written into a staging folder and swapped in for `outDir` only
- * when complete (replaceOutputFolder), so a failure leaves the previous output as it was.
+ * `atc build`'s output step: the output folder is checked (never an input, the project, the home
+ * folder, a symbolic link; see output-guard.ts), then everything is written into a staging folder in
+ * atc's cache and placed only when complete (replaceOutputFolder), touching no file atc did not write.
+ * Throws OutputFolderError for a refused folder, another build holding it, or a disk that refuses writes.
  */
-export async function publishSite(build: SiteBuild, outDir: string, options: { prepared?: PreparedSite } = {}): Promise<SiteTimings> {
+export async function publishSite(build: SiteBuild, outDir: string, options: PublishOptions = {}): Promise<SiteTimings> {
+  const { prepared, cacheRoot, ...placing } = options;
   let site: SiteTimings | undefined;
   try {
-    await replaceOutputFolder(outDir, async (stagingDir) => {
-      site = await buildSite(build, stagingDir, options);
-      return site.written;
-    });
+    refuseUnsafeOutput(outDir, build.config);
+    await replaceOutputFolder(
+      outDir,
+      async (stagingDir) => {
+        site = await buildSite(build, stagingDir, prepared ? { prepared } : {});
+        return site.written;
+      },
+      { ...placing, cacheRoot: cacheRoot ?? path.resolve(build.config.rootDir, CACHE_FOLDER_NAME) },
+    );
   } finally {
     if (!site) await closeSearchIndexer(); // the index may still be running when the build failed early
   }

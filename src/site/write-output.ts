@@ -1,5 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { acquireBuildLock } from './build-lock.ts';
+import { outputCache, type OutputCache } from './output-cache.ts';
+import { diskErrorOf, displayPath, OutputFolderError } from './output-folder-error.ts';
+import { lstatOrUndefined, refuseForeignFolder } from './output-guard.ts';
+import { MANIFEST_NAME, readManifest, writeManifest } from './output-manifest.ts';
 
 /**
  * Writes files under `root` (paths relative and slash-separated), creating each folder once, and returns
@@ -22,57 +27,248 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
   return files.map((file) => file.path);
 }
 
-/**
- * The folder a build leaves beside the output folder for the next build to write into: the previous
- * output, kept instead of deleted. Writing over files that exist costs a fraction of creating them, and
- * deleting 20,000 files costs seconds by itself (on ext4 it also slows the creation of new files for
- * minutes afterwards), so a rebuild reuses the files and folders of the build before last.
- */
-export function spareFolderOf(outDir: string): string {
-  const absolute = path.resolve(outDir);
-  return path.join(path.dirname(absolute), `.${path.basename(absolute)}.atc-spare`);
+/** What a disk error message says when it struck before the output folder was changed. */
+const UNCHANGED = 'the output folder is unchanged';
+
+export interface ReplaceOptions {
+  /** Where atc's cache folder goes when it is on the output's file system (output-cache.ts). */
+  readonly cacheRoot: string;
+  /** Write into a folder that holds files atc did not write (they are never deleted or overwritten). */
+  readonly force?: boolean;
+  /** How long to wait for another build writing the same output (default 5 minutes). */
+  readonly waitMs?: number;
+  readonly onWait?: (holderPid: number) => void;
 }
 
 /**
- * Replaces the output folder as a whole: `fill` writes everything into a staging folder beside it and
- * returns the paths it wrote (relative, slash-separated), and only a complete site is swapped in. A failure at any point leaves the previous
- * site exactly as it was. The staging folder starts as the spare folder of the last build when there is
- * one; whatever it holds that this build did not write is removed before the swap.
+ * Replaces the output folder with what `fill` writes, touching only files an earlier build wrote.
+ *
+ * `fill` writes everything into a staging folder in atc's cache (never beside the output) and returns
+ * the paths it wrote (relative, slash-separated); nothing reaches the output unless it succeeds. The
+ * staging folder starts as the spare: the output before last, kept instead of deleted, because writing
+ * over files that exist costs a fraction of creating them, and deleting 20,000 files costs seconds by
+ * itself (on ext4 it also slows the creation of new files for minutes afterwards). Whatever the spare
+ * holds that this build did not write is removed before the new output is placed.
+ *
+ * Placing it: when the output holds nothing but files its manifest lists (the usual case), the whole
+ * folder is swapped for the staging folder by two renames, so the output is at every moment a complete
+ * build, and the replaced one becomes the next spare. When it holds anything else (a folder given with
+ * --force, a CNAME a user dropped into it), the new files are moved in one by one over the ones the
+ * manifest lists, and listed files this build did not write are deleted; nothing else is touched, and
+ * a path is never followed through a symbolic link.
+ *
+ * A lock in the cache makes a second build into the same output wait; what a killed build leaves in
+ * the cache (a staging folder, a swap cut in half, its lock) is cleaned up by the next one.
  */
-export async function replaceOutputFolder(outDir: string, fill: (stagingDir: string) => Promise<readonly string[]>): Promise<void> {
-  const absolute = path.resolve(outDir);
-  const staging = `${absolute}.staging-${process.pid}`;
-  const previous = `${absolute}.previous-${process.pid}`;
-  const spare = spareFolderOf(absolute);
-  rmSync(staging, { recursive: true, force: true });
-  let reused = false;
+export async function replaceOutputFolder(outDir: string, fill: (stagingDir: string) => Promise<readonly string[]>, options: ReplaceOptions): Promise<void> {
+  const out = path.resolve(outDir);
+  const cache = outputCache(out, options.cacheRoot);
+  const lock = await acquireBuildLock(cache.lock, { waitMs: options.waitMs ?? 300_000, outDir: out, ...(options.onWait && { onWait: options.onWait }) });
   try {
-    renameSync(spare, staging);
-    reused = true;
-  } catch {
-    mkdirSync(staging, { recursive: true });
+    finishInterruptedSwap(out, cache);
+    const force = options.force ?? false;
+    refuseForeignFolder(out, force); // again, now that no other build can change the folder
+    const staging = await fillStaging(cache, fill, out);
+    const manifest = readOwnManifest(out, force);
+    if (manifest === undefined) {
+      withDiskErrors(out, UNCHANGED, () => {
+        mkdirSync(path.dirname(out), { recursive: true });
+        renameSync(staging.folder, out);
+      });
+    } else if (holdsOnlyListed(out, manifest)) {
+      withDiskErrors(out, UNCHANGED, () => swapFolders(out, cache));
+    } else {
+      placeFileByFile(out, cache, staging.written, manifest);
+    }
+  } finally {
+    lock.release();
+    removeFolderIfEmpty(cache.folder);
   }
+}
+
+/** Writes the new output into the staging folder (started from the spare) and its manifest; returns what was written. */
+async function fillStaging(cache: OutputCache, fill: (stagingDir: string) => Promise<readonly string[]>, out: string): Promise<{ folder: string; written: readonly string[] }> {
+  // A killed build's staging folder is as good a start as the spare (every file in it is overwritten or
+  // removed below) and costs nothing to reuse, where deleting it would cost seconds.
+  let reused = pathExists(cache.staging);
+  withDiskErrors(out, UNCHANGED, () => {
+    if (reused) return;
+    try {
+      renameSync(cache.spare, cache.staging);
+      reused = true;
+    } catch {
+      mkdirSync(cache.staging, { recursive: true });
+    }
+  });
   try {
-    const written = await fill(staging);
-    if (reused) removeUnwritten(staging, new Set(written));
+    const written = await fill(cache.staging);
+    if (reused) removeUnwritten(cache.staging, new Set([...written, MANIFEST_NAME]));
+    writeManifest(cache.staging, written, path.join(cache.folder, 'manifest.tmp'));
+    return { folder: cache.staging, written };
   } catch (error) {
     // Not kept as a spare: whatever made this build fail should not meet the next one.
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(cache.staging, { recursive: true, force: true });
+    const disk = diskErrorOf(error);
+    if (disk) throw new OutputFolderError(`cannot write the build for ${displayPath(out)} into ${displayPath(cache.folder)}: ${disk.message}; ${UNCHANGED}`, 1, { cause: error });
     throw error;
   }
-  const hadPrevious = existsSync(absolute);
-  if (hadPrevious) renameSync(absolute, previous);
+}
+
+/**
+ * The manifest of an existing output, or undefined when there is no output yet. A folder without one
+ * is empty or was accepted with --force: no file in it is atc's. A broken manifest stops the build
+ * unless --force (then, again, nothing in the folder counts as atc's).
+ */
+function readOwnManifest(out: string, force: boolean): ReadonlySet<string> | undefined {
+  if (!pathExists(out)) return undefined;
   try {
-    renameSync(staging, absolute);
+    return readManifest(out) ?? new Set();
   } catch (error) {
-    if (hadPrevious) renameSync(previous, absolute);
-    rmSync(staging, { recursive: true, force: true });
+    if (force) return new Set();
+    throw new OutputFolderError(`${displayPath(out)}: ${(error as Error).message}; nothing was changed (pass --force to keep every file in it and add the site)`, 2);
+  }
+}
+
+/**
+ * Swaps the output folder for the staging folder; the replaced output becomes the spare. Between the two
+ * renames the output exists only in the cache; a build killed there is completed by the next one
+ * (finishInterruptedSwap).
+ */
+function swapFolders(out: string, cache: OutputCache): void {
+  renameSync(out, cache.previous);
+  try {
+    renameSync(cache.staging, out);
+  } catch (error) {
+    renameSync(cache.previous, out);
     throw error;
   }
-  if (hadPrevious) {
-    rmSync(spare, { recursive: true, force: true }); // only there if another build made one meanwhile
-    renameSync(previous, spare);
+  rmSync(cache.spare, { recursive: true, force: true }); // only there if a killed build left one
+  renameSync(cache.previous, cache.spare);
+}
+
+/**
+ * A build killed in the middle of a swap left the replaced output in the cache: put it back when the
+ * output is missing (it was killed between the two renames), otherwise keep it as the spare.
+ */
+function finishInterruptedSwap(out: string, cache: OutputCache): void {
+  if (!pathExists(cache.previous)) return;
+  if (!pathExists(out)) renameSync(cache.previous, out);
+  else if (!pathExists(cache.spare)) renameSync(cache.previous, cache.spare);
+  else rmSync(cache.previous, { recursive: true, force: true });
+}
+
+/**
+ * Whether the output holds only what its manifest lists (and the folders on the way to those files),
+ * i.e. whether the whole folder may be moved into the cache without moving a file atc did not write.
+ */
+function holdsOnlyListed(out: string, manifest: ReadonlySet<string>): boolean {
+  const folders = new Set<string>();
+  for (const file of manifest) {
+    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', slash + 1)) folders.add(file.slice(0, slash));
   }
+  const visit = (directory: string, relative: string): boolean =>
+    readdirSync(directory, { withFileTypes: true }).every((entry: Dirent) => {
+      const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) return folders.has(entryRelative) && visit(path.join(directory, entry.name), entryRelative);
+      return entry.isFile() && (manifest.has(entryRelative) || entryRelative === MANIFEST_NAME);
+    });
+  return visit(out, '');
+}
+
+/**
+ * Moves the new files into an output that holds files atc did not write. Every path is checked first
+ * (a file in the way that the manifest does not list, or a symbolic link or file where a folder must
+ * be, stops the build before anything moves). The manifest is widened to the old and new files before
+ * the first move, so a build killed meanwhile still knows every file it wrote, and narrowed at the end.
+ */
+function placeFileByFile(out: string, cache: OutputCache, written: readonly string[], previous: ReadonlySet<string>): void {
+  const blocked = written.filter((file) => !mayWrite(out, file, previous));
+  if (blocked.length > 0) {
+    const listed = blocked.slice(0, 3).map((file) => JSON.stringify(file)).join(', ');
+    throw new OutputFolderError(
+      `cannot write ${displayPath(out)}: ${blocked.length} of the new files would replace files atc did not write, or go through a symbolic link (${listed}${blocked.length > 3 ? ', ...' : ''}); nothing was changed`,
+      1,
+    );
+  }
+  const scratch = path.join(cache.folder, 'manifest.tmp');
+  withDiskErrors(out, UNCHANGED, () => writeManifest(out, [...previous, ...written], scratch));
+  const mixed = 'it may hold a mix of the previous and the new build until the next build completes';
+  withDiskErrors(out, mixed, () => moveInAndPrune(out, cache, written, previous));
+  withDiskErrors(out, mixed, () => writeManifest(out, written, scratch));
+  rmSync(cache.staging, { recursive: true, force: true }); // the folders the moved files left; the next build starts afresh
+}
+
+/** The moves of placeFileByFile, then the deletion of listed files this build did not write. */
+function moveInAndPrune(out: string, cache: OutputCache, written: readonly string[], previous: ReadonlySet<string>): void {
+  const made = new Set<string>();
+  for (const file of written) {
+    const folder = path.dirname(file);
+    if (folder !== '.' && !made.has(folder)) {
+      mkdirSync(path.join(out, folder), { recursive: true });
+      made.add(folder);
+    }
+    renameSync(path.join(cache.staging, file), path.join(out, file));
+  }
+  const kept = new Set(written);
+  const emptied = new Set<string>();
+  for (const file of previous) {
+    if (kept.has(file) || !isOwnFile(out, file)) continue;
+    unlinkSync(path.join(out, file));
+    for (let folder = path.posix.dirname(file); folder !== '.'; folder = path.posix.dirname(folder)) emptied.add(folder);
+  }
+  // Deepest first, so a folder is tried after the folders inside it; one that still holds anything stays.
+  for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) removeFolderIfEmpty(path.join(out, folder));
+}
+
+/** Whether `file` may be written into the output: its folders are real folders (or missing) and the file is absent or atc's. */
+function mayWrite(out: string, file: string, previous: ReadonlySet<string>): boolean {
+  const segments = file.split('/');
+  let current = out;
+  for (const segment of segments.slice(0, -1)) {
+    current = path.join(current, segment);
+    const stat = lstatOrUndefined(current);
+    if (stat === undefined) return true;
+    if (!stat.isDirectory()) return false;
+  }
+  const stat = lstatOrUndefined(path.join(out, file));
+  return stat === undefined || (previous.has(file) && stat.isFile());
+}
+
+/** Whether `file` is still a regular file reached through real folders only, so unlinking it cannot act elsewhere. */
+function isOwnFile(out: string, file: string): boolean {
+  let current = out;
+  const segments = file.split('/');
+  for (const [index, segment] of segments.entries()) {
+    current = path.join(current, segment);
+    const stat = lstatOrUndefined(current);
+    if (stat === undefined) return false;
+    if (index < segments.length - 1 ? !stat.isDirectory() : !stat.isFile()) return false;
+  }
+  return true;
+}
+
+/** Runs a step that writes into the output folder, and turns a refusal of the disk into one clear message. */
+function withDiskErrors(out: string, consequence: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    const disk = diskErrorOf(error);
+    if (!disk) throw error;
+    throw new OutputFolderError(`cannot write ${displayPath(out)}: ${disk.message}; ${consequence}`, 1, { cause: error });
+  }
+}
+
+function removeFolderIfEmpty(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+  }
+}
+
+function pathExists(target: string): boolean {
+  return lstatOrUndefined(target) !== undefined;
 }
 
 /** Removes the files under `root` that are not in `keep` (slash-separated relative paths), and folders left empty. */
@@ -94,4 +290,25 @@ function removeUnwritten(root: string, keep: ReadonlySet<string>): void {
     return empty;
   };
   visit(root, '');
+}
+
+/**
+ * Folders that atc before the output manifest left beside the output: `.<out>.atc-spare/`,
+ * `<out>.staging-<pid>/`, `<out>.previous-<pid>/`. They are not removed: that version moved whatever
+ * the output folder held into them, so they may hold the user's own files. `atc build` names them.
+ */
+export function oldLeftoversBeside(outDir: string): string[] {
+  const out = path.resolve(outDir);
+  const base = path.basename(out);
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(out));
+  } catch {
+    return [];
+  }
+  const pidKeyed = (name: string, infix: string): boolean => name.startsWith(`${base}${infix}`) && /^\d+$/.test(name.slice(base.length + infix.length));
+  return names
+    .filter((name) => name === `.${base}.atc-spare` || pidKeyed(name, '.staging-') || pidKeyed(name, '.previous-'))
+    .sort()
+    .map((name) => path.join(path.dirname(out), name));
 }

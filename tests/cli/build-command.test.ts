@@ -1,40 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-
-const PROJECT = path.resolve(import.meta.dirname, '../..');
-const ATC = path.join(PROJECT, 'bin/atc.js');
-
-function atc(args: string[], cwd = PROJECT): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [ATC, ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every file under a folder with its bytes, by relative path. */
-function snapshot(folder: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.set(path.relative(folder, full), readFileSync(full));
-    }
-  };
-  walk(folder);
-  return files;
-}
-
-/** A copy of the sample knowledge base in a temp folder, so tests can break it without touching the project. */
-function sampleCopy(): string {
-  const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-'));
-  for (const name of ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'atc.config.yml']) {
-    cpSync(path.join(PROJECT, name), path.join(folder, name), { recursive: true });
-  }
-  return folder;
-}
+import { outputCache } from '../../src/site/output-cache.ts';
+import { atc, SAMPLE_INPUTS, sampleCopy, snapshot } from './cli-harness.ts';
 
 test('atc build writes one markdown page per entity of the sample knowledge base', () => {
   const folder = sampleCopy();
@@ -76,7 +45,7 @@ test('a rebuild writes into the build before last, and the result is the same as
   const folder = sampleCopy();
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
-  const spare = path.join(folder, '.site.atc-spare');
+  const spare = outputCache(path.join(folder, 'site'), path.join(folder, '.atc-cache')).spare;
   assert.ok(existsSync(spare), 'the replaced output is kept for the next build');
   // The next build starts from the spare, which has pages of a rule that is about to be deleted, and a stray file.
   const removed = readdirSync(path.join(folder, 'rules', 'web', 'proxy_generic')).find((name) => name.endsWith('.yml'))!;
@@ -91,7 +60,7 @@ test('a rebuild writes into the build before last, and the result is the same as
   const fresh = snapshot(path.join(folder, 'fresh'));
   assert.deepEqual([...rebuilt.keys()].sort(), [...fresh.keys()].sort());
   for (const [file, bytes] of fresh) assert.ok(bytes.equals(rebuilt.get(file)!), `${file} differs from a build into an empty folder`);
-  assert.equal(readdirSync(folder).filter((name) => /\.(staging|previous)-/.test(name)).length, 0, 'no staging or previous folder is left behind');
+  assert.deepEqual(readdirSync(path.dirname(spare)), ['spare'], 'only the spare is kept in the cache');
 });
 
 test('an error fails the build, prints file:line:col, and leaves the previous output untouched', () => {
@@ -108,7 +77,7 @@ test('an error fails the build, prints file:line:col, and leaves the previous ou
   assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
   for (const [file, bytes] of before) assert.ok(bytes.equals(after.get(file)!), `${file} changed`);
   assert.equal(statSync(path.join(folder, '_site')).mtimeMs, mtime);
-  assert.equal(readdirSync(folder).filter((name) => name.includes('.staging-')).length, 0, 'no staging folder is left behind');
+  assert.deepEqual(readdirSync(folder).sort(), [...SAMPLE_INPUTS, '.atc-cache', '_site'].sort(), 'nothing is left beside the output');
 });
 
 test('command-line folders and targets override the configuration file', () => {

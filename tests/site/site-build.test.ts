@@ -212,7 +212,7 @@ test('the full corpus site: every internal link and anchor resolves', { skip: sh
   try {
     const build = buildKnowledgeBase(sharedCorpusConfig(listTargets().map((target) => ({ target: target.id }))));
     const out = path.join(folder, '_site');
-    await publishSite(build, out);
+    await publishSite(build, out, { cacheRoot: path.join(folder, '.atc-cache') });
     const report = checkLinks(out);
     assert.deepEqual(report.problems.slice(0, 20), []);
     assert.ok(report.pages > 9000, `${report.pages} pages`);
