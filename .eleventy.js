@@ -34,6 +34,8 @@ export default function (eleventyConfig) {
   return { pathPrefix: config.site.pathPrefix };
 }
 
+// The dev server writes into atc's cache, not _site/: Eleventy keeps no manifest of what it wrote, and
+// `atc build` refuses an output folder holding files it did not list (README, "The output folder").
 export const config = {
-  dir: { input: 'src/site', output: '_site' },
+  dir: { input: 'src/site', output: '.atc-cache/serve' },
 };

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { loadPipelineFile, userPipelineMap } from '../../src/load/load-pipelines.ts';
+import { YAML_1_1_SCHEMA } from '../../src/load/yaml-1-1-schema.ts';
 import { convertCollection } from '../../src/sigma/convert-collection.ts';
 import { convert, parseLucene, parseRules } from './helpers.ts';
 
@@ -18,7 +19,9 @@ import { convert, parseLucene, parseRules } from './helpers.ts';
 
 /** A rule whose one selection maps each name (with a modifier chain) to a value; the document as YAML. */
 function ruleOn(items: readonly (readonly [string, unknown])[], extra: Record<string, unknown> = {}): string {
-  return jsYaml.dump({ title: 't', logsource: { product: 'windows' }, ...extra, detection: { sel: Object.fromEntries(items), condition: 'sel' } });
+  // Dumped with the loader's YAML 1.1 schema, so that a name PyYAML would read as a number (`0_`, `1_0`)
+  // is quoted and reaches the converter as the string it is.
+  return jsYaml.dump({ title: 't', logsource: { product: 'windows' }, ...extra, detection: { sel: Object.fromEntries(items), condition: 'sel' } }, { schema: YAML_1_1_SCHEMA });
 }
 
 const one = (name: string, value: unknown = 'v'): string => ruleOn([[name, value]]);
@@ -42,6 +45,10 @@ describe('field names: the hostile names of issue 10', () => {
     }
     // Any other name that only looks like it is written as usual.
     assert.deepEqual(convert(one('_exists', 'x'), 'lucene'), ['_exists:x']);
+  });
+  test('names that YAML 1.1 would read as numbers stay names when the test writes them (a fixture check)', () => {
+    assert.deepEqual(convert(one('0_.', 'x'), 'splunk'), ['0_.="x"']);
+    assert.deepEqual(convert(one('1_0', 'x'), 'lucene'), ['1_0:x']);
   });
   test('splunk: quotes inside a quoted name are escaped', () => {
     assert.deepEqual(convert(one('x" OR * OR "y', 'x'), 'splunk'), ['"x\\" OR * OR \\"y"="x"']);
