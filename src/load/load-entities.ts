@@ -30,7 +30,7 @@ export function loadEntityFiles<T>(
       fileCount += 1;
       const yaml = readYamlFile(file.absolutePath, file.displayPath);
       issues.push(...yaml.issues);
-      if (yaml.issues.length > 0) continue;
+      if (yaml.issues.some((issue) => issue.severity === 'error')) continue;
       items.push(...readFile(file, yaml.text, yaml.documents, issues));
     }
   }

@@ -11,6 +11,13 @@ export const MAX_YAML_FILE_BYTES = 2 * 1024 * 1024;
  * export) would expand them; a "billion laughs" file is refused once its expansion passes this many nodes.
  */
 const MAX_EXPANDED_NODES = 200_000;
+/** The deepest real file (Atomic Red Team) nests 7 levels; past this, a file is an attack on the recursive parser. */
+const MAX_YAML_DEPTH = 100;
+/**
+ * SigmaHQ's longest list holds 4,432 values; every list item later becomes query terms and page rows, so a
+ * file whose lists together hold more than this is refused rather than converted.
+ */
+const MAX_LIST_ITEMS_PER_FILE = 100_000;
 
 export interface YamlFile {
   readonly file: string;
@@ -57,45 +64,74 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
 export function parseYamlText(text: string, displayPath: string): YamlFile {
   let values: unknown[];
   const recorder = new PositionRecorder();
+  const positions = new TextPositions(text);
+  const refused = (issue: Issue): YamlFile => ({ file: displayPath, text, documents: [], issues: [issue] });
   try {
-    values = jsYaml.loadAll(text, undefined, { schema: YAML_1_1_SCHEMA, filename: displayPath, listener: recorder.listener }) as unknown[];
-  } catch (error) {
-    return { file: displayPath, text, documents: [], issues: [syntaxIssue(error, displayPath)] };
-  }
-  if (/[&]/.test(text) && values.some((value) => exceedsNodeBudget(value))) {
-    return {
-      file: displayPath,
-      text,
-      documents: [],
-      issues: [makeIssue(displayPath, undefined, 'yaml-alias-limit', `aliases expand to more than ${MAX_EXPANDED_NODES} values; refusing to expand them`)],
+    // `json: true` makes js-yaml keep the last of duplicate keys, as PyYAML does; the recorder reports them.
+    // js-yaml has `maxDepth`, but it is missing from @types/js-yaml, hence the widened options type.
+    const options: jsYaml.LoadOptions & { maxDepth: number } = {
+      schema: YAML_1_1_SCHEMA,
+      filename: displayPath,
+      json: true,
+      maxDepth: MAX_YAML_DEPTH,
+      listener: recorder.listener,
     };
+    values = jsYaml.loadAll(text, undefined, options) as unknown[];
+  } catch (error) {
+    if (error instanceof ListLimitExceeded) {
+      return refused(makeIssue(displayPath, positions.at(error.listStart), 'yaml-list-limit', `the file's lists hold more than ${MAX_LIST_ITEMS_PER_FILE} items`));
+    }
+    return refused(syntaxIssue(error, displayPath));
+  }
+  // One budget for the whole file: a per-document budget let 50 documents each expand just under it.
+  if (/[&]/.test(text) && exceedsNodeBudget(values)) {
+    return refused(makeIssue(displayPath, undefined, 'yaml-alias-limit', `aliases expand to more than ${MAX_EXPANDED_NODES} values in this file; refusing to expand them`));
   }
   // js-yaml reads a file of only comments and blanks as one null document; PyYAML, as no document.
   if (values.length === 1 && values[0] == null && !/^[ \t]*[^\s#]/m.test(text)) values = [];
-  const positions = new TextPositions(text);
   const roots = recorder.documents();
   const documents = values.map((value, index) => makeSourceDocument(displayPath, index, value, roots[index], positions));
-  return { file: displayPath, text, documents, issues: [] };
+  const issues = recorder.duplicateKeys.map(({ key, first, repeated }) => {
+    const firstLine = positions.at(first).line;
+    const at = positions.at(repeated);
+    return makeIssue(displayPath, at, 'yaml-duplicate-key', `key ${quoteKey(key)} is written at lines ${firstLine} and ${at.line}; the last value wins, as in PyYAML`);
+  });
+  return { file: displayPath, text, documents, issues };
+}
+
+/** Keys come from the file: quote them, and keep a hostile one-megabyte key from filling the report. */
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+}
+
+class ListLimitExceeded extends Error {
+  readonly listStart: number;
+
+  constructor(listStart: number) {
+    super('list items exceed the file limit');
+    this.listStart = listStart;
+  }
 }
 
 function syntaxIssue(error: unknown, file: string): Issue {
   if (error instanceof jsYaml.YAMLException) {
     const position = error.mark ? { line: error.mark.line + 1, column: error.mark.column + 1 } : undefined;
     const reason = error.reason ?? error.message;
-    if (/duplicated mapping key/.test(reason)) return makeIssue(file, position, 'yaml-duplicate-key', 'duplicate key in a mapping');
+    if (/nesting exceeded maxDepth/.test(reason)) return makeIssue(file, position, 'yaml-depth-limit', `the YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
     return makeIssue(file, position, 'yaml-syntax', reason);
   }
   return makeIssue(file, undefined, 'yaml-syntax', (error as Error).message.split('\n')[0]!);
 }
 
-function exceedsNodeBudget(root: unknown): boolean {
+function exceedsNodeBudget(documents: readonly unknown[]): boolean {
   let budget = MAX_EXPANDED_NODES;
-  const stack: unknown[] = [root];
+  const stack: unknown[] = [...documents];
   while (stack.length > 0) {
     const value = stack.pop();
     if (--budget < 0) return true;
-    if (Array.isArray(value)) stack.push(...value);
-    else if (typeof value === 'object' && value !== null) stack.push(...Object.values(value));
+    // A loop, not push(...children): spreading a list of 100,000 arguments can overflow the call stack.
+    const children = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
+    for (const child of children) stack.push(child);
   }
   return false;
 }
@@ -116,6 +152,9 @@ interface PositionNode {
  */
 class PositionRecorder {
   private readonly stack: PositionNode[] = [{ start: 0, children: [] }];
+  private listItems = 0;
+  /** Offsets of each repeated key and of the earlier key it repeats, in the order the parser met them. */
+  readonly duplicateKeys: { key: string; first: number; repeated: number }[] = [];
 
   readonly listener = (event: 'open' | 'close', state: { position: number; kind?: string | null; result?: unknown }): void => {
     if (event === 'open') {
@@ -125,8 +164,28 @@ class PositionRecorder {
     const node = this.stack.pop()!;
     node.kind = state.kind ?? undefined;
     node.result = state.result;
-    this.stack[this.stack.length - 1]!.children.push(collapse(node));
+    const collapsed = collapse(node);
+    if (collapsed.kind === 'sequence') {
+      this.listItems += collapsed.children.length;
+      if (this.listItems > MAX_LIST_ITEMS_PER_FILE) throw new ListLimitExceeded(collapsed.start);
+    } else if (collapsed.kind === 'mapping') {
+      this.recordDuplicateKeys(collapsed);
+    }
+    this.stack[this.stack.length - 1]!.children.push(collapsed);
   };
+
+  private recordDuplicateKeys(mapping: PositionNode): void {
+    const seen = new Map<string, number>();
+    for (let child = 0; child + 1 < mapping.children.length; child += 2) {
+      const keyNode = mapping.children[child]!;
+      const key = String(keyNode.result);
+      // Several `<<` merge keys are how YAML 1.1 merges several mappings, not a repeated key.
+      if (key === '<<') continue;
+      const first = seen.get(key);
+      if (first !== undefined) this.duplicateKeys.push({ key, first, repeated: keyNode.start });
+      else seen.set(key, keyNode.start);
+    }
+  }
 
   documents(): PositionNode[] {
     return this.stack[0]!.children;
@@ -182,7 +241,8 @@ function makeSourceDocument(file: string, index: number, value: unknown, root: P
       let next: PositionNode | undefined;
       let nextKey: PositionNode | undefined;
       if (node.kind === 'mapping') {
-        for (let child = 0; child + 1 < node.children.length; child += 2) {
+        // From the end: of duplicate keys the last one holds the value (see yaml-duplicate-key).
+        for (let child = node.children.length - (node.children.length % 2) - 2; child >= 0; child -= 2) {
           if (String(node.children[child]!.result) === String(segment)) {
             nextKey = node.children[child];
             next = node.children[child + 1];

@@ -29,8 +29,10 @@ export const ISSUE_CODES = {
   'file-too-large': 'error',
   'file-not-utf8': 'error',
   'yaml-syntax': 'error',
-  'yaml-duplicate-key': 'error',
+  'yaml-duplicate-key': 'warning',
   'yaml-alias-limit': 'error',
+  'yaml-depth-limit': 'error',
+  'yaml-list-limit': 'error',
   'yaml-empty': 'error',
   // entity schemas
   'field-missing': 'error',

@@ -31,6 +31,7 @@ import { INVALID, readFixtures, type Fixture, type Kind } from '../helpers/inval
 /** Codes shown by a test below instead of a committed fixture, with the reason. */
 const GENERATED: Partial<Record<IssueCode, string>> = {
   'file-too-large': 'needs a file over 2 MiB; the test writes one into a temporary folder',
+  'yaml-list-limit': 'needs lists of over 100,000 items (400 KB); tests/load/read-yaml-file.test.ts writes one',
   // Check-stage codes (src/check/run-checks.ts) need conversion and rendered pages, which the loaders and
   // the linker run here do not produce; tests/check/check-command.test.ts shows each through `atc check`
   // on tests/fixtures/check/<code>/.

@@ -194,25 +194,49 @@ describe('positions from locate', () => {
 });
 
 describe('problems', () => {
-  test('duplicate keys are refused with the position of the second key', () => {
-    for (const [text, line, column] of [
-      ['title: a\nlevel: low\ntitle: b\n', 3, 1],
-      ['detection:\n    selection:\n        EventID: 1\n        EventID: 2\n', 4, 9],
-      ['---\nok: 1\n---\na: 1\na: [x,\n  y]\n', 5, 1],
+  test('a duplicate key is a warning at the second key, naming both lines, and the last value wins (as in PyYAML)', () => {
+    for (const [text, line, column, firstLine, expected] of [
+      ['title: a\nlevel: low\ntitle: b\n', 3, 1, 1, { title: 'b', level: 'low' }],
+      ['detection:\n    selection:\n        EventID: 1\n        EventID: 2\n', 4, 9, 3, { detection: { selection: { EventID: 2 } } }],
     ] as const) {
       const parsed = parseYamlText(text, 'dup.yml');
-      assert.deepEqual(parsed.documents, [], 'the whole file is rejected');
+      assert.deepEqual(parsed.documents.map((document) => document.value), [expected], JSON.stringify(text));
       assert.deepEqual(
         parsed.issues.map((issue) => [issue.file, issue.line, issue.column, issue.code, issue.severity]),
-        [['dup.yml', line, column, 'yaml-duplicate-key', 'error']],
+        [['dup.yml', line, column, 'yaml-duplicate-key', 'warning']],
         JSON.stringify(text),
       );
+      assert.match(parsed.issues[0]!.message, new RegExp(`lines ${firstLine} and ${line}\\b`));
     }
   });
 
-  test('a duplicate key in a flow mapping is refused', () => {
-    const parsed = parseYamlText('logsource: {product: windows, product: linux}\n', 'dup.yml');
-    assert.deepEqual(parsed.issues.map((issue) => [issue.line, issue.code]), [[1, 'yaml-duplicate-key']]);
+  test('a duplicated key is located where its kept (last) value is', () => {
+    const parsed = parseYamlText('---\nok: 1\n---\na: 1\nb: 2\na: [x,\n  y]\n', 'dup.yml');
+    assert.deepEqual(parsed.documents.map((document) => document.value), [{ ok: 1 }, { a: ['x', 'y'], b: 2 }]);
+    assert.deepEqual(parsed.issues.map((issue) => [issue.line, issue.column, issue.code]), [[6, 1, 'yaml-duplicate-key']]);
+    assert.deepEqual(parsed.documents[1]!.locate(['a'], 'key'), { line: 6, column: 1 });
+    assert.deepEqual(parsed.documents[1]!.locate(['a', 1]), { line: 7, column: 3 });
+  });
+
+  test('a key written three times gives two warnings; flow mappings are checked too', () => {
+    const parsed = parseYamlText('logsource: {product: windows, product: linux}\nk: 1\nk: 2\nk: 3\n', 'dup.yml');
+    assert.deepEqual(parsed.documents[0]!.value, { logsource: { product: 'linux' }, k: 3 });
+    assert.deepEqual(
+      parsed.issues.map((issue) => [issue.line, issue.column, issue.code, issue.message.match(/lines \d+ and \d+/)?.[0]]),
+      [
+        [1, 31, 'yaml-duplicate-key', 'lines 1 and 1'],
+        [3, 1, 'yaml-duplicate-key', 'lines 2 and 3'],
+        [4, 1, 'yaml-duplicate-key', 'lines 2 and 4'],
+      ],
+    );
+  });
+
+  test('a hostile duplicate key is quoted and shortened in the message', () => {
+    const key = `x${'\u001b[31m'.repeat(1000)}`;
+    const parsed = parseYamlText(`"${key.replace(/\u001b/g, '\\e')}": 1\n"${key.replace(/\u001b/g, '\\e')}": 2\n`, 'dup.yml');
+    assert.equal(parsed.issues.length, 1);
+    assert.ok(parsed.issues[0]!.message.length < 200, parsed.issues[0]!.message);
+    assert.ok(!parsed.issues[0]!.message.includes('\u001b'), 'control characters stay escaped');
   });
 
   test('syntax errors carry the line and column where the parser stopped', () => {
