@@ -184,8 +184,8 @@ describe('atc check: the load and link issue codes, on tests/fixtures/invalid', 
   const fixtures = readFixtures();
   const checkStage = readdirSync(CHECK_FIXTURES).filter((name) => name in ISSUE_CODES);
 
-  test('every issue code is shown through atc check by a fixture here or in tests/fixtures/invalid (file-too-large: generated below)', () => {
-    const covered = new Set([...fixtures.map((item) => item.code), ...checkStage, 'file-too-large']);
+  test('every issue code is shown through atc check by a fixture here or in tests/fixtures/invalid (file-too-large, yaml-list-limit: generated below)', () => {
+    const covered = new Set([...fixtures.map((item) => item.code), ...checkStage, 'file-too-large', 'yaml-list-limit']);
     assert.deepEqual(Object.keys(ISSUE_CODES).filter((code) => !covered.has(code)), []);
     assert.deepEqual(checkStage.sort(), ['broken-link', 'conversion-failed', 'data-needed-no-logging-policy', 'duplicate-rule-title']);
   });
@@ -213,5 +213,18 @@ describe('atc check: the load and link issue codes, on tests/fixtures/invalid', 
     const { status, report } = await checkInProcess(['--data-needed', path.join(folder, 'dn'), '--rules', empty, '--logging-policies', empty, '--enrichments', empty, '--triggers', empty]);
     assert.equal(status, 1);
     assert.deepEqual(report.issues.filter((issue) => issue.code === 'file-too-large').map((issue) => [path.basename(issue.file), issue.line, issue.severity]), [['huge.yml', 1, 'error']]);
+  });
+
+  test('yaml-list-limit (generated: 100,001 list items are 200 KB)', async (t) => {
+    const folder = makeTempFolder(t, 'atc-kb-check-list-');
+    mkdirSync(path.join(folder, 'rules'));
+    writeFileSync(path.join(folder, 'rules', 'long.yml'), `title: Long list
+values: [${Array(100_001).fill('x').join(',')}]
+`);
+    const empty = path.join(folder, 'empty');
+    mkdirSync(empty);
+    const { status, report } = await checkInProcess(['--rules', path.join(folder, 'rules'), '--data-needed', empty, '--logging-policies', empty, '--enrichments', empty, '--triggers', empty]);
+    assert.equal(status, 1);
+    assert.deepEqual(report.issues.filter((issue) => issue.code === 'yaml-list-limit').map((issue) => [path.basename(issue.file), issue.line, issue.severity]), [['long.yml', 2, 'error']]);
   });
 });
