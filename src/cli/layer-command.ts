@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
+import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { parseQuerySectionSpec } from '../config.ts';
 import { filteredTactics, formatRuleFilters, parseRuleFilter, selectRules, FILTER_KEYS, type RuleFilter } from '../export/rule-filter.ts';
 import { navigatorLayer } from '../export/navigator-layer.ts';
@@ -44,6 +44,8 @@ export async function runLayer(args: string[]): Promise<number> {
   }
 
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
+  const problem = commandLineProblem(parsed.overrides, config);
+  if (problem !== undefined) return usageError(problem);
   // Target specs may name the configuration's own pipelines, so they are checked once it is read.
   const pipelines = userPipelineMap(config.pipelines ?? []);
   for (const spec of filters.filter((filter) => filter.key === 'target').flatMap((filter) => filter.values)) {
