@@ -25,6 +25,9 @@ A filter with several values passes a rule that matches any of them; different f
   --filter tactic=credential-access          (shortname, id TA0006 or name; only that tactic's column)
   --filter target=es-qs                      (rules that convert for the target spec)
   --filter data-needed=DN_0002_4688_windows_process_creation_with_commandline
+
+Exit status: 0 layer written; 1 errors in the knowledge base (no layer written); 2 the command line is
+wrong (unknown option or filter, unknown target spec, a folder option with no YAML file).
 `;
 
 export async function runLayer(args: string[]): Promise<number> {
