@@ -1,7 +1,7 @@
 import { buildKnowledgeBase } from '../build.ts';
 import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
+import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
 import { oldLeftoversBeside } from '../site/write-output.ts';
@@ -49,6 +49,8 @@ export async function runBuild(args: string[]): Promise<number> {
   // Errors and warnings, then a one-screen summary; on a terminal (not in CI) a status line per stage.
   const progress = new StageProgress(process.stderr, process.env);
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
+  const problem = commandLineProblem(parsed.overrides, config);
+  if (problem !== undefined) return usageError(problem);
   const force = own.values.force ?? false;
   try {
     // Before the knowledge base is loaded, so a refused folder costs nothing; checked again under the lock.

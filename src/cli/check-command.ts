@@ -4,7 +4,7 @@ import type { BuildConfig } from '../config.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { compareIssues, type Issue } from '../model/issue.ts';
 import { formatIssueReport } from '../report-issues.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
+import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc check [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
@@ -48,6 +48,8 @@ export async function runCheck(args: string[], io: CheckIo = process): Promise<n
   const strict = taken.values.strict === true;
   const started = performance.now();
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
+  const problem = commandLineProblem(parsed.overrides, config);
+  if (problem !== undefined) return usageError(io, problem);
   const { build, issues } = checkKnowledgeBase(config, parsed.overrides.configFile ?? CONFIG_FILE_NAME, configIssues);
   io.stdout.write(format === 'text' ? formatIssueReport(issues, { minimumSeverity: parsed.quiet ? 'warning' : 'info' }) : formatIssues(issues, format, { strict }));
   const status = checkExitCode(issues, strict);

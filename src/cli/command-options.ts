@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
-import { parseQuerySectionSpec, type QuerySection } from '../config.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { formatQuerySectionSpec, parseQuerySectionSpec, type BuildConfig, type QuerySection } from '../config.ts';
+import { findYamlFiles } from '../load/find-input-files.ts';
 import type { ConfigOverrides } from '../load/load-config.ts';
+import { userPipelineMap } from '../load/load-pipelines.ts';
+import { checkTargetSpec } from '../sigma/convert-collection.ts';
 
 /**
  * Takes a command's own options out of an argument list and leaves the rest (the build options) for
@@ -89,4 +94,34 @@ export function parseKnowledgeBaseArguments(args: string[]): { overrides: Config
     quiet: values.quiet ?? false,
     help: values.help ?? false,
   };
+}
+
+/** The folder options, by the name the command line spells them. */
+const FOLDER_OPTIONS = [
+  ['rules', 'rules'],
+  ['data-needed', 'dataNeeded'],
+  ['logging-policies', 'loggingPolicies'],
+  ['enrichments', 'enrichments'],
+  ['triggers', 'triggers'],
+] as const satisfies readonly (readonly [string, keyof ConfigOverrides])[];
+
+/**
+ * What is wrong with the command line once the configuration is read, as a message naming the option, or
+ * undefined. A folder the user typed must hold a YAML file: a typo in a CI path would otherwise build an
+ * empty site and pass. Target specs are checked here rather than at conversion, because they may name the
+ * configuration's own pipelines and because a bad one is the command line's fault, not atc.config.yml's.
+ */
+export function commandLineProblem(overrides: ConfigOverrides, config: BuildConfig, cwd: string = process.cwd()): string | undefined {
+  for (const [option, key] of FOLDER_OPTIONS) {
+    for (const folder of overrides[key] ?? []) {
+      if (!existsSync(path.resolve(cwd, folder))) return `--${option} ${folder}: no such folder`;
+      if (findYamlFiles(folder, cwd).length === 0) return `--${option} ${folder}: no .yml or .yaml file there`;
+    }
+  }
+  const pipelines = userPipelineMap(config.pipelines ?? []);
+  for (const section of overrides.querySections ?? []) {
+    const checked = checkTargetSpec(section, pipelines);
+    if (typeof checked === 'string') return `--targets ${formatQuerySectionSpec(section)}: ${checked}`;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findYamlFiles, type InputFile } from '../load/find-input-files.ts';
 import { readYamlFile } from '../load/read-yaml-file.ts';
-import { formatIssue, issueText } from '../model/issue.ts';
+import { formatIssue, issueText, type Issue } from '../model/issue.ts';
 import { terminalLine } from '../terminal-text.ts';
 import { loadPipelineFile, userPipelineMap } from '../load/load-pipelines.ts';
 import { checkTargetSpec, convertCollection, listTargets, parseTargetSpec, type ConversionResult, type TargetSpec, type UserPipelines } from '../sigma/convert-collection.ts';
@@ -22,6 +22,10 @@ options:
   --output-format, -f <f>  output format of the target (${listTargets().filter((t) => t.formats.length).map((t) => `${t.id}: ${t.formats.join(', ')}`).join('; ')})
   --jsonl                  one JSON line per file: {"rule", "id", "target", "ok", "queries" | "error"}
   --root <dir>             folder the "rule" paths are relative to (default: the current folder)
+
+Exit status: 0 when every file was loaded (a rule the target cannot express is reported on standard
+error and does not fail the command), 1 when a file could not be loaded (its issue lines are printed on
+standard error), 2 when the command line is wrong.
 `;
 
 export interface ConvertedFile {
@@ -36,6 +40,8 @@ export interface LoadedRuleFile {
   readonly rules: readonly SigmaRule[];
   /** Why the file cannot be converted at all (load or parse errors, no rule). */
   readonly failure?: string;
+  /** The load and parse errors, when there are any: the file is broken, not merely out of a target's reach. */
+  readonly errors?: readonly Issue[];
 }
 
 export function loadRuleFile(file: InputFile): LoadedRuleFile {
@@ -43,7 +49,7 @@ export function loadRuleFile(file: InputFile): LoadedRuleFile {
   const parsed = parseSigmaCollection(yaml.documents);
   const errors = [...yaml.issues, ...parsed.issues].filter((issue) => issue.severity === 'error');
   const id = parsed.rules[0]?.id ?? parsed.correlations[0]?.id ?? null;
-  if (errors.length > 0) return { id, rules: [], failure: errors.map(issueText).join('; ') };
+  if (errors.length > 0) return { id, rules: [], failure: errors.map(issueText).join('; '), errors };
   if (parsed.rules.length === 0) {
     return { id, rules: [], failure: parsed.correlations.length ? 'correlation rules are not supported by this target' : 'no Sigma rule in this file' };
   }
@@ -123,8 +129,16 @@ export async function runConvert(args: string[]): Promise<number> {
     if (out.length) process.stdout.write(out.join(''));
     out.length = 0;
   };
+  let brokenFiles = 0;
   for (const relativePath of [...files.keys()].sort(compareText)) {
-    const { id, result } = convertRuleFile(files.get(relativePath)!, spec, userPipelines);
+    const loaded = loadRuleFile(files.get(relativePath)!);
+    const { id } = loaded;
+    const result = convertLoadedRuleFile(loaded, spec, userPipelines);
+    if (loaded.errors) {
+      brokenFiles += 1;
+      // The issue lines on standard error in every format, so that a broken file is seen even under --jsonl.
+      process.stderr.write(`${loaded.errors.map(formatIssue).join('\n')}\n`);
+    }
     if (values.jsonl) {
       // Key order and `, ` / `: ` spacing as in the reference files (Python's json.dumps).
       const head = `{"rule": ${JSON.stringify(relativePath)}, "id": ${JSON.stringify(id)}, "target": ${JSON.stringify(targetName)}`;
@@ -135,13 +149,14 @@ export async function runConvert(args: string[]): Promise<number> {
         if (isPrintable(query)) out.push(query.endsWith('\n') ? query : query + '\n');
         else process.stderr.write(`${terminalLine(`${relativePath}: not printed: the query holds a control character or a line that would start a GitHub Actions workflow command; --jsonl prints it escaped`)}\n`);
       }
-    } else {
+    } else if (!loaded.errors) {
       process.stderr.write(`${terminalLine(`${relativePath}: ${result.reason}`)}\n`);
     }
     if (out.length > 256) flush();
   }
   flush();
-  return 0;
+  if (brokenFiles > 0) process.stderr.write(`atc convert: ${brokenFiles} ${brokenFiles === 1 ? 'file' : 'files'} could not be loaded\n`);
+  return brokenFiles > 0 ? 1 : 0;
 }
 
 /** True when every line of a query prints as it is: no control character, no workflow command (see terminal-text.ts). */

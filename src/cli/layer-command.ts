@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../build.ts';
-import { parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
+import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { parseQuerySectionSpec } from '../config.ts';
 import { filteredTactics, formatRuleFilters, parseRuleFilter, selectRules, FILTER_KEYS, type RuleFilter } from '../export/rule-filter.ts';
 import { navigatorLayer } from '../export/navigator-layer.ts';
@@ -25,6 +25,9 @@ A filter with several values passes a rule that matches any of them; different f
   --filter tactic=credential-access          (shortname, id TA0006 or name; only that tactic's column)
   --filter target=es-qs                      (rules that convert for the target spec)
   --filter data-needed=DN_0002_4688_windows_process_creation_with_commandline
+
+Exit status: 0 layer written; 1 errors in the knowledge base (no layer written); 2 the command line is
+wrong (unknown option or filter, unknown target spec, a folder option with no YAML file).
 `;
 
 export async function runLayer(args: string[]): Promise<number> {
@@ -44,6 +47,8 @@ export async function runLayer(args: string[]): Promise<number> {
   }
 
   const { config, issues: configIssues } = loadConfig(parsed.overrides);
+  const problem = commandLineProblem(parsed.overrides, config);
+  if (problem !== undefined) return usageError(problem);
   // Target specs may name the configuration's own pipelines, so they are checked once it is read.
   const pipelines = userPipelineMap(config.pipelines ?? []);
   for (const spec of filters.filter((filter) => filter.key === 'target').flatMap((filter) => filter.values)) {

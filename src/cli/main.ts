@@ -15,7 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    // Asked for, the usage is the output; missing a command, it is the error message.
+    (name ? process.stdout : process.stderr).write(usage());
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];
@@ -38,7 +39,8 @@ function usage(): string {
     '  layer     write an ATT&CK Navigator layer of the rules that pass a filter',
     '  check-links [DIR]  check every internal link and anchor of a built site (default _site)',
     '',
-    'Run "atc <command> --help" for the options of a command.',
+    'Run "atc <command> --help" for the options and exit statuses of a command.',
+    'Every command exits 2 when its command line is wrong.',
     '',
   ].join('\n');
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, normalizePathPrefix, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
-import { makeIssue, type Issue } from '../model/issue.ts';
-import { loadPipelines, type LoadedPipeline } from './load-pipelines.ts';
+import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
+import { checkTargetSpec, type UserPipelines } from '../sigma/convert-collection.ts';
+import { loadPipelines, userPipelineMap, type LoadedPipeline } from './load-pipelines.ts';
 import { readYamlFile } from './read-yaml-file.ts';
 import { FieldReader, isRecord } from './read-fields.ts';
 
@@ -85,10 +86,22 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
   const reader = FieldReader.forDocument(document, issues, 'configuration');
   if (!reader) return defaults;
   reader.warnUnknownKeys(CONFIG_KEYS, 'atc.config.yml');
-  const folders = (key: string, fallback: readonly string[]): readonly string[] => (reader.has(key) ? resolveAll(reader.stringList(key)) : fallback);
+  const folders = (key: string, fallback: readonly string[]): readonly string[] => {
+    if (!reader.has(key)) return fallback;
+    const resolved = resolveAll(reader.stringList(key));
+    // Only a folder the file names must exist: the defaults are optional, and an existing empty folder is
+    // an empty section (the sample has no Enrichment of some kinds), but a missing one is a typo.
+    resolved.forEach((folder, index) => {
+      if (existsSync(folder)) return;
+      const position = Array.isArray(reader.raw(key)) ? document.locate([key, index]) : reader.position(key);
+      issues.push(makeIssue(displayPath, position, 'input-missing', `${key}: no folder "${path.relative(rootDir, folder) || folder}" beside the configuration file`));
+    });
+    return resolved;
+  };
   const site = reader.child('site');
   site?.warnUnknownKeys(SITE_KEYS, 'the site settings');
-  const querySections = reader.has('queries') ? readQuerySections(reader, issues, displayPath) : defaults.querySections;
+  const pipelines = reader.has('pipelines') ? readPipelines(reader, issues, rootDir) : undefined;
+  const querySections = reader.has('queries') ? readQuerySections(reader, issues, displayPath, userPipelineMap(pipelines?.loaded ?? []), pipelines?.declared ?? new Set()) : defaults.querySections;
   const pathPrefix = site?.string('path_prefix') ?? defaults.site.pathPrefix;
   const config: BuildConfig = {
     rootDir,
@@ -106,13 +119,13 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
       pathPrefix: normalizePathPrefix(pathPrefix),
     },
     querySections,
-    ...(reader.has('pipelines') && { pipelines: readPipelines(reader, issues, rootDir) }),
+    ...(pipelines && { pipelines: pipelines.loaded }),
   };
   return config;
 }
 
 /** `pipelines: [{name, file}]`: user field-mapping files, loaded now so their problems are reported with the config's. */
-function readPipelines(reader: FieldReader, issues: Issue[], rootDir: string): LoadedPipeline[] {
+function readPipelines(reader: FieldReader, issues: Issue[], rootDir: string): { loaded: LoadedPipeline[]; declared: ReadonlySet<string> } {
   const entries: { name: string; file: string }[] = [];
   for (const entry of reader.children('pipelines')) {
     entry.warnUnknownKeys(PIPELINE_ENTRY_KEYS, 'a pipeline entry');
@@ -125,10 +138,22 @@ function readPipelines(reader: FieldReader, issues: Issue[], rootDir: string): L
   }
   const loaded = loadPipelines(entries, rootDir);
   issues.push(...loaded.issues);
-  return loaded.pipelines;
+  return { loaded: loaded.pipelines, declared: new Set(entries.map((entry) => entry.name)) };
 }
 
-function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: string): QuerySection[] {
+/**
+ * The `queries` list. A section no target knows is reported here, at its own line, and left out, so that
+ * the conversion never meets it (it could only blame the file's first line).
+ */
+function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: string, pipelines: UserPipelines, declaredPipelines: ReadonlySet<string>): QuerySection[] {
+  // A section using a declared pipeline that failed to load is left out without a second error: the
+  // pipeline's own issue says what is wrong.
+  const check = (section: QuerySection, position: SourcePosition): boolean => {
+    const checked = checkTargetSpec(section, pipelines);
+    if (typeof checked !== 'string') return true;
+    if (!(section.pipeline !== undefined && declaredPipelines.has(section.pipeline) && !pipelines.has(section.pipeline))) issues.push(makeIssue(displayPath, position, 'config-invalid', checked));
+    return false;
+  };
   const raw = reader.raw('queries');
   if (!Array.isArray(raw)) {
     reader.report('queries', 'config-invalid', '"queries" must be a list of target specs or of {target, pipeline, format, title}');
@@ -140,7 +165,7 @@ function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: st
     if (typeof item === 'string') {
       const parsed = parseQuerySectionSpec(item);
       if (typeof parsed === 'string') issues.push(makeIssue(displayPath, position, 'config-invalid', parsed));
-      else sections.push(parsed);
+      else if (check(parsed, position)) sections.push(parsed);
       return;
     }
     if (!isRecord(item)) {
@@ -154,6 +179,7 @@ function readQuerySections(reader: FieldReader, issues: Issue[], displayPath: st
     const pipeline = entry.string('pipeline');
     const format = entry.string('format');
     const title = entry.string('title');
+    if (!check({ target, ...(pipeline && { pipeline }), ...(format && { format }) }, position)) return;
     sections.push({ target, ...(pipeline ? { pipeline } : {}), ...(format ? { format } : {}), ...(title ? { title } : {}) });
   });
   return sections;

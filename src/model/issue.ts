@@ -67,6 +67,7 @@ export const ISSUE_CODES = {
   'conversion-failed': 'info',
   // configuration
   'config-invalid': 'error',
+  'input-missing': 'error',
   // user field-mapping pipelines (src/load/load-pipelines.ts)
   'pipeline-invalid': 'error',
 } as const satisfies Record<string, Severity>;

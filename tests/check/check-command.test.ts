@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { escapeData, escapeProperty, formatGithubAnnotations } from '../../src/check/issue-formats.ts';
 import { runCheck } from '../../src/cli/check-command.ts';
@@ -168,16 +168,28 @@ describe('atc check: formats and exit codes', () => {
   });
 });
 
-/** Command-line folders for a fixture: the kind's folder is the fixture, the others an empty folder. */
+/**
+ * Command-line folders for a fixture: the kind's folder is the fixture. A folder named on the command line
+ * must hold a YAML file, so the other kinds come from a configuration that names none: their default
+ * folders, which do not exist beside it, are empty sections.
+ */
 function argumentsFor(item: Fixture, empty: string): string[] {
-  const flags = { rules: empty, 'data-needed': empty, 'logging-policies': empty, enrichments: empty, triggers: empty } as Record<string, string>;
   const flag: Record<string, string> = { rule: 'rules', 'data-needed': 'data-needed', 'logging-policy': 'logging-policies', enrichment: 'enrichments', trigger: 'triggers' };
+  const args: string[] = [];
   if (item.kind === 'kb') {
-    for (const [name, folder] of [['rules', 'rules'], ['data-needed', 'data_needed'], ['logging-policies', 'logging_policies'], ['enrichments', 'enrichments'], ['triggers', 'triggers']]) flags[name!] = path.join(item.path, folder!);
-  } else if (flag[item.kind]) flags[flag[item.kind]!] = item.path;
-  const args = Object.entries(flags).flatMap(([name, folder]) => [`--${name}`, folder]);
-  if (item.kind === 'config') args.push('--config', item.isFolder ? path.join(item.path, 'atc.config.yml') : item.path);
+    for (const [name, folder] of [['rules', 'rules'], ['data-needed', 'data_needed'], ['logging-policies', 'logging_policies'], ['enrichments', 'enrichments'], ['triggers', 'triggers']]) {
+      if (existsSync(path.join(item.path, folder!))) args.push(`--${name}`, path.join(item.path, folder!));
+    }
+  } else if (flag[item.kind]) args.push(`--${flag[item.kind]}`, item.path);
+  args.push('--config', item.kind === 'config' ? (item.isFolder ? path.join(item.path, 'atc.config.yml') : item.path) : noFoldersConfig(empty));
   return [...args, '--targets', 'es-qs'];
+}
+
+/** A configuration in an otherwise empty folder: every input folder defaults to one that is not there. */
+function noFoldersConfig(folder: string): string {
+  const file = path.join(folder, 'atc.config.yml');
+  writeFileSync(file, 'output: _site\n');
+  return file;
 }
 
 describe('atc check: the load and link issue codes, on tests/fixtures/invalid', () => {
@@ -210,7 +222,7 @@ describe('atc check: the load and link issue codes, on tests/fixtures/invalid', 
     writeFileSync(path.join(folder, 'dn', 'huge.yml'), `title: DN_9999_huge\n${'#'.repeat(MAX_YAML_FILE_BYTES)}`);
     const empty = path.join(folder, 'empty');
     mkdirSync(empty);
-    const { status, report } = await checkInProcess(['--data-needed', path.join(folder, 'dn'), '--rules', empty, '--logging-policies', empty, '--enrichments', empty, '--triggers', empty]);
+    const { status, report } = await checkInProcess(['--data-needed', path.join(folder, 'dn'), '--config', noFoldersConfig(empty)]);
     assert.equal(status, 1);
     assert.deepEqual(report.issues.filter((issue) => issue.code === 'file-too-large').map((issue) => [path.basename(issue.file), issue.line, issue.severity]), [['huge.yml', 1, 'error']]);
   });
