@@ -235,7 +235,7 @@ values: [${Array(100_001).fill('x').join(',')}]
 `);
     const empty = path.join(folder, 'empty');
     mkdirSync(empty);
-    const { status, report } = await checkInProcess(['--rules', path.join(folder, 'rules'), '--data-needed', empty, '--logging-policies', empty, '--enrichments', empty, '--triggers', empty]);
+    const { status, report } = await checkInProcess(['--rules', path.join(folder, 'rules'), '--config', noFoldersConfig(empty)]);
     assert.equal(status, 1);
     assert.deepEqual(report.issues.filter((issue) => issue.code === 'yaml-list-limit').map((issue) => [path.basename(issue.file), issue.line, issue.severity]), [['long.yml', 2, 'error']]);
   });
