@@ -57,11 +57,18 @@ export function markdownLinks(text: string): MarkdownLink[] {
   return links;
 }
 
-/** The 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
+/**
+ * The 1-based line of offsets asked for in increasing order: each call counts on from the last one, so
+ * a page with a broken link on every line is read once, not once per link.
+ */
+function lineCounter(text: string): (offset: number) => number {
   let line = 1;
-  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) line += 1;
-  return line;
+  let counted = 0;
+  return (offset) => {
+    for (let newline = text.indexOf('\n', counted); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) line += 1;
+    counted = Math.max(counted, offset);
+    return line;
+  };
 }
 
 /** Anchors a page offers: `id="..."` attributes and GitHub's slugs of its headings (outside code). */
@@ -75,22 +82,59 @@ function headingSlugs(text: string): Set<string> {
   const anchors = new Set<string>();
   const fences = fencedRanges(text);
   let fence = 0;
-  for (const match of text.matchAll(/^#{1,6} +(.+?) *#*\r?$/gm)) {
-    while (fence < fences.length && fences[fence]![1] < match.index!) fence += 1;
-    if (fence < fences.length && fences[fence]![0] <= match.index!) continue;
-    anchors.add(headingSlug(match[1]!));
+  // Only the bounded prefix is a regex; the heading text is cut by hand, since a lazy `(.+?) *#*$` over
+  // a long line of spaces backtracks quadratically.
+  for (const match of text.matchAll(/^#{1,6} /gm)) {
+    while (fence < fences.length && fences[fence]![1] < match.index) fence += 1;
+    if (fence < fences.length && fences[fence]![0] <= match.index) continue;
+    LINE_END.lastIndex = match.index;
+    const end = LINE_END.exec(text)?.index ?? text.length;
+    const heading = headingText(text.slice(match.index + match[0].length - 1, end));
+    if (heading !== undefined) anchors.add(headingSlug(heading));
   }
   return anchors;
 }
 
+/** The line terminators of a multiline regex's `^` and `$`. */
+const LINE_END = /[\n\r\u2028\u2029]/g;
+
+/**
+ * The text of an ATX heading from what follows its `#` marks (starting with at least one space), as
+ * `/^#{1,6} +(.+?) *#*$/m` reads it: spaces before, then closing `#`s and the spaces before them, are
+ * not part of it, and it is never empty.
+ */
+function headingText(afterMarks: string): string | undefined {
+  let start = 0;
+  while (afterMarks[start] === ' ') start += 1;
+  // Only spaces: the regex gives one of them to the heading, if it can keep one for the ` +`.
+  if (start === afterMarks.length) return start >= 2 ? ' ' : undefined;
+  let end = afterMarks.length;
+  while (end > start + 1 && afterMarks[end - 1] === '#') end -= 1;
+  while (end > start + 1 && afterMarks[end - 1] === ' ') end -= 1;
+  return afterMarks.slice(start, end);
+}
+
 /** GitHub's heading anchors: lower case, tags and punctuation dropped, spaces to hyphens. */
 export function headingSlug(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/<[^>]*>/g, '')
+  return withoutTags(heading.trim().toLowerCase())
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
+}
+
+/**
+ * `text` with every `<` up to the next `>` removed. Once a `<` has no `>` after it, no later one has:
+ * stopping there keeps a heading full of `<` linear, where `/<[^>]*>/g` rescanned the rest from each.
+ */
+function withoutTags(text: string): string {
+  let result = '';
+  let from = 0;
+  for (let open = text.indexOf('<'); open !== -1; open = text.indexOf('<', from)) {
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) break;
+    result += text.slice(from, open);
+    from = close + 1;
+  }
+  return result + text.slice(from);
 }
 
 /**
@@ -116,6 +160,7 @@ export function walkMarkdownLinks(pages: ReadonlyMap<string, string>): LinkWalk 
   let anchorLinks = 0;
   for (const [page, text] of pages) {
     const folder = path.posix.dirname(page);
+    const lineAt = lineCounter(text);
     for (const { href, offset } of markdownLinks(text)) {
       if (EXTERNAL.test(href)) continue; // https:, mailto: ...
       const hash = href.indexOf('#');
@@ -141,7 +186,7 @@ export function walkMarkdownLinks(pages: ReadonlyMap<string, string>): LinkWalk 
         const anchor = safeDecode(href.slice(hash + 1));
         if (!hasAnchor(target, anchor)) problem = anchor.startsWith('test-') ? `no id="${anchor}" in ${target}` : `no heading or id "${anchor}" in ${target}`;
       }
-      if (problem !== undefined) broken.push({ page, href, line: lineAt(text, offset), problem });
+      if (problem !== undefined) broken.push({ page, href, line: lineAt(offset), problem });
     }
   }
   return { pages: pages.size, relativeLinks, anchorLinks, broken };
