@@ -240,6 +240,7 @@ function fenceLines(text: string): Array<{ start: number; end: number; marker: s
 /** The link destinations of one line of prose: `[text](target)` and `![alt](target)`, outside code spans and escapes. */
 function linksInLine(line: string): string[] {
   const hrefs: string[] = [];
+  const scan = new LineScan(line);
   let open = 0;
   for (let index = 0; index < line.length; index++) {
     const character = line[index];
@@ -248,14 +249,14 @@ function linksInLine(line: string): string[] {
     } else if (character === '`') {
       let run = 1;
       while (line[index + run] === '`') run += 1;
-      const close = findBacktickRun(line, index + run, run);
+      const close = scan.backtickRun(index + run, run);
       index = close === -1 ? index + run - 1 : close + run - 1;
     } else if (character === '[') {
       open += 1;
     } else if (character === ']' && open > 0) {
       open -= 1;
       if (line[index + 1] === '(') {
-        const destination = readDestination(line, index + 2);
+        const destination = readDestination(scan, index + 2);
         if (destination) {
           hrefs.push(destination.href);
           index = destination.end;
@@ -267,15 +268,123 @@ function linksInLine(line: string): string[] {
   return hrefs;
 }
 
-function findBacktickRun(line: string, from: number, length: number): number {
-  for (let index = from; index < line.length; index++) {
-    if (line[index] !== '`') continue;
-    let run = 1;
-    while (line[index + run] === '`') run += 1;
-    if (run === length) return index;
-    index += run - 1;
+/**
+ * What the link reader looks up in one line: closing backtick runs, the end of a destination, title
+ * closers. Each is indexed once per line, because a line of many unfinished links or code spans
+ * otherwise rescans its rest from every one of them (quadratic). A scan always starts right after a
+ * character that is not a backslash, so a character is escaped exactly when an odd run of backslashes
+ * precedes it, wherever the scan began.
+ */
+class LineScan {
+  private runs: Map<number, number[]> | undefined;
+  private destinations: { depthBefore: Int32Array; nextStop: Int32Array; closeParens: Map<number, number[]> } | undefined;
+  /** Positions of a character in the line, all or only the unescaped ones (key prefixed with `\\`). */
+  private readonly found = new Map<string, number[]>();
+  private escapedCache: Uint8Array | undefined;
+
+  constructor(readonly line: string) {}
+
+  /** Start of the first run of exactly `length` backticks at or after `from` (a run's end), or -1. */
+  backtickRun(from: number, length: number): number {
+    if (!this.runs) {
+      this.runs = new Map();
+      for (let index = 0; index < this.line.length; index++) {
+        if (this.line[index] !== '`') continue;
+        let run = 1;
+        while (this.line[index + run] === '`') run += 1;
+        const starts = this.runs.get(run) ?? [];
+        starts.push(index);
+        this.runs.set(run, starts);
+        index += run - 1;
+      }
+    }
+    return firstAtOrAfter(this.runs.get(length), from);
   }
-  return -1;
+
+  /**
+   * Where a destination without `<` starting at `start` ends: the first unescaped space or control
+   * character, or the first `)` that would close more parentheses than it opened; with whether its
+   * parentheses balance.
+   */
+  destinationEnd(start: number): { end: number; balanced: boolean } {
+    const { depthBefore, nextStop, closeParens } = (this.destinations ??= this.indexDestinations());
+    const stop = nextStop[start] ?? this.line.length;
+    const close = firstAtOrAfter(closeParens.get(depthBefore[start]!), start);
+    if (close !== -1 && close < stop) return { end: close, balanced: true };
+    return { end: stop, balanced: depthBefore[stop] === depthBefore[start] };
+  }
+
+  /** The first unescaped `character` at or after `from`, or -1. */
+  nextUnescaped(character: string, from: number): number {
+    return firstAtOrAfter(this.positions(character, true), from);
+  }
+
+  /** The first `character` at or after `from`, escaped or not, or -1. */
+  next(character: string, from: number): number {
+    return firstAtOrAfter(this.positions(character, false), from);
+  }
+
+  private positions(character: string, unescapedOnly: boolean): number[] {
+    const key = `${unescapedOnly ? '\\' : ''}${character}`;
+    let positions = this.found.get(key);
+    if (!positions) {
+      const escaped = unescapedOnly ? this.escaped() : undefined;
+      positions = [];
+      for (let index = this.line.indexOf(character); index !== -1; index = this.line.indexOf(character, index + 1)) if (!escaped?.[index]) positions.push(index);
+      this.found.set(key, positions);
+    }
+    return positions;
+  }
+
+  private escaped(): Uint8Array {
+    if (!this.escapedCache) {
+      this.escapedCache = new Uint8Array(this.line.length);
+      let backslashes = 0;
+      for (let index = 0; index < this.line.length; index++) {
+        this.escapedCache[index] = backslashes % 2;
+        backslashes = this.line[index] === '\\' ? backslashes + 1 : 0;
+      }
+    }
+    return this.escapedCache;
+  }
+
+  private indexDestinations(): { depthBefore: Int32Array; nextStop: Int32Array; closeParens: Map<number, number[]> } {
+    const { line } = this;
+    const escaped = this.escaped();
+    const depthBefore = new Int32Array(line.length + 1);
+    const closeParens = new Map<number, number[]>();
+    for (let index = 0; index < line.length; index++) {
+      const character = line[index]!;
+      let step = 0;
+      if (!escaped[index] && character === '(') step = 1;
+      else if (!escaped[index] && character === ')') {
+        step = -1;
+        const closes = closeParens.get(depthBefore[index]!) ?? [];
+        closes.push(index);
+        closeParens.set(depthBefore[index]!, closes);
+      }
+      depthBefore[index + 1] = depthBefore[index]! + step;
+    }
+    const nextStop = new Int32Array(line.length + 1);
+    nextStop[line.length] = line.length;
+    for (let index = line.length - 1; index >= 0; index--) {
+      nextStop[index] = !escaped[index] && line[index]! <= ' ' ? index : nextStop[index + 1]!;
+    }
+    return { depthBefore, nextStop, closeParens };
+  }
+}
+
+/** The first element of an ascending list that is at least `from`, or -1. */
+function firstAtOrAfter(sorted: readonly number[] | undefined, from: number): number {
+  if (!sorted) return -1;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length ? sorted[low]! : -1;
 }
 
 /**
@@ -283,36 +392,28 @@ function findBacktickRun(line: string, from: number, length: number): number {
  * characters and with balanced parentheses; then optional spaces, an optional title ("...", '...' or
  * (...)), optional spaces and `)`. Anything else there means the brackets are not a link.
  */
-function readDestination(line: string, start: number): { href: string; end: number } | undefined {
+function readDestination(scan: LineScan, start: number): { href: string; end: number } | undefined {
+  const { line } = scan;
   let index = start;
   let href: string;
   if (line[index] === '<') {
-    const close = line.indexOf('>', index + 1);
-    if (close === -1 || line.slice(index + 1, close).includes('<')) return undefined;
-    href = line.slice(index + 1, close);
+    const close = scan.next('>', index + 1);
+    if (close === -1) return undefined;
+    const inner = line.slice(index + 1, close);
+    if (inner.includes('<')) return undefined;
+    href = inner;
     index = close + 1;
   } else {
-    let depth = 0;
-    const begin = index;
-    for (; index < line.length; index++) {
-      const character = line[index]!;
-      if (character === '\\') index += 1;
-      else if (character === '(') depth += 1;
-      else if (character === ')') {
-        if (depth === 0) break;
-        depth -= 1;
-      } else if (character <= ' ') break;
-    }
-    if (depth !== 0) return undefined;
-    href = line.slice(begin, index);
+    const destination = scan.destinationEnd(index);
+    if (!destination.balanced) return undefined;
+    href = line.slice(index, destination.end);
+    index = destination.end;
   }
   while (line[index] === ' ' || line[index] === '\t') index += 1;
   const opener = line[index];
   if (opener === '"' || opener === "'" || opener === '(') {
-    const closer = opener === '(' ? ')' : opener;
-    let close = index + 1;
-    while (close < line.length && line[close] !== closer) close += line[close] === '\\' ? 2 : 1;
-    if (close >= line.length) return undefined;
+    const close = scan.nextUnescaped(opener === '(' ? ')' : opener, index + 1);
+    if (close === -1) return undefined;
     index = close + 1;
     while (line[index] === ' ' || line[index] === '\t') index += 1;
   }

@@ -61,3 +61,22 @@ test('the link walk of a policy page with a long heading and a broken anchor on 
   assert.equal(walk!.broken.length, 40_000);
   assert.deepEqual(walk!.broken.at(-1), { page: 'policy.md', href: '#nowhere', line: 40_001, problem: 'no heading or id "nowhere" in policy.md' });
 });
+
+test('the link scanner is linear on a line of many unfinished links and code spans', () => {
+  let ticks = '';
+  for (let run = 1; run < 600; run++) ticks += `${'`'.repeat(run)}a`;
+  const lines: [string, string][] = [
+    ['unbalanced parentheses', `${'[a](b('.repeat(40_000)}`],
+    ['balanced pairs, one left open', `${'[a](b()'.repeat(40_000)}(`],
+    ['unclosed titles', `${'[a](b ('.repeat(40_000)}`],
+    ['unclosed angle brackets', `${'[a](<'.repeat(40_000)}`],
+    ['backtick runs of every length', `${ticks}[a](x.md)`],
+  ];
+  for (const [name, line] of lines) {
+    const pages = new Map([['page.md', `${line}\n[ok](page.md)\n`]]);
+    let walk: ReturnType<typeof walkMarkdownLinks> | undefined;
+    assertFast(name, () => (walk = walkMarkdownLinks(pages)));
+    // The last link still counts: the scan went through the hostile line without losing its place.
+    assert.ok(walk!.relativeLinks >= 1, name);
+  }
+});
