@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { markdownAnchors, walkMarkdownLinks } from '../../src/check/markdown-links.ts';
 import { escapeHtml } from '../../src/render/html/escape-html.ts';
 import { highlightYaml } from '../../src/render/html/highlight-yaml.ts';
+import { searchableText } from '../../src/render/html/search-records.ts';
 
 const BOUND_MS = 2000;
 
@@ -79,4 +80,10 @@ test('the link scanner is linear on a line of many unfinished links and code spa
     // The last link still counts: the scan went through the hostile line without losing its place.
     assert.ok(walk!.relativeLinks >= 1, name);
   }
+});
+
+test('the search words of a detection are linear on a long run of dots inside a word', () => {
+  let words = '';
+  assertFast('dots', () => (words = searchableText(`--lsass.exe-- a${'.'.repeat(400_000)}b __comsvcs.dll..`, 10)));
+  assert.equal(words, 'lsass.exe comsvcs.dll');
 });
