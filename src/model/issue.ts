@@ -45,6 +45,7 @@ export const ISSUE_CODES = {
   // Sigma
   'sigma-modifier': 'error',
   'sigma-condition': 'error',
+  'sigma-condition-depth': 'error',
   'sigma-detection': 'error',
   'sigma-collection': 'error',
   'sigma-correlation': 'error',

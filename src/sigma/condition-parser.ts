@@ -3,6 +3,20 @@ import { ConditionSyntaxError, tokenizeCondition, type ConditionToken } from './
 
 export { ConditionSyntaxError };
 
+/**
+ * Deepest nesting of parentheses and `not` a condition may have. Real rules stay below ten; the limit
+ * keeps the recursive descent (and every later walk over the tree) far from the call stack's end.
+ */
+export const MAX_CONDITION_DEPTH = 100;
+
+/** A condition nested deeper than MAX_CONDITION_DEPTH: reported under its own code, not as a syntax error. */
+export class ConditionDepthError extends ConditionSyntaxError {
+  constructor(offset: number) {
+    super(`nested deeper than ${MAX_CONDITION_DEPTH} levels of parentheses and "not"`, offset);
+    this.name = 'ConditionDepthError';
+  }
+}
+
 const AGGREGATION_FUNCTIONS = new Set<AggregationFunction>(['count', 'min', 'max', 'avg', 'sum', 'near']);
 
 /**
@@ -20,6 +34,7 @@ const PRECEDENCE = { or: 0, and: 1 } as const;
 
 class ConditionParser {
   private position = 0;
+  private depth = 0;
   private readonly names: ReadonlySet<string>;
 
   constructor(
@@ -79,13 +94,16 @@ class ConditionParser {
     if (!token) throw new ConditionSyntaxError('expected a selection name at the end of the condition', this.text.length);
     switch (token.kind) {
       case 'not': {
-        this.position++;
-        return { kind: 'not', operand: this.unary(), offset: token.offset };
+        this.enter(token);
+        const operand = this.unary();
+        this.depth--;
+        return { kind: 'not', operand, offset: token.offset };
       }
       case 'lpar': {
-        this.position++;
+        this.enter(token);
         const inner = this.binary(this.unary(), 0);
         this.expect('rpar', '")"');
+        this.depth--;
         return { kind: 'group', inner, offset: token.offset };
       }
       case 'of-any':
@@ -108,6 +126,12 @@ class ConditionParser {
       default:
         throw new ConditionSyntaxError(`unexpected "${token.text}"`, token.offset);
     }
+  }
+
+  /** Consumes a `(` or `not`, one level deeper. */
+  private enter(token: ConditionToken): void {
+    if (++this.depth > MAX_CONDITION_DEPTH) throw new ConditionDepthError(token.offset);
+    this.position++;
   }
 
   private resolvePattern(target: ConditionToken): string[] {

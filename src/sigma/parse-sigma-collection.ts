@@ -1,7 +1,7 @@
 import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { ParsedCondition } from './condition-ast.ts';
-import { ConditionSyntaxError, parseCondition } from './condition-parser.ts';
+import { ConditionDepthError, ConditionSyntaxError, parseCondition } from './condition-parser.ts';
 import { checkModifierChain, kindOfRawValue } from './modifiers.ts';
 import type {
   CorrelationCondition,
@@ -322,7 +322,7 @@ function readDetection(reader: DocumentReader): Detection | undefined {
         conditions.push(parseCondition(text, names));
       } catch (error) {
         if (!(error instanceof ConditionSyntaxError)) throw error;
-        reader.issue(path, 'sigma-condition', `condition "${text}": ${error.message} (at offset ${error.offset})`);
+        reader.issue(path, error instanceof ConditionDepthError ? 'sigma-condition-depth' : 'sigma-condition', `condition "${text}": ${error.message} (at offset ${error.offset})`);
       }
     });
   }

@@ -64,18 +64,46 @@ function lowerCondition(rule: SigmaRule, condition: ParsedCondition): QueryNode 
 }
 
 /**
- * pySigma's selector resolution: `them` is every selection, otherwise the pattern with `*` as `.*` is
- * matched at the start of the name (Python's re.match, so `sel` also selects `sel2`); names starting
- * with `_` are never selected.
+ * pySigma's selector resolution: `them` is every selection, otherwise the pattern is a regular expression
+ * with `*` as `.*`, matched at the start of the name (Python's re.match, so `sel` also selects `sel2`);
+ * names starting with `_` are never selected.
  */
 function selectorMatches(pattern: string, names: readonly string[]): string[] {
-  let regex: RegExp;
-  try {
-    regex = pattern === 'them' ? /^/ : new RegExp(`^(?:${pattern.replaceAll('*', '.*')})`, 'u');
-  } catch {
-    regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}`, 'u');
+  const selected = names.filter((name) => !name.startsWith('_'));
+  return pattern === 'them' ? selected : selected.filter((name) => selectorPrefixMatches(pattern, name));
+}
+
+/**
+ * The condition lexer lets a pattern hold only word characters, `-`, `.` and `*`, so as a regular
+ * expression it is literals, `.` (any character but a newline) and `.*`. Such a pattern, anchored at the
+ * start only, matches exactly when its `*`-separated pieces occur in order with the first at position 0,
+ * and taking each piece at its leftmost occurrence never loses a match. That is at most
+ * |pattern| × |name| steps, where a backtracking regex needed exponential time (`a*a*a*…b` against `aaaa…`).
+ */
+export function selectorPrefixMatches(pattern: string, name: string): boolean {
+  const text = [...name];
+  const pieces = pattern.split('*').map((piece) => [...piece]);
+  let at = 0;
+  for (const [index, piece] of pieces.entries()) {
+    if (index === 0) {
+      if (!pieceMatchesAt(piece, text, 0)) return false;
+    } else {
+      // `.*` does not cross a newline, so the next piece must start before the next one.
+      let start = at;
+      while (!pieceMatchesAt(piece, text, start)) {
+        if (start >= text.length || text[start] === '\n') return false;
+        start++;
+      }
+      at = start;
+    }
+    at += piece.length;
   }
-  return names.filter((name) => regex.test(name) && !name.startsWith('_'));
+  return true;
+}
+
+function pieceMatchesAt(piece: readonly string[], text: readonly string[], start: number): boolean {
+  if (start + piece.length > text.length) return false;
+  return piece.every((char, i) => (char === '.' ? text[start + i] !== '\n' : char === text[start + i]));
 }
 
 /** ConditionAND/OR.postprocess: missing operands dropped, a single one returned as is, none is null. */

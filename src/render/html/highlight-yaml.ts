@@ -41,8 +41,10 @@ function highlightLine(line: string, indent: number): { html: string; opensBlock
     html += span('y-punct', '-') + escapeHtml(marker[1]!);
     rest = rest.slice(marker[0].length);
   }
-  // A key: quoted or plain, up to the first ": " or ":" at the end of the line.
-  const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[][^:#]*?|[^\s#'"{[]?)(\s*)(:)(\s+|$)/.exec(rest);
+  // A key: quoted or plain, up to the first ": " or ":" at the end of the line. A plain key ends on a
+  // non-space so that it and the `\s*` after it never compete for the same spaces: a lazy key there made
+  // a long line of spaces without a colon quadratic.
+  const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[](?:[^:#]*[^\s:#])?|[^\s#'"{[]?)(\s*)(:)(\s+|$)/.exec(rest);
   if (key && key[1] !== '') {
     html += span('y-key', key[1]!) + escapeHtml(key[2]!) + span('y-punct', key[3]!) + escapeHtml(key[4]!);
     rest = rest.slice(key[0].length);

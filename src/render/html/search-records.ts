@@ -18,14 +18,27 @@ export interface SearchRecord {
  * comsvcs.dll, 4688). Long unbroken tokens (hashes, base64 blobs, GUIDs) make the index large and slow
  * to build and nobody types them, so they are left out of the indexed text (the page still shows them).
  */
-function searchableText(text: string, limit: number): string {
+export function searchableText(text: string, limit: number): string {
   const words = new Set<string>();
   for (const word of text.split(/[^A-Za-z0-9._$-]+/)) {
-    const trimmed = word.replace(/^[._-]+|[._-]+$/g, '');
+    const trimmed = trimPunctuation(word);
     if (trimmed.length >= 3 && trimmed.length < 24 && /[A-Za-z]/.test(trimmed)) words.add(trimmed);
     if (words.size >= limit) break; // a rule listing thousands of file names adds little but index size
   }
   return [...words].join(' ');
+}
+
+/**
+ * `word` without leading and trailing `.`, `_` and `-`, cut by hand: `/[._-]+$/` restarts at every dot
+ * of a long inner run and was quadratic on a rule holding one.
+ */
+function trimPunctuation(word: string): string {
+  const isPunctuation = (character: string | undefined): boolean => character === '.' || character === '_' || character === '-';
+  let start = 0;
+  let end = word.length;
+  while (start < end && isPunctuation(word[start])) start += 1;
+  while (end > start && isPunctuation(word[end - 1])) end -= 1;
+  return word.slice(start, end);
 }
 
 /**
