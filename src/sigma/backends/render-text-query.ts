@@ -5,6 +5,7 @@ import { isPlaceholder, type QueryNode, type QueryStringPart, type QueryValue } 
 import { ANY } from '../sigma-string.ts';
 import { plainString } from '../value-modifiers.ts';
 import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
+import { escapeControlCharacters } from '../../terminal-text.ts';
 
 type Match = Extract<QueryNode, { kind: 'match' }>;
 type Keyword = Extract<QueryNode, { kind: 'keyword' }>;
@@ -59,9 +60,9 @@ function refusedName(message: string): ConversionError {
   return new ConversionError('SigmaFeatureNotSupportedByBackendError', message);
 }
 
-/** The name in double quotes with every control character and line break as a `\uXXXX` escape. */
+/** The name in double quotes; JSON escapes C0 controls, the terminal escaping the rest (DEL, C1, separators, bidi). */
 function quoteInMessage(name: string): string {
-  return JSON.stringify(name).replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return escapeControlCharacters(JSON.stringify(name));
 }
 
 /**
