@@ -20,7 +20,7 @@ export const MARKDOWN_FOLDER: Record<Entity['kind'], string> = {
  * Longest name kept as written. File systems refuse names over 255 bytes (ENAMETOOLONG), and the name
  * still gets a collision suffix and an extension; 100 keeps every SigmaHQ basename and atc-data title whole.
  */
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /** A rule id longer than this is no UUID and would make an unreadable URL: such a rule is addressed by its page name. */
 const MAX_ID_SEGMENT_LENGTH = 64;

@@ -14,7 +14,7 @@ const FORMAT = 'atc-kb output manifest 1';
  * The manifest's text: the paths sorted, one a line, and nothing that varies between two builds of
  * the same input (no time stamps), so that two builds stay byte-identical.
  */
-export function manifestText(files: Iterable<string>): string {
+function manifestText(files: Iterable<string>): string {
   const sorted = [...new Set(files)].filter((file) => file !== MANIFEST_NAME).sort();
   return `${JSON.stringify({ format: FORMAT, files: sorted }, null, 1)}\n`;
 }
