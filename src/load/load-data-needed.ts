@@ -25,6 +25,7 @@ const EVENT_ID_IN_TITLE = /^[A-Za-z]+_\d+_(\d+)_/;
 export function loadDataNeeded(folders: readonly string[], cwd?: string): LoadedFiles<DataNeeded> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Data Needed entry', (reader, document) => {
     reader.warnUnknownKeys(DATA_NEEDED_KEYS, 'a Data Needed entry');
+    checkContributors(reader);
     const title = reader.string('title', { required: true });
     const description = reader.string('description', { required: true });
     if (!title || description === undefined) return undefined;
@@ -59,6 +60,7 @@ export function loadDataNeeded(folders: readonly string[], cwd?: string): Loaded
 export function loadLoggingPolicies(folders: readonly string[], cwd?: string): LoadedFiles<LoggingPolicy> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Logging Policy', (reader, document) => {
     reader.warnUnknownKeys(LOGGING_POLICY_KEYS, 'a Logging Policy');
+    checkContributors(reader);
     const title = reader.string('title', { required: true });
     const description = reader.string('description', { required: true });
     if (!title || description === undefined) return undefined;
@@ -83,6 +85,7 @@ export function loadLoggingPolicies(folders: readonly string[], cwd?: string): L
 export function loadEnrichments(folders: readonly string[], cwd?: string): LoadedFiles<Enrichment> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Enrichment', (reader, document) => {
     reader.warnUnknownKeys(ENRICHMENT_KEYS, 'an Enrichment');
+    checkContributors(reader);
     const title = reader.string('title', { required: true });
     const description = reader.string('description', { required: true });
     if (!title || description === undefined) return undefined;
@@ -102,6 +105,11 @@ export function loadEnrichments(folders: readonly string[], cwd?: string): Loade
       config: reader.string('config'),
     } satisfies Enrichment;
   }), cwd);
+}
+
+/** The older tool's schema allows `contributors`; pages do not show them, but a malformed value is still the author's mistake to hear about. */
+function checkContributors(reader: FieldReader): void {
+  reader.stringList('contributors');
 }
 
 /** atc-data entities are one document per file; more is a mistake worth reporting rather than guessing. */

@@ -63,38 +63,40 @@ export class FieldReader {
     return undefined;
   }
 
-  /** A list of texts; a single text is accepted as a list of one, as the older tool's files often do. */
-  stringList(key: string, options: { required?: boolean } = {}): string[] {
+  /**
+   * A list of texts. A single text is accepted as a list of one, as the older tool's files often do, unless
+   * the schema it mirrors requires a list (`singleText: false`, e.g. Atomic Red Team's pydantic model).
+   * A lone number or boolean is not taken for a list: `fields: 42` is a mistake, not a field named "42".
+   */
+  stringList(key: string, options: { required?: boolean; singleText?: boolean } = {}): string[] {
+    return this.textItems(key, options).map((item) => item.text);
+  }
+
+  /** Titles of other entities. The literal "None" is atc-data's way of saying there is none. */
+  references(key: string): TitleReference[] {
+    return this.textItems(key)
+      .map((item) => ({ title: item.text.trim(), position: item.index === undefined ? this.position(key) : this.document.locate([...this.base, key, item.index]) }))
+      .filter((reference) => reference.title !== '' && reference.title !== 'None');
+  }
+
+  /** The texts of a list field, each with its index in the list (none for a single text standing in for a list). */
+  private textItems(key: string, options: { required?: boolean; singleText?: boolean } = {}): Array<{ text: string; index?: number }> {
     const value = this.record[key];
     if (value === undefined || value === null) {
       if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
       return [];
     }
-    if (typeof value === 'string' || typeof value === 'number') return [String(value)];
+    if (typeof value === 'string' && options.singleText !== false) return [{ text: value }];
     if (!Array.isArray(value)) {
       this.report(key, 'field-type', `"${key}" must be a list of texts, found ${describe(value)}`);
       return [];
     }
-    const items: string[] = [];
+    const items: Array<{ text: string; index: number }> = [];
     value.forEach((item, index) => {
-      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') items.push(String(item));
-      else if (item !== null) {
-        this.issues.push(makeIssue(this.document.file, this.document.locate([...this.base, key, index]), 'field-type', `"${key}[${index}]" must be text, found ${describe(item)}`));
-      }
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') items.push({ text: String(item), index });
+      else this.issues.push(makeIssue(this.document.file, this.document.locate([...this.base, key, index]), 'field-type', `"${key}[${index}]" must be text, found ${describe(item)}`));
     });
     return items;
-  }
-
-  /** Titles of other entities. The literal "None" is atc-data's way of saying there is none. */
-  references(key: string): TitleReference[] {
-    const value = this.record[key];
-    const titles = this.stringList(key);
-    return titles
-      .map((title, index) => ({
-        title: title.trim(),
-        position: Array.isArray(value) ? this.document.locate([...this.base, key, index]) : this.position(key),
-      }))
-      .filter((reference) => reference.title !== '' && reference.title !== 'None');
   }
 
   integer(key: string): number | undefined {
@@ -168,6 +170,11 @@ export class FieldReader {
     const child = this.child(key);
     if (!child) return [];
     return Object.keys(child.record).flatMap((name): Array<[string, FieldReader]> => {
+      // An entry with no value (`name:`) is a mapping left empty by mistake, not an absent optional field.
+      if (child.record[name] === null) {
+        child.report(name, 'field-type', `"${key}.${name}" must be a mapping, found nothing`);
+        return [];
+      }
       const reader = child.child(name);
       return reader ? [[name, reader]] : [];
     });
