@@ -45,6 +45,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     else triggersByTechnique.set(trigger.techniqueId, trigger);
   }
   const triggers = [...triggersByTechnique.values()];
+  reportReusedTestGuids(triggers, report);
 
   const resolve = <T>(references: readonly TitleReference[], map: ReadonlyMap<string, T>, file: string, code: IssueCode, what: string): T[] => {
     const found: T[] = [];
@@ -280,6 +281,28 @@ function classifyTags(
     }
   });
   return { tactics, techniques, otherTags };
+}
+
+/**
+ * A test's GUID is its anchor on the trigger page and its identity in Atomic Red Team's own tooling, so it
+ * must be unique within the knowledge base; the first use (by technique id, then test order) keeps it.
+ */
+function reportReusedTestGuids(
+  triggers: readonly TriggerTechnique[],
+  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+): void {
+  const firstUse = new Map<string, { file: string; name: string; position: { line: number; column: number } }>();
+  for (const trigger of triggers) {
+    for (const test of trigger.tests) {
+      if (test.guid === undefined || test.guidPosition === undefined) continue;
+      const key = test.guid.trim().toLowerCase();
+      const first = firstUse.get(key);
+      if (first) {
+        const where = `${first.file}:${first.position.line}:${first.position.column}`;
+        report(trigger.file, test.guidPosition, 'duplicate-id', `test GUID ${test.guid.trim()} of "${test.name}" is also the GUID of "${first.name}" (${where})`);
+      } else firstUse.set(key, { file: trigger.file, name: test.name, position: test.guidPosition });
+    }
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

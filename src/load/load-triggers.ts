@@ -1,9 +1,10 @@
+import path from 'node:path';
+import { normalizeTechniqueId } from '../attack/attack-catalog.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue } from '../model/issue.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
 import { FieldReader } from './read-fields.ts';
 
-const TECHNIQUE_ID = /^T\d{4}(?:\.\d{3})?$/;
 const TECHNIQUE_KEYS = new Set(['attack_technique', 'display_name', 'atomic_tests']);
 const TEST_KEYS = new Set([
   'name', 'auto_generated_guid', 'description', 'supported_platforms', 'input_arguments', 'dependency_executor_name',
@@ -22,43 +23,62 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
     const reader = FieldReader.forDocument(document, issues, 'Atomic Red Team technique');
     if (!reader) return [];
     reader.warnUnknownKeys(TECHNIQUE_KEYS, 'an Atomic Red Team technique');
-    const techniqueId = reader.string('attack_technique', { required: true })?.trim().toUpperCase();
-    if (!techniqueId) return [];
-    if (!TECHNIQUE_ID.test(techniqueId)) {
-      reader.report('attack_technique', 'field-value', `"attack_technique" must be an ATT&CK technique id such as T1003 or T1003.001, found "${techniqueId}"`);
+    const written = reader.string('attack_technique', { required: true });
+    if (written === undefined) return [];
+    const techniqueId = normalizeTechniqueId(written);
+    if (!techniqueId) {
+      reader.report('attack_technique', 'field-value', `"attack_technique" must be an ATT&CK technique id such as T1003 or T1003.001, found "${written.trim()}"`);
+      return [];
+    }
+    // Atomic Red Team keeps each technique in a folder named after it, and links and tools find it there.
+    const folder = path.basename(path.dirname(file.absolutePath));
+    const folderId = normalizeTechniqueId(folder);
+    if (folderId !== undefined && folderId !== techniqueId) {
+      reader.report('attack_technique', 'field-value', `"attack_technique" is ${techniqueId} but the file sits in the folder of ${folderId} (${folder}/)`);
+    }
+    const displayName = reader.string('display_name', { required: true });
+    const listedTests = reader.raw('atomic_tests');
+    if (Array.isArray(listedTests) && listedTests.length === 0) {
+      reader.report('atomic_tests', 'field-value', '"atomic_tests" lists no test; a technique file holds at least one');
       return [];
     }
     const tests = reader.children('atomic_tests', { required: true }).flatMap((test): AtomicTest[] => {
       test.warnUnknownKeys(TEST_KEYS, 'an atomic test');
       const name = test.string('name', { required: true });
+      const guid = test.string('auto_generated_guid');
+      const description = (test.string('description') ?? '').trim();
+      const supportedPlatforms = test.stringList('supported_platforms', { singleText: false });
+      const inputArguments = test.entries('input_arguments').map(([argument, fields]) => ({
+        name: argument,
+        description: (fields.string('description') ?? '').trim(),
+        type: fields.string('type') ?? '',
+        default: fields.string('default') ?? '',
+      }));
+      const dependencyExecutorName = test.string('dependency_executor_name');
+      const dependencies = test.children('dependencies').map((dependency) => ({
+        description: (dependency.string('description') ?? '').trim(),
+        prereqCommand: dependency.string('prereq_command'),
+        getPrereqCommand: dependency.string('get_prereq_command'),
+      }));
       const executor = test.child('executor', { required: true });
-      if (!name || !executor) return [];
+      if (!executor) return [];
       executor.warnUnknownKeys(EXECUTOR_KEYS, 'an atomic test executor');
-      const executorName = executor.string('name', { required: true }) ?? 'manual';
+      const executorName = executor.string('name', { required: true });
+      const command = executor.string('command');
+      const steps = executor.string('steps');
+      const cleanupCommand = executor.string('cleanup_command');
+      const elevationRequired = executor.boolean('elevation_required') ?? false;
+      if (!name || executorName === undefined) return [];
       return [{
         name,
-        guid: test.string('auto_generated_guid'),
-        description: (test.string('description') ?? '').trim(),
-        supportedPlatforms: test.stringList('supported_platforms'),
-        inputArguments: test.entries('input_arguments').map(([argument, fields]) => ({
-          name: argument,
-          description: (fields.string('description') ?? '').trim(),
-          type: fields.string('type') ?? '',
-          default: fields.string('default') ?? '',
-        })),
-        dependencyExecutorName: test.string('dependency_executor_name'),
-        dependencies: test.children('dependencies').map((dependency) => ({
-          description: (dependency.string('description') ?? '').trim(),
-          prereqCommand: dependency.string('prereq_command'),
-          getPrereqCommand: dependency.string('get_prereq_command'),
-        })),
-        executor: {
-          name: executorName,
-          command: executor.string('command'),
-          steps: executor.string('steps'),
-          cleanupCommand: executor.string('cleanup_command'),
-          elevationRequired: executor.boolean('elevation_required') ?? false,
-        },
+        guid,
+        guidPosition: guid === undefined ? undefined : test.position('auto_generated_guid'),
+        description,
+        supportedPlatforms,
+        inputArguments,
+        dependencyExecutorName,
+        dependencies,
+        executor: { name: executorName, command, steps, cleanupCommand, elevationRequired },
       }];
     });
     return [{
@@ -67,7 +87,7 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
       relativePath: file.relativePath,
       position: document.position,
       techniqueId,
-      displayName: reader.string('display_name', { required: true }) ?? techniqueId,
+      displayName: displayName ?? techniqueId,
       tests,
     } satisfies TriggerTechnique];
   }, cwd);

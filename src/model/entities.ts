@@ -95,6 +95,8 @@ export interface AtomicExecutor {
 export interface AtomicTest {
   readonly name: string;
   readonly guid?: string;
+  /** Where the GUID is written, so a GUID used twice can be reported at the second use. */
+  readonly guidPosition?: SourcePosition;
   readonly description: string;
   readonly supportedPlatforms: readonly string[];
   readonly inputArguments: readonly AtomicInputArgument[];
