@@ -7,6 +7,7 @@ import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.
 import type { SigmaRule } from '../sigma/sigma-rule.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
+import { findReferenceCycles, type Reference } from './reference-cycles.ts';
 
 /** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
 export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
@@ -79,6 +80,19 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     for (const required of resolve(enrichment.requirements, enrichmentsByTitle, enrichment.file, 'unknown-enrichment', 'Enrichment')) {
       push(enrichmentsRequiring, required, enrichment);
     }
+  }
+
+  // A requirement cycle has no order in which the enrichments could run.
+  const requiredEnrichments = (enrichment: Enrichment): Reference<Enrichment>[] => {
+    const references = new Map<Enrichment, Reference<Enrichment>>();
+    for (const reference of enrichment.requirements) {
+      const required = enrichmentsByTitle.get(reference.title);
+      if (required && !references.has(required)) references.set(required, { to: required, position: reference.position });
+    }
+    return [...references.values()];
+  };
+  for (const cycle of findReferenceCycles(enrichments, requiredEnrichments)) {
+    report(cycle.from.file, cycle.reference.position, 'reference-cycle', `requirement cycle: ${cycle.path.map((enrichment) => enrichment.title).join(' → ')}`);
   }
 
   // Rules by id and by name, for correlations and `related`.

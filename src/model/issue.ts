@@ -54,6 +54,7 @@ export const ISSUE_CODES = {
   'unknown-enrichment': 'warning',
   'unknown-data-needed': 'warning',
   'unknown-rule-reference': 'error',
+  'reference-cycle': 'error',
   'unknown-attack-tactic': 'warning',
   'unknown-attack-technique': 'warning',
   'revoked-attack-technique': 'warning',
