@@ -1,6 +1,6 @@
 import type { Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
-import { findYamlFiles, type InputFile } from './find-input-files.ts';
+import { findInputFiles, type InputFile } from './find-input-files.ts';
 import { readYamlFile } from './read-yaml-file.ts';
 
 export interface LoadedFiles<T> {
@@ -20,19 +20,14 @@ export function loadEntityFiles<T>(
   cwd?: string,
 ): LoadedFiles<T> {
   const items: T[] = [];
-  const issues: Issue[] = [];
-  let fileCount = 0;
-  const seen = new Set<string>();
-  for (const folder of folders) {
-    for (const file of findYamlFiles(folder, cwd)) {
-      if (seen.has(file.absolutePath)) continue;
-      seen.add(file.absolutePath);
-      fileCount += 1;
-      const yaml = readYamlFile(file.absolutePath, file.displayPath);
-      issues.push(...yaml.issues);
-      if (yaml.issues.some((issue) => issue.severity === 'error')) continue;
-      items.push(...readFile(file, yaml.text, yaml.documents, issues));
-    }
+  const found = findInputFiles(folders, cwd);
+  const issues: Issue[] = [...found.issues];
+  for (const file of found.files) {
+    const yaml = readYamlFile(file.absolutePath, file.displayPath);
+    issues.push(...yaml.issues);
+    if (yaml.issues.some((issue) => issue.severity === 'error')) continue;
+    items.push(...readFile(file, yaml.text, yaml.documents, issues));
   }
+  const fileCount = found.files.length;
   return { items, issues, fileCount };
 }

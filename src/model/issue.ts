@@ -34,6 +34,9 @@ export const ISSUE_CODES = {
   'yaml-depth-limit': 'error',
   'yaml-list-limit': 'error',
   'yaml-empty': 'error',
+  // symbolic links under an input folder that are not followed (src/load/find-input-files.ts)
+  'symlink-outside-input': 'warning',
+  'symlink-dangling': 'warning',
   // entity schemas
   'field-missing': 'error',
   'field-type': 'error',

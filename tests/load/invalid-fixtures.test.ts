@@ -17,7 +17,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/load/load-config.ts';
@@ -32,6 +32,9 @@ import { INVALID, readFixtures, type Fixture, type Kind } from '../helpers/inval
 const GENERATED: Partial<Record<IssueCode, string>> = {
   'file-too-large': 'needs a file over 2 MiB; the test writes one into a temporary folder',
   'yaml-list-limit': 'needs lists of over 100,000 items (400 KB); tests/load/read-yaml-file.test.ts writes one',
+  // Git stores a symbolic link as a link only where the checkout supports them; these tests make their own.
+  'symlink-outside-input': 'a symbolic link, made by a test below in a temporary folder',
+  'symlink-dangling': 'a symbolic link, made by a test below in a temporary folder',
   // Check-stage codes (src/check/run-checks.ts) need conversion and rendered pages, which the loaders and
   // the linker run here do not produce; tests/check/check-command.test.ts shows each through `atc check`
   // on tests/fixtures/check/<code>/.
@@ -111,6 +114,24 @@ describe('invalid fixtures: one input per issue code', () => {
     );
     assert.match(issues[0]!.message, new RegExp(String(MAX_YAML_FILE_BYTES)));
   });
+
+  for (const [code, target] of [['symlink-outside-input', '../outside/DN_0900_secret.yml'], ['symlink-dangling', 'DN_0901_gone.yml']] as const) {
+    test(`${code}: a link under the input folder, reported at the link (generated, not committed)`, (t) => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-symlink-'));
+      t.after(() => rmSync(folder, { recursive: true, force: true }));
+      mkdirSync(path.join(folder, 'data_needed'));
+      mkdirSync(path.join(folder, 'outside'));
+      writeFileSync(path.join(folder, 'outside/DN_0900_secret.yml'), 'title: DN_0900_secret\ndescription: not for publication\nfields: [EventID]\n');
+      symlinkSync(target, path.join(folder, 'data_needed/DN_0900_link.yml'));
+      const { items, issues } = loadDataNeeded(['data_needed'], folder);
+      assert.deepEqual(items, []);
+      assert.deepEqual(
+        issues.map((issue) => [issue.file, issue.line, issue.column, issue.code, issue.severity]),
+        [['data_needed/DN_0900_link.yml', 1, 1, code, ISSUE_CODES[code]]],
+      );
+      assert.ok(issues[0]!.message.includes(target), `the message names the target: ${issues[0]!.message}`);
+    });
+  }
 
   test('a file exactly at the limit is read', (t) => {
     const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-at-limit-'));
