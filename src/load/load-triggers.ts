@@ -34,7 +34,7 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
     const folder = path.basename(path.dirname(file.absolutePath));
     const folderId = normalizeTechniqueId(folder);
     if (folderId !== undefined && folderId !== techniqueId) {
-      reader.report('attack_technique', 'field-value', `"attack_technique" is ${techniqueId} but the file sits in the folder of ${folderId} (${folder}/)`);
+      reader.report('attack_technique', 'field-value', `"attack_technique" ${techniqueId} does not match the folder ${folder}/ the file is in`);
     }
     const displayName = reader.string('display_name', { required: true });
     const listedTests = reader.raw('atomic_tests');

@@ -4,18 +4,13 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { findInputFiles } from '../../src/load/find-input-files.ts';
+import { writeTempTree } from '../helpers/temp-files.ts';
 
 function tree(t: { after: (fn: () => void) => void }, files: Record<string, string>, links: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'atc-kb-find-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
+  const root = writeTempTree(t, files, 'atc-kb-find-');
   for (const [link, target] of Object.entries(links)) {
     mkdirSync(path.dirname(path.join(root, link)), { recursive: true });
     symlinkSync(target, path.join(root, link));
