@@ -11,6 +11,8 @@ const TEST_KEYS = new Set([
   'dependencies', 'executor',
 ]);
 const EXECUTOR_KEYS = new Set(['name', 'command', 'steps', 'cleanup_command', 'elevation_required']);
+/** Atomic Red Team's ExecutorType. */
+const EXECUTOR_NAMES = new Set(['command_prompt', 'powershell', 'sh', 'bash', 'manual']);
 
 /** Atomic Red Team technique files (`atomics/T1003.001/T1003.001.yaml`); other YAML under the folder is not a trigger. */
 export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFiles<TriggerTechnique> {
@@ -63,9 +65,13 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
       const executor = test.child('executor', { required: true });
       if (!executor) return [];
       executor.warnUnknownKeys(EXECUTOR_KEYS, 'an atomic test executor');
-      const executorName = executor.string('name', { required: true });
-      const command = executor.string('command');
-      const steps = executor.string('steps');
+      const executorName = executor.string('name', { required: true })?.trim();
+      if (executorName !== undefined && !EXECUTOR_NAMES.has(executorName)) {
+        executor.report('name', 'field-value', `executor "name" must be one of ${[...EXECUTOR_NAMES].join(', ')}; found "${executorName}"`);
+      }
+      // As in Atomic Red Team's model: a manual test says what to do by hand, every other executor runs a command.
+      const command = executor.string('command', { required: executorName !== undefined && executorName !== 'manual' });
+      const steps = executor.string('steps', { required: executorName === 'manual' });
       const cleanupCommand = executor.string('cleanup_command');
       const elevationRequired = executor.boolean('elevation_required') ?? false;
       if (!name || executorName === undefined) return [];
