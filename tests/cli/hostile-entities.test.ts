@@ -53,13 +53,13 @@ test('Data Needed `fields: 42`, and wrong types in a Logging Policy and an Enric
 
 test('Atomic Red Team: wrong types in a test, `atomic_tests: []`, and a technique outside its folder are errors', (t) => {
   assert.deepEqual(check(t, { 'triggers/T1003/T1003.yaml': TECHNIQUE('T1003', ATOMIC_TEST('Dump', '0c6a0f5a-3e1c-4d4b-9a52-0d4bd1a6b7f1')) }), { status: 0, issues: [] });
-  const wrongTypes = TECHNIQUE('T1003', '\n  - name: Dump\n    supported_platforms: windows\n    input_arguments:\n      output: dump.txt\n    executor:\n      name: command_prompt\n      elevation_required: maybe\n');
+  const wrongTypes = TECHNIQUE('T1003', '\n  - name: Dump\n    supported_platforms: windows\n    input_arguments:\n      output: dump.txt\n    executor:\n      name: command_prompt\n      command: whoami\n      elevation_required: maybe\n');
   assert.deepEqual(check(t, { 'triggers/T1003/T1003.yaml': wrongTypes }), {
     status: 1,
     issues: [
       'triggers/T1003/T1003.yaml:5:26 error field-type "supported_platforms" must be a list of texts, found text "windows"',
       'triggers/T1003/T1003.yaml:7:15 error field-type "output" must be a mapping, found text "dump.txt"',
-      'triggers/T1003/T1003.yaml:10:27 error field-type "elevation_required" must be true or false, found text "maybe"',
+      'triggers/T1003/T1003.yaml:11:27 error field-type "elevation_required" must be true or false, found text "maybe"',
     ],
   });
   assert.deepEqual(check(t, { 'triggers/T1003/T1003.yaml': TECHNIQUE('T1003', ' []\n') }), {
