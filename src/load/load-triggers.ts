@@ -11,6 +11,8 @@ const TEST_KEYS = new Set([
   'dependencies', 'executor',
 ]);
 const EXECUTOR_KEYS = new Set(['name', 'command', 'steps', 'cleanup_command', 'elevation_required']);
+const INPUT_ARGUMENT_KEYS = new Set(['description', 'type', 'default']);
+const DEPENDENCY_KEYS = new Set(['description', 'prereq_command', 'get_prereq_command']);
 /** Atomic Red Team's ExecutorType. */
 const EXECUTOR_NAMES = new Set(['command_prompt', 'powershell', 'sh', 'bash', 'manual']);
 
@@ -50,18 +52,24 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
       const guid = test.string('auto_generated_guid');
       const description = (test.string('description') ?? '').trim();
       const supportedPlatforms = test.stringList('supported_platforms', { singleText: false });
-      const inputArguments = test.entries('input_arguments').map(([argument, fields]) => ({
-        name: argument,
-        description: (fields.string('description') ?? '').trim(),
-        type: fields.string('type') ?? '',
-        default: fields.string('default') ?? '',
-      }));
+      const inputArguments = test.entries('input_arguments').map(([argument, fields]) => {
+        fields.warnUnknownKeys(INPUT_ARGUMENT_KEYS, 'an input argument');
+        return {
+          name: argument,
+          description: (fields.string('description') ?? '').trim(),
+          type: fields.string('type') ?? '',
+          default: fields.string('default') ?? '',
+        };
+      });
       const dependencyExecutorName = test.string('dependency_executor_name');
-      const dependencies = test.children('dependencies').map((dependency) => ({
-        description: (dependency.string('description') ?? '').trim(),
-        prereqCommand: dependency.string('prereq_command'),
-        getPrereqCommand: dependency.string('get_prereq_command'),
-      }));
+      const dependencies = test.children('dependencies').map((dependency) => {
+        dependency.warnUnknownKeys(DEPENDENCY_KEYS, 'a dependency');
+        return {
+          description: (dependency.string('description') ?? '').trim(),
+          prereqCommand: dependency.string('prereq_command'),
+          getPrereqCommand: dependency.string('get_prereq_command'),
+        };
+      });
       const executor = test.child('executor', { required: true });
       if (!executor) return [];
       executor.warnUnknownKeys(EXECUTOR_KEYS, 'an atomic test executor');

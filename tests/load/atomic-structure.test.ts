@@ -40,6 +40,14 @@ describe('Atomic Red Team structure', () => {
     ]);
   });
 
+  test('a key outside the schema of an input argument or a dependency is a field-unknown warning at the key', (t) => {
+    const text = `${technique('      name: sh\n      command: id\n')}    input_arguments:\n      file:\n        type: path\n        defualt: a.txt\n    dependencies:\n      - description: A tool\n        prereq: exit 0\n`;
+    assert.deepEqual(issuesOf(t, 'T1003/T1003.yaml', text), [
+      'T1003/T1003.yaml:12:9 field-unknown unknown key "defualt" in an input argument',
+      'T1003/T1003.yaml:15:9 field-unknown unknown key "prereq" in a dependency',
+    ]);
+  });
+
   test('an empty test list is an error, and the technique is not published', (t) => {
     const folder = writeTempTree(t, { 'T1003/T1003.yaml': 'attack_technique: T1003\ndisplay_name: Credential dumping\natomic_tests: []\n' }, 'atc-kb-atomic-');
     const loaded = loadTriggers(['.'], folder);
