@@ -90,7 +90,7 @@ export function findInputFiles(folders: readonly string[], cwd: string = process
     if (kind === 'file' && YAML_FILE.test(root)) {
       if (!filesSeen.has(realRoot)) {
         filesSeen.add(realRoot);
-        found.push({ absolutePath: root, relativePath: path.basename(root), displayPath: toPosix(path.relative(cwd, root)) });
+        found.push({ absolutePath: root, relativePath: path.basename(root), displayPath: displayPath(root) });
       }
     } else if (kind === 'directory') {
       walk(root, realRoot);
