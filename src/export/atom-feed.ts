@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { ExportUrls } from './site-urls.ts';
+import { isUuid } from '../sigma/rule-metadata.ts';
 
 /**
  * An Atom feed (RFC 4287) of new and modified rules, newest first. A rule's entry is dated by its
@@ -78,11 +79,9 @@ export function renderAtomFeed(kb: KnowledgeBase, urls: ExportUrls, siteTitle: s
   return `${lines.join('\n')}\n`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function entryId(rule: DetectionRule): string {
   const id = rule.id?.trim();
-  if (id && UUID.test(id)) return `urn:uuid:${id.toLowerCase()}`;
+  if (id && isUuid(id)) return `urn:uuid:${id.toLowerCase()}`;
   return `urn:atc-kb:rule:${rule.relativePath.split('/').map(encodeURIComponent).join('/')}`;
 }
 

@@ -2,18 +2,21 @@ import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { TitleReference } from '../model/entities.ts';
 
+/** Where issues point: one YAML document, or several merged into one (Sigma's `action: global`). */
+export type SourceLocator = Pick<SourceDocument, 'file' | 'locate'>;
+
 /**
  * Typed reads of one YAML mapping, each problem recorded as an Issue at the offending node.
  * Entity loaders describe their schema through these calls, so every loader reports type errors,
  * missing fields and unknown keys the same way.
  */
 export class FieldReader {
-  readonly document: SourceDocument;
+  readonly document: SourceLocator;
   private readonly issues: Issue[];
   private readonly record: Record<string, unknown>;
   private readonly base: readonly PathSegment[];
 
-  constructor(document: SourceDocument, issues: Issue[], record: Record<string, unknown>, base: readonly PathSegment[] = []) {
+  constructor(document: SourceLocator, issues: Issue[], record: Record<string, unknown>, base: readonly PathSegment[] = []) {
     this.document = document;
     this.issues = issues;
     this.record = record;
@@ -63,14 +66,26 @@ export class FieldReader {
     return undefined;
   }
 
-  /** A list of texts; a single text is accepted as a list of one, as the older tool's files often do. */
-  stringList(key: string, options: { required?: boolean } = {}): string[] {
+  /** A text from a closed set; anything else is a `field-value` error naming the set. */
+  choice<T extends string>(key: string, allowed: readonly T[], options: { required?: boolean } = {}): T | undefined {
+    const value = this.string(key, options);
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.report(key, 'field-value', `"${key}" must be one of ${allowed.join(', ')}, found ${describe(value)}`);
+    return undefined;
+  }
+
+  /**
+   * A list of texts. A single text is accepted as a list of one, as the older tool's files often do,
+   * unless `single: 'refuse'`: the Sigma specification requires lists and pySigma refuses a lone text.
+   */
+  stringList(key: string, options: { required?: boolean; single?: 'accept' | 'refuse' } = {}): string[] {
     const value = this.record[key];
     if (value === undefined || value === null) {
       if (options.required) this.report(undefined, 'field-missing', `missing required field "${key}"`);
       return [];
     }
-    if (typeof value === 'string' || typeof value === 'number') return [String(value)];
+    if ((typeof value === 'string' || typeof value === 'number') && options.single !== 'refuse') return [String(value)];
     if (!Array.isArray(value)) {
       this.report(key, 'field-type', `"${key}" must be a list of texts, found ${describe(value)}`);
       return [];

@@ -49,11 +49,14 @@ export const ISSUE_CODES = {
   'sigma-detection': 'error',
   'sigma-collection': 'error',
   'sigma-correlation': 'error',
+  // an id that is no UUID breaks nothing here, and older rules use other forms or none
+  'sigma-id-format': 'warning',
   // references between entities: a dangling one loses a link but not the page, so it warns
   'unknown-logging-policy': 'warning',
   'unknown-enrichment': 'warning',
   'unknown-data-needed': 'warning',
   'unknown-rule-reference': 'error',
+  'reference-cycle': 'error',
   'unknown-attack-tactic': 'warning',
   'unknown-attack-technique': 'warning',
   'revoked-attack-technique': 'warning',

@@ -67,10 +67,10 @@ describe('parseSigmaCollection', () => {
   test('wrong types and missing fields', () => {
     assert.deepEqual(issuesOf('title: t\ntags: 5\nfalsepositives: {a: 1}\ndetection:\n  sel: {A: 1}\n  condition: sel\n'), [
       '1:1 field-missing missing "logsource"',
-      '2:7 field-type "tags" must be a list of strings, not a number',
-      '3:17 field-type "falsepositives" must be a list of strings, not a mapping',
+      '2:7 field-type "tags" must be a list of texts, found number 5',
+      '3:17 field-type "falsepositives" must be a list of texts, found a mapping',
     ]);
-    assert.deepEqual(issuesOf('logsource: {product: x}\n'), ['1:1 field-missing missing "title"', '1:1 field-missing missing "detection"']);
+    assert.deepEqual(issuesOf('logsource: {product: x}\n'), ['1:1 field-missing missing required field "title"', '1:1 field-missing missing "detection"']);
   });
 
   test('action: global merges into every following document, global scalars win', () => {
@@ -145,7 +145,7 @@ status: test
 references: [https://x]
 tags: [attack.t1003]
 logsource: {category: process_creation, product: windows}
-falsepositives: Unknown
+falsepositives: [Unknown]
 fields: [CommandLine]
 related: [{id: abc, type: derived}]
 enrichment: EN_0001
