@@ -483,7 +483,6 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
  */
 function valuesFitModifiers(reader: DocumentReader, path: readonly PathSegment[], modifiers: readonly string[], values: readonly RawValue[], list: boolean): boolean {
   const names = modifiers.map(canonicalModifier);
-  const regexFlags = names.filter((name) => name === 'i' || name === 'm' || name === 's');
   let fits = true;
   values.forEach((value, index) => {
     const at = list ? [...path, index] : path;
@@ -496,7 +495,7 @@ function valuesFitModifiers(reader: DocumentReader, path: readonly PathSegment[]
     }
     if (names.includes('re')) {
       // pySigma reads every `re` value as text, YAML numbers and booleans included.
-      const problem = regexProblem(typeof value === 'string' ? value : String(value), regexFlags);
+      const problem = regexProblem(typeof value === 'string' ? value : String(value));
       if (problem !== undefined) {
         reader.issue(at, 'field-value', `"${String(path[path.length - 1])}": the regular expression does not compile: ${problem}`);
         fits = false;
