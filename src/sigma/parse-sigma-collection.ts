@@ -1,4 +1,4 @@
-import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
+import { issueText, makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { ParsedCondition } from './condition-ast.ts';
 import { ConditionDepthError, ConditionSyntaxError, parseCondition } from './condition-parser.ts';
@@ -101,7 +101,18 @@ export function parseSigmaCollection(documents: readonly SourceDocument[]): Sigm
       previous = merged;
     }
   }
-  return { rules, correlations, issues };
+  return { rules, correlations, issues: withoutRepeats(issues) };
+}
+
+/** A value of an `action: global` document is read once per rule it merges into, but reported once. */
+function withoutRepeats(issues: readonly Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const text = issueText(issue);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
 }
 
 function withoutAction(value: PlainMap): PlainMap {
@@ -187,6 +198,12 @@ const LIST_ONLY = { single: 'refuse' } as const;
 function readMetadata(reader: DocumentReader, title: string | undefined): SigmaRuleMetadata {
   const fields = reader.fields;
   fields.warnUnknownKeys(SIGMA_RULE_KEYS, 'a Sigma rule');
+  // Keys no page shows are still read, so that a value of the wrong type is reported.
+  fields.string('license');
+  fields.string('taxonomy');
+  fields.stringList('scope', LIST_ONLY);
+  fields.children('simulation');
+  fields.string('regression_tests_path');
   return {
     ...optional('id', readId(fields, 'id')),
     ...optional('name', fields.string('name')),
@@ -439,7 +456,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
   const rules = fields.stringList('rules');
   if (rules.length === 0) reader.issue(['correlation', 'rules'], 'sigma-correlation', 'a correlation needs "rules" (ids or names)');
   const groupBy = fields.stringList('group-by');
-  const timespan = body.timespan ?? body.timeframe;
+  const timespan = fields.string('timespan') ?? fields.string('timeframe');
   if (timespan === undefined) reader.issue(['correlation'], 'sigma-correlation', 'a correlation needs a "timespan"');
   let condition: CorrelationCondition | undefined;
   if (body.condition !== undefined) {
@@ -458,7 +475,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
   } else if (type === 'event_count' || type === 'value_count') {
     reader.issue(['correlation'], 'sigma-correlation', `a ${type} correlation needs a "condition"`);
   }
-  const aliases = isPlainMap(body.aliases) ? (body.aliases as Record<string, Record<string, string>>) : undefined;
+  const aliases = fields.child('aliases') ? (body.aliases as Record<string, Record<string, string>>) : undefined;
   return {
     index,
     documentIndex: merged.main.index,
@@ -472,7 +489,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
     groupBy,
     ...(timespan !== undefined && { timespan: String(timespan) }),
     ...(condition && { condition }),
-    generate: body.generate === true,
+    generate: fields.boolean('generate') === true,
     ...(aliases && { aliases }),
   };
 }

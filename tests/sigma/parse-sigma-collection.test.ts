@@ -221,3 +221,26 @@ describe('values checked when a rule is loaded', () => {
     ]);
   });
 });
+
+describe('types of the keys no page shows', () => {
+  const rule = 'title: t\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nlogsource: {product: windows}\ndetection: {sel: {A: 1}, condition: sel}\n';
+  test('license, taxonomy, scope and simulation are read for their types', () => {
+    assert.deepEqual(issuesOf(`${rule}license: {a: 1}\ntaxonomy: [x]\nscope: server\nsimulation: atomic\n`), [
+      '5:10 field-type "license" must be text, found a mapping',
+      '6:11 field-type "taxonomy" must be text, found a list',
+      '7:8 field-type "scope" must be a list of texts, found text "server"',
+      '8:13 field-type "simulation" must be a list, found text "atomic"',
+    ]);
+  });
+  test('a correlation\'s generate and aliases', () => {
+    const correlation = 'title: c\nid: 929a690e-bef0-4204-a928-ef5e620d6fcd\ncorrelation:\n  type: event_count\n  rules: [x]\n  condition: {gte: 2}\n';
+    assert.deepEqual(issuesOf(`${correlation}  timespan: 5m\n  generate: 'yes'\n  aliases: [a]\n`), [
+      '9:12 field-type "aliases" must be a mapping, found a list',
+      '8:13 field-type "generate" must be true or false, found text "yes"',
+    ]);
+  });
+  test('a bad value in an action: global document is reported once, not once per rule it merges into', () => {
+    const collection = 'action: global\ntitle: g\nlevel: extreme\nlogsource: {product: windows}\n---\ndetection: {sel: {A: 1}, condition: sel}\n---\ndetection: {sel: {A: 2}, condition: sel}\n';
+    assert.deepEqual(issuesOf(collection), ['3:8 field-value "level" must be one of informational, low, medium, high, critical, found text "extreme"']);
+  });
+});
