@@ -6,7 +6,7 @@ import { describe, FieldReader, type SourceLocator } from '../load/read-fields.t
 import { parseNetwork } from './ip-address.ts';
 import { canonicalModifier, checkModifierChain, kindOfRawValue } from './modifiers.ts';
 import { regexProblem } from './regex-dialect.ts';
-import { isSigmaDate, isUuid, SIGMA_LEVELS, SIGMA_RELATION_TYPES, SIGMA_RULE_KEYS, SIGMA_STATUSES } from './rule-metadata.ts';
+import { isUuid, parseSigmaDate, SIGMA_LEVELS, SIGMA_RELATION_TYPES, SIGMA_RULE_KEYS, SIGMA_STATUSES } from './rule-metadata.ts';
 import type {
   CorrelationCondition,
   CorrelationType,
@@ -234,9 +234,9 @@ function readId(fields: FieldReader, key: string, required = false): string | un
 
 function readDate(fields: FieldReader, key: string): string | undefined {
   const raw = fields.raw(key);
-  // A YAML loader that reads timestamps hands over a Date: keep the day as the rule wrote it.
-  const text = raw instanceof Date && isSigmaDate(raw) ? raw.toISOString().slice(0, 10) : fields.string(key);
-  if (text === undefined || isSigmaDate(text)) return text;
+  // A YAML loader that reads timestamps hands over a Date: keep the day the rule wrote.
+  const text = raw instanceof Date ? parseSigmaDate(raw) : fields.string(key);
+  if (text === undefined || parseSigmaDate(text) !== undefined) return text;
   fields.report(key, 'field-value', `"${key}" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found ${describe(text)}`);
   return undefined;
 }

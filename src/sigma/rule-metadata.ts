@@ -56,16 +56,17 @@ export function isUuid(text: string): boolean {
 const DATE = /^(\d{4})([-/])(\d{2})\2(\d{2})$/;
 
 /**
- * `YYYY-MM-DD` as the specification writes dates, or `YYYY/MM/DD` as rules before 2022 did, naming a day
- * that exists. A YAML loader with timestamps turned on hands over a Date instead; one that is valid counts.
+ * The day of a `date` or `modified` value as `YYYY-MM-DD`, or undefined. Sigma writes `2023-01-05`, and
+ * rules before 2022 `2019/04/02`; the day must exist. A YAML loader with timestamps turned on hands
+ * over a Date instead; one that is valid counts.
  */
-export function isSigmaDate(value: unknown): boolean {
-  if (value instanceof Date) return !Number.isNaN(value.getTime());
-  if (typeof value !== 'string') return false;
+export function parseSigmaDate(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
+  if (typeof value !== 'string') return undefined;
   const match = DATE.exec(value.trim());
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[3]), Number(match[4])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  // Day 0 of the next month is the last day of this one; UTC keeps the local time zone out of it.
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!match) return undefined;
+  const [year, month, day] = [match[1]!, match[3]!, match[4]!];
+  // Date.UTC rolls 2023-02-29 over to March 1st: a day that does not exist comes back different.
+  const iso = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).toISOString().slice(0, 10);
+  return iso === `${year}-${month}-${day}` ? iso : undefined;
 }
