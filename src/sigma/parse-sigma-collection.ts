@@ -487,7 +487,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
     type: type as CorrelationType,
     rules,
     groupBy,
-    ...(timespan !== undefined && { timespan: String(timespan) }),
+    ...(timespan !== undefined && { timespan }),
     ...(condition && { condition }),
     generate: fields.boolean('generate') === true,
     ...(aliases && { aliases }),
