@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { ExportUrls } from './site-urls.ts';
+import { isUuid, parseSigmaDate } from '../sigma/rule-metadata.ts';
 
 /**
  * An Atom feed (RFC 4287) of new and modified rules, newest first. A rule's entry is dated by its
@@ -20,21 +21,11 @@ export interface FeedEntry {
   readonly change: 'new' | 'modified';
 }
 
-/** Sigma writes `2023-01-05` or `2019/04/02`; anything else (or an impossible date) is not usable. */
-export function parseRuleDate(text: string | undefined): string | undefined {
-  const match = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec((text ?? '').trim());
-  if (!match) return undefined;
-  const [, year, month, day] = match;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  const iso = date.toISOString().slice(0, 10);
-  return iso === `${year}-${month}-${day}` ? iso : undefined;
-}
-
 export function feedEntries(kb: KnowledgeBase, limit = FEED_LIMIT): FeedEntry[] {
   const entries: FeedEntry[] = [];
   for (const rule of kb.rules) {
-    const published = parseRuleDate(rule.date);
-    const modified = parseRuleDate(rule.modified);
+    const published = parseSigmaDate(rule.date);
+    const modified = parseSigmaDate(rule.modified);
     const updated = modified ?? published;
     if (!updated) continue;
     entries.push({ rule, updated, ...(published && { published }), change: modified && modified !== published ? 'modified' : 'new' });
@@ -78,11 +69,9 @@ export function renderAtomFeed(kb: KnowledgeBase, urls: ExportUrls, siteTitle: s
   return `${lines.join('\n')}\n`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function entryId(rule: DetectionRule): string {
   const id = rule.id?.trim();
-  if (id && UUID.test(id)) return `urn:uuid:${id.toLowerCase()}`;
+  if (id && isUuid(id)) return `urn:uuid:${id.toLowerCase()}`;
   return `urn:atc-kb:rule:${rule.relativePath.split('/').map(encodeURIComponent).join('/')}`;
 }
 

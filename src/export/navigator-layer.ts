@@ -2,6 +2,7 @@ import { compareTechniqueIds, type AttackTechnique } from '../attack/attack-cata
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { ExportUrls } from './site-urls.ts';
+import { SIGMA_LEVELS } from '../sigma/rule-metadata.ts';
 
 /**
  * ATT&CK Navigator layers (layer format 4.5, the current one; written from the format's documentation,
@@ -130,7 +131,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
 function ruleSummary(rules: readonly DetectionRule[]): string {
   const levels = new Map<string, number>();
   for (const rule of rules) levels.set(rule.level ?? 'no level', (levels.get(rule.level ?? 'no level') ?? 0) + 1);
-  const order = ['critical', 'high', 'medium', 'low', 'informational'];
+  const order: readonly string[] = [...SIGMA_LEVELS].reverse();
   const rank = (level: string): number => (order.includes(level) ? order.indexOf(level) : order.length);
   const parts = [...levels].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([level, count]) => `${level} ${count}`);
   return `${rules.length} rule${rules.length === 1 ? '' : 's'} (${parts.join(', ')})`;

@@ -1,13 +1,13 @@
 import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
-import { makeIssue, type Issue, type IssueCode } from '../model/issue.ts';
+import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import { PageAddresses } from '../present/page-addresses.ts';
 import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
-import type { SigmaRule } from '../sigma/sigma-rule.ts';
+import type { SigmaCorrelation, SigmaRule } from '../sigma/sigma-rule.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
-import { findReferenceCycles, type Reference } from './reference-cycles.ts';
+import { findReferenceCycles } from './reference-cycles.ts';
 
 /** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
 export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
@@ -83,16 +83,19 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   }
 
   // A requirement cycle has no order in which the enrichments could run.
-  const requiredEnrichments = (enrichment: Enrichment): Reference<Enrichment>[] => {
-    const references = new Map<Enrichment, Reference<Enrichment>>();
+  const requiredEnrichments = (enrichment: Enrichment): Array<{ target: Enrichment; position: SourcePosition }> => {
+    const references = new Map<Enrichment, { target: Enrichment; position: SourcePosition }>();
     for (const reference of enrichment.requirements) {
       const required = enrichmentsByTitle.get(reference.title);
-      if (required && !references.has(required)) references.set(required, { to: required, position: reference.position });
+      if (required && !references.has(required)) references.set(required, { target: required, position: reference.position });
     }
     return [...references.values()];
   };
   for (const cycle of findReferenceCycles(enrichments, requiredEnrichments)) {
-    report(cycle.from.file, cycle.reference.position, 'reference-cycle', `requirement cycle: ${cycle.path.map((enrichment) => enrichment.title).join(' → ')}`);
+    // Named from the enrichment whose requirement closes the cycle, where the issue points.
+    const closer = cycle.nodes[cycle.nodes.length - 2]!;
+    const path = [closer, ...cycle.nodes.slice(0, -1)];
+    report(closer.file, cycle.closing.position, 'reference-cycle', `requirement cycle: ${path.map((enrichment) => enrichment.title).join(' → ')}`);
   }
 
   // Rules by id and by name, for correlations and `related`.
@@ -112,6 +115,8 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
       if (name && !rulesBySigmaName.has(name)) rulesBySigmaName.set(name, rule);
     }
   }
+
+  reportCorrelationCycles(rules, rulesById, report);
 
   const index = new DataNeededIndex(dataNeeded);
   const ruleLinks = new Map<DetectionRule, RuleLinks>();
@@ -333,4 +338,43 @@ function sortRules(rules: DetectionRule[]): DetectionRule[] {
 function sortValues<K, V>(map: Map<K, V[]>, compare: (a: V, b: V) => number): Map<K, V[]> {
   for (const list of map.values()) list.sort(compare);
   return map;
+}
+
+interface CorrelationNode {
+  readonly rule: DetectionRule;
+  readonly correlation: SigmaCorrelation;
+}
+
+/**
+ * A correlation that counts itself, directly or through other correlations, has no events to start
+ * from: the cycle is an error at the reference that closes it. References resolve as the links do, by
+ * id first and then by name; a reference to a detection rule ends the walk.
+ */
+function reportCorrelationCycles(
+  rules: readonly DetectionRule[],
+  rulesById: ReadonlyMap<string, DetectionRule>,
+  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+): void {
+  const nodes: CorrelationNode[] = rules.flatMap((rule) => rule.correlations.map((correlation) => ({ rule, correlation })));
+  const byId = new Map<string, CorrelationNode>();
+  const byName = new Map<string, CorrelationNode>();
+  for (const node of nodes) {
+    if (node.correlation.id !== undefined && !byId.has(node.correlation.id)) byId.set(node.correlation.id, node);
+    if (node.correlation.name !== undefined && !byName.has(node.correlation.name)) byName.set(node.correlation.name, node);
+  }
+  const referencesOf = (node: CorrelationNode) =>
+    node.correlation.rules.flatMap((reference, position) => {
+      const target = byId.get(reference) ?? (rulesById.has(reference) ? undefined : byName.get(reference));
+      return target ? [{ target, position }] : [];
+    });
+  const label = (node: CorrelationNode): string => node.correlation.name ?? node.correlation.id ?? node.correlation.title;
+  for (const cycle of findReferenceCycles(nodes, referencesOf)) {
+    const last = cycle.nodes[cycle.nodes.length - 2]!;
+    report(
+      last.rule.file,
+      last.rule.locate(['correlation', 'rules', cycle.closing.position], last.correlation.documentIndex),
+      'reference-cycle',
+      `correlation rules reference each other in a cycle: ${cycle.nodes.map(label).join(' → ')}`,
+    );
+  }
 }

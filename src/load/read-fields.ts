@@ -2,18 +2,21 @@ import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { TitleReference } from '../model/entities.ts';
 
+/** Where issues point: one YAML document, or several merged into one (Sigma's `action: global`). */
+export type SourceLocator = Pick<SourceDocument, 'file' | 'locate'>;
+
 /**
  * Typed reads of one YAML mapping, each problem recorded as an Issue at the offending node.
  * Entity loaders describe their schema through these calls, so every loader reports type errors,
  * missing fields and unknown keys the same way.
  */
 export class FieldReader {
-  readonly document: SourceDocument;
+  readonly document: SourceLocator;
   private readonly issues: Issue[];
   private readonly record: Record<string, unknown>;
   private readonly base: readonly PathSegment[];
 
-  constructor(document: SourceDocument, issues: Issue[], record: Record<string, unknown>, base: readonly PathSegment[] = []) {
+  constructor(document: SourceLocator, issues: Issue[], record: Record<string, unknown>, base: readonly PathSegment[] = []) {
     this.document = document;
     this.issues = issues;
     this.record = record;
@@ -63,9 +66,19 @@ export class FieldReader {
     return undefined;
   }
 
+  /** A text from a closed set; anything else is a `field-value` error naming the set. */
+  choice<T extends string>(key: string, allowed: readonly T[], options: { required?: boolean } = {}): T | undefined {
+    const value = this.string(key, options);
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.report(key, 'field-value', `"${key}" must be one of ${allowed.join(', ')}, found ${describe(value)}`);
+    return undefined;
+  }
+
   /**
    * A list of texts. A single text is accepted as a list of one, as the older tool's files often do, unless
-   * the schema it mirrors requires a list (`singleText: false`, e.g. Atomic Red Team's pydantic model).
+   * the schema it mirrors requires a list (`singleText: false`, e.g. Atomic Red Team's pydantic model, or the
+   * Sigma specification, whose pySigma refuses a lone text).
    * A lone number or boolean is not taken for a list: `fields: 42` is a mistake, not a field named "42".
    */
   stringList(key: string, options: { required?: boolean; singleText?: boolean } = {}): string[] {

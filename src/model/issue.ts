@@ -52,6 +52,8 @@ export const ISSUE_CODES = {
   'sigma-detection': 'error',
   'sigma-collection': 'error',
   'sigma-correlation': 'error',
+  // an id that is no UUID breaks nothing here, and older rules use other forms or none
+  'sigma-id-format': 'warning',
   // references between entities: a dangling one loses a link but not the page, so it warns
   'unknown-logging-policy': 'warning',
   'unknown-enrichment': 'warning',

@@ -1,8 +1,12 @@
-import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
+import { issueText, makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { ParsedCondition } from './condition-ast.ts';
 import { ConditionDepthError, ConditionSyntaxError, parseCondition } from './condition-parser.ts';
-import { checkModifierChain, kindOfRawValue } from './modifiers.ts';
+import { describe, FieldReader, type SourceLocator } from '../load/read-fields.ts';
+import { parseNetwork } from './ip-address.ts';
+import { canonicalModifier, checkModifierChain, kindOfRawValue } from './modifiers.ts';
+import { regexProblem } from './regex-dialect.ts';
+import { isUuid, parseSigmaDate, SIGMA_LEVELS, SIGMA_RELATION_TYPES, SIGMA_RULE_KEYS, SIGMA_STATUSES } from './rule-metadata.ts';
 import type {
   CorrelationCondition,
   CorrelationType,
@@ -97,7 +101,18 @@ export function parseSigmaCollection(documents: readonly SourceDocument[]): Sigm
       previous = merged;
     }
   }
-  return { rules, correlations, issues };
+  return { rules, correlations, issues: withoutRepeats(issues) };
+}
+
+/** A value of an `action: global` document is read once per rule it merges into, but reported once. */
+function withoutRepeats(issues: readonly Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const text = issueText(issue);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
 }
 
 function withoutAction(value: PlainMap): PlainMap {
@@ -124,7 +139,9 @@ function deepUpdate(target: PlainMap, source: PlainMap): PlainMap {
   return target;
 }
 
-class DocumentReader {
+class DocumentReader implements SourceLocator {
+  private cachedFields: FieldReader | undefined;
+
   constructor(
     readonly merged: MergedDocument,
     private readonly issues: Issue[],
@@ -151,33 +168,9 @@ class DocumentReader {
     this.issues.push(makeIssue(this.file, this.locate(path, part), code, message));
   }
 
-  string(key: string, required = false): string | undefined {
-    const value = this.merged.value[key];
-    if (value === undefined || value === null) {
-      if (required) this.issue([key], 'field-missing', `missing "${key}"`);
-      return undefined;
-    }
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    this.issue([key], 'field-type', `"${key}" must be a string, not ${describeType(value)}`);
-    return undefined;
-  }
-
-  /** A list of strings; a lone string counts as a one-element list (common in older rules). */
-  stringList(key: string, path: readonly PathSegment[] = [key], value: unknown = this.merged.value[key]): string[] {
-    if (value === undefined || value === null) return [];
-    if (typeof value === 'string') return [value];
-    if (!Array.isArray(value)) {
-      this.issue(path, 'field-type', `"${key}" must be a list of strings, not ${describeType(value)}`);
-      return [];
-    }
-    const result: string[] = [];
-    value.forEach((item, index) => {
-      if (typeof item === 'string') result.push(item);
-      else if (typeof item === 'number') result.push(String(item));
-      else this.issue([...path, index], 'field-type', `"${key}" entries must be strings, not ${describeType(item)}`);
-    });
-    return result;
+  /** Typed reads of the merged document's keys, reported where each key was written. */
+  get fields(): FieldReader {
+    return (this.cachedFields ??= new FieldReader(this, this.issues, this.merged.value));
   }
 }
 
@@ -198,30 +191,61 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** The Sigma specification requires lists where older tools also took a lone text. */
+const LIST_ONLY = { singleText: false } as const;
+
 /** The metadata keys shared by detection and correlation rules, in the order the specification lists them. */
 function readMetadata(reader: DocumentReader, title: string | undefined): SigmaRuleMetadata {
+  const fields = reader.fields;
+  fields.warnUnknownKeys(SIGMA_RULE_KEYS, 'a Sigma rule');
+  // Keys no page shows are still read, so that a value of the wrong type is reported.
+  fields.string('license');
+  fields.string('taxonomy');
+  fields.stringList('scope', LIST_ONLY);
+  fields.children('simulation');
+  fields.string('regression_tests_path');
   return {
-    ...optional('id', reader.string('id')),
-    ...optional('name', reader.string('name')),
+    ...optional('id', readId(fields, 'id')),
+    ...optional('name', fields.string('name')),
     title: title ?? '',
-    ...optional('status', reader.string('status')),
-    ...optional('description', reader.string('description')),
-    references: reader.stringList('references'),
-    ...optional('author', reader.string('author')),
-    ...optional('date', reader.string('date')),
-    ...optional('modified', reader.string('modified')),
-    tags: reader.stringList('tags'),
-    falsepositives: reader.stringList('falsepositives'),
-    ...optional('level', reader.string('level')),
-    related: readRelated(reader),
+    ...optional('status', fields.choice('status', SIGMA_STATUSES)),
+    ...optional('description', fields.string('description')),
+    references: fields.stringList('references', LIST_ONLY),
+    ...optional('author', fields.string('author')),
+    ...optional('date', readDate(fields, 'date')),
+    ...optional('modified', readDate(fields, 'modified')),
+    tags: fields.stringList('tags', LIST_ONLY),
+    falsepositives: fields.stringList('falsepositives', LIST_ONLY),
+    ...optional('level', fields.choice('level', SIGMA_LEVELS)),
+    related: fields.children('related').flatMap((entry): RelatedRule[] => {
+      const id = readId(entry, 'id', true);
+      const type = entry.choice('type', SIGMA_RELATION_TYPES, { required: true });
+      return id !== undefined && type !== undefined ? [{ id, type }] : [];
+    }),
   };
+}
+
+/** Older rules lack ids or use other forms, and nothing breaks without a UUID: a warning, not an error. */
+function readId(fields: FieldReader, key: string, required = false): string | undefined {
+  const id = fields.string(key, { required });
+  if (id !== undefined && !isUuid(id)) fields.report(key, 'sigma-id-format', `"${key}" should be a UUID (8-4-4-4-12 hexadecimal digits), found ${describe(id)}`);
+  return id;
+}
+
+function readDate(fields: FieldReader, key: string): string | undefined {
+  const raw = fields.raw(key);
+  // A YAML loader that reads timestamps hands over a Date: keep the day the rule wrote.
+  const text = raw instanceof Date ? parseSigmaDate(raw) : fields.string(key);
+  if (text === undefined || parseSigmaDate(text) !== undefined) return text;
+  fields.report(key, 'field-value', `"${key}" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found ${describe(text)}`);
+  return undefined;
 }
 
 function readRule(merged: MergedDocument, index: number, issues: Issue[]): SigmaRule | undefined {
   const reader = new DocumentReader(merged, issues);
   const doc = merged.value;
   const before = issues.length;
-  const title = reader.string('title', true);
+  const title = reader.fields.string('title', { required: true });
   const logsource = readLogSource(reader);
   if (doc.detection === undefined || doc.detection === null) reader.issue(['detection'], 'field-missing', 'missing "detection"');
   const detection = doc.detection === undefined || doc.detection === null ? undefined : readDetection(reader);
@@ -235,8 +259,9 @@ function readRule(merged: MergedDocument, index: number, issues: Issue[]): Sigma
     },
     ...readMetadata(reader, title),
     logsource: logsource ?? {},
-    fields: reader.stringList('fields'),
-    enrichment: reader.stringList('enrichment'),
+    fields: reader.fields.stringList('fields', LIST_ONLY),
+    // Our extension, written by hand in the older tool's files, where a lone title is common.
+    enrichment: reader.fields.stringList('enrichment'),
     detection: detection ?? { selections: [], conditions: [], position: { line: 1, column: 1 } },
     document: doc,
   };
@@ -246,8 +271,8 @@ function readRule(merged: MergedDocument, index: number, issues: Issue[]): Sigma
   return rule;
 }
 
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+function optional<K extends string, V extends string>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function readLogSource(reader: DocumentReader): LogSource | undefined {
@@ -267,21 +292,6 @@ function readLogSource(reader: DocumentReader): LogSource | undefined {
     if (typeof item === 'string' || typeof item === 'number') result[key] = String(item);
     else reader.issue(['logsource', key], 'field-type', `"logsource.${key}" must be a string, not ${describeType(item)}`);
   }
-  return result;
-}
-
-function readRelated(reader: DocumentReader): RelatedRule[] {
-  const value = reader.merged.value.related;
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    reader.issue(['related'], 'field-type', `"related" must be a list, not ${describeType(value)}`);
-    return [];
-  }
-  const result: RelatedRule[] = [];
-  value.forEach((entry, index) => {
-    if (isPlainMap(entry) && typeof entry.id === 'string' && typeof entry.type === 'string') result.push({ id: entry.id, type: entry.type });
-    else reader.issue(['related', index], 'field-type', '"related" entries need a string "id" and "type"');
-  });
   return result;
 }
 
@@ -423,13 +433,14 @@ function readItem(reader: DocumentReader, path: readonly PathSegment[], key: str
     reader.issue(path, 'sigma-modifier', `"${key}": ${problem}`, 'key');
     return undefined;
   }
+  if (!valuesFitModifiers(reader, path, modifiers, values, list)) return undefined;
   const item = { kind: 'item', ...(field !== '' && { field }), modifiers, values, list } as const;
   return attachPosition(item, reader, path, 'key');
 }
 
 function readCorrelation(merged: MergedDocument, index: number, issues: Issue[]): SigmaCorrelation | undefined {
   const reader = new DocumentReader(merged, issues);
-  const title = reader.string('title', true);
+  const title = reader.fields.string('title', { required: true });
   const body = merged.value.correlation;
   if (!isPlainMap(body)) {
     reader.issue(['correlation'], 'sigma-correlation', '"correlation" must be a mapping');
@@ -441,10 +452,11 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
     reader.issue(['correlation', 'type'], 'sigma-correlation', `correlation "type" must be one of ${types.join(', ')}`);
     return undefined;
   }
-  const rules = reader.stringList('rules', ['correlation', 'rules'], body.rules);
+  const fields = new FieldReader(reader, issues, body, ['correlation']);
+  const rules = fields.stringList('rules');
   if (rules.length === 0) reader.issue(['correlation', 'rules'], 'sigma-correlation', 'a correlation needs "rules" (ids or names)');
-  const groupBy = reader.stringList('group-by', ['correlation', 'group-by'], body['group-by']);
-  const timespan = body.timespan ?? body.timeframe;
+  const groupBy = fields.stringList('group-by');
+  const timespan = fields.string('timespan') ?? fields.string('timeframe');
   if (timespan === undefined) reader.issue(['correlation'], 'sigma-correlation', 'a correlation needs a "timespan"');
   let condition: CorrelationCondition | undefined;
   if (body.condition !== undefined) {
@@ -463,7 +475,7 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
   } else if (type === 'event_count' || type === 'value_count') {
     reader.issue(['correlation'], 'sigma-correlation', `a ${type} correlation needs a "condition"`);
   }
-  const aliases = isPlainMap(body.aliases) ? (body.aliases as Record<string, Record<string, string>>) : undefined;
+  const aliases = fields.child('aliases') ? (body.aliases as Record<string, Record<string, string>>) : undefined;
   return {
     index,
     documentIndex: merged.main.index,
@@ -475,9 +487,37 @@ function readCorrelation(merged: MergedDocument, index: number, issues: Issue[])
     type: type as CorrelationType,
     rules,
     groupBy,
-    ...(timespan !== undefined && { timespan: String(timespan) }),
+    ...(timespan !== undefined && { timespan }),
     ...(condition && { condition }),
-    generate: body.generate === true,
+    generate: fields.boolean('generate') === true,
     ...(aliases && { aliases }),
   };
+}
+
+/**
+ * Values that only make sense in one form (a network after `cidr`, a pattern after `re`) are checked
+ * when the rule is loaded, at the value, rather than failing later in every target's conversion.
+ */
+function valuesFitModifiers(reader: DocumentReader, path: readonly PathSegment[], modifiers: readonly string[], values: readonly RawValue[], list: boolean): boolean {
+  const names = modifiers.map(canonicalModifier);
+  let fits = true;
+  values.forEach((value, index) => {
+    const at = list ? [...path, index] : path;
+    if (names.includes('cidr') && typeof value === 'string') {
+      const network = parseNetwork(value);
+      if (typeof network === 'string') {
+        reader.issue(at, 'field-value', `"${String(path[path.length - 1])}": ${network}`);
+        fits = false;
+      }
+    }
+    if (names.includes('re')) {
+      // pySigma reads every `re` value as text, YAML numbers and booleans included.
+      const problem = regexProblem(typeof value === 'string' ? value : String(value));
+      if (problem !== undefined) {
+        reader.issue(at, 'field-value', `"${String(path[path.length - 1])}": the regular expression does not compile: ${problem}`);
+        fits = false;
+      }
+    }
+  });
+  return fits;
 }

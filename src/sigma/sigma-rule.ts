@@ -1,5 +1,6 @@
 import type { SourcePosition } from '../model/issue.ts';
 import type { ParsedCondition } from './condition-ast.ts';
+import type { SigmaLevel, SigmaRelationType, SigmaStatus } from './rule-metadata.ts';
 
 /** A YAML scalar as it appears in a detection (numbers and booleans keep their YAML type). */
 export type RawValue = string | number | boolean | null;
@@ -50,7 +51,7 @@ export interface Detection {
 
 export interface RelatedRule {
   readonly id: string;
-  readonly type: string;
+  readonly type: SigmaRelationType;
 }
 
 /**
@@ -61,7 +62,7 @@ export interface SigmaRuleMetadata {
   readonly id?: string;
   readonly name?: string;
   readonly title: string;
-  readonly status?: string;
+  readonly status?: SigmaStatus;
   readonly description?: string;
   readonly references: readonly string[];
   readonly author?: string;
@@ -69,7 +70,7 @@ export interface SigmaRuleMetadata {
   readonly modified?: string;
   readonly tags: readonly string[];
   readonly falsepositives: readonly string[];
-  readonly level?: string;
+  readonly level?: SigmaLevel;
   readonly related: readonly RelatedRule[];
 }
 

@@ -18,13 +18,13 @@ function atc(args: string[], cwd: string): { status: number | null; output: stri
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-function ruleText(title: string, options: { id?: string; level?: string } = {}): string {
+function ruleText(title: string, options: { id?: string; product?: string } = {}): string {
   return [
     `title: ${title}`,
     ...(options.id ? [`id: ${options.id}`] : []),
-    `level: ${options.level ?? 'high'}`,
+    'level: high',
     'logsource:',
-    '  product: windows',
+    `  product: ${options.product ?? 'windows'}`,
     '  category: process_creation',
     'detection:',
     '  selection:',
@@ -45,7 +45,8 @@ test('atc build gives colliding and over-long names pages of their own, warns na
     'rules/a_b.yml': ruleText('Rule with an underscore'),
     'rules/ü.yml': ruleText('Rule u umlaut'),
     'rules/ä.yml': ruleText('Rule a umlaut'),
-    'rules/long_level.yml': ruleText('Rule with a long level', { level: 'x'.repeat(LONG) }),
+    // Levels come from a closed set; a product is free text and names a layer file.
+    'rules/long_product.yml': ruleText('Rule with a long product', { product: 'x'.repeat(LONG) }),
     'rules/long_id.yml': ruleText('Rule with a long id', { id: 'a'.repeat(LONG) }),
     [`rules/${longBasename}.yml`]: ruleText('Rule with a long file name'),
     // The site's list pages are /rules/index.html and /data-needed/index.html: a folder of that name cannot exist beside them.
@@ -68,7 +69,8 @@ test('atc build gives colliding and over-long names pages of their own, warns na
   assert.ok(rulePages.includes('a_b.md') && rulePages.some((name) => /^a_b-[0-9a-f]{8}\.md$/.test(name)), rulePages.join(' '));
   assert.ok(dataNeededPages.includes('DN_Foo_Bar.md') && dataNeededPages.some((name) => /^DN_Foo_Bar-[0-9a-f]{8}\.md$/.test(name)), dataNeededPages.join(' '));
   for (const name of [...rulePages, ...dataNeededPages, ...listing('layers'), ...listing('api/data-needed')]) {
-    assert.ok(name.length <= 120, `a short file name: ${name}`);
+    // The longest possible: a layer's `product-`, 100 characters of the value, `-<hash>` and `.json`.
+    assert.ok(name.length <= 122, `a short file name: ${name}`);
   }
   // Each rule's own page, not another's: the titles are all there.
   const titles = rulePages.map((name) => /^\| Title +\| (.*?) \|$/m.exec(readFileSync(path.join(out, 'markdown/Detection_Rules', name), 'utf8'))?.[1]);
@@ -82,7 +84,7 @@ test('atc build gives colliding and over-long names pages of their own, warns na
     assert.equal(document.markdown, `markdown/Data_Needed/${page}`);
     assert.equal(document.key, name);
   }
-  assert.ok(listing('layers').some((name) => /^level-x{100}-[0-9a-f]{8}\.json$/.test(name)), listing('layers').join(' '));
+  assert.ok(listing('layers').some((name) => /^product-x{100}-[0-9a-f]{8}\.json$/.test(name)), listing('layers').join(' '));
 
   const warnings = build.output.split('\n').filter((line) => /:\d+:\d+ warning duplicate-page-name /.test(line));
   assert.equal(warnings.length, 5, build.output);

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as cheerio from 'cheerio';
-import { FEED_LIMIT, feedEntries, parseRuleDate, xml } from '../../src/export/atom-feed.ts';
+import { FEED_LIMIT, feedEntries, xml } from '../../src/export/atom-feed.ts';
+import { parseSigmaDate as parseRuleDate } from '../../src/sigma/rule-metadata.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 import { buildExports, NASTY_KB, nastyConfig, sampleConfig } from './export-helpers.ts';
 
@@ -47,7 +48,7 @@ describe('Atom feed of new and modified rules', () => {
     }
   });
 
-  test('hostile text is escaped; impossible dates are left out; rules without an id get a path-based id', (t) => {
+  test('hostile text is escaped; rules without a date are left out; rules without an id get a path-based id', (t) => {
     const root = writeTempTree(t, NASTY_KB);
     const { build, files } = buildExports(nastyConfig(root));
     const text = files.get('feed.xml')!;
@@ -55,7 +56,7 @@ describe('Atom feed of new and modified rules', () => {
     const $ = loadFeed(text);
     assert.equal($('feed > title').text(), 'Nasty <KB> & "friends": new and modified rules');
     const titles = $('feed > entry > title').toArray().map((element) => $(element).text());
-    assert.deepEqual(titles, ['Modified: =HYPERLINK("http://evil.example/?a=1&b=2","<click>")', 'New: +cmd, with comma'], 'newest first; 2024-02-30 is no date');
+    assert.deepEqual(titles, ['Modified: =HYPERLINK("http://evil.example/?a=1&b=2","<click>")', 'New: +cmd, with comma'], 'newest first; the rule without a date is left out (an impossible date is refused when the rule is loaded)');
     const first = $('feed > entry').first();
     assert.equal(first.children('summary').text(), 'Line one <b>bold</b> & "quoted", comma\nline two  bell', 'markup is text; the control character is dropped');
     assert.equal(first.children('author').children('name').text(), "O'Brien <obrien@example.org>");

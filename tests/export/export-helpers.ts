@@ -72,7 +72,6 @@ export const NASTY_KB: Readonly<Record<string, string>> = {
   'rules/undated.yml': [
     'title: "@undated rule"',
     'id: 99999999-2222-4333-8444-555555555555',
-    'date: 2024-02-30',
     'level: low',
     'tags: [attack.t1003.001]',
     'logsource: {category: process_creation, product: windows}',

@@ -67,10 +67,10 @@ describe('parseSigmaCollection', () => {
   test('wrong types and missing fields', () => {
     assert.deepEqual(issuesOf('title: t\ntags: 5\nfalsepositives: {a: 1}\ndetection:\n  sel: {A: 1}\n  condition: sel\n'), [
       '1:1 field-missing missing "logsource"',
-      '2:7 field-type "tags" must be a list of strings, not a number',
-      '3:17 field-type "falsepositives" must be a list of strings, not a mapping',
+      '2:7 field-type "tags" must be a list of texts, found number 5',
+      '3:17 field-type "falsepositives" must be a list of texts, found a mapping',
     ]);
-    assert.deepEqual(issuesOf('logsource: {product: x}\n'), ['1:1 field-missing missing "title"', '1:1 field-missing missing "detection"']);
+    assert.deepEqual(issuesOf('logsource: {product: x}\n'), ['1:1 field-missing missing required field "title"', '1:1 field-missing missing "detection"']);
   });
 
   test('action: global merges into every following document, global scalars win', () => {
@@ -145,7 +145,7 @@ status: test
 references: [https://x]
 tags: [attack.t1003]
 logsource: {category: process_creation, product: windows}
-falsepositives: Unknown
+falsepositives: [Unknown]
 fields: [CommandLine]
 related: [{id: abc, type: derived}]
 enrichment: EN_0001
@@ -176,5 +176,71 @@ detection:
       detectionItemsOf(r!).map((f) => `${f.selection}:${f.field ?? '-'}:${f.modifiers.join('|')}:${JSON.stringify(f.values)}:${f.negated}`),
       ['sel:EventID::[4688,"1"]:false', 'sel:CommandLine:contains|all:["a","b"]:false', 'filter:User::["SYSTEM"]:true', 'filter:EventID::[5]:true', 'both:Image::["x"]:false', 'keywords:-::["foo"]:false'],
     );
+  });
+});
+
+describe('values checked when a rule is loaded', () => {
+  const head = 'title: t\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nlogsource: {product: windows}\n';
+  const detection = 'detection:\n  sel: {A: 1}\n  condition: sel\n';
+  test('level, status and related types come from the specification, each refusal naming the set', () => {
+    assert.deepEqual(issuesOf(`${head}${detection}level: apocalyptic\nstatus: superstable\nrelated:\n  - {id: 929a690e-bef0-4204-a928-ef5e620d6fcd, type: cousin}\n`), [
+      '8:9 field-value "status" must be one of stable, test, experimental, deprecated, unsupported, found text "superstable"',
+      '7:8 field-value "level" must be one of informational, low, medium, high, critical, found text "apocalyptic"',
+      '10:54 field-value "type" must be one of derived, obsolete, merged, renamed, similar, found text "cousin"',
+    ]);
+    assert.deepEqual(issuesOf(`${head}${detection}level: critical\nstatus: unsupported\nrelated: [{id: 929a690e-bef0-4204-a928-ef5e620d6fcd, type: renamed}]\n`), []);
+  });
+  test('dates: YYYY-MM-DD or the older YYYY/MM/DD, of a day that exists', () => {
+    assert.deepEqual(issuesOf(`${head}${detection}date: 2024-13-45\nmodified: 2023-02-29\n`), [
+      '7:7 field-value "date" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2024-13-45"',
+      '8:11 field-value "modified" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2023-02-29"',
+    ]);
+    assert.deepEqual(issuesOf(`${head}${detection}date: 2024/02/29\nmodified: '2024-12-31'\n`), []);
+  });
+  test('ids that are no UUID warn, in related entries too', () => {
+    const parsed = parseRules(`title: t\nid: '12345'\nlogsource: {product: windows}\n${detection}related: [{id: ../x, type: derived}]\n`);
+    assert.deepEqual(parsed.issues.map((i) => `${i.line}:${i.column} ${i.severity} ${i.code}`), ['2:5 warning sigma-id-format', '7:16 warning sigma-id-format']);
+    assert.equal(parsed.rules[0]!.id, '12345', 'the rule is kept, with its id');
+  });
+  test('lists the specification requires may not be a lone text; the Enrichment extension may', () => {
+    assert.deepEqual(issuesOf(`${head}${detection}tags: attack.t1003\nreferences: https://x\nfields: CommandLine\nfalsepositives: none\nenrichment: EN_0001\n`), [
+      '8:13 field-type "references" must be a list of texts, found text "https://x"',
+      '7:7 field-type "tags" must be a list of texts, found text "attack.t1003"',
+      '10:17 field-type "falsepositives" must be a list of texts, found text "none"',
+      '9:9 field-type "fields" must be a list of texts, found text "CommandLine"',
+    ]);
+  });
+  test('unknown top-level keys warn at the key; the keys SigmaHQ and correlations use do not', () => {
+    assert.deepEqual(issuesOf(`${head}${detection}severity: high\nlicense: DRL-1.1\nscope: [server]\ntaxonomy: sysmon\nsimulation: []\nregression_tests_path: x\n`), ['7:1 field-unknown unknown key "severity" in a Sigma rule']);
+  });
+  test('cidr values are networks; re values compile, with a leading (?i) as the i modifier', () => {
+    assert.deepEqual(issuesOf(`${head}detection:\n  sel:\n    DestinationIp|cidr: ['300.12.0.0/33', '10.0.0.0/8', 'fe80::/10', '::1/129']\n    Image|re: '(?i)\\\\evil('\n    CommandLine|re|i: ['(?i)ok', 'a{2}+']\n  condition: sel\n`), [
+      `6:26 field-value "DestinationIp|cidr": '300.12.0.0/33' does not appear to be an IPv4 or IPv6 network`,
+      `6:70 field-value "DestinationIp|cidr": '129' is not a valid netmask`,
+      '7:15 field-value "Image|re": the regular expression does not compile: Unterminated group',
+    ]);
+  });
+});
+
+describe('types of the keys no page shows', () => {
+  const rule = 'title: t\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nlogsource: {product: windows}\ndetection: {sel: {A: 1}, condition: sel}\n';
+  test('license, taxonomy, scope and simulation are read for their types', () => {
+    assert.deepEqual(issuesOf(`${rule}license: {a: 1}\ntaxonomy: [x]\nscope: server\nsimulation: atomic\n`), [
+      '5:10 field-type "license" must be text, found a mapping',
+      '6:11 field-type "taxonomy" must be text, found a list',
+      '7:8 field-type "scope" must be a list of texts, found text "server"',
+      '8:13 field-type "simulation" must be a list, found text "atomic"',
+    ]);
+  });
+  test('a correlation\'s generate and aliases', () => {
+    const correlation = 'title: c\nid: 929a690e-bef0-4204-a928-ef5e620d6fcd\ncorrelation:\n  type: event_count\n  rules: [x]\n  condition: {gte: 2}\n';
+    assert.deepEqual(issuesOf(`${correlation}  timespan: 5m\n  generate: 'yes'\n  aliases: [a]\n`), [
+      '9:12 field-type "aliases" must be a mapping, found a list',
+      '8:13 field-type "generate" must be true or false, found text "yes"',
+    ]);
+  });
+  test('a bad value in an action: global document is reported once, not once per rule it merges into', () => {
+    const collection = 'action: global\ntitle: g\nlevel: extreme\nlogsource: {product: windows}\n---\ndetection: {sel: {A: 1}, condition: sel}\n---\ndetection: {sel: {A: 2}, condition: sel}\n';
+    assert.deepEqual(issuesOf(collection), ['3:8 field-value "level" must be one of informational, low, medium, high, critical, found text "extreme"']);
   });
 });

@@ -4,6 +4,7 @@ import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
 import { isWebUrl } from '../web-url.ts';
 import type { SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
+import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 
 /** Small building blocks shared by the page renderers. All text goes through the `html` tag. */
 
@@ -56,8 +57,8 @@ export function codeBlock(code: string, options: { id?: string; language?: strin
   return html`<pre class="code"${options.id ? html` id="${options.id}"` : ''}${options.language ? html` data-language="${options.language}"` : ''}><code>${options.highlighted ?? code.trimEnd()}</code></pre>`;
 }
 
-const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
-const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+const LEVELS: ReadonlySet<string> = new Set(SIGMA_LEVELS);
+const STATUSES: ReadonlySet<string> = new Set(SIGMA_STATUSES);
 
 export function levelBadge(level: string | undefined): SafeHtml {
   if (!level) return html``;

@@ -8,6 +8,7 @@ import type { AttackCoverage } from './attack-pages.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
+import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 
 /** The facets of the rule list: URL parameter, label, and how a rule's values are read. */
 interface Facet {
@@ -20,8 +21,8 @@ interface Facet {
   readonly order?: readonly string[];
 }
 
-const LEVEL_ORDER = ['critical', 'high', 'medium', 'low', 'informational'];
-const STATUS_ORDER = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+const LEVEL_ORDER: readonly string[] = [...SIGMA_LEVELS].reverse();
+const STATUS_ORDER: readonly string[] = SIGMA_STATUSES;
 
 function ruleFacets(context: SiteContext): Facet[] {
   const { kb } = context;
@@ -255,8 +256,8 @@ function conversionSection(context: SiteContext): SafeHtml {
 export function renderSearchPage(context: SiteContext): SitePage {
   const { kb } = context;
   const options = (values: readonly string[]): SafeHtml => html`<option value="">any</option>${values.map((value) => html`<option value="${value}">${value}</option>`)}`;
-  const levels = [...new Set(kb.rules.map((rule) => rule.level).filter((value): value is string => !!value))].sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
-  const statuses = [...new Set(kb.rules.map((rule) => rule.status).filter((value): value is string => !!value))].sort((a, b) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b));
+  const levels = [...new Set(kb.rules.flatMap((rule) => rule.level ?? []))].sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
+  const statuses = [...new Set(kb.rules.flatMap((rule) => rule.status ?? []))].sort((a, b) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b));
   const body = html`${pageHeader('Search', 'Search the knowledge base')}
 <form class="search-form facets" id="search-form" action="" method="get" role="search" aria-label="Search">
 <div class="facet facet-text wide"><label for="search-q">Words</label><input id="search-q" name="q" type="search" autocomplete="off" placeholder="e.g. lsass, 4688, mimikatz, T1003"></div>
