@@ -1,4 +1,4 @@
-import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
+import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import type { TitleReference } from '../model/entities.ts';
 
@@ -66,12 +66,12 @@ export class FieldReader {
     return undefined;
   }
 
-  /** A text from a closed set; anything else is a `field-value` error naming the set. */
-  choice<T extends string>(key: string, allowed: readonly T[], options: { required?: boolean } = {}): T | undefined {
+  /** A text from a closed set; anything else is an issue (`field-value` unless `code` says otherwise) naming the set. */
+  choice<T extends string>(key: string, allowed: readonly T[], options: { required?: boolean; code?: IssueCode } = {}): T | undefined {
     const value = this.string(key, options);
     if (value === undefined) return undefined;
     if ((allowed as readonly string[]).includes(value)) return value as T;
-    this.report(key, 'field-value', `"${key}" must be one of ${allowed.join(', ')}, found ${describe(value)}`);
+    this.report(key, options.code ?? 'field-value', `"${key}" must be one of ${allowed.join(', ')}, found ${describe(value)}`);
     return undefined;
   }
 

@@ -54,6 +54,7 @@ export const ISSUE_CODES = {
   'sigma-correlation': 'error',
   // an id that is no UUID breaks nothing here, and older rules use other forms or none
   'sigma-id-format': 'warning',
+  'sigma-metadata-value': 'warning',
   // references between entities: a dangling one loses a link but not the page, so it warns
   'unknown-logging-policy': 'warning',
   'unknown-enrichment': 'warning',

@@ -194,6 +194,13 @@ function describeType(value: unknown): string {
 /** The Sigma specification requires lists where older tools also took a lone text. */
 const LIST_ONLY = { singleText: false } as const;
 
+/**
+ * A level, status, related type or date outside the specification describes the rule but changes no query:
+ * a warning that leaves the value out, so one upstream typo does not stop a whole knowledge base from
+ * publishing (`--strict` still fails on it).
+ */
+const METADATA = { code: 'sigma-metadata-value' } as const;
+
 /** The metadata keys shared by detection and correlation rules, in the order the specification lists them. */
 function readMetadata(reader: DocumentReader, title: string | undefined): SigmaRuleMetadata {
   const fields = reader.fields;
@@ -208,7 +215,7 @@ function readMetadata(reader: DocumentReader, title: string | undefined): SigmaR
     ...optional('id', readId(fields, 'id')),
     ...optional('name', fields.string('name')),
     title: title ?? '',
-    ...optional('status', fields.choice('status', SIGMA_STATUSES)),
+    ...optional('status', fields.choice('status', SIGMA_STATUSES, METADATA)),
     ...optional('description', fields.string('description')),
     references: fields.stringList('references', LIST_ONLY),
     ...optional('author', fields.string('author')),
@@ -216,10 +223,10 @@ function readMetadata(reader: DocumentReader, title: string | undefined): SigmaR
     ...optional('modified', readDate(fields, 'modified')),
     tags: fields.stringList('tags', LIST_ONLY),
     falsepositives: fields.stringList('falsepositives', LIST_ONLY),
-    ...optional('level', fields.choice('level', SIGMA_LEVELS)),
+    ...optional('level', fields.choice('level', SIGMA_LEVELS, METADATA)),
     related: fields.children('related').flatMap((entry): RelatedRule[] => {
       const id = readId(entry, 'id', true);
-      const type = entry.choice('type', SIGMA_RELATION_TYPES, { required: true });
+      const type = entry.choice('type', SIGMA_RELATION_TYPES, { ...METADATA, required: true });
       return id !== undefined && type !== undefined ? [{ id, type }] : [];
     }),
   };
@@ -237,7 +244,7 @@ function readDate(fields: FieldReader, key: string): string | undefined {
   // A YAML loader that reads timestamps hands over a Date: keep the day the rule wrote.
   const text = raw instanceof Date ? parseSigmaDate(raw) : fields.string(key);
   if (text === undefined || parseSigmaDate(text) !== undefined) return text;
-  fields.report(key, 'field-value', `"${key}" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found ${describe(text)}`);
+  fields.report(key, METADATA.code, `"${key}" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found ${describe(text)}`);
   return undefined;
 }
 

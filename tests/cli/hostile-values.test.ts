@@ -2,6 +2,8 @@
 // exact `file:line:col severity code` line, errors exit 1, and warnings alone exit 0 (1 with --strict).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { writeTempTree } from '../helpers/temp-files.ts';
 import { atc } from './cli-harness.ts';
 
@@ -39,10 +41,6 @@ test('each hostile value is an error at its file:line:col, and the check fails',
   const cases: Array<[string, string, string]> = [
     ['cidr.yml', rule({ selection: "        DestinationIp|cidr: '300.12.0.0/33'" }), 'rules/cidr.yml:10:29 error field-value'],
     ['regex.yml', rule({ selection: "        Image|re: '\\\\evil('" }), 'rules/regex.yml:10:19 error field-value'],
-    ['level.yml', rule().replace('level: low', 'level: apocalyptic'), 'rules/level.yml:4:8 error field-value'],
-    ['status.yml', rule().replace('status: test', 'status: superstable'), 'rules/status.yml:3:9 error field-value'],
-    ['date.yml', rule({ extra: 'date: 2024-13-45' }), 'rules/date.yml:12:7 error field-value'],
-    ['related.yml', rule({ extra: `related:\n    - id: ${UUID.replace('c', 'd')}\n      type: cousin` }), 'rules/related.yml:14:13 error field-value'],
     ['tags.yml', rule({ extra: 'tags: attack.t1003' }), 'rules/tags.yml:12:7 error field-type'],
     ['references.yml', rule({ extra: 'references: https://example.org' }), 'rules/references.yml:12:13 error field-type'],
     ['fields.yml', rule({ extra: 'fields: CommandLine' }), 'rules/fields.yml:12:9 error field-type'],
@@ -53,6 +51,28 @@ test('each hostile value is an error at its file:line:col, and the check fails',
     assert.equal(result.status, 1, `${name}: ${result.stdout}${result.stderr}`);
     assert.deepEqual(issueLines(result.stdout), [line], `${name}: ${result.stdout}`);
   }
+});
+
+test('a level, status, related type or date outside the specification warns and the value is left out: exit 0, and 1 with --strict', (t) => {
+  const cases: Array<[string, string, string]> = [
+    ['level.yml', rule().replace('level: low', 'level: apocalyptic'), 'rules/level.yml:4:8 warning sigma-metadata-value'],
+    ['status.yml', rule().replace('status: test', 'status: superstable'), 'rules/status.yml:3:9 warning sigma-metadata-value'],
+    ['date.yml', rule({ extra: 'date: 2024-13-45' }), 'rules/date.yml:12:7 warning sigma-metadata-value'],
+    ['related.yml', rule({ extra: `related:\n    - id: ${UUID.replace('c', 'd')}\n      type: cousin` }), 'rules/related.yml:14:13 warning sigma-metadata-value'],
+  ];
+  for (const [name, text, line] of cases) {
+    const result = check(t, { [name]: text });
+    assert.equal(result.status, 0, `${name}: ${result.stdout}${result.stderr}`);
+    assert.deepEqual(issueLines(result.stdout), [line], `${name}: ${result.stdout}`);
+    assert.equal(check(t, { [name]: text }, ['--strict']).status, 1, name);
+  }
+  const root = writeTempTree(t, { 'rules/level.yml': rule().replace('level: low', 'level: apocalyptic') });
+  const built = atc(['build', '--rules', 'rules', '--targets', 'es-qs', '--out', 'site', '--quiet'], root);
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  const page = readFileSync(path.join(root, 'site', 'markdown', 'Detection_Rules', 'level.md'), 'utf8');
+  // The rule's table leaves the level out; the Sigma rule below it is shown as written.
+  assert.match(page, /^\| Severity Level +\| not set \|$/m);
+  assert.match(page, /^EventID:"4625"$/m);
 });
 
 test('ids that are no UUID and unknown top-level keys warn: exit 0, and 1 with --strict', (t) => {

@@ -184,16 +184,16 @@ describe('values checked when a rule is loaded', () => {
   const detection = 'detection:\n  sel: {A: 1}\n  condition: sel\n';
   test('level, status and related types come from the specification, each refusal naming the set', () => {
     assert.deepEqual(issuesOf(`${head}${detection}level: apocalyptic\nstatus: superstable\nrelated:\n  - {id: 929a690e-bef0-4204-a928-ef5e620d6fcd, type: cousin}\n`), [
-      '8:9 field-value "status" must be one of stable, test, experimental, deprecated, unsupported, found text "superstable"',
-      '7:8 field-value "level" must be one of informational, low, medium, high, critical, found text "apocalyptic"',
-      '10:54 field-value "type" must be one of derived, obsolete, merged, renamed, similar, found text "cousin"',
+      '8:9 sigma-metadata-value "status" must be one of stable, test, experimental, deprecated, unsupported, found text "superstable"',
+      '7:8 sigma-metadata-value "level" must be one of informational, low, medium, high, critical, found text "apocalyptic"',
+      '10:54 sigma-metadata-value "type" must be one of derived, obsolete, merged, renamed, similar, found text "cousin"',
     ]);
     assert.deepEqual(issuesOf(`${head}${detection}level: critical\nstatus: unsupported\nrelated: [{id: 929a690e-bef0-4204-a928-ef5e620d6fcd, type: renamed}]\n`), []);
   });
   test('dates: YYYY-MM-DD or the older YYYY/MM/DD, of a day that exists', () => {
     assert.deepEqual(issuesOf(`${head}${detection}date: 2024-13-45\nmodified: 2023-02-29\n`), [
-      '7:7 field-value "date" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2024-13-45"',
-      '8:11 field-value "modified" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2023-02-29"',
+      '7:7 sigma-metadata-value "date" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2024-13-45"',
+      '8:11 sigma-metadata-value "modified" must be a date written YYYY-MM-DD (or YYYY/MM/DD), found text "2023-02-29"',
     ]);
     assert.deepEqual(issuesOf(`${head}${detection}date: 2024/02/29\nmodified: '2024-12-31'\n`), []);
   });
@@ -241,6 +241,6 @@ describe('types of the keys no page shows', () => {
   });
   test('a bad value in an action: global document is reported once, not once per rule it merges into', () => {
     const collection = 'action: global\ntitle: g\nlevel: extreme\nlogsource: {product: windows}\n---\ndetection: {sel: {A: 1}, condition: sel}\n---\ndetection: {sel: {A: 2}, condition: sel}\n';
-    assert.deepEqual(issuesOf(collection), ['3:8 field-value "level" must be one of informational, low, medium, high, critical, found text "extreme"']);
+    assert.deepEqual(issuesOf(collection), ['3:8 sigma-metadata-value "level" must be one of informational, low, medium, high, critical, found text "extreme"']);
   });
 });
