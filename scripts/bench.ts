@@ -181,7 +181,7 @@ if (values.child) {
 } else {
   const runs = Number(values.runs);
   const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS).filter((name) => name !== 'scale');
-  console.log(`bench: ${runs} runs per scenario, median shown; node ${process.version}`);
+  console.log(`bench: ${runs} runs per scenario, median shown (scale: one run per size); node ${process.version}`);
   const scratch = mkdtempSync(path.join(values['output-in'] ?? tmpdir(), 'atc-bench-'));
   process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
   for (const name of chosen) {
