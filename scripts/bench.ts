@@ -1,10 +1,11 @@
 // Benchmark on the full ../shared corpus (never a timed test): each scenario runs in a fresh Node
 // process, three times; the median time per stage and the peak resident memory are reported.
 //   npm run bench [-- --runs 3] [-- --output-in /dev/shm] [-- scenario...]
+//   npm run bench -- scale   (not in the default run: 1×, 2×, 5× and 10× the Sigma corpus, minutes)
 // --output-in chooses where the site scenario writes (default: the system's temporary folder); a RAM
 // file system takes the disk out of the figures, to compare two versions of the code.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,13 +18,14 @@ import { prepareSite, publishSite } from '../src/site/build-site.ts';
 import { measureServeLatency } from './serve-latency.ts';
 import { benchmarkTargets, loadCorpus } from './bench-conversion.ts';
 import { SHARED_CORPUS, sharedCorpusConfig as corpusConfig, sharedCorpusExists } from './shared-corpus.ts';
+import { writeSyntheticCorpus } from './synthetic-corpus.ts';
 
 const allTargets = (): QuerySection[] => listTargets().map((target) => ({ target: target.id }));
 
 /** `atc build` of the whole corpus site into `out`, as the command runs it, with the time of each stage. */
-async function buildWholeSite(out: string): Promise<Record<string, number>> {
+async function buildWholeSite(out: string, config = corpusConfig(allTargets())): Promise<Record<string, number>> {
   const started = performance.now();
-  const build = buildKnowledgeBase(corpusConfig(allTargets()));
+  const build = buildKnowledgeBase(config);
   const siteStarted = performance.now();
   const prepared = prepareSite(build);
   const prepare = performance.now() - siteStarted;
@@ -108,7 +110,58 @@ SCENARIOS.check = {
   },
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'string' }, runs: { type: 'string', default: '3' }, scratch: { type: 'string' }, 'output-in': { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'string' }, runs: { type: 'string', default: '3' }, scratch: { type: 'string' }, 'output-in': { type: 'string' }, factor: { type: 'string' } } });
+
+/** The `scale` sizes, as multiples of the corpus's Sigma rule files. */
+const SCALE_FACTORS = [1, 2, 5, 10];
+
+// `scale` is not in the default run (it takes minutes); it runs each size once, in its own process.
+SCENARIOS.scale = {
+  describe: `atc build (every target, Eleventy, Pagefind) of synthetic corpora of ${SCALE_FACTORS.join('×, ')}× the Sigma rule files (scripts/synthetic-corpus.ts), one run per size`,
+  async run() {
+    const folder = path.join(scratchRoot(), `scale-${values.factor}`);
+    const rules = path.join(folder, 'sigma');
+    const result = await buildWholeSite(path.join(folder, '_site'), { ...corpusConfig(allTargets()), inputs: { ...corpusConfig().inputs, rules: [rules] } });
+    return { rules: readdirSync(rules, { recursive: true }).filter((name) => /\.ya?ml$/.test(String(name))).length, ...result };
+  },
+};
+
+/** Runs the scale scenario at each size and prints one row per size, with per-rule figures to judge linearity. */
+function runScale(scratch: string): void {
+  console.log(`scale        ${SCENARIOS.scale!.describe}`);
+  const rows: Array<{ factor: number; rules: number; seconds: number; peakMb: number }> = [];
+  for (const factor of SCALE_FACTORS) {
+    const folder = path.join(scratch, `scale-${factor}`);
+    writeSyntheticCorpus(`${SHARED_CORPUS}/sigma`, path.join(folder, 'sigma'), factor);
+    const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', 'scale', '--factor', String(factor), '--scratch', scratch], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const result = JSON.parse(output) as Record<string, number>;
+    // The next size should not hold the RAM or disk space of this one.
+    rmSync(folder, { recursive: true, force: true });
+    const row = { factor, rules: result.rules!, seconds: result['atc build']! / 1000, peakMb: result.peakRssMb! };
+    rows.push(row);
+    const first = rows[0]!;
+    const growth = row === first ? '' : `, since 1×: ${(((row.seconds - first.seconds) / (row.rules - first.rules)) * 1000).toFixed(2)} ms and ${(((row.peakMb - first.peakMb) / (row.rules - first.rules)) * 1024).toFixed(0)} KB per added rule`;
+    console.log(`${String(factor).padStart(11)}× ${row.rules} rules: ${row.seconds.toFixed(1)} s, peak RSS ${row.peakMb.toFixed(0)} MB; ${((row.seconds / row.rules) * 1000).toFixed(2)} ms and ${((row.peakMb / row.rules) * 1024).toFixed(0)} KB per rule${growth}`);
+  }
+  console.log(`             ${linearityNote(rows)}`);
+}
+
+/**
+ * Whether time and memory grow linearly: the cost of each added rule (the slope from the 1× run, which
+ * carries the fixed start-up cost) stays within half again of the slope between 1× and 2×.
+ */
+function linearityNote(rows: ReadonlyArray<{ rules: number; seconds: number; peakMb: number }>): string {
+  const [first, second] = rows;
+  if (!first || !second) return '';
+  const slope = (row: (typeof rows)[number], key: 'seconds' | 'peakMb'): number => (row[key] - first[key]) / (row.rules - first.rules);
+  const judge = (key: 'seconds' | 'peakMb', name: string): string => {
+    const ratios = rows.slice(2).map((row) => slope(row, key) / slope(second, key));
+    const worst = Math.max(1, ...ratios);
+    const last = ratios.at(-1) ?? 1;
+    return `${name} ${worst <= 1.5 ? 'grows linearly or better' : 'grows faster than linearly'} (per added rule, 1×→${rows.at(-1)!.rules} rules costs ${last.toFixed(2)}× what 1×→2× did)`;
+  };
+  return `${judge('seconds', 'time')}; ${judge('peakMb', 'peak memory')}`;
+}
 
 /**
  * Where a run writes its output: a folder the parent process removes after the last run. Removing a
@@ -129,11 +182,15 @@ if (values.child) {
   console.log(`bench: skipped, ${SHARED_CORPUS} is absent`);
 } else {
   const runs = Number(values.runs);
-  const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);
-  console.log(`bench: ${runs} runs per scenario, median shown; node ${process.version}`);
+  const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS).filter((name) => name !== 'scale');
+  console.log(`bench: ${runs} runs per scenario, median shown (scale: one run per size); node ${process.version}`);
   const scratch = mkdtempSync(path.join(values['output-in'] ?? tmpdir(), 'atc-bench-'));
   process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
   for (const name of chosen) {
+    if (name === 'scale') {
+      runScale(scratch);
+      continue;
+    }
     const results: Array<Record<string, number>> = [];
     for (let run = 0; run < runs; run += 1) {
       const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', name, '--scratch', scratch], { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -138,10 +138,18 @@ function withoutTags(text: string): string {
 }
 
 /**
- * Walks the relative links of `pages` (path relative to the output folder, with forward slashes →
- * content). A link may only reach pages of the same set: a target outside it is missing.
+ * Markdown pages by path (relative to the output folder, with forward slashes) → content. A Map is one;
+ * the build's pages are read through one that decodes each page when asked (src/check/run-checks.ts), so
+ * the walk never holds every page's text at once.
  */
-export function walkMarkdownLinks(pages: ReadonlyMap<string, string>): LinkWalk {
+export interface MarkdownPages extends Iterable<readonly [string, string]> {
+  readonly size: number;
+  has(page: string): boolean;
+  get(page: string): string | undefined;
+}
+
+/** Walks the relative links of `pages`. A link may only reach pages of the same set: a target outside it is missing. */
+export function walkMarkdownLinks(pages: MarkdownPages): LinkWalk {
   // Anchors are looked up among a page's ids first; its headings are only read when that fails.
   const idCache = new Map<string, Set<string>>();
   const headingCache = new Map<string, Set<string>>();

@@ -5,7 +5,7 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { Entity } from '../present/page-addresses.ts';
 import { MARKDOWN_ROOT, type OutputFile } from '../render/render-markdown-pages.ts';
-import { walkMarkdownLinks } from './markdown-links.ts';
+import { walkMarkdownLinks, type MarkdownPages } from './markdown-links.ts';
 
 /**
  * The checks that need the whole knowledge base, its conversions and its generated pages; `atc check` and
@@ -41,7 +41,16 @@ function dataNeededWithoutLoggingPolicy(kb: KnowledgeBase): Issue[] {
 }
 
 function brokenLinks(kb: KnowledgeBase, files: readonly OutputFile[]): Issue[] {
-  const pages = new Map(files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`) && file.path.endsWith('.md')).map((file) => [file.path, file.content]));
+  const byPath = new Map(files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`) && file.path.endsWith('.md')).map((file) => [file.path, file]));
+  // Each page's text is read when the walk reaches it, and dropped after.
+  const pages: MarkdownPages = {
+    size: byPath.size,
+    has: (page) => byPath.has(page),
+    get: (page) => byPath.get(page)?.content,
+    *[Symbol.iterator]() {
+      for (const [page, file] of byPath) yield [page, file.content] as const;
+    },
+  };
   const walk = walkMarkdownLinks(pages);
   if (walk.broken.length === 0) return [];
   // A broken link is reported at the source of the page that holds it (the entity's file), so that CI

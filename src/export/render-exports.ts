@@ -3,7 +3,7 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
-import type { OutputFile } from '../render/render-markdown-pages.ts';
+import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv } from './csv-exports.ts';
@@ -23,28 +23,30 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   const files: OutputFile[] = [];
   const title = config.site.title;
 
-  files.push({ path: 'layers/all.json', content: stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique.`, filter: '' })) });
+  files.push(encodedFile('layers/all.json', stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique.`, filter: '' }))));
   for (const [kind, groups] of [
     ['product', groupRules(kb.rules, (rule) => rule.logsources.map((logsource) => logsource.product))],
     ['level', groupRules(kb.rules, (rule) => [rule.level])],
   ] as const) {
     for (const [name, { values, rules }] of groups) {
       const filter = `${kind}=${values.join(',')}`;
-      files.push({
-        path: `layers/${kind}-${name}.json`,
-        content: stableJson(navigatorLayer(kb, rules, urls, { name: `${title}: ${kind} ${values.join(', ')}`, description: `${rules.length} rules with ${filter}; score = number of rules per technique.`, filter })),
-      });
+      files.push(
+        encodedFile(
+          `layers/${kind}-${name}.json`,
+          stableJson(navigatorLayer(kb, rules, urls, { name: `${title}: ${kind} ${values.join(', ')}`, description: `${rules.length} rules with ${filter}; score = number of rules per technique.`, filter })),
+        ),
+      );
     }
   }
 
   const api = apiDocuments(kb, queries, urls);
   const json = stableJsonWriter();
-  for (const [path, document] of api.entities) files.push({ path, content: json(document) });
-  for (const [path, document] of api.bulk) files.push({ path, content: json(document, { compact: true }) });
+  for (const [path, document] of api.entities) files.push(encodedFile(path, json(document)));
+  for (const [path, document] of api.bulk) files.push(encodedFile(path, json(document, { compact: true })));
 
-  files.push({ path: 'analytics.csv', content: analyticsCsv(kb) });
-  files.push({ path: 'rules.csv', content: rulesCsv(kb, queries) });
-  files.push({ path: 'feed.xml', content: renderAtomFeed(kb, urls, title) });
+  files.push(encodedFile('analytics.csv', analyticsCsv(kb)));
+  files.push(encodedFile('rules.csv', rulesCsv(kb, queries)));
+  files.push(encodedFile('feed.xml', renderAtomFeed(kb, urls, title)));
   return files;
 }
 

@@ -10,9 +10,9 @@ import { refuseUnsafeOutput } from './output-guard.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 
 export interface SiteTimings {
-  /** Rendering page bodies in TypeScript. */
+  /** Listing the pages and rendering the dozen list pages; entity pages render within `eleventy`, as each is written. */
   readonly pages: number;
-  /** Eleventy: the pages through its pagination, and writing them. */
+  /** Eleventy: rendering the entity pages, the pages through its pagination, and writing them. */
   readonly eleventy: number;
   /** Writing the redirect stubs, and the markdown and export files of the build. */
   readonly files: number;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
-import type { RedirectPage, SitePage } from '../render/html/site-context.ts';
+import type { PendingPage, RedirectPage } from '../render/html/site-context.ts';
 import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
@@ -28,6 +28,8 @@ export interface SitePluginOptions {
   readonly rebuild?: () => { site: SitePages; files: readonly OutputFile[] };
   /** Files and folders to watch (`--serve`); a change runs `rebuild`. */
   readonly watch?: readonly string[];
+  /** Whether Eleventy writes the static assets (default: yes); one batch of writeSiteWithEleventy does. */
+  readonly assets?: boolean;
   /** Write the Pagefind index after each Eleventy build (`--serve`; `atc build` writes it beside Eleventy). */
   readonly searchAfterBuild?: boolean;
   /**
@@ -79,10 +81,10 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
   eleventyConfig.addTemplate('atc-pages.11ty.js', {
     data: {
       pagination: { data: 'atcPages', size: 1, alias: 'atcPage', addAllPagesToCollections: false },
-      permalink: (data: { atcPage: SitePage }) => data.atcPage.url,
+      permalink: (data: { atcPage: PendingPage }) => data.atcPage.url,
       eleventyExcludeFromCollections: true,
     },
-    render: (data: { atcPage: SitePage }) => renderPageDocument(data.atcPage, currentChrome()),
+    render: (data: { atcPage: PendingPage }) => renderPageDocument(data.atcPage.render(), currentChrome()),
   });
   if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
     data: {
@@ -92,7 +94,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
     },
     render: (data: { atcRedirect: RedirectPage }) => renderRedirectHtml(data.atcRedirect, current.site.context.siteTitle).value,
   });
-  for (const name of assets) {
+  for (const name of options.assets === false ? [] : assets) {
     eleventyConfig.addTemplate(`atc-assets/${name}.11ty.js`, {
       data: { permalink: `/assets/${name}`, eleventyExcludeFromCollections: true },
       render: () => readFileSync(path.join(ASSETS_DIR, name), 'utf8'),
@@ -122,11 +124,30 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
 }
 
 /**
- * Runs Eleventy once, programmatically, into `outputDir` (the staging folder of `atc build`), and returns
- * the files it wrote, relative to `outputDir`. The project's .eleventy.js is not read (configPath:
- * false): it exists for `eleventy --serve` and would build the knowledge base a second time.
+ * Pages per Eleventy run. Eleventy keeps every page it renders (and returns them all from write()) until
+ * its build ends, so one run over 40,000 rule pages would hold gigabytes of HTML; runs of this many pages
+ * bound that to about 60 MB, at a few tens of milliseconds of set-up per run.
+ */
+const PAGES_PER_ELEVENTY_RUN = 1000;
+
+/**
+ * Runs Eleventy programmatically into `outputDir` (the staging folder of `atc build`), over the pages in
+ * runs of PAGES_PER_ELEVENTY_RUN (the first also writes the assets), and returns the files it wrote,
+ * relative to `outputDir`. The project's .eleventy.js is not read (configPath: false): it exists for
+ * `eleventy --serve` and would build the knowledge base a second time.
  */
 export async function writeSiteWithEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
+  const { pages } = options.site;
+  const written: string[] = [];
+  for (let start = 0; start === 0 || start < pages.length; start += PAGES_PER_ELEVENTY_RUN) {
+    const run = { ...options, site: { ...options.site, pages: pages.slice(start, start + PAGES_PER_ELEVENTY_RUN) }, assets: start === 0 };
+    // One at a time: a run's pages are released before the next one renders.
+    written.push(...(await runEleventy(outputDir, run)));
+  }
+  return written;
+}
+
+async function runEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
   const { default: Eleventy } = await import('@11ty/eleventy');
   const eleventy = new Eleventy(SITE_INPUT_DIR, outputDir, {
     quietMode: true,

@@ -122,7 +122,7 @@ describe('api/ JSON', () => {
     const base = 'https://kb.example.org/kb/';
     const built = buildExports(sampleConfig({ baseUrl: 'https://kb.example.org', pathPrefix: '/kb/' }));
     const site = renderSitePages(built.build);
-    const pages = new Map<string, string>(site.pages.map((page) => [page.url, String(page.body)]));
+    const pages = new Map<string, string>(site.pages.map((page) => [page.url, String(page.render().body)]));
     for (const redirect of site.redirects) pages.set(redirect.url, '');
     const urls = new Set<string>();
     const collect = (value: unknown, key = ''): void => {

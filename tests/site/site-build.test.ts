@@ -64,22 +64,24 @@ test('site pages: unique URLs, canonical rule URLs by id, basename and related r
   assert.equal(site.context.urls.pathRule(rule), '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/');
   const basename = site.redirects.find((redirect) => redirect.url === '/rules/proc_creation_win_rundll32_comsvcs_minidump/');
   assert.equal(basename?.target, '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/');
-  const page = site.pages.find((candidate) => candidate.url === '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/')!.body.value;
+  const page = site.pages.find((candidate) => candidate.url === '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/')!.render().body.value;
   for (const anchor of ['summary', 'why-this-data-needed', 'sigma-rule', 'queries', 'kibana-query', 'x-pack-watcher', 'graylog']) assert.match(page, new RegExp(`id="${anchor}"`));
   // Every rule, entry and trigger has a page; every live technique too.
   for (const entity of [...build.kb.rules.map((one) => site.context.urls.pathRule(one)), ...build.kb.dataNeeded.map((one) => site.context.urls.pathDataNeeded(one)), ...build.kb.triggers.map((one) => site.context.urls.pathTrigger(one))]) {
     assert.ok(urls.includes(entity), entity);
   }
+  // A page is listed at the URL it renders with (Eleventy writes it there before rendering it).
+  for (const pending of site.pages) assert.equal(pending.render().url, pending.url);
   // Rendering twice gives the same bytes.
   const again = renderSitePages(build);
-  assert.deepEqual(again.pages.map((one) => one.body.value), site.pages.map((one) => one.body.value));
+  assert.deepEqual(again.pages.map((one) => one.render().body.value), site.pages.map((one) => one.render().body.value));
 });
 
 test('the conversion matrix: one cell per rule × target, counts per target and category, each reason listed once', () => {
   const { config } = loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') });
   const build = buildKnowledgeBase({ ...config, querySections: [{ target: 'splunk', pipeline: 'splunk_cim' }, { target: 'kusto' }, { target: 'es-qs' }] });
   const site = renderSitePages(build);
-  const page = site.pages.find((candidate) => candidate.url === '/conversions/')!;
+  const page = site.pages.find((candidate) => candidate.url === '/conversions/')!.render();
   assert.equal(page.title, 'Conversion matrix');
   const $ = load(page.body.value);
   const rows = $('#conversion-table tbody tr');
@@ -117,7 +119,7 @@ test('the conversion matrix: one cell per rule × target, counts per target and 
   });
   // The rule page says the same, with the category's meaning and the reason.
   const [rule, results] = [...build.queries].find(([, candidate]) => !candidate[0]!.result.ok && candidate[0]!.result.category === 'logsource')!;
-  const rulePage = load(site.pages.find((candidate) => candidate.url === site.context.urls.pathRule(rule))!.body.value);
+  const rulePage = load(site.pages.find((candidate) => candidate.url === site.context.urls.pathRule(rule))!.render().body.value);
   const panel = rulePage('.tab-panel[data-target="splunk+splunk_cim"]');
   assert.match(panel.find('.conversion-status').text(), /Not available for Splunk.*logsource: the pipeline has no table, data model or index/s);
   assert.equal(panel.find('.reason').text(), results[0]!.result.ok ? '' : results[0]!.result.reason);
@@ -127,7 +129,7 @@ test('the conversion matrix: one cell per rule × target, counts per target and 
 test('the Downloads page lists every export file with its size and count; the feed is linked from every page', () => {
   const build = sample();
   const site = renderSitePages(build);
-  const $ = load(site.pages.find((candidate) => candidate.url === '/downloads/')!.body.value);
+  const $ = load(site.pages.find((candidate) => candidate.url === '/downloads/')!.render().body.value);
   const linked = new Set($('a[href]').map((_, anchor) => $(anchor).attr('href')!).get());
   for (const file of build.files.filter((one) => /^(layers\/|api\/[^/]+\.json$|[^/]+\.(csv|xml)$)/.test(one.path))) assert.ok(linked.has(`/${file.path}`), file.path);
   const rulesCsv = $('tr').filter((_, row) => $(row).find('a[href="/rules.csv"]').length > 0);
@@ -137,7 +139,7 @@ test('the Downloads page lists every export file with its size and count; the fe
   assert.equal(site.feed, '/feed.xml');
   // Without export files (a knowledge base built with exports off) the page says so, and there is no feed link.
   const bare = renderSitePages({ kb: build.kb, queries: build.queries, config: build.config });
-  assert.match(bare.pages.find((candidate) => candidate.url === '/downloads/')!.body.value, /wrote no export files/);
+  assert.match(bare.pages.find((candidate) => candidate.url === '/downloads/')!.render().body.value, /wrote no export files/);
   assert.equal(bare.feed, undefined);
 });
 

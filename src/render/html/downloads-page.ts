@@ -73,7 +73,7 @@ const CSV_WHAT: Readonly<Record<string, string>> = {
  */
 export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext): SitePage {
   const { urls } = context;
-  const size = (file: OutputFile): number => Buffer.byteLength(file.content, 'utf8');
+  const size = (file: OutputFile): number => file.bytes?.byteLength ?? Buffer.byteLength(file.content, 'utf8');
   const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
   const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
   const exports = files.filter((file) => !file.path.startsWith(`${MARKDOWN_ROOT}/`));

@@ -22,6 +22,16 @@ export interface SitePage {
   readonly searchable: boolean;
 }
 
+/**
+ * A page of the site as its URL and a way to render it: the site renders a page when it is written and
+ * lets it go, so the HTML of every page is never in memory at once (issue 11: 40,000 rules). `url` is
+ * the URL `render()` returns.
+ */
+export interface PendingPage {
+  readonly url: string;
+  render(): SitePage;
+}
+
 /** A page that only sends the reader on (old or alternative URL). */
 export interface RedirectPage {
   readonly url: string;

@@ -4,7 +4,7 @@ import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } f
 import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
 import { renderRulePage } from './rule-page.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
-import { queryTargets, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
+import { queryTargets, type PendingPage, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
 import { SiteUrls } from './site-urls.ts';
 import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
@@ -14,7 +14,8 @@ import { flattenString } from '../flatten-string.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
-  readonly pages: readonly SitePage[];
+  /** Rendered when written (PendingPage); the few list pages are finished already. */
+  readonly pages: readonly PendingPage[];
   readonly redirects: readonly RedirectPage[];
   readonly search: readonly SearchRecord[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
@@ -42,16 +43,22 @@ export function siteSearchRecords(model: SiteModel): SearchRecord[] {
   return searchRecords(model.context, model.coverage);
 }
 
-/** A page whose body is flat in memory (flattenString), done as each page is finished, before it ages. */
-function finished(page: SitePage): SitePage {
+/** A page rendered at once (a list page, one of a dozen): kept flat in memory (flattenString) until it is written. */
+function finished(page: SitePage): PendingPage {
   flattenString(page.body.value);
-  return page;
+  return { url: page.url, render: () => page };
 }
 
+/** A page per entity: rendered only when it is written, so its HTML lives no longer than that. */
+function pending(url: string, render: () => SitePage): PendingPage {
+  return { url, render };
+}
+
+/** Every page of the site, in knowledge-base order; the pages of entities render when written (PendingPage). */
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
-  const pages: SitePage[] = [
+  const pages: PendingPage[] = [
     finished(renderHomePage(coverage, context)),
     finished(renderRuleListPage(context)),
     finished(renderDataNeededList(context)),
@@ -64,13 +71,13 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     finished(renderTechniqueIndex(coverage, context)),
     finished(renderGapsPage(coverage, context)),
     finished(renderSearchPage(context)),
-    ...kb.rules.map((rule) => finished(renderRulePage(rule, context))),
-    ...kb.dataNeeded.map((entry) => finished(renderDataNeededPage(entry, context))),
-    ...kb.loggingPolicies.map((policy) => finished(renderLoggingPolicyPage(policy, context))),
-    ...kb.enrichments.map((enrichment) => finished(renderEnrichmentPage(enrichment, context))),
-    ...kb.triggers.map((trigger) => finished(renderTriggerPage(trigger, context))),
-    ...kb.attack.tactics.map((tactic) => finished(renderTacticPage(tactic, coverage, context))),
-    ...coverage.pageTechniques.map((technique) => finished(renderTechniquePage(technique, coverage, context))),
+    ...kb.rules.map((rule) => pending(urls.pathRule(rule), () => renderRulePage(rule, context))),
+    ...kb.dataNeeded.map((entry) => pending(urls.pathDataNeeded(entry), () => renderDataNeededPage(entry, context))),
+    ...kb.loggingPolicies.map((policy) => pending(urls.pathLoggingPolicy(policy), () => renderLoggingPolicyPage(policy, context))),
+    ...kb.enrichments.map((enrichment) => pending(urls.pathEnrichment(enrichment), () => renderEnrichmentPage(enrichment, context))),
+    ...kb.triggers.map((trigger) => pending(urls.pathTrigger(trigger), () => renderTriggerPage(trigger, context))),
+    ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
+    ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({
