@@ -8,6 +8,7 @@ import { loadAttackCatalog } from './load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
 import { CONFIG_FILE_NAME } from './load/load-config.ts';
 import { loadDetectionRules } from './load/load-detection-rules.ts';
+import { KnowledgeBaseBudget } from './load/knowledge-base-budget.ts';
 import { userPipelineMap } from './load/load-pipelines.ts';
 import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
@@ -44,11 +45,12 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const clock = stopwatch();
   options.onStage?.('load');
   const attack = loadAttackCatalog();
-  const rules = loadDetectionRules(config.inputs.rules);
-  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded);
-  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies);
-  const enrichments = loadEnrichments(config.inputs.enrichments);
-  const triggers = loadTriggers(config.inputs.triggers);
+  const budget = new KnowledgeBaseBudget();
+  const rules = loadDetectionRules(config.inputs.rules, undefined, budget);
+  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget);
+  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget);
+  const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget);
+  const triggers = loadTriggers(config.inputs.triggers, undefined, budget);
   const load = clock();
   options.onStage?.('link');
 

@@ -1,6 +1,7 @@
 import type { Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import { findInputFiles, type InputFile } from './find-input-files.ts';
+import { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { readYamlFile } from './read-yaml-file.ts';
 
 export interface LoadedFiles<T> {
@@ -12,20 +13,24 @@ export interface LoadedFiles<T> {
 
 /**
  * Reads every YAML file under the folders and turns each into entities with `readFile`. A folder that
- * does not exist is not an error here: an empty knowledge base section is legitimate.
+ * does not exist is not an error here: an empty knowledge base section is legitimate. `budget` is shared
+ * by the loaders of one build, so its limits hold for the knowledge base as a whole.
  */
 export function loadEntityFiles<T>(
   folders: readonly string[],
   readFile: (file: InputFile, text: string, documents: readonly SourceDocument[], issues: Issue[]) => T[],
   cwd?: string,
+  budget: KnowledgeBaseBudget = new KnowledgeBaseBudget(),
 ): LoadedFiles<T> {
   const items: T[] = [];
   const found = findInputFiles(folders, cwd);
   const issues: Issue[] = [...found.issues];
   for (const file of found.files) {
+    if (!budget.admitFile(file, issues)) continue;
     const yaml = readYamlFile(file.absolutePath, file.displayPath);
     issues.push(...yaml.issues);
     if (yaml.issues.some((issue) => issue.severity === 'error')) continue;
+    if (!budget.admitText(file, yaml.text, issues)) continue;
     items.push(...readFile(file, yaml.text, yaml.documents, issues));
   }
   const fileCount = found.files.length;

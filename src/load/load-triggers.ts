@@ -2,6 +2,7 @@ import path from 'node:path';
 import { normalizeTechniqueId } from '../attack/attack-catalog.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue } from '../model/issue.ts';
+import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
 import { FieldReader } from './read-fields.ts';
 
@@ -17,7 +18,7 @@ const DEPENDENCY_KEYS = new Set(['description', 'prereq_command', 'get_prereq_co
 const EXECUTOR_NAMES = new Set(['command_prompt', 'powershell', 'sh', 'bash', 'manual']);
 
 /** Atomic Red Team technique files (`atomics/T1003.001/T1003.001.yaml`); other YAML under the folder is not a trigger. */
-export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFiles<TriggerTechnique> {
+export function loadTriggers(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<TriggerTechnique> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => {
     if (documents.length === 0) {
       issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', 'empty file; expected an Atomic Red Team technique'));
@@ -104,5 +105,5 @@ export function loadTriggers(folders: readonly string[], cwd?: string): LoadedFi
       displayName: displayName ?? techniqueId,
       tests,
     } satisfies TriggerTechnique];
-  }, cwd);
+  }, cwd, budget);
 }

@@ -33,6 +33,7 @@ export const ISSUE_CODES = {
   'yaml-alias-limit': 'error',
   'yaml-depth-limit': 'error',
   'yaml-list-limit': 'error',
+  'kb-size-limit': 'error',
   'yaml-empty': 'error',
   // symbolic links under an input folder that are not followed (src/load/find-input-files.ts)
   'symlink-outside-input': 'warning',

@@ -1,0 +1,41 @@
+// The knowledge-base limits hold across entity kinds: one budget is shared by every loader of a build, files
+// past it are left out unread, and exactly one kb-size-limit error names the first of them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KnowledgeBaseBudget, KNOWLEDGE_BASE_LIMITS } from '../../src/load/knowledge-base-budget.ts';
+import { loadDataNeeded } from '../../src/load/load-data-needed.ts';
+import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
+import { writeTempTree } from '../helpers/temp-files.ts';
+
+const rule = (n: number): string => `title: Rule ${n}\nlogsource: {product: windows}\ndetection: {sel: {EventID: ${n}}, condition: sel}\n`;
+const dataNeeded = (n: number): string => `title: DN_000${n}_example\ndescription: d\nloggingpolicy: None\nplatform: Windows\ntype: Windows Log\nchannel: Security\nprovider: Microsoft-Windows-Security-Auditing\nfields: [EventID]\nsample: x\n`;
+
+test('the file limit counts every kind of one build and refuses the rest with one error', (t) => {
+  const root = writeTempTree(t, {
+    'rules/a.yml': rule(1),
+    'rules/b.yml': rule(2),
+    'data_needed/DN_0001.yml': dataNeeded(1),
+    'data_needed/DN_0002.yml': dataNeeded(2),
+  });
+  const budget = new KnowledgeBaseBudget({ files: 3, bytes: KNOWLEDGE_BASE_LIMITS.bytes });
+  const rules = loadDetectionRules(['rules'], root, budget);
+  const entries = loadDataNeeded(['data_needed'], root, budget);
+  assert.equal(rules.items.length, 2);
+  assert.deepEqual(entries.items.map((entry) => entry.title), ['DN_0001_example']);
+  assert.deepEqual(entries.issues.map((issue) => `${issue.file} ${issue.severity} ${issue.code}`), ['data_needed/DN_0002.yml error kb-size-limit']);
+  assert.match(entries.issues[0]!.message, /more than 3 files; this file and every file after it are left out/);
+});
+
+test('the byte limit counts the text read, and nothing after the first refusal is loaded', (t) => {
+  const root = writeTempTree(t, { 'rules/a.yml': rule(1), 'rules/b.yml': rule(2), 'rules/c.yml': rule(3) });
+  const budget = new KnowledgeBaseBudget({ files: KNOWLEDGE_BASE_LIMITS.files, bytes: Buffer.byteLength(rule(1)) + 10 });
+  const rules = loadDetectionRules(['rules'], root, budget);
+  assert.deepEqual(rules.items.map((item) => item.title), ['Rule 1']);
+  assert.deepEqual(rules.issues.map((issue) => `${issue.file} ${issue.code}`), ['rules/b.yml kb-size-limit']);
+});
+
+test('a fresh budget per build: the default limits admit the whole sample', (t) => {
+  const root = writeTempTree(t, { 'rules/a.yml': rule(1) });
+  assert.equal(loadDetectionRules(['rules'], root).issues.length, 0);
+  assert.ok(KNOWLEDGE_BASE_LIMITS.files >= 40_390, 'the scale bench builds 40,390 rules; the limit must admit them');
+});
