@@ -4,12 +4,13 @@
  * it, checked for escaped exceptions, unplaced issues and its time.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { ISSUE_FORMATS, formatIssues } from '../../src/check/issue-formats.ts';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
+import { findYamlFiles } from '../../src/load/find-input-files.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../../src/load/load-config.ts';
 import { ISSUE_CODES, type Issue } from '../../src/model/issue.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
@@ -23,17 +24,9 @@ const CORPUS_FILES_PER_TYPE = 40;
 export const FOLDERS = ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers'] as const;
 type Folder = (typeof FOLDERS)[number];
 
+/** Every YAML file under a folder (none when it is absent), in the loader's own order. */
 export function yamlFiles(folder: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(folder, { withFileTypes: true, recursive: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  return findYamlFiles(folder).map((file) => file.absolutePath);
 }
 
 function evenlySpread<T>(items: readonly T[], count: number): T[] {
@@ -204,7 +197,7 @@ export function runCase(kind: InputKind, source: string, text: string, originalT
   }
 }
 
-/** The original texts, read once; files the `yaml` package cannot parse only get text mutations. */
+/** The original texts, read once per test file. */
 const texts = new Map<string, string>();
 export const textOf = (file: string): string => texts.get(file) ?? texts.set(file, readFileSync(file, 'utf8')).get(file)!;
 
@@ -215,8 +208,12 @@ export function checkMutatedFile(kind: InputKind, source: string, mutations: rea
   let result;
   try {
     result = runCase(kind, source, text, original);
-    // A loaded two-core machine can stall any one run; an input that is really slow is slow twice.
-    if (result.elapsed > MAX_CASE_MS) result = runCase(kind, source, text, original);
+    // Five engineers share two cores here, so one run can stall for any reason; an input that is really
+    // slow is slow every time, so the bound applies to the fastest of three runs.
+    for (let attempt = 1; attempt < 3 && result.elapsed > MAX_CASE_MS; attempt += 1) {
+      const again = runCase(kind, source, text, original);
+      if (again.elapsed < result.elapsed) result = again;
+    }
   } catch (error) {
     assert.fail(`an exception escaped: ${(error as Error).stack ?? String(error)}\n${describeCase()}`);
   }

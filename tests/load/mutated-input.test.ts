@@ -19,8 +19,8 @@ import fc from 'fast-check';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { DEFAULT_CONFIG, type BuildConfig } from '../../src/config.ts';
 import { assertIssuesPlaced, checkMutatedFile, FOLDERS, KINDS, MAX_CASE_MS, runCase, textOf, yamlFiles, type InputKind } from '../helpers/fuzz-cases.ts';
-import { PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
-import { mutateText, parseForMutation, structureMutation, textMutation } from '../helpers/yaml-mutations.ts';
+import { CORPUS, PROJECT_ROOT, skipUnlessExists, standardFolders } from '../helpers/knowledge-base.ts';
+import { mutateStructure, mutateText, parseForMutation, structureMutation, textMutation, type StructureMutation } from '../helpers/yaml-mutations.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
@@ -39,6 +39,15 @@ test('warm-up: an unmutated sample rule builds without an exception', () => {
   assertIssuesPlaced(runCase(kind, source, textOf(source), textOf(source)).issues);
 });
 
+test('the structural mutations reach the loader as written: a value nested 150 deep, a duplicated key', () => {
+  const kind = KINDS[0]!;
+  const source = kind.sample()[0]!;
+  const codes = (mutations: readonly StructureMutation[]): Set<string> => new Set(runCase(kind, source, mutateStructure(textOf(source), mutations), textOf(source)).issues.map((issue) => issue.code));
+  // Place 0 is the document itself, place 1 its first key.
+  assert.ok(codes([{ kind: 'replace', at: 1, value: { kind: 'deep-list', depth: 150 } }]).has('yaml-depth-limit'));
+  assert.ok(codes([{ kind: 'duplicate', at: 1 }]).has('yaml-duplicate-key'));
+});
+
 for (const kind of KINDS) {
   test(`${kind.name}: mutated sample files give placed issues, never an exception, each within ${MAX_CASE_MS} ms`, () => {
     const files = kind.sample();
@@ -47,8 +56,10 @@ for (const kind of KINDS) {
     fuzzFiles(kind, files);
   });
 
-  const corpus = kind.corpus();
-  test(`${kind.name}: mutated corpus files give placed issues, never an exception, each within ${MAX_CASE_MS} ms`, { skip: typeof corpus === 'string' ? corpus : corpus.length === 0 ? `../shared/corpus is absent: no ${kind.name} files to mutate` : false }, () => {
+  const absent = skipUnlessExists(`fuzzing corpus files of type ${kind.name}`, CORPUS);
+  const corpus = absent ? [] : kind.corpus();
+  const skip = absent || (typeof corpus === 'string' ? corpus : corpus.length === 0 && `the corpus holds no ${kind.name}`);
+  test(`${kind.name}: mutated corpus files give placed issues, never an exception, each within ${MAX_CASE_MS} ms`, { skip }, () => {
     fuzzFiles(kind, corpus as string[]);
   });
 }
