@@ -64,6 +64,7 @@ export type Replacement =
   | { kind: 'long-string'; length: number; unit: string }
   | { kind: 'deep-list' | 'deep-mapping'; depth: number }
   | { kind: 'huge-list'; items: number }
+  | { kind: 'huge-mapping'; entries: number }
   | { kind: 'unicode-string'; text: string };
 
 const scalarValue = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom(...UNICODE));
@@ -79,6 +80,7 @@ export const replacement: fc.Arbitrary<Replacement> = fc.oneof(
   fc.record({ kind: fc.constant('long-string' as const), length: fc.integer({ min: 1_000, max: 100_000 }), unit: fc.constantFrom('a', 'a ', '\\', '*', ' and ', '(', '\u{1F600}', 'e\u0301', '- [x](y) ', '<b>', '\n') }),
   fc.record({ kind: fc.constantFrom('deep-list' as const, 'deep-mapping' as const), depth: fc.integer({ min: 2, max: 150 }) }),
   fc.record({ kind: fc.constant('huge-list' as const), items: fc.integer({ min: 1_000, max: 20_000 }) }),
+  fc.record({ kind: fc.constant('huge-mapping' as const), entries: fc.integer({ min: 1_000, max: 20_000 }) }),
   fc.record({ kind: fc.constant('unicode-string' as const), text: fc.array(fc.constantFrom(...UNICODE), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('x')) }),
 );
 
@@ -111,6 +113,9 @@ export function replacementValue(spec: Replacement): unknown {
     }
     case 'huge-list':
       return Array.from({ length: spec.items }, (_, index) => `item${index}`);
+    case 'huge-mapping':
+      // Named like Sigma selections, so that a detection's `1 of sel*` or `all of them` meets them all.
+      return Object.fromEntries(Array.from({ length: spec.entries }, (_, index) => [`sel${index}`, `value${index}`]));
     case 'unicode-string':
       return spec.text;
   }
