@@ -203,14 +203,19 @@ export function mutateStructure(text: string, mutations: readonly StructureMutat
   for (const mutation of mutations) {
     if (mutation.kind === 'text' || !documents) {
       // A text edit can leave YAML the writer cannot read back; later edits then work on the text too.
-      current = documents ? serialise(documents) : current;
       current = mutation.kind === 'text' ? mutateText(current, mutation.change) : current;
       documents = parseForMutation(current);
       continue;
     }
     applyToDocuments(documents, mutation);
+    try {
+      current = serialise(documents);
+    } catch {
+      // The writer refuses some results, such as an alias whose anchor was dropped: skip that edit.
+      documents = parseForMutation(current);
+    }
   }
-  return documents ? serialise(documents) : current;
+  return current;
 }
 
 function applyToDocuments(documents: readonly Document[], mutation: Exclude<StructureMutation, { kind: 'text' }>): void {
