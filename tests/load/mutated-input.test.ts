@@ -22,7 +22,7 @@ import { assertIssuesPlaced, checkMutatedFile, FOLDERS, KINDS, MAX_CASE_MS, runC
 import { CORPUS, PROJECT_ROOT, skipUnlessExists, standardFolders } from '../helpers/knowledge-base.ts';
 import { mutateStructure, mutateText, parseForMutation, structureMutation, textMutation, type StructureMutation } from '../helpers/yaml-mutations.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 
 function fuzzFiles(kind: InputKind, files: readonly string[]): void {
