@@ -185,7 +185,14 @@ function stringScalars(documents: readonly Document[]): Scalar[] {
 /** The YAML documents of a file, to mutate; undefined when the `yaml` package does not read it cleanly. */
 export function parseForMutation(text: string): Document[] | undefined {
   // YAML 1.1, as the loader reads it: `on`, `yes` and `2024-05-14` keep their meaning when written back.
-  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  let documents;
+  try {
+    documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  } catch {
+    // The `yaml` package's own parser overflows the stack on some text edits of huge mappings; the
+    // loader must still meet that text, so it goes on as text.
+    return undefined;
+  }
   if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0)) return undefined;
   return documents;
 }
