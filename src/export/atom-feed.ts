@@ -36,11 +36,13 @@ export function feedEntries(kb: KnowledgeBase, limit = FEED_LIMIT): FeedEntry[] 
 
 export function renderAtomFeed(kb: KnowledgeBase, urls: ExportUrls, siteTitle: string): string {
   const entries = feedEntries(kb);
+  // The title comes from atc.config.yml, and encodeURIComponent throws on a lone surrogate: U+FFFD for it.
+  const feedId = urls.absolute ? urls.url('feed.xml') : `urn:atc-kb:feed:${encodeURIComponent(siteTitle.replace(/\p{Surrogate}/gu, '\uFFFD'))}`;
   const updated = entries[0]?.updated ?? '1970-01-01';
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
-    `  <id>${xml(urls.absolute ? urls.url('feed.xml') : `urn:atc-kb:feed:${encodeURIComponent(siteTitle)}`)}</id>`,
+    `  <id>${xml(feedId)}</id>`,
     `  <title>${xml(`${siteTitle}: new and modified rules`)}</title>`,
     `  <updated>${updated}T00:00:00Z</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${xml(urls.url('feed.xml'))}"/>`,

@@ -267,6 +267,8 @@ function classifyTags(
   const tactics: AttackTactic[] = [];
   const techniques: AttackTechnique[] = [];
   const otherTags: string[] = [];
+  // A set beside the list: a rule may carry thousands of tags, and a list search for each made that quadratic.
+  const seenOtherTags = new Set<string>();
   rule.tags.forEach((tag, position) => {
     const where = rule.locate(['tags', position]);
     const found = attack.classifyAttackTag(tag);
@@ -296,7 +298,10 @@ function classifyTags(
         report(rule.file, where, 'unknown-attack-technique', `"${tag}": ${found.id} is not a technique of ATT&CK ${attack.version}`);
         return;
       default:
-        if (!otherTags.includes(tag)) otherTags.push(tag);
+        if (!seenOtherTags.has(tag)) {
+          seenOtherTags.add(tag);
+          otherTags.push(tag);
+        }
     }
   });
   return { tactics, techniques, otherTags };

@@ -233,6 +233,19 @@ class TextPositions {
 }
 
 function makeSourceDocument(file: string, index: number, value: unknown, root: PositionNode | undefined, positions: TextPositions): SourceDocument {
+  // Per mapping, where each key is, made on its first lookup: searching the keys on every lookup made
+  // reporting each key of a mapping with thousands of them (unknown keys, selections) quadratic.
+  const keyIndexes = new Map<PositionNode, Map<string, number>>();
+  const keyIndex = (mapping: PositionNode): Map<string, number> => {
+    let keys = keyIndexes.get(mapping);
+    if (!keys) {
+      keys = new Map();
+      // Later keys overwrite earlier ones: of duplicate keys the last one holds the value (see yaml-duplicate-key).
+      for (let child = 0; child + 1 < mapping.children.length; child += 2) keys.set(String(mapping.children[child]!.result), child);
+      keyIndexes.set(mapping, keys);
+    }
+    return keys;
+  };
   const locate = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): SourcePosition => {
     if (!root) return { line: 1, column: 1 };
     let node = root;
@@ -241,13 +254,10 @@ function makeSourceDocument(file: string, index: number, value: unknown, root: P
       let next: PositionNode | undefined;
       let nextKey: PositionNode | undefined;
       if (node.kind === 'mapping') {
-        // From the end: of duplicate keys the last one holds the value (see yaml-duplicate-key).
-        for (let child = node.children.length - (node.children.length % 2) - 2; child >= 0; child -= 2) {
-          if (String(node.children[child]!.result) === String(segment)) {
-            nextKey = node.children[child];
-            next = node.children[child + 1];
-            break;
-          }
+        const child = keyIndex(node).get(String(segment));
+        if (child !== undefined) {
+          nextKey = node.children[child];
+          next = node.children[child + 1];
         }
       } else if (node.kind === 'sequence' && typeof segment === 'number') {
         next = node.children[segment];

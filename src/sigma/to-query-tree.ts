@@ -36,9 +36,11 @@ function lowerCondition(rule: SigmaRule, condition: ParsedCondition): QueryNode 
     );
   }
   const selections = rule.detection.selections;
+  // By name once: `1 of sel*` over thousands of selections searched the list once per match.
+  const byName = new Map(selections.map((s) => [s.name, s.selection]));
   const lowered = new Map<string, QueryNode | null>();
   const selection = (name: string): QueryNode | null => {
-    if (!lowered.has(name)) lowered.set(name, lowerSelection(selections.find((s) => s.name === name)!.selection));
+    if (!lowered.has(name)) lowered.set(name, lowerSelection(byName.get(name)!));
     return lowered.get(name)!;
   };
   const lower = (node: ConditionNode): QueryNode | null => {

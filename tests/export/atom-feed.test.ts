@@ -67,6 +67,12 @@ describe('Atom feed of new and modified rules', () => {
     assert.equal(feedEntries(build.kb).length, 2);
   });
 
+  test('a site title with a lone surrogate gives a feed id with U+FFFD, not a URIError (found by tests/load/mutated-input.test.ts)', () => {
+    const text = buildExports(sampleConfig({ title: 'Broken \uD800 title' })).files.get('feed.xml')!;
+    assertWellFormed(text);
+    assert.equal(loadFeed(text)('feed > id').text(), 'urn:atc-kb:feed:Broken%20%EF%BF%BD%20title');
+  });
+
   test('dates: both Sigma forms, and nothing that is not a calendar date', () => {
     assert.equal(parseRuleDate('2019/04/02'), '2019-04-02');
     assert.equal(parseRuleDate('2023-01-05'), '2023-01-05');

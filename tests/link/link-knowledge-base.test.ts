@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import type { DetectionRule } from '../../src/model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../../src/model/entities.ts';
-import { describeIssues, FIXTURES, loadKnowledgeBase, loadSampleKnowledgeBase, PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
+import { linkKnowledgeBase } from '../../src/link/link-knowledge-base.ts';
+import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
+import { attackCatalog, describeIssues, FIXTURES, loadKnowledgeBase, loadSampleKnowledgeBase, PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
+import { writeTempTree } from '../helpers/temp-files.ts';
 
 const EXTRAS = path.join(FIXTURES, 'kb/link-extras');
 
@@ -236,4 +239,18 @@ describe('linkKnowledgeBase reports what does not fit (sample KB plus tests/fixt
     );
     assert.deepEqual(unexpected, [], describeIssues(unexpected));
   });
+});
+
+test('thousands of tags that are not ATT&CK tags link in linear time, each listed once (found by tests/load/mutated-input.test.ts)', (t) => {
+  // 40,000 tags, 20,000 distinct: a list search for each made linking take seconds.
+  const tags = Array.from({ length: 40_000 }, (_, index) => `  - custom.tag${index % 20_000}`).join('\n');
+  const root = writeTempTree(t, { 'rules/many-tags.yml': `title: Many tags\nlogsource: {product: windows}\ntags:\n${tags}\ndetection:\n  sel: {A: 1}\n  condition: sel\n` });
+  const rules = loadDetectionRules([path.join(root, 'rules')]);
+  const started = performance.now();
+  const linked = linkKnowledgeBase({ attack: attackCatalog(), rules: rules.items, dataNeeded: [], loggingPolicies: [], enrichments: [], triggers: [] });
+  const elapsed = performance.now() - started;
+  const otherTags = linked.kb.ruleLinks.get(linked.kb.rules[0]!)!.otherTags;
+  assert.equal(otherTags.length, 20_000);
+  assert.deepEqual([otherTags[0], otherTags.at(-1)], ['custom.tag0', 'custom.tag19999']);
+  assert.ok(elapsed < 1_000, `linking took ${Math.round(elapsed)} ms`);
 });

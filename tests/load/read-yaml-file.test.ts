@@ -191,6 +191,16 @@ describe('positions from locate', () => {
     assert.equal((doc.value as { description: string }).description, 'line one\nline two\n');
     assert.deepEqual(doc.locate(['level']), { line: 5, column: 8 });
   });
+
+  test('every key of a mapping with 50,000 keys is located in linear time (found by tests/load/mutated-input.test.ts)', () => {
+    // Each lookup searched the mapping's keys: reporting every key of such a mapping took seconds.
+    const doc = documentsOf(`map:\n${Array.from({ length: 50_000 }, (_, index) => `  key${index}: v`).join('\n')}\n`)[0]!;
+    const started = performance.now();
+    for (let index = 0; index < 50_000; index += 1) doc.locate(['map', `key${index}`], 'key');
+    const elapsed = performance.now() - started;
+    assert.deepEqual(doc.locate(['map', 'key49999'], 'key'), { line: 50_001, column: 3 });
+    assert.ok(elapsed < 1_000, `${Math.round(elapsed)} ms`);
+  });
 });
 
 describe('problems', () => {

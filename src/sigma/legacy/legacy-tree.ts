@@ -22,24 +22,36 @@ export type LegacyNode =
   /** A keyword (a value without field). */
   | { kind: 'value'; value: LegacyScalar };
 
-/** sigmac compared tuples by value and every other node by identity (its classes had no __eq__). */
-export function legacyEquals(a: LegacyNode, b: LegacyNode): boolean {
-  if (a === b) return true;
-  if (a.kind === 'map' && b.kind === 'map') return a.field === b.field && valueEquals(a.value, b.value);
-  // Keyword values were Python strings and ints: equal by value.
-  if (a.kind === 'value' && b.kind === 'value') return a.value === b.value;
-  return false;
+/** Numbers objects by identity, for keys of nodes that sigmac compared by identity. */
+class IdentityKeys {
+  readonly #ids = new Map<object, number>();
+
+  of(value: object): string {
+    let id = this.#ids.get(value);
+    if (id === undefined) this.#ids.set(value, (id = this.#ids.size));
+    return `#${id}`;
+  }
 }
 
-function valueEquals(a: LegacyValue, b: LegacyValue): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => scalarEquals(item, b[i]!));
-  if (typeof a === 'object' || typeof b === 'object') return a === b;
-  return scalarEquals(a, b as LegacyScalar);
+/**
+ * sigmac compared tuples (field, value) and keyword values by value and every other node by identity
+ * (its classes had no __eq__). Two nodes are equal in that sense exactly when they have the same key,
+ * so finding equal nodes is one pass over a Set rather than a comparison of every pair (a
+ * 20,000-keyword selection took seconds that way).
+ */
+function equalityKey(node: LegacyNode, identities: IdentityKeys): string {
+  if (node.kind === 'value') return Number.isNaN(node.value) ? identities.of(node) : `v${scalarKey(node.value)}`;
+  if (node.kind !== 'map') return identities.of(node);
+  const { value } = node;
+  const field = JSON.stringify(node.field);
+  if (Array.isArray(value)) return value.some((item) => Number.isNaN(item)) ? identities.of(node) : `m${field}[${value.map(scalarKey).join(',')}]`;
+  if (typeof value === 'object') return `m${field}${identities.of(value)}`;
+  return Number.isNaN(value) ? identities.of(node) : `m${field}${scalarKey(value)}`;
 }
 
-function scalarEquals(a: LegacyScalar, b: LegacyScalar): boolean {
-  // Python: 4688 == '4688' is False, 4688 == 4688 True.
-  return a === b;
+/** Strings JSON-quoted, numbers bare: as in Python, 4688 == '4688' is False. NaN, equal to nothing, is left to the caller. */
+function scalarKey(value: LegacyScalar): string {
+  return typeof value === 'string' ? JSON.stringify(value) : `n${value}`;
 }
 
 /**
@@ -73,9 +85,14 @@ function unstrip(node: LegacyNode): LegacyNode {
 }
 
 function orderedUnique(items: readonly LegacyNode[]): LegacyNode[] {
-  const result: LegacyNode[] = [];
-  for (const item of items) if (!result.some((seen) => legacyEquals(seen, item))) result.push(item);
-  return result;
+  const identities = new IdentityKeys();
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = equalityKey(item, identities);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function optimizeNode(node: LegacyNode | null, changes: boolean): { node: LegacyNode | null; changed: boolean } {
@@ -95,13 +112,21 @@ function optimizeNode(node: LegacyNode | null, changes: boolean): { node: Legacy
     const other = node.kind === 'or' ? 'and' : 'or';
     if (node.items.every((child) => child.kind === other)) {
       const children = node.items as { kind: 'and' | 'or'; items: LegacyNode[] }[];
-      const promoted = children[0]!.items.filter((candidate) => children.slice(1).every((child) => child.items.some((item) => legacyEquals(item, candidate))));
+      const identities = new IdentityKeys();
+      const key = (item: LegacyNode): string => equalityKey(item, identities);
+      const others = children.slice(1).map((child) => new Set(child.items.map(key)));
+      const promoted = children[0]!.items.filter((candidate) => others.every((keys) => keys.has(key(candidate))));
       if (promoted.length > 0) {
         for (const child of children) {
-          for (const candidate of promoted) {
-            const at = child.items.findIndex((item) => legacyEquals(item, candidate));
-            if (at >= 0) child.items.splice(at, 1);
-          }
+          // Each promoted term removes the first remaining equal term of every child.
+          const toRemove = new Map<string, number>();
+          for (const candidate of promoted) toRemove.set(key(candidate), (toRemove.get(key(candidate)) ?? 0) + 1);
+          child.items = child.items.filter((item) => {
+            const left = toRemove.get(key(item)) ?? 0;
+            if (left === 0) return true;
+            toRemove.set(key(item), left - 1);
+            return false;
+          });
         }
         const replacement: LegacyNode = { kind: other, items: [...promoted, node] };
         return optimizeNode(replacement, true);

@@ -276,13 +276,16 @@ interface Context {
 const NONE: ReadonlySet<string> = new Set();
 
 function transformTree(items: readonly ProcessingItem[], tree: QueryNode): QueryNode {
-  let result = tree;
+  // Each added condition goes in front of the ones before it, all in one AND with the rule's tree: one
+  // AND per condition nested them as deep as there were conditions, and a user pipeline adding thousands
+  // overflowed the stack of every later walk over the tree.
+  const added: QueryNode[] = [];
   for (const item of items) {
     if (item.kind !== 'add-condition') continue;
     const values = item.values.map((value): QueryNode => ({ kind: 'match', field: item.field, value: { kind: 'string', parts: parseSigmaString(value).parts } }));
-    const added: QueryNode = values.length === 1 ? values[0]! : { kind: 'or', args: values };
-    result = { kind: 'and', args: [added, result] };
+    added.unshift(values.length === 1 ? values[0]! : { kind: 'or', args: values });
   }
+  let result: QueryNode = added.length === 0 ? tree : { kind: 'and', args: [...added, tree] };
   const fieldItems = items.filter((item): item is FieldItem => item.kind !== 'add-condition' && item.kind !== 'set-state' && item.kind !== 'fail-rule' && item.kind !== 'table-from-event-ids');
   if (!fieldItems.length) return result;
   const context: Context = { mappedBy: new Map(), added: new Set(items.flatMap((item) => (item.kind === 'add-condition' ? [item.field] : []))) };
