@@ -9,15 +9,19 @@ export const MAX_YAML_FILE_BYTES = 2 * 1024 * 1024;
 /**
  * Aliases share one object in memory, but every later walk over the data (detection parsing, JSON
  * export) would expand them; a "billion laughs" file is refused once its expansion passes this many nodes.
+ * Twice the entry limit below: a file without aliases has about one node per entry, so only expansion
+ * can pass it.
  */
-const MAX_EXPANDED_NODES = 200_000;
+const MAX_EXPANDED_NODES = 20_000;
 /** The deepest real file (Atomic Red Team) nests 7 levels; past this, a file is an attack on the recursive parser. */
 const MAX_YAML_DEPTH = 100;
 /**
- * SigmaHQ's longest list holds 4,432 values; every list item later becomes query terms and page rows, so a
- * file whose lists together hold more than this is refused rather than converted.
+ * List items and mapping entries of one file, all documents together. The largest real file (SigmaHQ's
+ * vulnerable-driver rule) holds 4,456; every entry later becomes query terms in each target, page rows
+ * and export lines, so build time grows with it: 10,000 keeps one file's whole build (every target,
+ * pages) well under a second. Past it the file is refused rather than converted.
  */
-const MAX_LIST_ITEMS_PER_FILE = 100_000;
+const MAX_ENTRIES_PER_FILE = 10_000;
 
 export interface YamlFile {
   readonly file: string;
@@ -79,7 +83,7 @@ export function parseYamlText(text: string, displayPath: string): YamlFile {
     values = jsYaml.loadAll(text, undefined, options) as unknown[];
   } catch (error) {
     if (error instanceof ListLimitExceeded) {
-      return refused(makeIssue(displayPath, positions.at(error.listStart), 'yaml-list-limit', `the file's lists hold more than ${MAX_LIST_ITEMS_PER_FILE} items`));
+      return refused(makeIssue(displayPath, positions.at(error.listStart), 'yaml-list-limit', `the file's lists and mappings hold more than ${MAX_ENTRIES_PER_FILE} entries`));
     }
     return refused(syntaxIssue(error, displayPath));
   }
@@ -108,7 +112,7 @@ class ListLimitExceeded extends Error {
   readonly listStart: number;
 
   constructor(listStart: number) {
-    super('list items exceed the file limit');
+    super('list items and mapping entries exceed the file limit');
     this.listStart = listStart;
   }
 }
@@ -152,7 +156,7 @@ interface PositionNode {
  */
 class PositionRecorder {
   private readonly stack: PositionNode[] = [{ start: 0, children: [] }];
-  private listItems = 0;
+  private entries = 0;
   /** Offsets of each repeated key and of the earlier key it repeats, in the order the parser met them. */
   readonly duplicateKeys: { key: string; first: number; repeated: number }[] = [];
 
@@ -165,11 +169,11 @@ class PositionRecorder {
     node.kind = state.kind ?? undefined;
     node.result = state.result;
     const collapsed = collapse(node);
-    if (collapsed.kind === 'sequence') {
-      this.listItems += collapsed.children.length;
-      if (this.listItems > MAX_LIST_ITEMS_PER_FILE) throw new ListLimitExceeded(collapsed.start);
-    } else if (collapsed.kind === 'mapping') {
-      this.recordDuplicateKeys(collapsed);
+    if (collapsed.kind === 'sequence' || collapsed.kind === 'mapping') {
+      // A mapping's children alternate key and value: an entry is a pair.
+      this.entries += collapsed.kind === 'sequence' ? collapsed.children.length : collapsed.children.length >> 1;
+      if (this.entries > MAX_ENTRIES_PER_FILE) throw new ListLimitExceeded(collapsed.start);
+      if (collapsed.kind === 'mapping') this.recordDuplicateKeys(collapsed);
     }
     this.stack[this.stack.length - 1]!.children.push(collapsed);
   };

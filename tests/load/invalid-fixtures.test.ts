@@ -32,7 +32,7 @@ import { INVALID, readFixtures, type Fixture, type Kind } from '../helpers/inval
 const GENERATED: Partial<Record<IssueCode, string>> = {
   'file-too-large': 'needs a file over 2 MiB; the test writes one into a temporary folder',
   'kb-size-limit': 'needs over 50,000 files or 256 MiB in one knowledge base; tests/load/knowledge-base-budget.test.ts lowers the limits',
-  'yaml-list-limit': 'needs lists of over 100,000 items (400 KB); tests/load/read-yaml-file.test.ts writes one',
+  'yaml-list-limit': 'needs over 10,000 list items or mapping entries; tests/load/yaml-limits.test.ts writes them',
   // Git stores a symbolic link as a link only where the checkout supports them; these tests make their own.
   'symlink-outside-input': 'a symbolic link, made by a test below in a temporary folder',
   'symlink-dangling': 'a symbolic link, made by a test below in a temporary folder',

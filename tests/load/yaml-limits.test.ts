@@ -17,25 +17,33 @@ const ATC = path.join(PROJECT, 'bin/atc.js');
 
 /**
  * The collection from issue 11: 50 documents, each expanding an anchor of 100 values 1,900 times
- * (190,000 values, just under a per-document budget of 200,000), about 1 MB in all.
+ * (190,000 values), about 1 MB in all. Its 100,000 alias items now pass the file's entry limit first.
  */
 function aliasCollection(): string {
   const values = Array.from({ length: 100 }, (_, index) => `v${index}`).join(', ');
   const uses = Array(1900).fill('*values').join(', ');
-  const documents = Array.from({ length: 50 }, (_, index) =>
-    [
-      `title: Expanding rule ${index}`,
-      `values: &values [${values}]`,
-      'logsource:',
-      '    product: windows',
-      'detection:',
-      '    selection:',
-      `        CommandLine|contains: [${uses}]`,
-      '    condition: selection',
-      '',
-    ].join('\n'),
-  );
-  return documents.join('---\n');
+  return expandingDocuments(50, (index) => [`values: &values [${values}]`, `        CommandLine|contains: [${uses}]`, index]);
+}
+
+/**
+ * Expansion that stays under the entry limit: each of 50 documents nests its aliases (100 values, 19
+ * copies of them, 9 uses of those: about 19,100 values, just under a per-document budget of 20,000)
+ * with only about 140 written entries, so only the alias budget, counted over the file, can refuse it.
+ */
+function nestedAliasCollection(): string {
+  const values = Array.from({ length: 100 }, (_, index) => `v${index}`).join(', ');
+  return expandingDocuments(50, (index) => [
+    `values: &values [${values}]\ncopies: &copies [${Array(19).fill('*values').join(', ')}]`,
+    `        CommandLine|contains: [${Array(9).fill('*copies').join(', ')}]`,
+    index,
+  ]);
+}
+
+function expandingDocuments(count: number, parts: (index: number) => [string, string, number]): string {
+  return Array.from({ length: count }, (_, index) => {
+    const [anchors, selection] = parts(index);
+    return [`title: Expanding rule ${index}`, anchors, 'logsource:', '    product: windows', 'detection:', '    selection:', selection, '    condition: selection', ''].join('\n');
+  }).join('---\n');
 }
 
 /** Runs bin/atc.js in a child process that reports its own peak memory (resident set, bytes). */
@@ -52,8 +60,7 @@ function atcWithPeakMemory(args: string[], cwd: string): { status: number | null
 }
 
 test('the 50-document alias collection is refused in under 2 s, counted across the whole file', () => {
-  const text = aliasCollection();
-  assert.ok(text.length > 800_000 && text.length < 1_200_000, `about 1 MB (${text.length} bytes)`);
+  const text = nestedAliasCollection();
   const started = performance.now();
   const parsed = parseYamlText(text, 'collection.yml');
   const elapsed = performance.now() - started;
@@ -65,8 +72,13 @@ test('the 50-document alias collection is refused in under 2 s, counted across t
   assert.deepEqual(single.issues, []);
 });
 
-test('atc check refuses the alias collection with yaml-alias-limit, with bounded time and memory', (t) => {
-  const folder = writeTempTree(t, { 'rules/collection.yml': aliasCollection() });
+test('atc check refuses the 1 MB alias collection of issue 11 (yaml-list-limit) and the nested one (yaml-alias-limit), with bounded time and memory', (t) => {
+  const text = aliasCollection();
+  assert.ok(text.length > 800_000 && text.length < 1_200_000, `about 1 MB (${text.length} bytes)`);
+  const issue = parseYamlText(text, 'collection.yml');
+  // The sixth document's aliases take the file past 10,000 entries.
+  assert.deepEqual(issue.issues.map((found) => [found.line, found.code]), [[43, 'yaml-list-limit']]);
+  const folder = writeTempTree(t, { 'rules/collection.yml': nestedAliasCollection() });
   const started = performance.now();
   const result = atcWithPeakMemory(['check', '--rules', 'rules'], folder);
   const elapsed = performance.now() - started;
@@ -92,17 +104,19 @@ test('nesting past the depth limit is refused with yaml-depth-limit, without exh
   assert.deepEqual(parseYamlText(nestedTen, 'ok.yml').issues, []);
 });
 
-test('lists holding more than 100,000 items in one file are refused with yaml-list-limit at the list that passes it', () => {
+test('lists and mappings holding more than 10,000 entries in one file are refused with yaml-list-limit where the count passes it', () => {
   const list = (size: number): string => `[${Array(size).fill('x').join(',')}]`;
-  const oneHuge = parseYamlText(`title: t\nvalues: ${list(100_001)}\n`, 'huge.yml');
+  const oneHuge = parseYamlText(`title: t\nvalues: ${list(10_001)}\n`, 'huge.yml');
   assert.deepEqual(oneHuge.issues.map((issue) => [issue.line, issue.column, issue.code, issue.severity]), [[2, 9, 'yaml-list-limit', 'error']]);
   assert.deepEqual(oneHuge.documents, []);
-  // Two lists, each well under the limit, in two documents: the count is the file's.
-  const split = parseYamlText(`a: ${list(60_000)}\n---\nb: ${list(60_000)}\n`, 'split.yml');
+  const mapping = parseYamlText(`title: t\nfields:\n${Array.from({ length: 10_001 }, (_, index) => `  f${index}: x`).join('\n')}\n`, 'keys.yml');
+  assert.deepEqual(mapping.issues.map((issue) => [issue.line, issue.code]), [[3, 'yaml-list-limit']]);
+  // Two lists, each under the limit, in two documents: the count is the file's.
+  const split = parseYamlText(`a: ${list(6_000)}\n---\nb: ${list(6_000)}\n`, 'split.yml');
   assert.deepEqual(split.issues.map((issue) => [issue.line, issue.code]), [[3, 'yaml-list-limit']]);
-  const fine = parseYamlText(`a: ${list(50_000)}\n---\nb: ${list(50_000)}\n`, 'fine.yml');
+  const fine = parseYamlText(`a: ${list(4_990)}\n---\nb: ${list(4_990)}\n`, 'fine.yml');
   assert.deepEqual(fine.issues, []);
-  assert.equal((fine.documents[1]!.value as { b: unknown[] }).b.length, 50_000);
+  assert.equal((fine.documents[1]!.value as { b: unknown[] }).b.length, 4_990);
 });
 
 test('through the CLI, a duplicate key is a warning: atc check passes, atc check --strict fails, atc build publishes the last value', (t) => {
