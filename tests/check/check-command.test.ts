@@ -198,7 +198,7 @@ describe('atc check: the load and link issue codes, on tests/fixtures/invalid', 
 
   test('every issue code is shown through atc check by a fixture here or in tests/fixtures/invalid (file-too-large, yaml-list-limit: generated below)', () => {
     // Symbolic links are made by tests/cli/hostile-entities.test.ts, which runs atc check on them.
-    const generatedElsewhere = ['symlink-outside-input', 'symlink-dangling'];
+    const generatedElsewhere = ['symlink-outside-input', 'symlink-dangling', 'kb-size-limit'];
     const covered = new Set([...fixtures.map((item) => item.code), ...checkStage, 'file-too-large', 'yaml-list-limit', ...generatedElsewhere]);
     assert.deepEqual(Object.keys(ISSUE_CODES).filter((code) => !covered.has(code)), []);
     assert.deepEqual(checkStage.sort(), ['broken-link', 'conversion-failed', 'data-needed-no-logging-policy', 'duplicate-rule-title']);

@@ -242,15 +242,16 @@ describe('linkKnowledgeBase reports what does not fit (sample KB plus tests/fixt
 });
 
 test('thousands of tags that are not ATT&CK tags link in linear time, each listed once (found by tests/load/mutated-input.test.ts)', (t) => {
-  // 40,000 tags, 20,000 distinct: a list search for each made linking take seconds.
-  const tags = Array.from({ length: 40_000 }, (_, index) => `  - custom.tag${index % 20_000}`).join('\n');
+  // 40,000 tags, 20,000 distinct, made a list search for each take seconds; the file's entry limit (10,000)
+  // now stops that file, so this one is just under it.
+  const tags = Array.from({ length: 9_990 }, (_, index) => `  - custom.tag${index % 5_000}`).join('\n');
   const root = writeTempTree(t, { 'rules/many-tags.yml': `title: Many tags\nlogsource: {product: windows}\ntags:\n${tags}\ndetection:\n  sel: {A: 1}\n  condition: sel\n` });
   const rules = loadDetectionRules([path.join(root, 'rules')]);
   const started = performance.now();
   const linked = linkKnowledgeBase({ attack: attackCatalog(), rules: rules.items, dataNeeded: [], loggingPolicies: [], enrichments: [], triggers: [] });
   const elapsed = performance.now() - started;
   const otherTags = linked.kb.ruleLinks.get(linked.kb.rules[0]!)!.otherTags;
-  assert.equal(otherTags.length, 20_000);
-  assert.deepEqual([otherTags[0], otherTags.at(-1)], ['custom.tag0', 'custom.tag19999']);
+  assert.equal(otherTags.length, 5_000);
+  assert.deepEqual([otherTags[0], otherTags.at(-1)], ['custom.tag0', 'custom.tag4999']);
   assert.ok(elapsed < 1_000, `linking took ${Math.round(elapsed)} ms`);
 });

@@ -1,5 +1,6 @@
 import lucene from 'lucene';
 import { parseYamlText } from '../../src/load/read-yaml-file.ts';
+import type { SourceDocument } from '../../src/model/source-document.ts';
 import { parseSigmaCollection, type SigmaCollection } from '../../src/sigma/parse-sigma-collection.ts';
 import { convertCollection } from '../../src/sigma/convert-collection.ts';
 import type { ConversionResult } from '../../src/sigma/backends/target.ts';
@@ -14,6 +15,16 @@ export function parseRules(yaml: string, file = 'test.yml'): SigmaCollection {
   const loaded = parseYamlText(yaml, file);
   if (loaded.issues.length) throw new Error(loaded.issues.map((i) => i.message).join('; '));
   return parseSigmaCollection(loaded.documents);
+}
+
+/**
+ * Rule documents as plain data, past the loader's per-file entry limit (10,000), with every position at
+ * 1:1: for tests of the engine's own algorithms at sizes the loader refuses, which merged collections
+ * and future loaders could still hand it.
+ */
+export function parseRuleValues(...values: unknown[]): SigmaCollection {
+  const documents: SourceDocument[] = values.map((value, index) => ({ file: 'test.yml', index, value, position: { line: 1, column: 1 }, locate: () => ({ line: 1, column: 1 }) }));
+  return parseSigmaCollection(documents);
 }
 
 /** The queries for one target, or `ERROR reason`. */
