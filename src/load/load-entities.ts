@@ -14,18 +14,23 @@ export interface LoadedFiles<T> {
 /**
  * Reads every YAML file under the folders and turns each into entities with `readFile`. A folder that
  * does not exist is not an error here: an empty knowledge base section is legitimate. `budget` is shared
- * by the loaders of one build, so its limits hold for the knowledge base as a whole.
+ * by the loaders of one build, so its limits hold for the knowledge base as a whole. Files `isContent`
+ * rejects (generated files an upstream layout keeps beside the content) are neither read nor counted.
  */
 export function loadEntityFiles<T>(
   folders: readonly string[],
   readFile: (file: InputFile, text: string, documents: readonly SourceDocument[], issues: Issue[]) => T[],
   cwd?: string,
   budget: KnowledgeBaseBudget = new KnowledgeBaseBudget(),
+  isContent: (file: InputFile) => boolean = () => true,
 ): LoadedFiles<T> {
   const items: T[] = [];
   const found = findInputFiles(folders, cwd);
   const issues: Issue[] = [...found.issues];
+  let fileCount = 0;
   for (const file of found.files) {
+    if (!isContent(file)) continue;
+    fileCount += 1;
     if (!budget.admitFile(file, issues)) continue;
     const yaml = readYamlFile(file.absolutePath, file.displayPath);
     issues.push(...yaml.issues);
@@ -33,6 +38,5 @@ export function loadEntityFiles<T>(
     if (!budget.admitText(file, yaml.text, issues)) continue;
     items.push(...readFile(file, yaml.text, yaml.documents, issues));
   }
-  const fileCount = found.files.length;
   return { items, issues, fileCount };
 }

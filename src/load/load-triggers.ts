@@ -2,6 +2,7 @@ import path from 'node:path';
 import { normalizeTechniqueId } from '../attack/attack-catalog.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue } from '../model/issue.ts';
+import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
 import { FieldReader } from './read-fields.ts';
@@ -17,7 +18,14 @@ const DEPENDENCY_KEYS = new Set(['description', 'prereq_command', 'get_prereq_co
 /** Atomic Red Team's ExecutorType. */
 const EXECUTOR_NAMES = new Set(['command_prompt', 'powershell', 'sh', 'bash', 'manual']);
 
-/** Atomic Red Team technique files (`atomics/T1003.001/T1003.001.yaml`); other YAML under the folder is not a trigger. */
+/**
+ * Atomic Red Team keeps generated indexes beside the technique files (`atomics/Indexes/index.yaml`, several
+ * MiB, and one index per platform): they repeat the techniques, so they are skipped, wherever the
+ * configured folder starts (`atomics/` or the repository).
+ */
+const isTechniqueFile = (file: InputFile): boolean => !file.relativePath.split('/').includes('Indexes');
+
+/** Atomic Red Team technique files (`atomics/T1003.001/T1003.001.yaml`); the generated indexes are not triggers. */
 export function loadTriggers(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<TriggerTechnique> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => {
     if (documents.length === 0) {
@@ -105,5 +113,5 @@ export function loadTriggers(folders: readonly string[], cwd?: string, budget?: 
       displayName: displayName ?? techniqueId,
       tests,
     } satisfies TriggerTechnique];
-  }, cwd, budget);
+  }, cwd, budget, isTechniqueFile);
 }

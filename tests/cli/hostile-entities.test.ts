@@ -140,3 +140,17 @@ function readTree(root: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
 }
+
+test("a real Atomic Red Team checkout's generated Indexes/ (index.yaml over the file-size limit) is skipped, not an error", (t) => {
+  const index = `# generated\n${'x: '.repeat(1)}${'a'.repeat(3 * 1024 * 1024)}\n`;
+  const layout = {
+    'triggers/T1003/T1003.yaml': TECHNIQUE('T1003', ATOMIC_TEST('dump', '7c8ba2b4-6a28-4b8b-9f1e-0a0b7e1c2d3e')),
+    'triggers/Indexes/index.yaml': index,
+    'triggers/Indexes/Indexes-CSV/windows-index.yaml': 'not: [a technique\n',
+  };
+  assert.deepEqual(check(t, layout), { status: 0, issues: [] });
+  const folder = writeTempTree(t, { ...BASE, ...layout }, 'atc-kb-hostile-');
+  const built = atc(['build', '--quiet', '--targets', 'es-qs', '--out', 'site'], folder);
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  assert.match(built.stdout + built.stderr, /1 Triggers/);
+});
