@@ -9,13 +9,16 @@ import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
 
+/** Records an issue of the linking stage. */
+type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
+
 /** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
 export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
 
 /** Builds the cross-reference graph once, by key, and reports every reference that does not resolve. */
 export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; issues: Issue[] } {
   const issues: Issue[] = [];
-  const report = (file: string, position: { line: number; column: number }, code: IssueCode, message: string): void => {
+  const report: Report = (file, position, code, message) => {
     issues.push(makeIssue(file, position, code, message));
   };
 
@@ -262,7 +265,7 @@ function mergeMatches(matches: readonly DataNeededMatch[], extra: readonly { ent
 function classifyTags(
   rule: DetectionRule,
   attack: AttackCatalog,
-  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+  report: Report,
 ): { tactics: AttackTactic[]; techniques: AttackTechnique[]; otherTags: string[] } {
   const tactics: AttackTactic[] = [];
   const techniques: AttackTechnique[] = [];
@@ -313,7 +316,7 @@ function classifyTags(
  */
 function reportReusedTestGuids(
   triggers: readonly TriggerTechnique[],
-  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+  report: Report,
 ): void {
   const firstUse = new Map<string, { file: string; name: string; position: { line: number; column: number } }>();
   for (const trigger of triggers) {
@@ -358,7 +361,7 @@ interface CorrelationNode {
 function reportCorrelationCycles(
   rules: readonly DetectionRule[],
   rulesById: ReadonlyMap<string, DetectionRule>,
-  report: (file: string, position: { line: number; column: number }, code: IssueCode, message: string) => void,
+  report: Report,
 ): void {
   const nodes: CorrelationNode[] = rules.flatMap((rule) => rule.correlations.map((correlation) => ({ rule, correlation })));
   const byId = new Map<string, CorrelationNode>();

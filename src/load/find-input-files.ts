@@ -44,10 +44,10 @@ export function findInputFiles(folders: readonly string[], cwd: string = process
 
   for (const root of roots) {
     const found: InputFile[] = [];
-    const addFile = (absolutePath: string, real: string): void => {
+    const addFile = (absolutePath: string, real: string, relativePath = toPosix(path.relative(root, absolutePath))): void => {
       if (filesSeen.has(real)) return;
       filesSeen.add(real);
-      found.push({ absolutePath, relativePath: toPosix(path.relative(root, absolutePath)), displayPath: displayPath(absolutePath) });
+      found.push({ absolutePath, relativePath, displayPath: displayPath(absolutePath) });
     };
     // Links wait until the folder's own tree is walked, so a file reached both ways keeps its real path.
     const links: string[] = [];
@@ -88,10 +88,7 @@ export function findInputFiles(folders: readonly string[], cwd: string = process
     if (realRoot === undefined) continue;
     const kind = statKind(realRoot);
     if (kind === 'file' && YAML_FILE.test(root)) {
-      if (!filesSeen.has(realRoot)) {
-        filesSeen.add(realRoot);
-        found.push({ absolutePath: root, relativePath: path.basename(root), displayPath: displayPath(root) });
-      }
+      addFile(root, realRoot, path.basename(root));
     } else if (kind === 'directory') {
       walk(root, realRoot);
       while (links.length > 0) {

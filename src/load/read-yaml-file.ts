@@ -6,13 +6,6 @@ import { YAML_1_1_SCHEMA } from './yaml-1-1-schema.ts';
 
 /** Knowledge-base files are small; anything this big is a mistake or an attack, and is refused unread. */
 export const MAX_YAML_FILE_BYTES = 2 * 1024 * 1024;
-/**
- * Aliases share one object in memory, but every later walk over the data (detection parsing, JSON
- * export) would expand them; a "billion laughs" file is refused once its expansion passes this many nodes.
- * Twice the entry limit below: a file without aliases has about one node per entry, so only expansion
- * can pass it.
- */
-const MAX_EXPANDED_NODES = 20_000;
 /** The deepest real file (Atomic Red Team) nests 7 levels; past this, a file is an attack on the recursive parser. */
 const MAX_YAML_DEPTH = 100;
 /**
@@ -22,6 +15,12 @@ const MAX_YAML_DEPTH = 100;
  * pages) well under a second. Past it the file is refused rather than converted.
  */
 const MAX_ENTRIES_PER_FILE = 10_000;
+/**
+ * Aliases share one object in memory, but every later walk over the data (detection parsing, JSON
+ * export) would expand them; a "billion laughs" file is refused once its expansion passes this many nodes.
+ * Twice the entry limit: a file without aliases has about one node per entry, so only expansion can pass it.
+ */
+const MAX_EXPANDED_NODES = 2 * MAX_ENTRIES_PER_FILE;
 
 export interface YamlFile {
   readonly file: string;
@@ -82,8 +81,8 @@ export function parseYamlText(text: string, displayPath: string): YamlFile {
     };
     values = jsYaml.loadAll(text, undefined, options) as unknown[];
   } catch (error) {
-    if (error instanceof ListLimitExceeded) {
-      return refused(makeIssue(displayPath, positions.at(error.listStart), 'yaml-list-limit', `the file's lists and mappings hold more than ${MAX_ENTRIES_PER_FILE} entries`));
+    if (error instanceof EntryLimitExceeded) {
+      return refused(makeIssue(displayPath, positions.at(error.collectionStart), 'yaml-list-limit', `the file's lists and mappings hold more than ${MAX_ENTRIES_PER_FILE} entries`));
     }
     return refused(syntaxIssue(error, displayPath));
   }
@@ -108,12 +107,12 @@ function quoteKey(key: string): string {
   return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
 }
 
-class ListLimitExceeded extends Error {
-  readonly listStart: number;
+class EntryLimitExceeded extends Error {
+  readonly collectionStart: number;
 
-  constructor(listStart: number) {
+  constructor(collectionStart: number) {
     super('list items and mapping entries exceed the file limit');
-    this.listStart = listStart;
+    this.collectionStart = collectionStart;
   }
 }
 
@@ -172,7 +171,7 @@ class PositionRecorder {
     if (collapsed.kind === 'sequence' || collapsed.kind === 'mapping') {
       // A mapping's children alternate key and value: an entry is a pair.
       this.entries += collapsed.kind === 'sequence' ? collapsed.children.length : collapsed.children.length >> 1;
-      if (this.entries > MAX_ENTRIES_PER_FILE) throw new ListLimitExceeded(collapsed.start);
+      if (this.entries > MAX_ENTRIES_PER_FILE) throw new EntryLimitExceeded(collapsed.start);
       if (collapsed.kind === 'mapping') this.recordDuplicateKeys(collapsed);
     }
     this.stack[this.stack.length - 1]!.children.push(collapsed);

@@ -184,13 +184,6 @@ function hasPath(value: unknown, path: readonly PathSegment[]): boolean {
   return true;
 }
 
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `a ${typeof value}`;
-}
-
 /** The Sigma specification requires lists where older tools also took a lone text. */
 const LIST_ONLY = { singleText: false } as const;
 
@@ -289,7 +282,7 @@ function readLogSource(reader: DocumentReader): LogSource | undefined {
     return undefined;
   }
   if (!isPlainMap(value)) {
-    reader.issue(['logsource'], 'field-type', `"logsource" must be a mapping, not ${describeType(value)}`);
+    reader.issue(['logsource'], 'field-type', `"logsource" must be a mapping, not ${describe(value)}`);
     return undefined;
   }
   const result: Record<string, string> = {};
@@ -297,7 +290,7 @@ function readLogSource(reader: DocumentReader): LogSource | undefined {
     const item = value[key];
     if (item === undefined || item === null) continue;
     if (typeof item === 'string' || typeof item === 'number') result[key] = String(item);
-    else reader.issue(['logsource', key], 'field-type', `"logsource.${key}" must be a string, not ${describeType(item)}`);
+    else reader.issue(['logsource', key], 'field-type', `"logsource.${key}" must be a string, not ${describe(item)}`);
   }
   return result;
 }
@@ -305,7 +298,7 @@ function readLogSource(reader: DocumentReader): LogSource | undefined {
 function readDetection(reader: DocumentReader): Detection | undefined {
   const value = reader.merged.value.detection;
   if (!isPlainMap(value)) {
-    reader.issue(['detection'], 'field-type', `"detection" must be a mapping, not ${describeType(value)}`);
+    reader.issue(['detection'], 'field-type', `"detection" must be a mapping, not ${describe(value)}`);
     return undefined;
   }
   const selections: NamedSelection[] = [];
@@ -332,7 +325,7 @@ function readDetection(reader: DocumentReader): Detection | undefined {
     list.forEach((text, i) => {
       const path = Array.isArray(condition) ? ['detection', 'condition', i] : ['detection', 'condition'];
       if (typeof text !== 'string') {
-        reader.issue(path, 'field-type', `a condition must be a string, not ${describeType(text)}`);
+        reader.issue(path, 'field-type', `a condition must be a string, not ${describe(text)}`);
         return;
       }
       try {
@@ -420,7 +413,7 @@ function readItem(reader: DocumentReader, path: readonly PathSegment[], key: str
     values = [];
     for (const [index, entry] of value.entries()) {
       if (!isScalar(entry)) {
-        reader.issue([...path, index], 'sigma-detection', `values of "${key}" must be strings, numbers, booleans or null, not ${describeType(entry)}`);
+        reader.issue([...path, index], 'sigma-detection', `values of "${key}" must be strings, numbers, booleans or null, not ${describe(entry)}`);
         return undefined;
       }
       values.push(entry);
@@ -432,7 +425,7 @@ function readItem(reader: DocumentReader, path: readonly PathSegment[], key: str
   } else if (isScalar(value)) {
     values = [value];
   } else {
-    reader.issue(path, 'sigma-detection', `the value of "${key}" must be a scalar or a list of scalars, not ${describeType(value)}`);
+    reader.issue(path, 'sigma-detection', `the value of "${key}" must be a scalar or a list of scalars, not ${describe(value)}`);
     return undefined;
   }
   const problem = checkModifierChain(modifiers, values.map(kindOfRawValue));
