@@ -5,12 +5,29 @@
  * the snapshot; this module stays free of I/O so tests can hand it small hand-made snapshots.
  */
 
+/**
+ * Where a tactic or technique comes from. Absent: the ATT&CK data of this build (the committed snapshot, or
+ * the STIX bundle `attack.bundle` names). "overlay": a team's overlay file named it before ATT&CK did.
+ * "provisional": nothing named it but the content itself (a Sigma tag, an Atomic Red Team folder), so the
+ * build made it up from the tag rather than drop the rules that use it.
+ */
+export type AttackOrigin = 'overlay' | 'provisional';
+
+export interface AttackOriginNote {
+  readonly origin: AttackOrigin;
+  /** One line for the pages: which tags, files or overlay named the entity. */
+  readonly reason: string;
+}
+
 export interface AttackTactic {
-  /** "TA0005" */
+  /** "TA0005"; a provisional tactic has no ATT&CK id and uses its shortname ("defense-impairment"). */
   readonly id: string;
   readonly name: string;
   /** "defense-evasion": the form kill_chain_phases and Sigma tags use. */
   readonly shortname: string;
+  /** ATT&CK's description (markdown with `(Citation: …)` markers). */
+  readonly description?: string;
+  readonly origin?: AttackOriginNote;
 }
 
 export interface AttackTechnique {
@@ -26,6 +43,71 @@ export interface AttackTechnique {
   /** Technique id named by a STIX revoked-by relationship, or null when the source had none. */
   readonly revokedBy: string | null;
   readonly platforms?: readonly string[];
+  /** ATT&CK's description: markdown with `(Citation: <name>)` markers that `citations` resolves. */
+  readonly description?: string;
+  /** The external references the description cites, in ATT&CK's order. */
+  readonly citations?: readonly AttackCitation[];
+  /** Ids of the detection strategies (DET…) that detect the technique (ATT&CK 18 and later). */
+  readonly detectionStrategies?: readonly string[];
+  /** Ids of the mitigations (M…) that mitigate it. */
+  readonly mitigations?: readonly string[];
+  readonly origin?: AttackOriginNote;
+}
+
+export interface AttackCitation {
+  /** The `source_name` the description's `(Citation: …)` markers use. */
+  readonly name: string;
+  /** The bibliographic line ("French, D. (2018, October 2). …"). */
+  readonly description?: string;
+  readonly url?: string;
+}
+
+export type AttackActorKind = 'group' | 'software' | 'campaign';
+
+/** A group (intrusion-set), a piece of software (malware or tool) or a campaign, with the techniques it uses. */
+export interface AttackActor {
+  readonly kind: AttackActorKind;
+  /** "G0016", "S0002", "C0024" */
+  readonly id: string;
+  readonly name: string;
+  /** Other names, without the name itself. */
+  readonly aliases: readonly string[];
+  /** For software: "malware" or "tool". */
+  readonly softwareType?: 'malware' | 'tool';
+  readonly platforms?: readonly string[];
+  readonly description?: string;
+  readonly citations?: readonly AttackCitation[];
+  /** Technique ids (sub-techniques included) the STIX `uses` relations name, sorted. */
+  readonly techniques: readonly string[];
+  /** For groups and campaigns: ids of the software they use, sorted. */
+  readonly software?: readonly string[];
+  /** For campaigns: the groups they are attributed to. */
+  readonly groups?: readonly string[];
+  /** Set for a group or software only a tag names (e.g. newer than the data): provisional. */
+  readonly origin?: AttackOriginNote;
+}
+
+export interface AttackMitigation {
+  /** "M1047" */
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface AttackDetectionStrategy {
+  /** "DET0103" */
+  readonly id: string;
+  readonly name: string;
+  /** Names of the data components its analytics read (e.g. "Process Creation"), sorted. */
+  readonly dataComponents: readonly string[];
+  /** Platforms of its analytics, sorted. */
+  readonly platforms: readonly string[];
+}
+
+/** What a technique's page shows about who uses it. */
+export interface AttackUsers {
+  readonly groups: readonly AttackActor[];
+  readonly software: readonly AttackActor[];
+  readonly campaigns: readonly AttackActor[];
 }
 
 export interface AttackSnapshot {
@@ -35,6 +117,21 @@ export interface AttackSnapshot {
   readonly tactics: readonly AttackTactic[];
   /** Sorted by id. */
   readonly techniques: readonly AttackTechnique[];
+  /** Each sorted by id; absent in small hand-made snapshots. */
+  readonly groups?: readonly AttackActor[];
+  readonly software?: readonly AttackActor[];
+  readonly campaigns?: readonly AttackActor[];
+  readonly mitigations?: readonly AttackMitigation[];
+  readonly detectionStrategies?: readonly AttackDetectionStrategy[];
+}
+
+/**
+ * Tactics and techniques added to a catalog: by an overlay file or, provisionally, from tags the data does
+ * not know. A tactic goes into the matrix after the tactic `after` names (id or shortname), else last.
+ */
+export interface AttackAdditions {
+  readonly tactics?: ReadonlyArray<AttackTactic & { readonly after?: string }>;
+  readonly techniques?: readonly AttackTechnique[];
 }
 
 /**
@@ -103,21 +200,40 @@ export function tacticUrl(id: string): string {
 export class AttackCatalog {
   readonly version: string;
   readonly domain: string;
+  /** In matrix column order; overlay and provisional tactics where they were placed. */
   readonly tactics: readonly AttackTactic[];
+  /** Sorted by id; includes overlay and provisional techniques. */
   readonly techniques: readonly AttackTechnique[];
+  readonly groups: readonly AttackActor[];
+  readonly software: readonly AttackActor[];
+  readonly campaigns: readonly AttackActor[];
+  readonly mitigations: readonly AttackMitigation[];
+  readonly detectionStrategies: readonly AttackDetectionStrategy[];
+  readonly #snapshot: AttackSnapshot;
 
   readonly #tacticsByKey = new Map<string, AttackTactic>();
   readonly #techniquesById = new Map<string, AttackTechnique>();
   readonly #subTechniques = new Map<string, AttackTechnique[]>();
   // Only names carried by exactly one live technique, so the same-name fallback never has to guess.
   readonly #liveTechniqueByName = new Map<string, AttackTechnique>();
+  readonly #actors = new Map<string, AttackActor>();
+  readonly #mitigationsById = new Map<string, AttackMitigation>();
+  readonly #detectionStrategiesById = new Map<string, AttackDetectionStrategy>();
+  #usersByTechnique: Map<string, { groups: AttackActor[]; software: AttackActor[]; campaigns: AttackActor[] }> | undefined;
 
-  constructor(snapshot: AttackSnapshot) {
+  constructor(snapshot: AttackSnapshot, extraTacticKeys: ReadonlyMap<string, AttackTactic> = new Map()) {
+    this.#snapshot = snapshot;
     this.version = snapshot.attackVersion;
     this.domain = snapshot.domain;
     this.tactics = snapshot.tactics;
     this.techniques = snapshot.techniques;
+    this.groups = snapshot.groups ?? [];
+    this.software = snapshot.software ?? [];
+    this.campaigns = snapshot.campaigns ?? [];
+    this.mitigations = snapshot.mitigations ?? [];
+    this.detectionStrategies = snapshot.detectionStrategies ?? [];
 
+    for (const [key, tactic] of extraTacticKeys) this.#tacticsByKey.set(key, tactic);
     for (const tactic of snapshot.tactics) {
       this.#tacticsByKey.set(tactic.id.toUpperCase(), tactic);
       this.#tacticsByKey.set(normalizeTacticName(tactic.shortname), tactic);
@@ -130,7 +246,7 @@ export class AttackCatalog {
         siblings.push(technique);
         this.#subTechniques.set(technique.parent.toUpperCase(), siblings);
       }
-      if (!technique.revoked && !technique.deprecated) {
+      if (!technique.revoked && !technique.deprecated && technique.origin === undefined) {
         const name = technique.name.toLowerCase();
         if (this.#liveTechniqueByName.has(name)) ambiguousNames.add(name);
         else this.#liveTechniqueByName.set(name, technique);
@@ -138,6 +254,44 @@ export class AttackCatalog {
     }
     for (const name of ambiguousNames) this.#liveTechniqueByName.delete(name);
     for (const siblings of this.#subTechniques.values()) siblings.sort((a, b) => compareTechniqueIds(a.id, b.id));
+    for (const actor of [...this.groups, ...this.software, ...this.campaigns]) this.#actors.set(actor.id.toUpperCase(), actor);
+    for (const mitigation of this.mitigations) this.#mitigationsById.set(mitigation.id.toUpperCase(), mitigation);
+    for (const strategy of this.detectionStrategies) this.#detectionStrategiesById.set(strategy.id.toUpperCase(), strategy);
+  }
+
+  /**
+   * A catalog with more tactics and techniques: an overlay's, or the provisional ones the linker made from
+   * tags. An addition with an id the catalog has replaces that entry in place (keeping what it does not
+   * restate, such as a technique's description), and a replaced tactic's old shortname still resolves to it.
+   */
+  withAdditions(additions: AttackAdditions): AttackCatalog {
+    const tactics = [...this.tactics];
+    const oldKeys = new Map<string, AttackTactic>();
+    for (const { after, ...tactic } of additions.tactics ?? []) {
+      const existing = tactics.findIndex((known) => known.id.toUpperCase() === tactic.id.toUpperCase());
+      if (existing !== -1) {
+        const replaced = tactics[existing]!;
+        const merged: AttackTactic = { ...replaced, ...tactic };
+        tactics[existing] = merged;
+        oldKeys.set(normalizeTacticName(replaced.shortname), merged);
+        continue;
+      }
+      const anchor = after === undefined ? -1 : tactics.findIndex((known) => known.id.toUpperCase() === after.trim().toUpperCase() || normalizeTacticName(known.shortname) === normalizeTacticName(after));
+      if (anchor === -1) tactics.push(tactic);
+      else tactics.splice(anchor + 1, 0, tactic);
+    }
+    // A shortname kept as an alias must lead to the tactic's final form, not to the one it replaced.
+    const finalById = new Map(tactics.map((tactic) => [tactic.id.toUpperCase(), tactic]));
+    const extraKeys = new Map([...oldKeys].map(([key, tactic]) => [key, finalById.get(tactic.id.toUpperCase()) ?? tactic]));
+    const techniques = new Map(this.techniques.map((technique) => [technique.id.toUpperCase(), technique]));
+    for (const technique of additions.techniques ?? []) {
+      const existing = techniques.get(technique.id.toUpperCase());
+      techniques.set(technique.id.toUpperCase(), existing === undefined ? technique : { ...existing, ...technique });
+    }
+    return new AttackCatalog(
+      { ...this.#snapshot, tactics, techniques: [...techniques.values()].sort((a, b) => compareTechniqueIds(a.id, b.id)) },
+      extraKeys,
+    );
   }
 
   /** Validates parsed JSON (e.g. the committed snapshot) before building the catalog. */
@@ -158,6 +312,35 @@ export class AttackCatalog {
   /** Sorted by id; includes revoked and deprecated sub-techniques, which carry their flags. */
   subTechniquesOf(id: string): readonly AttackTechnique[] {
     return this.#subTechniques.get(id.trim().toUpperCase()) ?? [];
+  }
+
+  /** A group, software or campaign by its ATT&CK id ("G0016", "S0002", "C0024"). */
+  actor(id: string): AttackActor | undefined {
+    return this.#actors.get(id.trim().toUpperCase());
+  }
+
+  mitigation(id: string): AttackMitigation | undefined {
+    return this.#mitigationsById.get(id.trim().toUpperCase());
+  }
+
+  detectionStrategy(id: string): AttackDetectionStrategy | undefined {
+    return this.#detectionStrategiesById.get(id.trim().toUpperCase());
+  }
+
+  /** The groups, software and campaigns that use exactly this technique (sub-techniques are their own), each by id. */
+  usersOf(techniqueId: string): AttackUsers {
+    if (this.#usersByTechnique === undefined) {
+      this.#usersByTechnique = new Map();
+      for (const actor of [...this.groups, ...this.software, ...this.campaigns]) {
+        for (const id of actor.techniques) {
+          const key = id.toUpperCase();
+          const users = this.#usersByTechnique.get(key) ?? { groups: [], software: [], campaigns: [] };
+          (actor.kind === 'group' ? users.groups : actor.kind === 'software' ? users.software : users.campaigns).push(actor);
+          this.#usersByTechnique.set(key, users);
+        }
+      }
+    }
+    return this.#usersByTechnique.get(techniqueId.trim().toUpperCase()) ?? { groups: [], software: [], campaigns: [] };
   }
 
   /**
@@ -256,12 +439,13 @@ export function parseAttackSnapshot(data: unknown): AttackSnapshot {
       id: expectString(tactic.id, `${path}.id`),
       name: expectString(tactic.name, `${path}.name`),
       shortname: expectString(tactic.shortname, `${path}.shortname`),
+      ...optional('description', tactic.description, `${path}.description`, expectString),
     };
   });
   const techniques = expectArray(root.techniques, 'techniques').map((value, index): AttackTechnique => {
     const path = `techniques[${index}]`;
     const technique = expectRecord(value, path);
-    const parsed: AttackTechnique = {
+    return {
       id: expectString(technique.id, `${path}.id`),
       name: expectString(technique.name, `${path}.name`),
       tactics: expectStringArray(technique.tactics, `${path}.tactics`),
@@ -269,17 +453,85 @@ export function parseAttackSnapshot(data: unknown): AttackSnapshot {
       deprecated: expectBoolean(technique.deprecated, `${path}.deprecated`),
       revoked: expectBoolean(technique.revoked, `${path}.revoked`),
       revokedBy: expectStringOrNull(technique.revokedBy, `${path}.revokedBy`),
+      ...optional('platforms', technique.platforms, `${path}.platforms`, expectStringArray),
+      ...optional('description', technique.description, `${path}.description`, expectString),
+      ...optional('citations', technique.citations, `${path}.citations`, expectCitations),
+      ...optional('detectionStrategies', technique.detectionStrategies, `${path}.detectionStrategies`, expectStringArray),
+      ...optional('mitigations', technique.mitigations, `${path}.mitigations`, expectStringArray),
     };
-    return technique.platforms === undefined
-      ? parsed
-      : { ...parsed, platforms: expectStringArray(technique.platforms, `${path}.platforms`) };
   });
+  const actors = (key: 'groups' | 'software' | 'campaigns', kind: AttackActorKind): AttackActor[] | undefined =>
+    root[key] === undefined
+      ? undefined
+      : expectArray(root[key], key).map((value, index): AttackActor => {
+          const path = `${key}[${index}]`;
+          const actor = expectRecord(value, path);
+          const softwareType = actor.softwareType;
+          if (softwareType !== undefined && softwareType !== 'malware' && softwareType !== 'tool') throw snapshotError(`${path}.softwareType`, '"malware" or "tool"');
+          return {
+            kind,
+            id: expectString(actor.id, `${path}.id`),
+            name: expectString(actor.name, `${path}.name`),
+            aliases: expectStringArray(actor.aliases ?? [], `${path}.aliases`),
+            ...(softwareType === undefined ? {} : { softwareType }),
+            ...optional('platforms', actor.platforms, `${path}.platforms`, expectStringArray),
+            ...optional('description', actor.description, `${path}.description`, expectString),
+            ...optional('citations', actor.citations, `${path}.citations`, expectCitations),
+            techniques: expectStringArray(actor.techniques ?? [], `${path}.techniques`),
+            ...optional('software', actor.software, `${path}.software`, expectStringArray),
+            ...optional('groups', actor.groups, `${path}.groups`, expectStringArray),
+          };
+        });
+  const groups = actors('groups', 'group');
+  const software = actors('software', 'software');
+  const campaigns = actors('campaigns', 'campaign');
+  const mitigations =
+    root.mitigations === undefined
+      ? undefined
+      : expectArray(root.mitigations, 'mitigations').map((value, index): AttackMitigation => {
+          const mitigation = expectRecord(value, `mitigations[${index}]`);
+          return { id: expectString(mitigation.id, `mitigations[${index}].id`), name: expectString(mitigation.name, `mitigations[${index}].name`) };
+        });
+  const detectionStrategies =
+    root.detectionStrategies === undefined
+      ? undefined
+      : expectArray(root.detectionStrategies, 'detectionStrategies').map((value, index): AttackDetectionStrategy => {
+          const path = `detectionStrategies[${index}]`;
+          const strategy = expectRecord(value, path);
+          return {
+            id: expectString(strategy.id, `${path}.id`),
+            name: expectString(strategy.name, `${path}.name`),
+            dataComponents: expectStringArray(strategy.dataComponents ?? [], `${path}.dataComponents`),
+            platforms: expectStringArray(strategy.platforms ?? [], `${path}.platforms`),
+          };
+        });
   return {
     attackVersion: expectString(root.attackVersion, 'attackVersion'),
     domain: expectString(root.domain, 'domain'),
     tactics,
     techniques,
+    ...(groups === undefined ? {} : { groups }),
+    ...(software === undefined ? {} : { software }),
+    ...(campaigns === undefined ? {} : { campaigns }),
+    ...(mitigations === undefined ? {} : { mitigations }),
+    ...(detectionStrategies === undefined ? {} : { detectionStrategies }),
   };
+}
+
+/** `{key: parsed}` when the value is present, `{}` when it is absent, so optional keys stay absent. */
+function optional<K extends string, T>(key: K, value: unknown, path: string, expect: (value: unknown, path: string) => T): { [P in K]?: T } {
+  return value === undefined ? {} : ({ [key]: expect(value, path) } as { [P in K]?: T });
+}
+
+function expectCitations(value: unknown, path: string): AttackCitation[] {
+  return expectArray(value, path).map((item, index) => {
+    const citation = expectRecord(item, `${path}[${index}]`);
+    return {
+      name: expectString(citation.name, `${path}[${index}].name`),
+      ...optional('description', citation.description, `${path}[${index}].description`, expectString),
+      ...optional('url', citation.url, `${path}[${index}].url`, expectString),
+    };
+  });
 }
 
 function snapshotError(path: string, expected: string): TypeError {

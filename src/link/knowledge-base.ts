@@ -1,7 +1,8 @@
-import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
+import type { AttackActor, AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
+import type { AttackCoverage } from './attack-coverage.ts';
 import type { DataNeededMatch } from './match-data-needed.ts';
 
 /** Everything a rule links to, computed once by the linker. Lists are in display order. */
@@ -10,7 +11,10 @@ export interface RuleLinks {
   readonly tactics: readonly AttackTactic[];
   /** In tag order, without duplicates; unknown techniques are left out (and reported). */
   readonly techniques: readonly AttackTechnique[];
-  /** Tags that are neither tactics nor techniques (car.*, cve.*, attack.g0032, unknown tactics...). */
+  /** Groups and software the rule is tagged with (`attack.g0016`, `attack.s0002`), in tag order; provisional ones carry `origin`. */
+  readonly groups: readonly AttackActor[];
+  readonly software: readonly AttackActor[];
+  /** Tags that are not ATT&CK tactics, techniques, groups or software (car.*, cve.*, attack.m1042...). */
   readonly otherTags: readonly string[];
   /** Sorted by title. */
   readonly dataNeeded: readonly DataNeededMatch[];
@@ -59,6 +63,10 @@ export interface KnowledgeBase {
   /** Rules tagged with a technique, by technique id (the exact id; parents are not rolled up). */
   readonly rulesByTechnique: ReadonlyMap<string, readonly DetectionRule[]>;
   readonly rulesByTactic: ReadonlyMap<string, readonly DetectionRule[]>;
+  /** Rules tagged with a group or software, by its id ("G0016", "S0002"). */
+  readonly rulesByActor: ReadonlyMap<string, readonly DetectionRule[]>;
   /** Data Needed of the rules tagged with a technique. */
   readonly dataNeededByTechnique: ReadonlyMap<string, readonly DataNeeded[]>;
+  /** ATT&CK coverage and gaps, computed once: every view reads these numbers. */
+  readonly coverage: AttackCoverage;
 }

@@ -1,10 +1,11 @@
-import type { AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
+import type { AttackActor, AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import { PageAddresses } from '../present/page-addresses.ts';
 import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
 import type { SigmaCorrelation, SigmaRule } from '../sigma/sigma-rule.ts';
+import { AttackCoverage } from './attack-coverage.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
@@ -128,7 +129,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   const partialLinks = new Map<DetectionRule, Omit<RuleLinks, 'correlatedBy' | 'relatedBy'>>();
 
   for (const rule of rules) {
-    const { tactics, techniques, otherTags } = classifyTags(rule, loaded.attack, report);
+    const { tactics, techniques, groups, software, otherTags } = classifyTags(rule, loaded.attack, report);
     const ruleEnrichments = resolve(rule.enrichments, enrichmentsByTitle, rule.file, 'unknown-enrichment', 'Enrichment');
     const correlatedRules: DetectionRule[] = [];
     rule.correlations.forEach((correlation) => {
@@ -150,6 +151,8 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     partialLinks.set(rule, {
       tactics,
       techniques,
+      groups,
+      software,
       otherTags,
       dataNeeded: [],
       triggers: techniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
@@ -196,12 +199,14 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   const rulesByEnrichment = new Map<Enrichment, DetectionRule[]>();
   const rulesByTechnique = new Map<string, DetectionRule[]>();
   const rulesByTactic = new Map<string, DetectionRule[]>();
+  const rulesByActor = new Map<string, DetectionRule[]>();
   const dataNeededByTechnique = new Map<string, Set<DataNeeded>>();
   for (const rule of rules) {
     const links = ruleLinks.get(rule)!;
     for (const match of links.dataNeeded) push(rulesByDataNeeded, match.dataNeeded, rule);
     for (const enrichment of links.enrichments) push(rulesByEnrichment, enrichment, rule);
     for (const tactic of links.tactics) push(rulesByTactic, tactic.id, rule);
+    for (const actor of [...links.groups, ...links.software]) push(rulesByActor, actor.id, rule);
     for (const technique of links.techniques) {
       push(rulesByTechnique, technique.id, rule);
       const set = dataNeededByTechnique.get(technique.id) ?? new Set<DataNeeded>();
@@ -214,6 +219,8 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   const pages = PageAddresses.assign({ rules, dataNeeded, loggingPolicies, enrichments, triggers });
   issues.push(...pages.issues);
 
+  const sortedDataNeededByTechnique = new Map([...dataNeededByTechnique].map(([id, set]) => [id, [...set].sort((a, b) => compareText(a.title, b.title))]));
+  const coverage = new AttackCoverage({ attack: loaded.attack, rulesByTechnique, triggersByTechnique, dataNeededByTechnique: sortedDataNeededByTechnique, rulesByTactic });
   const kb: KnowledgeBase = {
     attack: loaded.attack,
     rules,
@@ -237,7 +244,9 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     enrichmentsRequiring: sortValues(enrichmentsRequiring, (a, b) => compareText(a.title, b.title)),
     rulesByTechnique,
     rulesByTactic,
-    dataNeededByTechnique: new Map([...dataNeededByTechnique].map(([id, set]) => [id, [...set].sort((a, b) => compareText(a.title, b.title))])),
+    rulesByActor,
+    dataNeededByTechnique: sortedDataNeededByTechnique,
+    coverage,
   };
   return { kb, issues };
 }
@@ -266,9 +275,11 @@ function classifyTags(
   rule: DetectionRule,
   attack: AttackCatalog,
   report: Report,
-): { tactics: AttackTactic[]; techniques: AttackTechnique[]; otherTags: string[] } {
+): { tactics: AttackTactic[]; techniques: AttackTechnique[]; groups: AttackActor[]; software: AttackActor[]; otherTags: string[] } {
   const tactics: AttackTactic[] = [];
   const techniques: AttackTechnique[] = [];
+  const groups: AttackActor[] = [];
+  const software: AttackActor[] = [];
   const otherTags: string[] = [];
   // A set beside the list: a rule may carry thousands of tags, and a list search for each made that quadratic.
   const seenOtherTags = new Set<string>();
@@ -300,6 +311,13 @@ function classifyTags(
         otherTags.push(tag);
         report(rule.file, where, 'unknown-attack-technique', `"${tag}": ${found.id} is not a technique of ATT&CK ${attack.version}`);
         return;
+      case 'group':
+      case 'software': {
+        const actor = attack.actor(found.id) ?? provisionalActor(found.kind, found.id, attack.version);
+        const list = found.kind === 'group' ? groups : software;
+        if (!list.some((known) => known.id === actor.id)) list.push(actor);
+        return;
+      }
       default:
         if (!seenOtherTags.has(tag)) {
           seenOtherTags.add(tag);
@@ -307,7 +325,12 @@ function classifyTags(
         }
     }
   });
-  return { tactics, techniques, otherTags };
+  return { tactics, techniques, groups, software, otherTags };
+}
+
+/** A group or software id the ATT&CK data does not carry: kept, and said to be unknown to this version. */
+function provisionalActor(kind: 'group' | 'software', id: string, version: string): AttackActor {
+  return { kind, id, name: id, aliases: [], techniques: [], origin: { origin: 'provisional', reason: `not in ATT&CK ${version}, the version this build uses` } };
 }
 
 /**

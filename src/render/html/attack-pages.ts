@@ -5,66 +5,7 @@ import { atomicTestAnchor } from '../trigger-page.ts';
 import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
-
-/** Per-technique counts, computed once for the matrix, the tactic pages, the home page and the gap page. */
-export class AttackCoverage {
-  readonly #context: SiteContext;
-  readonly #rolledUp = new Map<string, readonly DetectionRule[]>();
-  /** Top-level techniques that get a page: every live one, and any that a rule or trigger refers to. */
-  readonly pageTechniques: readonly AttackTechnique[];
-
-  constructor(context: SiteContext) {
-    this.#context = context;
-    const { kb } = context;
-    const ids = new Set<string>();
-    for (const technique of kb.attack.techniques) if (technique.parent === null && !technique.revoked && !technique.deprecated) ids.add(technique.id);
-    for (const id of [...kb.rulesByTechnique.keys(), ...kb.triggersByTechnique.keys()]) {
-      const technique = kb.attack.technique(id);
-      if (technique) ids.add(technique.parent ?? technique.id);
-    }
-    this.pageTechniques = [...ids].sort(compareTechniqueIds).map((id) => kb.attack.technique(id)).filter((technique): technique is AttackTechnique => technique !== undefined);
-  }
-
-  /** Rules tagged with exactly this technique. */
-  rules(id: string): readonly DetectionRule[] {
-    return this.#context.kb.rulesByTechnique.get(id) ?? [];
-  }
-
-  /** For a technique: its rules and its sub-techniques' rules, without duplicates. */
-  rolledUpRules(id: string): readonly DetectionRule[] {
-    let rules = this.#rolledUp.get(id);
-    if (!rules) {
-      const set = new Set(this.rules(id));
-      for (const sub of this.#context.kb.attack.subTechniquesOf(id)) for (const rule of this.rules(sub.id)) set.add(rule);
-      rules = [...set];
-      this.#rolledUp.set(id, rules);
-    }
-    return rules;
-  }
-
-  trigger(id: string): TriggerTechnique | undefined {
-    return this.#context.kb.triggersByTechnique.get(id);
-  }
-
-  /** Sub-techniques shown under a technique: live ones, and retired ones that something refers to. */
-  subTechniques(id: string): readonly AttackTechnique[] {
-    return this.#context.kb.attack.subTechniquesOf(id).filter((sub) => (!sub.revoked && !sub.deprecated) || this.rules(sub.id).length > 0 || this.trigger(sub.id));
-  }
-
-  hasTriggerRolledUp(id: string): boolean {
-    return !!this.trigger(id) || this.subTechniques(id).some((sub) => !!this.trigger(sub.id));
-  }
-
-  /** A gap: Atomic Red Team can make the technique happen, but no rule would notice. */
-  isGap(id: string, rolledUp: boolean): boolean {
-    return rolledUp ? this.hasTriggerRolledUp(id) && this.rolledUpRules(id).length === 0 : !!this.trigger(id) && this.rules(id).length === 0;
-  }
-
-  /** Live top-level techniques of a tactic, in id order (the matrix column). */
-  techniquesOfTactic(tactic: AttackTactic): AttackTechnique[] {
-    return this.pageTechniques.filter((technique) => !technique.revoked && !technique.deprecated && technique.tactics.includes(tactic.shortname));
-  }
-}
+import type { AttackCoverage } from '../../link/attack-coverage.ts';
 
 /** Heat bucket of a rule count, for the matrix colours (0, 1, 2-3, 4-9, 10-24, 25+). */
 export function heatLevel(rules: number): number {
@@ -97,7 +38,7 @@ export function renderTechniquePage(technique: AttackTechnique, coverage: Attack
   const { kb, urls } = context;
   const tactics = technique.tactics.map((shortname) => kb.attack.tactic(shortname)).filter((tactic) => tactic !== undefined);
   const subs = coverage.subTechniques(technique.id);
-  const rolled = coverage.rolledUpRules(technique.id).length;
+  const rolled = coverage.technique(technique.id).rolledUpRules.length;
   const title = `${technique.id}: ${technique.name}`;
   const rows: Array<[string, SafeHtml | string]> = [
     ['ID', technique.id],
@@ -109,18 +50,18 @@ export function renderTechniquePage(technique: AttackTechnique, coverage: Attack
   ];
   const subSections = subs.map(
     (sub) => html`<section class="sub-technique" id="${sub.id}" aria-labelledby="heading-${sub.id}">
-${heading(3, `${sub.id}: ${sub.name}`, `heading-${sub.id}`, coverage.isGap(sub.id, false) ? html` <span class="badge gap">gap</span>` : '')}
+${heading(3, `${sub.id}: ${sub.name}`, `heading-${sub.id}`, coverage.technique(sub.id).gap ? html` <span class="badge gap">gap</span>` : '')}
 ${techniqueFlags(sub, context)}
 <p>${attackTechniqueLink(sub.id)}</p>
-<div class="columns-2"><div><h4>Rules</h4>${ruleList(coverage.rules(sub.id), context, 'No rule')}</div><div><h4>Triggers</h4>${triggerSummary(coverage.trigger(sub.id), context)}<h4>Data Needed</h4>${dataNeededList(sub.id, context)}</div></div>
+<div class="columns-2"><div><h4>Rules</h4>${ruleList(coverage.technique(sub.id).rules, context, 'No rule')}</div><div><h4>Triggers</h4>${triggerSummary(coverage.technique(sub.id).trigger, context)}<h4>Data Needed</h4>${dataNeededList(sub.id, context)}</div></div>
 </section>`,
   );
   const body = html`<article class="entity">
-${pageHeader('ATT&CK technique', title, html`<p class="badges"><span class="badge tag">${count(rolled, 'rule')}</span>${coverage.isGap(technique.id, true) ? html` <span class="badge gap">gap: tests but no rule</span>` : ''}</p>`)}
+${pageHeader('ATT&CK technique', title, html`<p class="badges"><span class="badge tag">${count(rolled, 'rule')}</span>${coverage.technique(technique.id).gap ? html` <span class="badge gap">gap: tests but no rule</span>` : ''}</p>`)}
 ${techniqueFlags(technique, context)}
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
-${section('Detection rules', ruleList(coverage.rules(technique.id), context, subs.length > 0 ? 'No rule for the technique itself; see the sub-techniques' : 'No rule for this technique yet'))}
-${section('Triggers', triggerSummary(coverage.trigger(technique.id), context))}
+${section('Detection rules', ruleList(coverage.technique(technique.id).rules, context, subs.length > 0 ? 'No rule for the technique itself; see the sub-techniques' : 'No rule for this technique yet'))}
+${section('Triggers', triggerSummary(coverage.technique(technique.id).trigger, context))}
 ${section('Data Needed', dataNeededList(technique.id, context))}
 ${subs.length > 0 ? section('Sub-techniques', subSections) : ''}
 </article>`;
@@ -138,10 +79,10 @@ export function renderTacticPage(tactic: AttackTactic, coverage: AttackCoverage,
   const { kb, urls } = context;
   const techniques = coverage.techniquesOfTactic(tactic);
   const rules = kb.rulesByTactic.get(tactic.id) ?? [];
-  const covered = techniques.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
+  const covered = techniques.filter((technique) => coverage.technique(technique.id).rolledUpRules.length > 0).length;
   const rows = techniques.map((technique) => {
     const subs = coverage.subTechniques(technique.id);
-    return html`<tr><th scope="row">${techniqueLabel(technique.id, context)}${subs.length > 0 ? html`<ul class="plain-list compact">${subs.map((sub) => html`<li>${techniqueLabel(sub.id, context)} <span class="muted">${coverage.rules(sub.id).length}</span>${coverage.isGap(sub.id, false) ? html` <span class="badge gap">gap</span>` : ''}</li>`)}</ul>` : ''}</th><td class="num">${coverage.rolledUpRules(technique.id).length}</td><td>${coverage.hasTriggerRolledUp(technique.id) ? 'yes' : ''}</td><td>${coverage.isGap(technique.id, true) ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
+    return html`<tr><th scope="row">${techniqueLabel(technique.id, context)}${subs.length > 0 ? html`<ul class="plain-list compact">${subs.map((sub) => html`<li>${techniqueLabel(sub.id, context)} <span class="muted">${coverage.technique(sub.id).rules.length}</span>${coverage.technique(sub.id).gap ? html` <span class="badge gap">gap</span>` : ''}</li>`)}</ul>` : ''}</th><td class="num">${coverage.technique(technique.id).rolledUpRules.length}</td><td>${(coverage.technique(technique.id).rolledUpTests > 0) ? 'yes' : ''}</td><td>${coverage.technique(technique.id).gap ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
   });
   const body = html`<article class="entity">
 ${pageHeader('ATT&CK tactic', `${tactic.id}: ${tactic.name}`, html`<p class="badges"><span class="badge tag">${covered} of ${techniques.length} techniques have a rule</span></p>`)}
@@ -153,8 +94,8 @@ ${section('Detection rules', ruleList(rules, context, 'No rule is tagged with th
 }
 
 function matrixCell(technique: AttackTechnique, coverage: AttackCoverage, context: SiteContext, rolledUp: boolean): SafeHtml {
-  const rules = rolledUp ? coverage.rolledUpRules(technique.id).length : coverage.rules(technique.id).length;
-  const gap = coverage.isGap(technique.id, rolledUp);
+  const rules = rolledUp ? coverage.technique(technique.id).rolledUpRules.length : coverage.technique(technique.id).rules.length;
+  const gap = coverage.technique(technique.id).gap;
   const label = `${count(rules, 'rule')}${gap ? ', gap: Atomic tests but no rule' : ''}`;
   return html`<a class="cell heat-${heatLevel(rules)}${gap ? ' gap' : ''}" href="${context.urls.technique(technique.id)}" title="${`${technique.id}: ${technique.name} (${label})`}"><span class="cell-name"><span class="cell-id">${technique.id}</span> ${technique.name}</span><span class="cell-count" aria-label="${label}">${rules}${gap ? html`<span aria-hidden="true"> ⚠</span>` : ''}</span></a>`;
 }
@@ -164,7 +105,7 @@ export function renderMatrixPage(coverage: AttackCoverage, context: SiteContext)
   const { kb, urls } = context;
   const columns = kb.attack.tactics.map((tactic) => {
     const techniques = coverage.techniquesOfTactic(tactic);
-    const covered = techniques.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
+    const covered = techniques.filter((technique) => coverage.technique(technique.id).rolledUpRules.length > 0).length;
     return html`<section class="matrix-column" aria-labelledby="matrix-${tactic.id}"><h2 id="matrix-${tactic.id}">${link(urls.tactic(tactic.id), tactic.name)} <span class="muted">${covered}/${techniques.length}</span></h2><ul>${techniques.map((technique) => {
       const subs = coverage.subTechniques(technique.id).filter((sub) => sub.tactics.length === 0 || sub.tactics.includes(tactic.shortname));
       return html`<li>${matrixCell(technique, coverage, context, true)}${
@@ -187,7 +128,7 @@ ${pageHeader('ATT&CK coverage', `ATT&CK matrix (Enterprise ${kb.attack.version})
 export function renderTechniqueIndex(coverage: AttackCoverage, context: SiteContext): SitePage {
   const rows = coverage.pageTechniques.map(
     (technique) =>
-      html`<tr><td>${techniqueLabel(technique.id, context)}${technique.revoked ? ' (revoked)' : technique.deprecated ? ' (deprecated)' : ''}</td><td class="num">${coverage.rolledUpRules(technique.id).length}</td><td class="num">${coverage.subTechniques(technique.id).length}</td><td>${coverage.hasTriggerRolledUp(technique.id) ? 'yes' : ''}</td><td>${coverage.isGap(technique.id, true) ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`,
+      html`<tr><td>${techniqueLabel(technique.id, context)}${technique.revoked ? ' (revoked)' : technique.deprecated ? ' (deprecated)' : ''}</td><td class="num">${coverage.technique(technique.id).rolledUpRules.length}</td><td class="num">${coverage.subTechniques(technique.id).length}</td><td>${(coverage.technique(technique.id).rolledUpTests > 0) ? 'yes' : ''}</td><td>${coverage.technique(technique.id).gap ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`,
   );
   const body = html`${pageHeader('ATT&CK', 'Techniques')}
 <p>${link(context.urls.href('/matrix/'), 'The same as a matrix')} · ${context.kb.attack.tactics.map((tactic, index) => html`${index > 0 ? ' · ' : ''}${link(context.urls.tactic(tactic.id), tactic.name)}`)}</p>

@@ -4,7 +4,7 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import { describeLogSource } from '../../link/match-data-needed.ts';
 import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import type { AttackCoverage } from './attack-pages.ts';
+import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
@@ -146,7 +146,7 @@ export function renderTriggerList(context: SiteContext): SitePage {
 /** Where the knowledge base is thin: tests without rules, rules without log-source docs, log sources without a policy. */
 export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): SitePage {
   const { kb, urls } = context;
-  const untested = kb.triggers.filter((trigger) => (kb.rulesByTechnique.get(trigger.techniqueId) ?? []).length === 0);
+  const untested = coverage.gaps();
   const unmatched = kb.rules.filter((rule) => rule.logsources.length > 0 && kb.ruleLinks.get(rule)!.dataNeeded.length === 0);
   const byLogSource = new Map<string, DetectionRule[]>();
   for (const rule of unmatched) {
@@ -160,10 +160,7 @@ export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): 
 ${section(
   'Techniques with triggers but no rule',
   html`<p>Atomic Red Team can make these techniques happen, but no rule is tagged with them: write one, or tag an existing rule.</p>${list(
-    untested.map((trigger) => {
-      const technique = kb.attack.technique(trigger.techniqueId);
-      return html`${link(urls.trigger(trigger), `${trigger.techniqueId}: ${trigger.displayName}`)} <span class="muted">(${count(trigger.tests.length, 'atomic test')})</span>${technique ? html` · ${link(urls.technique(trigger.techniqueId), 'technique page')}` : ''}`;
-    }),
+    untested.map((entry) => html`${link(urls.technique(entry.technique.id), `${entry.technique.id}: ${entry.technique.name}`)} <span class="muted">(${count(entry.rolledUpTests, 'atomic test')})</span>${entry.trigger ? html` · ${link(urls.trigger(entry.trigger), 'tests')}` : ''}`),
     'None: every technique with a trigger has a rule.',
   )}`,
   { id: 'techniques-without-rules' },
@@ -185,7 +182,7 @@ ${section(
   )}`,
   { id: 'data-needed-without-logging-policy' },
 )}
-<p class="muted">See also ${link(urls.href('/matrix/'), 'the ATT&CK matrix')}, where techniques with tests but no rule are marked ⚠ (${coverage.pageTechniques.filter((technique) => coverage.isGap(technique.id, true)).length} techniques).</p>`;
+<p class="muted">See also ${link(urls.href('/matrix/'), 'the ATT&CK matrix')}, where techniques with tests but no rule are marked ⚠ (${count(coverage.counts.gaps, 'technique')}).</p>`;
   return { url: '/gaps/', title: 'Coverage gaps', section: 'gaps', body, searchable: false };
 }
 
@@ -202,15 +199,12 @@ export function renderHomePage(coverage: AttackCoverage, context: SiteContext): 
   const { kb, urls } = context;
   const tests = kb.triggers.reduce((total, trigger) => total + trigger.tests.length, 0);
   const withDataNeeded = kb.rules.filter((rule) => kb.ruleLinks.get(rule)!.dataNeeded.length > 0).length;
-  const live = coverage.pageTechniques.filter((technique) => !technique.revoked && !technique.deprecated);
-  const coveredTechniques = live.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
-  const gaps = coverage.pageTechniques.filter((technique) => coverage.isGap(technique.id, true)).length;
+  const { counts } = coverage;
   const stat = (value: number, label: string, href: string): SafeHtml => html`<li><a href="${href}"><span class="stat-value">${value.toLocaleString('en-US')}</span> <span class="stat-label">${label}</span></a></li>`;
   const tacticRows = kb.attack.tactics.map((tactic) => {
-    const techniques = coverage.techniquesOfTactic(tactic);
-    const covered = techniques.filter((technique) => coverage.rolledUpRules(technique.id).length > 0).length;
-    const percent = techniques.length === 0 ? 0 : Math.round((covered / techniques.length) * 100);
-    return html`<tr><th scope="row">${link(urls.tactic(tactic.id), tactic.name)}</th><td class="num">${covered}/${techniques.length}</td><td class="bar-cell"><span class="bar" style="width:${String(percent)}%"></span><span class="visually-hidden">${percent}%</span></td><td class="num">${(kb.rulesByTactic.get(tactic.id) ?? []).length}</td></tr>`;
+    const { techniques, covered, rules } = coverage.tactic(tactic);
+    const percent = techniques === 0 ? 0 : Math.round((covered / techniques) * 100);
+    return html`<tr><th scope="row">${link(urls.tactic(tactic.id), tactic.name)}</th><td class="num">${covered}/${techniques}</td><td class="bar-cell"><span class="bar" style="width:${String(percent)}%"></span><span class="visually-hidden">${percent}%</span></td><td class="num">${rules}</td></tr>`;
   });
   const dated = (rules: DetectionRule[], key: 'date' | 'modified'): SafeHtml =>
     list(rules.map((rule) => html`<span class="date">${rule[key]!}</span> ${link(urls.rule(rule), rule.title)} ${levelBadge(rule.level)}`), 'No dated rules', 'plain-list dated');
@@ -226,7 +220,7 @@ ${stat(kb.triggers.length, 'triggers', urls.href('/triggers/'))}
 ${stat(tests, 'atomic tests', urls.href('/triggers/'))}
 </ul></section>
 <section class="block" aria-labelledby="coverage"><h2 id="coverage">Coverage at a glance</h2>
-<p><strong>${coveredTechniques}</strong> of ${live.length} ATT&amp;CK techniques have at least one rule (${link(urls.href('/matrix/'), 'matrix')}); <strong>${gaps}</strong> have Atomic tests but no rule (${link(urls.href('/gaps/#techniques-without-rules'), 'gaps')}). <strong>${withDataNeeded}</strong> of ${kb.rules.length} rules have their log source documented as Data Needed (${link(urls.href('/gaps/#rules-without-data-needed'), 'the others')}).</p>
+<p><strong>${counts.covered}</strong> of ${counts.techniques} ATT&amp;CK techniques have at least one rule on them or their sub-techniques (${link(urls.href('/matrix/'), 'matrix')}); <strong>${counts.gaps}</strong> have Atomic tests but no rule (${link(urls.href('/gaps/#techniques-without-rules'), 'gaps')}). <strong>${withDataNeeded}</strong> of ${kb.rules.length} rules have their log source documented as Data Needed (${link(urls.href('/gaps/#rules-without-data-needed'), 'the others')}).</p>
 <div class="table-wrap"><table class="grid coverage"><caption class="visually-hidden">Techniques with at least one rule, per tactic</caption><thead><tr><th scope="col">Tactic</th><th scope="col">Techniques with rules</th><th scope="col">Coverage</th><th scope="col">Rules</th></tr></thead><tbody>${tacticRows}</tbody></table></div></section>
 <div class="columns-2">
 <section class="block" aria-labelledby="newest"><h2 id="newest">Newest rules</h2>${dated(newest(kb.rules, 'date', 10), 'date')}</section>

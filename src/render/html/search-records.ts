@@ -1,4 +1,4 @@
-import type { AttackCoverage } from './attack-pages.ts';
+import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import type { SiteContext } from './site-context.ts';
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */

@@ -1,5 +1,6 @@
 import type { Build } from '../../build.ts';
-import { AttackCoverage, renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
+import { renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
+import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } from './entity-pages.ts';
 import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
 import { renderRulePage } from './rule-page.ts';
@@ -35,7 +36,7 @@ export interface SiteModel {
 export function siteModel(build: SiteBuild): SiteModel {
   const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
   const context: SiteContext = { kb: build.kb, queries: build.queries, urls, siteTitle: build.config.site.title, targets: queryTargets(build.queries) };
-  return { context, coverage: new AttackCoverage(context) };
+  return { context, coverage: build.kb.coverage };
 }
 
 /** The search index's records (cheap: no HTML), so indexing can start before the pages are rendered. */
