@@ -181,7 +181,7 @@ export function normalizeTechniqueId(id: string): string | undefined {
 }
 
 /** Sigma writes tactics as "defense_evasion" or "defense-evasion"; ATT&CK names them "Defense Evasion". */
-function normalizeTacticName(name: string): string {
+export function normalizeTacticName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s_]+/g, '-');
 }
 
@@ -406,6 +406,21 @@ export class AttackCatalog {
     if (technique.deprecated) return { kind: 'deprecated-technique', technique };
     return { kind: 'technique', technique };
   }
+}
+
+export interface AttackSummary {
+  readonly version: string;
+  readonly overlay: { readonly tactics: number; readonly techniques: number };
+  readonly provisional: { readonly tactics: number; readonly techniques: number };
+}
+
+/** What the build summary, the home page and api/ say about the ATT&CK data: its version and what was added to it. */
+export function attackSummary(attack: AttackCatalog): AttackSummary {
+  const added = (origin: AttackOrigin) => ({
+    tactics: attack.tactics.filter((tactic) => tactic.origin?.origin === origin).length,
+    techniques: attack.techniques.filter((technique) => technique.origin?.origin === origin).length,
+  });
+  return { version: attack.version, overlay: added('overlay'), provisional: added('provisional') };
 }
 
 function attackIdKind(rest: string): AttackIdKind | undefined {

@@ -1,3 +1,4 @@
+import { attackSummary } from '../attack/attack-catalog.ts';
 import type { Build, BuildStage } from '../build.ts';
 import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
@@ -71,6 +72,7 @@ export interface BuildSummary {
 export function formatBuildSummary(summary: BuildSummary): string {
   const { kb, files, timings } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
+  lines.push(`  ${attackSummaryLine(kb)}`);
   if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
   else lines.push('  nothing written: the previous output was left as it was');
   const issueLines = formatIssueSummary(summary.issues);
@@ -81,6 +83,19 @@ export function formatBuildSummary(summary: BuildSummary): string {
   if (summary.siteSeconds !== undefined) stages.push(`site ${summary.siteSeconds.toFixed(1)}`);
   lines.push(`  time: ${summary.totalSeconds.toFixed(2)} s (${stages.join(', ')})`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "ATT&CK 18.1 (+ 2 provisional tactics, 14 provisional techniques): 174 of 221 techniques have a rule; gaps: 12 techniques, 48 sub-techniques". */
+export function attackSummaryLine(kb: Build['kb']): string {
+  const { provisional, overlay } = attackSummary(kb.attack);
+  const added = [
+    overlay.tactics > 0 ? `${overlay.tactics} overlay tactic${overlay.tactics === 1 ? '' : 's'}` : '',
+    overlay.techniques > 0 ? `${overlay.techniques} overlay technique${overlay.techniques === 1 ? '' : 's'}` : '',
+    provisional.tactics > 0 ? `${provisional.tactics} provisional tactic${provisional.tactics === 1 ? '' : 's'}` : '',
+    provisional.techniques > 0 ? `${provisional.techniques} provisional technique${provisional.techniques === 1 ? '' : 's'}` : '',
+  ].filter((part) => part !== '');
+  const { counts } = kb.coverage;
+  return `ATT&CK ${kb.attack.version}${added.length > 0 ? ` (+ ${added.join(', ')})` : ''}: ${counts.covered} of ${counts.techniques} techniques have a rule; gaps: ${counts.gaps} techniques, ${counts.subTechniqueGaps} sub-techniques of covered techniques`;
 }
 
 /** "4560 markdown pages, 9 layers, 5012 api/ documents, 2 CSV files, 1 feed". */

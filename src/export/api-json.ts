@@ -1,4 +1,5 @@
-import { compareTechniqueIds, techniqueUrl, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { attackSummary, compareTechniqueIds, techniqueUrl, type AttackActor, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { attackActorUrl, attackTacticUrl } from '../present/attack-labels.ts';
 import { formatQuerySectionSpec } from '../config.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
@@ -60,7 +61,11 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
   const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', urls.entityKey(policy)), key: urls.entityKey(policy), title: policy.title, url: urls.loggingPolicy(policy) });
   const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', urls.entityKey(enrichment)), key: urls.entityKey(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
   const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', urls.entityKey(trigger)), key: urls.entityKey(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
-  const tacticLink = (tactic: AttackTactic): JsonObject => ({ attack_url: kb.attack.tacticUrl(tactic.id), id: tactic.id, name: tactic.name, shortname: tactic.shortname, url: urls.tactic(tactic.id) });
+  const tacticLink = (tactic: AttackTactic): JsonObject => {
+    const attackUrl = attackTacticUrl(tactic);
+    return { ...(attackUrl && { attack_url: attackUrl }), id: tactic.id, name: tactic.name, ...originJson(tactic.origin), shortname: tactic.shortname, url: urls.tactic(tactic.id) };
+  };
+  const actorLink = (actor: AttackActor): JsonObject => ({ attack_url: attackActorUrl(actor), id: actor.id, name: actor.name, ...originJson(actor.origin) });
   const techniqueLinks = new Map<AttackTechnique, JsonObject>();
   const techniqueLink = (technique: AttackTechnique): JsonObject => {
     let link = techniqueLinks.get(technique);
@@ -71,6 +76,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
         ...(technique.deprecated && { deprecated: true }),
         id: technique.id,
         key: technique.id,
+        ...originJson(technique.origin),
         ...(technique.revoked && { revoked: true }),
         title: technique.name,
         url: urls.technique(technique.id),
@@ -103,6 +109,8 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       logsources: rule.logsources.map((logsource) => ({ category: logsource.category, definition: logsource.definition, product: logsource.product, service: logsource.service })),
       tactics: links.tactics.map(tacticLink),
       techniques: links.techniques.map(techniqueLink),
+      groups: links.groups.map(actorLink),
+      software: links.software.map(actorLink),
       other_tags: [...links.otherTags],
       data_needed: links.dataNeeded.map((match) => {
         const { api, key, title, url } = dataNeededLink(match.dataNeeded);
@@ -226,8 +234,9 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
 
   const bulkTechniques: JsonObject[] = [];
   for (const technique of techniques) {
-    const rules = kb.rulesByTechnique.get(technique.id) ?? [];
-    const trigger = kb.triggersByTechnique.get(technique.id);
+    const coverage = kb.coverage.technique(technique.id);
+    const rules = coverage.rules;
+    const trigger = coverage.trigger;
     const parent = technique.parent === null ? undefined : kb.attack.technique(technique.parent);
     const document: JsonObject = {
       kind: 'technique',
@@ -242,18 +251,28 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       rules: sortedRules(rules),
       data_needed: (kb.dataNeededByTechnique.get(technique.id) ?? []).map(dataNeededLink),
       trigger: trigger ? triggerLink(trigger) : undefined,
+      coverage: {
+        atomic_tests: coverage.rolledUpTests,
+        covered: coverage.covered,
+        covered_by: coverage.coveredBy,
+        gap: coverage.gap,
+        rules: coverage.rules.length,
+        rules_with_sub_techniques: coverage.rolledUpRules.length,
+      },
     };
     bulkTechniques.push(document);
     entities.set(apiPath('technique', technique.id), document);
   }
 
-  const envelope = (key: string, items: JsonObject[]): JsonObject => ({ format_version: API_FORMAT_VERSION, attack_version: kb.attack.version, count: items.length, [key]: items });
+  const attack = attackSummaryJson(kb);
+  const envelope = (key: string, items: JsonObject[], extra: JsonObject = {}): JsonObject => ({ format_version: API_FORMAT_VERSION, attack_version: kb.attack.version, attack, count: items.length, ...extra, [key]: items });
+  const { counts } = kb.coverage;
   return {
     entities,
     bulk: new Map([
       ['api/rules.json', envelope('rules', bulkRules)],
       ['api/data-needed.json', envelope('data_needed', bulkDataNeeded)],
-      ['api/techniques.json', envelope('techniques', bulkTechniques)],
+      ['api/techniques.json', envelope('techniques', bulkTechniques, { coverage: { covered: counts.covered, gaps: counts.gaps, sub_technique_gaps: counts.subTechniqueGaps, techniques: counts.techniques } })],
       ['api/triggers.json', envelope('triggers', bulkTriggers)],
     ]),
   };
@@ -263,6 +282,17 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
 function apiTechniques(kb: KnowledgeBase): AttackTechnique[] {
   const referenced = new Set([...kb.rulesByTechnique.keys(), ...kb.triggersByTechnique.keys()]);
   return kb.attack.techniques.filter((technique) => (!technique.revoked && !technique.deprecated) || referenced.has(technique.id)).sort((a, b) => compareTechniqueIds(a.id, b.id));
+}
+
+/** `origin` and `origin_reason` for an entity the ATT&CK data of the build does not have (keys in sorted order). */
+function originJson(origin: AttackOriginNote | undefined): JsonObject {
+  return origin === undefined ? {} : { origin: origin.origin, origin_reason: origin.reason };
+}
+
+/** The ATT&CK data a build used and what the overlay and the content added to it. */
+export function attackSummaryJson(kb: KnowledgeBase): JsonObject {
+  const summary = attackSummary(kb.attack);
+  return { overlay_tactics: summary.overlay.tactics, overlay_techniques: summary.overlay.techniques, provisional_tactics: summary.provisional.tactics, provisional_techniques: summary.provisional.techniques, version: kb.attack.version };
 }
 
 function reasonJson(reason: DataNeededReason): JsonObject {

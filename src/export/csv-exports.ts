@@ -10,6 +10,7 @@ import { toCsv } from './csv.ts';
 export const CSV_LIST_SEPARATOR = '; ';
 
 export const ANALYTICS_COLUMNS = ['rule_id', 'rule_title', 'level', 'status', 'tactic', 'technique', 'technique_name', 'data_needed', 'logging_policy', 'enrichment'] as const;
+export const TECHNIQUES_COLUMNS = ['technique_id', 'name', 'parent', 'tactics', 'origin', 'rules', 'rules_with_sub_techniques', 'atomic_tests', 'covered', 'covered_by', 'gap'] as const;
 export const RULES_COLUMNS = ['rule_id', 'title', 'level', 'status', 'log_source', 'tactics', 'techniques', 'targets_converted', 'file'] as const;
 
 /**
@@ -76,6 +77,33 @@ export function rulesCsv(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, 
     ];
   });
   return toCsv(RULES_COLUMNS, rows);
+}
+
+/**
+ * techniques.csv: kb.coverage as a sheet, one row per technique and shown sub-technique of the matrix (live
+ * ones, plus retired or provisional ones something refers to), with the same covered/gap verdicts as the site.
+ */
+export function techniquesCsv(kb: KnowledgeBase): string {
+  const { coverage } = kb;
+  const rows = coverage.pageTechniques.flatMap((technique) =>
+    [technique, ...coverage.subTechniques(technique.id)].map((entry) => {
+      const row = coverage.technique(entry.id);
+      return [
+        entry.id,
+        entry.name,
+        entry.parent ?? '',
+        entry.tactics.join(CSV_LIST_SEPARATOR),
+        entry.revoked ? 'revoked' : entry.deprecated ? 'deprecated' : (entry.origin?.origin ?? ''),
+        String(row.rules.length),
+        String(row.rolledUpRules.length),
+        String(row.rolledUpTests),
+        row.covered ? 'yes' : 'no',
+        row.coveredBy,
+        row.gap ? 'yes' : 'no',
+      ];
+    }),
+  );
+  return toCsv(TECHNIQUES_COLUMNS, rows);
 }
 
 function tacticsFor(technique: AttackTechnique, ruleTactics: readonly string[]): readonly string[] {

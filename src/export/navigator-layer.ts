@@ -1,4 +1,5 @@
-import { compareTechniqueIds, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { attackSummary, compareTechniqueIds, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { originSentence } from '../present/attack-labels.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { ExportUrls } from './site-urls.ts';
@@ -35,6 +36,7 @@ export interface NavigatorTechnique {
   readonly metadata: readonly NavigatorMetadata[];
   readonly links?: readonly NavigatorLink[];
   readonly showSubtechniques?: boolean;
+  readonly color?: string;
 }
 export interface NavigatorLayer {
   readonly name: string;
@@ -60,17 +62,27 @@ export interface LayerOptions {
   readonly filter: string;
   /** Only these tactic columns (shortnames), for a layer filtered by tactic. */
   readonly tactics?: ReadonlySet<string>;
+  /**
+   * For a layer of the whole knowledge base: mark the gaps of kb.coverage (techniques with Atomic tests and no
+   * rule, score 0, in GAP_COLOR) and state its counts in the metadata, so the layer agrees with the site.
+   */
+  readonly withGaps?: boolean;
 }
+
+/** Gap entries: Atomic tests, no rule. */
+export const GAP_COLOR = '#d62728';
 
 /** The techniques the rules are tagged with and that the Navigator can show (known to the snapshot, not revoked), by id. */
 export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule[]): Map<AttackTechnique, DetectionRule[]> {
   const byTechnique = new Map<AttackTechnique, DetectionRule[]>();
   for (const rule of rules) {
-    for (const technique of kb.ruleLinks.get(rule)!.techniques) {
-      if (technique.revoked) continue;
+    for (const written of kb.ruleLinks.get(rule)!.techniques) {
+      // A revoked technique counts where ATT&CK moved it (the Navigator does not show revoked ones).
+      const technique = written.revoked ? kb.attack.replacementOf(written.id)?.technique : written;
+      if (technique === undefined) continue;
       const list = byTechnique.get(technique);
-      if (list) list.push(rule);
-      else byTechnique.set(technique, [rule]);
+      if (!list) byTechnique.set(technique, [rule]);
+      else if (list[list.length - 1] !== rule) list.push(rule);
     }
   }
   return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));
@@ -94,11 +106,15 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       ...(urls.absolute && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
       ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
     };
-    const tactics = technique.tactics.filter((tactic) => !options.tactics || options.tactics.has(tactic));
-    // A technique without kill-chain phases in the snapshot still gets one entry, shown under every tactic.
-    if (technique.tactics.length === 0 && !options.tactics) entries.push(base);
-    for (const tactic of tactics) entries.push({ ...base, tactic });
+    pushEntries(entries, technique, technique.origin ? { ...base, comment: `${base.comment}; ${originSentence(technique.origin)}` } : base, options);
   }
+  const { coverage } = kb;
+  const gapEntries = options.withGaps ? [...coverage.gaps(), ...coverage.subTechniqueGaps()] : [];
+  for (const gap of gapEntries) {
+    const comment = `gap: ${gap.rolledUpTests} Atomic Red Team test${gap.rolledUpTests === 1 ? '' : 's'} and no rule${gap.technique.parent === null ? ' on it or its sub-techniques' : ''}`;
+    pushEntries(entries, gap.technique, { techniqueID: gap.technique.id, score: 0, color: GAP_COLOR, comment, enabled: true, metadata: [{ name: 'gap', value: 'yes' }] }, options);
+  }
+  entries.sort((a, b) => compareTechniqueIds(a.techniqueID, b.techniqueID) || ((a.tactic ?? '') < (b.tactic ?? '') ? -1 : (a.tactic ?? '') > (b.tactic ?? '') ? 1 : 0));
   const maxValue = Math.max(2, maxScore);
   return {
     name: options.name,
@@ -113,6 +129,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
     legendItems: [
       { label: '1 rule', color: GRADIENT_COLORS[0] },
       ...(maxScore > 1 ? [{ label: `${maxScore} rules`, color: GRADIENT_COLORS[GRADIENT_COLORS.length - 1]! }] : []),
+      ...(gapEntries.length > 0 ? [{ label: 'gap: Atomic tests, no rule', color: GAP_COLOR }] : []),
     ],
     metadata: [
       { name: 'generator', value: 'atc-kb' },
@@ -120,11 +137,37 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       { name: 'filter', value: options.filter || 'all rules' },
       { name: 'rules', value: String(rules.length) },
       { name: 'techniques', value: String(techniques.size) },
+      ...(options.withGaps
+        ? [
+            { name: 'covered techniques', value: `${coverage.counts.covered} of ${coverage.counts.techniques}` },
+            { name: 'gaps', value: `${coverage.counts.gaps} techniques, ${coverage.counts.subTechniqueGaps} sub-techniques of covered techniques` },
+          ]
+        : []),
+      ...attackAdditionsMetadata(kb),
     ],
     ...(urls.absolute && { links: [{ label: 'knowledge base', url: urls.url('/') }] }),
     selectTechniquesAcrossTactics: true,
     selectSubtechniquesWithParent: false,
   };
+}
+
+/** One entry per tactic the technique is placed under (all of them when it has none), within the layer's tactics. */
+function pushEntries(entries: NavigatorTechnique[], technique: AttackTechnique, base: NavigatorTechnique, options: LayerOptions): void {
+  const tactics = technique.tactics.filter((tactic) => !options.tactics || options.tactics.has(tactic));
+  // A technique without kill-chain phases in the snapshot still gets one entry, shown under every tactic.
+  if (technique.tactics.length === 0 && !options.tactics) entries.push(base);
+  for (const tactic of tactics) entries.push({ ...base, tactic });
+}
+
+/** The Navigator shows only the techniques its ATT&CK version has; the metadata says what else the layer holds. */
+function attackAdditionsMetadata(kb: KnowledgeBase): NavigatorMetadata[] {
+  const { provisional, overlay } = attackSummary(kb.attack);
+  return [
+    ...(provisional.tactics + provisional.techniques > 0
+      ? [{ name: 'provisional', value: `${provisional.tactics} tactics and ${provisional.techniques} techniques not in ATT&CK ${kb.attack.version}, made from the content's tags` }]
+      : []),
+    ...(overlay.tactics + overlay.techniques > 0 ? [{ name: 'overlay', value: `${overlay.tactics} tactics and ${overlay.techniques} techniques from the ATT&CK overlay` }] : []),
+  ];
 }
 
 /** "3 rules (high 2, medium 1)". */

@@ -6,7 +6,7 @@ import { safeName } from '../present/page-addresses.ts';
 import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
-import { analyticsCsv, rulesCsv } from './csv-exports.ts';
+import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer } from './navigator-layer.ts';
 import { ExportUrls } from './site-urls.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
@@ -15,7 +15,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  * The machine-readable exports, as files of the output folder (README.md, "Exports"):
  *   layers/all.json, layers/product-<product>.json, layers/level-<level>.json   ATT&CK Navigator layers
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
- *   analytics.csv, rules.csv, feed.xml
+ *   analytics.csv, rules.csv, techniques.csv, feed.xml
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
@@ -23,7 +23,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   const files: OutputFile[] = [];
   const title = config.site.title;
 
-  files.push(encodedFile('layers/all.json', stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique.`, filter: '' }))));
+  files.push(encodedFile('layers/all.json', stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique; red: a gap (Atomic tests, no rule).`, filter: '', withGaps: true }))));
   for (const [kind, groups] of [
     ['product', groupRules(kb.rules, (rule) => rule.logsources.map((logsource) => logsource.product))],
     ['level', groupRules(kb.rules, (rule) => [rule.level])],
@@ -46,6 +46,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
 
   files.push(encodedFile('analytics.csv', analyticsCsv(kb)));
   files.push(encodedFile('rules.csv', rulesCsv(kb, queries)));
+  files.push(encodedFile('techniques.csv', techniquesCsv(kb)));
   files.push(encodedFile('feed.xml', renderAtomFeed(kb, urls, title)));
   return files;
 }

@@ -113,6 +113,12 @@ export class AttackCoverage {
     return this.pageTechniques.filter((technique) => isLive(technique) && technique.tactics.includes(tactic.shortname));
   }
 
+  /** Live techniques on no tactic of the catalog (provisional ones no rule places): the matrix's last column. */
+  unplacedTechniques(): AttackTechnique[] {
+    const columns = new Set(this.#inputs.attack.tactics.map((tactic) => tactic.shortname));
+    return this.pageTechniques.filter((technique) => isLive(technique) && !technique.tactics.some((shortname) => columns.has(shortname)));
+  }
+
   tactic(tactic: AttackTactic): TacticCoverage {
     let found = this.#byTactic.get(tactic.id);
     if (!found) {

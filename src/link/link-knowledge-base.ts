@@ -9,6 +9,7 @@ import { AttackCoverage } from './attack-coverage.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
+import { withProvisionalAttack } from './provisional-attack.ts';
 
 /** Records an issue of the linking stage. */
 type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
@@ -122,6 +123,10 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
 
   reportCorrelationCycles(rules, rulesById, report);
 
+  // Every ATT&CK tag is kept: what the data does not know becomes a provisional tactic or technique.
+  const attack = withProvisionalAttack(loaded.attack, rules, triggers, report);
+  const actors = new Map<string, AttackActor>();
+
   const index = new DataNeededIndex(dataNeeded);
   const ruleLinks = new Map<DetectionRule, RuleLinks>();
   const correlatedBy = new Map<DetectionRule, DetectionRule[]>();
@@ -129,7 +134,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   const partialLinks = new Map<DetectionRule, Omit<RuleLinks, 'correlatedBy' | 'relatedBy'>>();
 
   for (const rule of rules) {
-    const { tactics, techniques, groups, software, otherTags } = classifyTags(rule, loaded.attack, report);
+    const { tactics, techniques, groups, software, otherTags } = classifyTags(rule, attack, actors, report);
     const ruleEnrichments = resolve(rule.enrichments, enrichmentsByTitle, rule.file, 'unknown-enrichment', 'Enrichment');
     const correlatedRules: DetectionRule[] = [];
     rule.correlations.forEach((correlation) => {
@@ -155,7 +160,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
       software,
       otherTags,
       dataNeeded: [],
-      triggers: techniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
+      triggers: [...new Set(techniques.flatMap((technique) => [technique.id, ...(technique.revoked ? [attack.replacementOf(technique.id)?.technique.id ?? technique.id] : [])]))].flatMap((id) => triggersByTechnique.get(id) ?? []),
       enrichments: ruleEnrichments,
       correlatedRules,
       related,
@@ -208,10 +213,14 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     for (const tactic of links.tactics) push(rulesByTactic, tactic.id, rule);
     for (const actor of [...links.groups, ...links.software]) push(rulesByActor, actor.id, rule);
     for (const technique of links.techniques) {
-      push(rulesByTechnique, technique.id, rule);
-      const set = dataNeededByTechnique.get(technique.id) ?? new Set<DataNeeded>();
-      for (const match of links.dataNeeded) set.add(match.dataNeeded);
-      dataNeededByTechnique.set(technique.id, set);
+      // A revoked technique's rules also count where ATT&CK moved it, so old rules stay on the coverage views.
+      const replacement = technique.revoked ? attack.replacementOf(technique.id)?.technique : undefined;
+      for (const id of replacement ? [technique.id, replacement.id] : [technique.id]) {
+        push(rulesByTechnique, id, rule);
+        const set = dataNeededByTechnique.get(id) ?? new Set<DataNeeded>();
+        for (const match of links.dataNeeded) set.add(match.dataNeeded);
+        dataNeededByTechnique.set(id, set);
+      }
     }
   }
 
@@ -220,9 +229,9 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   issues.push(...pages.issues);
 
   const sortedDataNeededByTechnique = new Map([...dataNeededByTechnique].map(([id, set]) => [id, [...set].sort((a, b) => compareText(a.title, b.title))]));
-  const coverage = new AttackCoverage({ attack: loaded.attack, rulesByTechnique, triggersByTechnique, dataNeededByTechnique: sortedDataNeededByTechnique, rulesByTactic });
+  const coverage = new AttackCoverage({ attack, rulesByTechnique, triggersByTechnique, dataNeededByTechnique: sortedDataNeededByTechnique, rulesByTactic });
   const kb: KnowledgeBase = {
-    attack: loaded.attack,
+    attack,
     rules,
     dataNeeded,
     loggingPolicies,
@@ -274,6 +283,7 @@ function mergeMatches(matches: readonly DataNeededMatch[], extra: readonly { ent
 function classifyTags(
   rule: DetectionRule,
   attack: AttackCatalog,
+  actors: Map<string, AttackActor>,
   report: Report,
 ): { tactics: AttackTactic[]; techniques: AttackTechnique[]; groups: AttackActor[]; software: AttackActor[]; otherTags: string[] } {
   const tactics: AttackTactic[] = [];
@@ -303,17 +313,13 @@ function classifyTags(
           report(rule.file, where, 'revoked-attack-technique', `${found.technique.id} (${found.technique.name}) is revoked in ATT&CK ${attack.version}${replacement}`);
         }
         return;
-      case 'unknown-tactic':
-        otherTags.push(tag);
-        report(rule.file, where, 'unknown-attack-tactic', `"${tag}" is not a tactic of ATT&CK ${attack.version}`);
-        return;
-      case 'unknown-technique':
-        otherTags.push(tag);
-        report(rule.file, where, 'unknown-attack-technique', `"${tag}": ${found.id} is not a technique of ATT&CK ${attack.version}`);
-        return;
       case 'group':
       case 'software': {
-        const actor = attack.actor(found.id) ?? provisionalActor(found.kind, found.id, attack.version);
+        let actor = attack.actor(found.id) ?? actors.get(found.id);
+        if (actor === undefined) {
+          actor = provisionalActor(found.kind, found.id, attack.version);
+          actors.set(found.id, actor);
+        }
         const list = found.kind === 'group' ? groups : software;
         if (!list.some((known) => known.id === actor.id)) list.push(actor);
         return;
@@ -330,7 +336,7 @@ function classifyTags(
 
 /** A group or software id the ATT&CK data does not carry: kept, and said to be unknown to this version. */
 function provisionalActor(kind: 'group' | 'software', id: string, version: string): AttackActor {
-  return { kind, id, name: id, aliases: [], techniques: [], origin: { origin: 'provisional', reason: `not in ATT&CK ${version}, the version this build uses` } };
+  return { kind, id, name: id, aliases: [], techniques: [], origin: { origin: 'provisional', reason: `not in ATT&CK ${version} bundled with this build; made from the tag attack.${id.toLowerCase()}` } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
+import { originSuffix } from '../present/attack-labels.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
@@ -81,5 +82,5 @@ export function renderEnrichmentMarkdown(enrichment: Enrichment, kb: KnowledgeBa
 /** Link text for a technique, with its ATT&CK name: "T1003.001: LSASS Memory". */
 export function techniqueLink(attack: AttackCatalog, id: string): string {
   const technique = attack.technique(id);
-  return link(`${id}: ${technique?.name ?? 'unknown technique'}`, techniqueUrl(id));
+  return link(`${id}: ${technique?.name ?? 'unknown technique'}`, techniqueUrl(id)) + originSuffix(technique?.origin);
 }

@@ -1,4 +1,5 @@
-import { tacticUrl, techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
+import type { AttackCatalog } from '../attack/attack-catalog.ts';
+import { attackActorUrl, attackTacticUrl, attackTechniqueUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
@@ -13,10 +14,10 @@ import type { PageAddresses } from '../present/page-addresses.ts';
 export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, queries: readonly QuerySectionResult[], addresses: PageAddresses): string {
   const rows: Array<[string, string]> = [
     ['Description', escapeCell(rule.description ?? '') || 'No description'],
-    ['ATT&amp;CK Tactic', cellList(links.tactics.map((tactic) => link(`${tactic.id}: ${tactic.name}`, tacticUrl(tactic.id))), 'Not mapped to an ATT&CK tactic')],
+    ['ATT&amp;CK Tactic', cellList(links.tactics.map((tactic) => { const url = attackTacticUrl(tactic); return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin); }), 'Not mapped to an ATT&CK tactic')],
     [
       'ATT&amp;CK Technique',
-      cellList(links.techniques.map((technique) => link(`${technique.id}: ${technique.name}`, techniqueUrl(technique.id))), 'Not mapped to an ATT&CK technique'),
+      cellList(links.techniques.map((technique) => link(techniqueLabel(technique), attackTechniqueUrl(technique)) + originSuffix(technique.origin)), 'Not mapped to an ATT&CK technique'),
     ],
     ['Data Needed', cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), 'No Data Needed entry matches this rule')],
   ];
@@ -52,6 +53,10 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
   if (links.relatedBy.length > 0) {
     rows.push(['Referenced by', cellList(links.relatedBy.map((entry) => `${escapeText(entry.type)}: ${link(entry.rule.title, addresses.markdownLink(entry.rule))}`), '')]);
   }
+  const actors = [...links.groups, ...links.software];
+  if (actors.length > 0) {
+    rows.push(['ATT&amp;CK Groups and Software', cellList(actors.map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackActorUrl(actor)) + originSuffix(actor.origin)), '')]);
+  }
   if (links.otherTags.length > 0) rows.push(['Other Tags', cellList(links.otherTags.map(escapeText), '')]);
 
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
@@ -63,3 +68,4 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
   }
   return `${sections.join('\n')}\n`;
 }
+

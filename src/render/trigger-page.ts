@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { cellList, codeBlock, codeCell, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
 import { techniqueLink } from './entity-pages.ts';
+import { originSuffix, tacticLabel } from '../present/attack-labels.ts';
 
 /** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
 const EXECUTOR_LANGUAGE: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
@@ -17,11 +18,11 @@ export function atomicTestAnchor(test: AtomicTest, index: number): string {
  */
 export function renderTriggerMarkdown(trigger: TriggerTechnique, kb: KnowledgeBase): string {
   const technique = kb.attack.technique(trigger.techniqueId);
-  const rules = kb.rulesByTechnique.get(trigger.techniqueId) ?? [];
+  const rules = kb.coverage.technique(trigger.techniqueId).rules;
   const tactics = (technique?.tactics ?? []).map((shortname) => kb.attack.tactic(shortname)).filter((tactic) => tactic !== undefined);
   const rows: Array<[string, string]> = [
     ['ATT&amp;CK Technique', techniqueLink(kb.attack, trigger.techniqueId)],
-    ['ATT&amp;CK Tactic', cellList(tactics.map((tactic) => escapeText(`${tactic.id}: ${tactic.name}`)), 'Unknown')],
+    ['ATT&amp;CK Tactic', cellList(tactics.map((tactic) => escapeText(tacticLabel(tactic)) + originSuffix(tactic.origin)), 'Unknown')],
     ['Detection Rules', cellList(rules.map((rule) => link(rule.title, kb.addresses.markdownLink(rule))), 'No detection rule for this technique yet')],
     ['Atomic Tests', cellList(trigger.tests.map((test, index) => link(`${index + 1}. ${test.name}`, `#${atomicTestAnchor(test, index)}`)), 'None')],
   ];

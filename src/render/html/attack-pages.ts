@@ -1,11 +1,12 @@
-import { compareTechniqueIds, tacticUrl, type AttackTactic, type AttackTechnique } from '../../attack/attack-catalog.ts';
+import { compareTechniqueIds, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../../attack/attack-catalog.ts';
+import { attackTacticUrl, tacticLabel } from '../../present/attack-labels.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
 import { atomicTestAnchor } from '../trigger-page.ts';
-import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
+import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
-import type { AttackCoverage } from '../../link/attack-coverage.ts';
+import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
 
 /** Heat bucket of a rule count, for the matrix colours (0, 1, 2-3, 4-9, 10-24, 25+). */
 export function heatLevel(rules: number): number {
@@ -31,7 +32,35 @@ function techniqueFlags(technique: AttackTechnique, context: SiteContext): SafeH
     }</div>`;
   }
   if (technique.deprecated) return html`<div class="banner deprecated" role="note"><strong>Deprecated in ATT&amp;CK ${context.kb.attack.version}.</strong></div>`;
-  return html``;
+  return originBanner(technique.origin);
+}
+
+/** Says plainly that the ATT&CK data of this build does not have the entity, and why it is shown anyway. */
+export function originBanner(origin: AttackOriginNote | undefined): SafeHtml {
+  if (origin === undefined) return html``;
+  return origin.origin === 'provisional'
+    ? html`<div class="banner provisional" role="note"><strong>Provisional.</strong> ${capitalize(origin.reason)}. Its rules and tests are counted like any other; an overlay file (see the README) can give it its ATT&amp;CK id and name.</div>`
+    : html`<div class="banner provisional" role="note"><strong>From the ATT&amp;CK overlay.</strong> ${capitalize(origin.reason)}.</div>`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "Covered by 3 rules on the technique itself and 12 on its sub-techniques": which rules make it covered. */
+function coverageSentence(entry: TechniqueCoverage): string {
+  const own = entry.rules.length;
+  const viaSubs = entry.rolledUpRules.length - own;
+  switch (entry.coveredBy) {
+    case 'itself':
+      return `${count(own, 'rule')} on the technique itself`;
+    case 'sub-techniques':
+      return `${count(viaSubs, 'rule')} on its sub-techniques, none on the technique itself`;
+    case 'both':
+      return `${count(entry.rolledUpRules.length, 'rule')}: ${own} on the technique itself, ${viaSubs} more on its sub-techniques only`;
+    default:
+      return entry.rolledUpTests > 0 ? 'No rule: a gap (Atomic tests exist)' : 'No rule';
+  }
 }
 
 export function renderTechniquePage(technique: AttackTechnique, coverage: AttackCoverage, context: SiteContext): SitePage {
@@ -43,9 +72,9 @@ export function renderTechniquePage(technique: AttackTechnique, coverage: Attack
   const rows: Array<[string, SafeHtml | string]> = [
     ['ID', technique.id],
     ['Name', technique.name],
-    ['Tactics', list(tactics.map((tactic) => link(urls.tactic(tactic.id), `${tactic.id}: ${tactic.name}`)), 'None')],
+    ['Tactics', list(tactics.map((tactic) => tacticLink(tactic, context)), 'None: no rule tagging it names a tactic')],
     ['Platforms', (technique.platforms ?? []).join(', ') || 'not stated'],
-    ['Rules', `${rolled} (including sub-techniques)`],
+    ['Rules', coverageSentence(coverage.technique(technique.id))],
     ['ATT&CK', attackTechniqueLink(technique.id)],
   ];
   const subSections = subs.map(
@@ -79,18 +108,21 @@ export function renderTacticPage(tactic: AttackTactic, coverage: AttackCoverage,
   const { kb, urls } = context;
   const techniques = coverage.techniquesOfTactic(tactic);
   const rules = kb.rulesByTactic.get(tactic.id) ?? [];
-  const covered = techniques.filter((technique) => coverage.technique(technique.id).rolledUpRules.length > 0).length;
+  const counts = coverage.tactic(tactic);
+  const title = tacticLabel(tactic);
+  const attackUrl = attackTacticUrl(tactic);
   const rows = techniques.map((technique) => {
     const subs = coverage.subTechniques(technique.id);
     return html`<tr><th scope="row">${techniqueLabel(technique.id, context)}${subs.length > 0 ? html`<ul class="plain-list compact">${subs.map((sub) => html`<li>${techniqueLabel(sub.id, context)} <span class="muted">${coverage.technique(sub.id).rules.length}</span>${coverage.technique(sub.id).gap ? html` <span class="badge gap">gap</span>` : ''}</li>`)}</ul>` : ''}</th><td class="num">${coverage.technique(technique.id).rolledUpRules.length}</td><td>${(coverage.technique(technique.id).rolledUpTests > 0) ? 'yes' : ''}</td><td>${coverage.technique(technique.id).gap ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
   });
   const body = html`<article class="entity">
-${pageHeader('ATT&CK tactic', `${tactic.id}: ${tactic.name}`, html`<p class="badges"><span class="badge tag">${covered} of ${techniques.length} techniques have a rule</span></p>`)}
-<p>${externalLink(tacticUrl(tactic.id), `${tactic.name} on ATT&CK`)} · ${link(urls.href(`/rules/?tactic=${encodeURIComponent(tactic.id)}`), `Filter the rule list by ${tactic.name}`)}</p>
+${pageHeader('ATT&CK tactic', title, html`<p class="badges"><span class="badge tag">${counts.covered} of ${counts.techniques} techniques have a rule</span>${counts.gaps > 0 ? html` <span class="badge gap">${count(counts.gaps, 'gap')}</span>` : ''}${originBadge(tactic.origin)}</p>`)}
+${originBanner(tactic.origin)}
+<p>${attackUrl ? html`${externalLink(attackUrl, `${tactic.name} on ATT&CK`)} · ` : ''}${link(urls.href(`/rules/?tactic=${encodeURIComponent(tactic.id)}`), `Filter the rule list by ${tactic.name}`)}</p>
 ${section('Techniques', html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Technique (sub-techniques with their rule counts)</th><th scope="col">Rules</th><th scope="col">Triggers</th><th scope="col">Gap</th></tr></thead><tbody>${rows}</tbody></table></div>`)}
 ${section('Detection rules', ruleList(rules, context, 'No rule is tagged with this tactic'))}
 </article>`;
-  return { url: urls.pathTactic(tactic.id), title: `${tactic.id}: ${tactic.name}`, section: 'matrix', description: `Coverage of the ATT&CK tactic ${tactic.name}`, body, searchable: true };
+  return { url: urls.pathTactic(tactic.id), title, section: 'matrix', description: `Coverage of the ATT&CK tactic ${tactic.name}`, body, searchable: true };
 }
 
 function matrixCell(technique: AttackTechnique, coverage: AttackCoverage, context: SiteContext, rolledUp: boolean): SafeHtml {
@@ -103,22 +135,25 @@ function matrixCell(technique: AttackTechnique, coverage: AttackCoverage, contex
 /** The ATT&CK matrix: tactics as columns, techniques as cells coloured by rule count, sub-techniques folded in. */
 export function renderMatrixPage(coverage: AttackCoverage, context: SiteContext): SitePage {
   const { kb, urls } = context;
-  const columns = kb.attack.tactics.map((tactic) => {
-    const techniques = coverage.techniquesOfTactic(tactic);
-    const covered = techniques.filter((technique) => coverage.technique(technique.id).rolledUpRules.length > 0).length;
-    return html`<section class="matrix-column" aria-labelledby="matrix-${tactic.id}"><h2 id="matrix-${tactic.id}">${link(urls.tactic(tactic.id), tactic.name)} <span class="muted">${covered}/${techniques.length}</span></h2><ul>${techniques.map((technique) => {
-      const subs = coverage.subTechniques(technique.id).filter((sub) => sub.tactics.length === 0 || sub.tactics.includes(tactic.shortname));
+  const column = (id: string, heading: SafeHtml, techniques: readonly AttackTechnique[], covered: number, shortname: string | undefined): SafeHtml =>
+    html`<section class="matrix-column" aria-labelledby="matrix-${id}"><h2 id="matrix-${id}">${heading} <span class="muted">${covered}/${techniques.length}</span></h2><ul>${techniques.map((technique) => {
+      const subs = coverage.subTechniques(technique.id).filter((sub) => shortname === undefined || sub.tactics.length === 0 || sub.tactics.includes(shortname));
       return html`<li>${matrixCell(technique, coverage, context, true)}${
         subs.length > 0
           ? html`<details><summary>${count(subs.length, 'sub-technique')}</summary><ul>${subs.map((sub) => html`<li>${matrixCell(sub, coverage, context, false)}</li>`)}</ul></details>`
           : ''
       }</li>`;
     })}</ul></section>`;
-  });
+  const columns = kb.attack.tactics.map((tactic) => column(tactic.id, tacticLink(tactic, context, tactic.name), coverage.techniquesOfTactic(tactic), coverage.tactic(tactic).covered, tactic.shortname));
+  // Provisional techniques no rule places under a tactic still belong on the matrix, or its gaps would not add up.
+  const unplaced = coverage.unplacedTechniques();
+  if (unplaced.length > 0) {
+    columns.push(column('unplaced', html`No tactic`, unplaced, unplaced.filter((technique) => coverage.technique(technique.id).covered).length, undefined));
+  }
   const legend = [0, 1, 2, 3, 4, 5].map((level, index) => html`<li><span class="swatch heat-${level}"></span>${['no rule', '1 rule', '2–3', '4–9', '10–24', '25+'][index]}</li>`);
   const body = html`<div class="matrix-page">
 ${pageHeader('ATT&CK coverage', `ATT&CK matrix (Enterprise ${kb.attack.version})`)}
-<p>Each cell is a technique; its colour and number give the rules tagged with it (for a technique: with it or one of its sub-techniques). A cell marked <span class="badge gap">⚠ gap</span> has Atomic Red Team tests but no rule. Every cell links to its technique page; open “sub-techniques” to see them.</p>
+<p>Each cell is a technique; its colour and number give the rules tagged with it (for a technique: with it or one of its sub-techniques). A cell marked <span class="badge gap">⚠ gap</span> has Atomic Red Team tests but no rule. Every cell links to its technique page; open “sub-techniques” to see them. ${coverage.counts.covered} of ${coverage.counts.techniques} techniques have a rule; ${count(coverage.counts.gaps, 'technique')} and ${count(coverage.counts.subTechniqueGaps, 'sub-technique')} of covered techniques are gaps (${link(urls.href('/gaps/'), 'the list')}).</p>
 <ul class="legend" aria-label="Legend">${legend}<li><span class="swatch heat-0 gap"></span>gap</li></ul>
 <div class="matrix">${columns}</div>
 </div>`;

@@ -1,4 +1,5 @@
-import { techniqueUrl } from '../../attack/attack-catalog.ts';
+import { techniqueUrl, type AttackOriginNote, type AttackTactic } from '../../attack/attack-catalog.ts';
+import { originMark, originSentence, tacticLabel } from '../../present/attack-labels.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
 import { isWebUrl } from '../web-url.ts';
@@ -85,10 +86,20 @@ export function attackTechniqueLink(id: string): SafeHtml {
   return externalLink(techniqueUrl(id), html`ATT&amp;CK ${id}`);
 }
 
-/** Technique id and name linked to its page on this site. */
+/** Technique id and name linked to its page on this site, marked when the ATT&CK data of the build lacks it. */
 export function techniqueLabel(id: string, context: SiteContext): SafeHtml {
   const technique = context.kb.attack.technique(id);
-  return link(context.urls.technique(id), `${id}: ${technique?.name ?? 'unknown technique'}`);
+  return html`${link(context.urls.technique(id), `${id}: ${technique?.name ?? 'unknown technique'}`)}${originBadge(technique?.origin)}`;
+}
+
+/** A tactic's name linked to its page on this site, marked like techniqueLabel. */
+export function tacticLink(tactic: AttackTactic, context: SiteContext, text: string = tacticLabel(tactic)): SafeHtml {
+  return html`${link(context.urls.tactic(tactic.id), text)}${originBadge(tactic.origin)}`;
+}
+
+/** " provisional" / " overlay" badge whose title gives the one-line reason; nothing for ATT&CK's own entities. */
+export function originBadge(origin: AttackOriginNote | undefined): SafeHtml {
+  return origin === undefined ? html`` : html` <span class="badge origin" title="${originSentence(origin)}">${originMark(origin)!}</span>`;
 }
 
 export function count(value: number, singular: string, plural = `${singular}s`): string {

@@ -64,6 +64,7 @@ const BULK_WHAT: Readonly<Record<string, string>> = {
 const CSV_WHAT: Readonly<Record<string, string>> = {
   'analytics.csv': 'one row per rule × technique × Data Needed × Logging Policy',
   'rules.csv': 'one row per rule file, with its log sources, techniques and the targets it converts for',
+  'techniques.csv': 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)',
 };
 
 /**

@@ -1,10 +1,11 @@
-import { compareTechniqueIds } from '../../attack/attack-catalog.ts';
+import { attackSummary, compareTechniqueIds, type AttackCatalog } from '../../attack/attack-catalog.ts';
 import { compareText } from '../../link/match-data-needed.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { describeLogSource } from '../../link/match-data-needed.ts';
-import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge } from './components.ts';
+import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import type { AttackCoverage } from '../../link/attack-coverage.ts';
+import { originSuffix, tacticLabel } from '../../present/attack-labels.ts';
+import { COVERAGE_DEFINITION, type AttackCoverage, type TechniqueCoverage } from '../../link/attack-coverage.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
@@ -28,13 +29,13 @@ function ruleFacets(context: SiteContext): Facet[] {
   const { kb } = context;
   const logsource = (key: 'product' | 'category' | 'service') => (rule: DetectionRule) => [...new Set(rule.logsources.map((source) => source[key]).filter((value): value is string => !!value))];
   return [
-    { key: 'tactic', label: 'Tactic', values: (rule) => kb.ruleLinks.get(rule)!.tactics.map((tactic) => tactic.id), describe: (id) => `${id} ${kb.attack.tactic(id)?.name ?? ''}`, order: kb.attack.tactics.map((tactic) => tactic.id) },
+    { key: 'tactic', label: 'Tactic', values: (rule) => kb.ruleLinks.get(rule)!.tactics.map((tactic) => tactic.id), describe: (id) => { const tactic = kb.attack.tactic(id); return tactic ? `${tacticLabel(tactic)}${originSuffix(tactic.origin)}` : id; }, order: kb.attack.tactics.map((tactic) => tactic.id) },
     {
       key: 'technique',
       label: 'Technique',
       // A sub-technique also counts for its parent, so "T1003" finds rules tagged T1003.001.
       values: (rule) => [...new Set(kb.ruleLinks.get(rule)!.techniques.flatMap((technique) => (technique.parent ? [technique.parent, technique.id] : [technique.id])))],
-      describe: (id) => `${id} ${kb.attack.technique(id)?.name ?? ''}`,
+      describe: (id) => { const technique = kb.attack.technique(id); return `${id} ${technique?.name ?? ''}${originSuffix(technique?.origin)}`; },
     },
     { key: 'level', label: 'Level', values: (rule) => (rule.level ? [rule.level] : []), order: LEVEL_ORDER },
     { key: 'status', label: 'Status', values: (rule) => (rule.status ? [rule.status] : []), order: STATUS_ORDER },
@@ -134,12 +135,12 @@ export function renderEnrichmentList(context: SiteContext): SitePage {
 export function renderTriggerList(context: SiteContext): SitePage {
   const { kb, urls } = context;
   const rows = kb.triggers.map((trigger) => {
-    const rules = (kb.rulesByTechnique.get(trigger.techniqueId) ?? []).length;
-    return html`<tr><td>${link(urls.trigger(trigger), `${trigger.techniqueId}: ${trigger.displayName}`)}</td><td class="num">${trigger.tests.length}</td><td class="num">${rules}</td><td>${rules === 0 ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
+    const coverage = kb.coverage.technique(trigger.techniqueId);
+    return html`<tr><td>${link(urls.trigger(trigger), `${trigger.techniqueId}: ${trigger.displayName}`)}</td><td class="num">${trigger.tests.length}</td><td class="num">${coverage.rolledUpRules.length}</td><td>${coverage.gap ? html`<span class="badge gap">gap</span>` : ''}</td></tr>`;
   });
   const body = html`${pageHeader('Atomic Red Team', 'Triggers')}
 <p>Atomic Red Team tests that make a technique happen, so you can check that its rules fire.</p>
-<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Technique</th><th scope="col">Atomic tests</th><th scope="col">Rules</th><th scope="col">Gap</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Technique</th><th scope="col">Atomic tests</th><th scope="col">Rules (with sub-techniques)</th><th scope="col">Gap</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return { url: '/triggers/', title: 'Triggers', section: 'triggers', body, searchable: false };
 }
 
@@ -147,6 +148,7 @@ export function renderTriggerList(context: SiteContext): SitePage {
 export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): SitePage {
   const { kb, urls } = context;
   const untested = coverage.gaps();
+  const untestedSubs = coverage.subTechniqueGaps();
   const unmatched = kb.rules.filter((rule) => rule.logsources.length > 0 && kb.ruleLinks.get(rule)!.dataNeeded.length === 0);
   const byLogSource = new Map<string, DetectionRule[]>();
   for (const rule of unmatched) {
@@ -156,12 +158,18 @@ export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): 
   const groups = [...byLogSource].sort((a, b) => b[1].length - a[1].length || compareText(a[0], b[0]));
   const withoutPolicy = kb.dataNeeded.filter((entry) => (kb.loggingPoliciesByDataNeeded.get(entry) ?? []).length === 0);
   const body = html`${pageHeader('Gaps', 'Coverage gaps')}
-<nav class="toc" aria-label="On this page"><ul><li><a href="#techniques-without-rules">Techniques with triggers but no rule (${untested.length})</a></li><li><a href="#rules-without-data-needed">Rules whose log source matches no Data Needed (${unmatched.length})</a></li><li><a href="#data-needed-without-logging-policy">Data Needed without a Logging Policy (${withoutPolicy.length})</a></li></ul></nav>
+<nav class="toc" aria-label="On this page"><ul><li><a href="#techniques-without-rules">Techniques with triggers but no rule (${untested.length}, and ${count(untestedSubs.length, 'sub-technique')} of covered techniques)</a></li><li><a href="#rules-without-data-needed">Rules whose log source matches no Data Needed (${unmatched.length})</a></li><li><a href="#data-needed-without-logging-policy">Data Needed without a Logging Policy (${withoutPolicy.length})</a></li></ul></nav>
 ${section(
   'Techniques with triggers but no rule',
-  html`<p>Atomic Red Team can make these techniques happen, but no rule is tagged with them: write one, or tag an existing rule.</p>${list(
-    untested.map((entry) => html`${link(urls.technique(entry.technique.id), `${entry.technique.id}: ${entry.technique.name}`)} <span class="muted">(${count(entry.rolledUpTests, 'atomic test')})</span>${entry.trigger ? html` · ${link(urls.trigger(entry.trigger), 'tests')}` : ''}`),
-    'None: every technique with a trigger has a rule.',
+  html`<p class="definition">${COVERAGE_DEFINITION} The home page, the matrix, the tactic and technique pages, <code>layers/all.json</code>, <code>techniques.csv</code> and <code>api/techniques.json</code> count the same way.</p>
+<p>Atomic Red Team can make these techniques happen, but no rule is tagged with them or their sub-techniques: write one, or tag an existing rule.</p>${list(
+    untested.map((entry) => gapItem(entry, context)),
+    'None: every technique with a trigger has a rule on it or a sub-technique.',
+  )}
+<h3 id="sub-techniques-without-rules">Sub-techniques with triggers but no rule (their technique has rules)</h3>
+<p>Rules on a sibling sub-technique cover the technique, not these: the tests of these sub-techniques would likely go unnoticed.</p>${list(
+    untestedSubs.map((entry) => gapItem(entry, context)),
+    'None.',
   )}`,
   { id: 'techniques-without-rules' },
 )}
@@ -184,6 +192,21 @@ ${section(
 )}
 <p class="muted">See also ${link(urls.href('/matrix/'), 'the ATT&CK matrix')}, where techniques with tests but no rule are marked ⚠ (${count(coverage.counts.gaps, 'technique')}).</p>`;
   return { url: '/gaps/', title: 'Coverage gaps', section: 'gaps', body, searchable: false };
+}
+
+/** Which ATT&CK data the numbers use, and what the overlay and the content's own tags added to it. */
+function attackDataSentence(attack: AttackCatalog): SafeHtml {
+  const { provisional, overlay } = attackSummary(attack);
+  const parts = [
+    overlay.tactics + overlay.techniques > 0 ? `${count(overlay.tactics, 'tactic')} and ${count(overlay.techniques, 'technique')} from the ATT&CK overlay` : '',
+    provisional.tactics + provisional.techniques > 0 ? `${count(provisional.tactics, 'provisional tactic')} and ${count(provisional.techniques, 'provisional technique')} made from tags it does not know (marked “provisional”)` : '',
+  ].filter((part) => part !== '');
+  return html`Techniques are those of ATT&amp;CK ${attack.version} bundled with this build${parts.length > 0 ? `, plus ${parts.join(', and ')}` : ''}.`;
+}
+
+function gapItem(entry: TechniqueCoverage, context: SiteContext): SafeHtml {
+  const { urls } = context;
+  return html`${techniqueLabel(entry.technique.id, context)} <span class="muted">(${count(entry.rolledUpTests, 'atomic test')})</span>${entry.trigger ? html` · ${link(urls.trigger(entry.trigger), 'tests')}` : ''}`;
 }
 
 /** Rules sorted by a date key, newest first; undated rules are left out. */
@@ -220,7 +243,7 @@ ${stat(kb.triggers.length, 'triggers', urls.href('/triggers/'))}
 ${stat(tests, 'atomic tests', urls.href('/triggers/'))}
 </ul></section>
 <section class="block" aria-labelledby="coverage"><h2 id="coverage">Coverage at a glance</h2>
-<p><strong>${counts.covered}</strong> of ${counts.techniques} ATT&amp;CK techniques have at least one rule on them or their sub-techniques (${link(urls.href('/matrix/'), 'matrix')}); <strong>${counts.gaps}</strong> have Atomic tests but no rule (${link(urls.href('/gaps/#techniques-without-rules'), 'gaps')}). <strong>${withDataNeeded}</strong> of ${kb.rules.length} rules have their log source documented as Data Needed (${link(urls.href('/gaps/#rules-without-data-needed'), 'the others')}).</p>
+<p><strong>${counts.covered}</strong> of ${counts.techniques} ATT&amp;CK techniques have at least one rule on them or their sub-techniques (${link(urls.href('/matrix/'), 'matrix')}); <strong>${counts.gaps}</strong> have Atomic tests but no rule on them or their sub-techniques, and ${count(counts.subTechniqueGaps, 'sub-technique')} of covered techniques have tests but no rule of their own (${link(urls.href('/gaps/#techniques-without-rules'), 'gaps')}). ${attackDataSentence(kb.attack)} <strong>${withDataNeeded}</strong> of ${kb.rules.length} rules have their log source documented as Data Needed (${link(urls.href('/gaps/#rules-without-data-needed'), 'the others')}).</p>
 <div class="table-wrap"><table class="grid coverage"><caption class="visually-hidden">Techniques with at least one rule, per tactic</caption><thead><tr><th scope="col">Tactic</th><th scope="col">Techniques with rules</th><th scope="col">Coverage</th><th scope="col">Rules</th></tr></thead><tbody>${tacticRows}</tbody></table></div></section>
 <div class="columns-2">
 <section class="block" aria-labelledby="newest"><h2 id="newest">Newest rules</h2>${dated(newest(kb.rules, 'date', 10), 'date')}</section>

@@ -16,14 +16,16 @@ import {
   ruleItem,
   section,
   statusBadge,
+  tacticLink,
   techniqueLabel,
+  originBadge,
 } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
-import { tacticUrl } from '../../attack/attack-catalog.ts';
+import { attackActorUrl, attackTacticUrl } from '../../present/attack-labels.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -36,7 +38,10 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   const { kb, urls } = context;
   const links = kb.ruleLinks.get(rule)!;
   const queries = context.queries.get(rule) ?? [];
-  const tacticItems = links.tactics.map((tactic) => html`${link(urls.tactic(tactic.id), `${tactic.id}: ${tactic.name}`)} ${externalLink(tacticUrl(tactic.id), 'ATT&CK')}`);
+  const tacticItems = links.tactics.map((tactic) => {
+    const attackUrl = attackTacticUrl(tactic);
+    return html`${tacticLink(tactic, context)}${attackUrl ? html` ${externalLink(attackUrl, 'ATT&CK')}` : ''}`;
+  });
   const techniqueItems = links.techniques.map((technique) => {
     const flag = technique.revoked ? ' (revoked in ATT&CK)' : technique.deprecated ? ' (deprecated in ATT&CK)' : '';
     return html`${techniqueLabel(technique.id, context)}${flag} ${externalLink(kb.attack.techniqueUrl(technique.id), 'ATT&CK')}`;
@@ -80,6 +85,10 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     rows.push(['Related Rules', list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), '')]);
   }
   if (links.relatedBy.length > 0) rows.push(['Referenced by', list(links.relatedBy.map((entry) => html`${entry.type}: ${link(urls.rule(entry.rule), entry.rule.title)}`), '')]);
+  const actors = [...links.groups, ...links.software];
+  if (actors.length > 0) {
+    rows.push(['ATT&CK Groups and Software', list(actors.map((actor) => html`${externalLink(attackActorUrl(actor), actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)}`), '')]);
+  }
   if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
 

@@ -1,4 +1,5 @@
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
+import { originMark, tacticLabel } from '../../present/attack-labels.ts';
 import type { SiteContext } from './site-context.ts';
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */
@@ -153,12 +154,12 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     });
   }
   for (const tactic of kb.attack.tactics) {
-    records.push({ url: urls.pathTactic(tactic.id), title: `${tactic.id}: ${tactic.name}`, kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname), filters: { type: ['Tactic'], tactic: [tactic.name] } });
+    records.push({ url: urls.pathTactic(tactic.id), title: tacticLabel(tactic), kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname, originMark(tactic.origin)), filters: { type: ['Tactic'], tactic: [tactic.name] } });
   }
   for (const technique of coverage.pageTechniques) {
     const tactics = technique.tactics.map((shortname) => kb.attack.tactic(shortname)?.name).filter((name): name is string => !!name);
     const page = urls.pathTechniquePage(technique.id);
-    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics), filters: { type: ['Technique'], tactic: tactics } });
+    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics, originMark(technique.origin)), filters: { type: ['Technique'], tactic: tactics } });
     for (const sub of coverage.subTechniques(technique.id)) {
       records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics } });
     }

@@ -1,6 +1,6 @@
 import type { AtomicTest, TriggerTechnique } from '../../model/entities.ts';
 import { atomicTestAnchor } from '../trigger-page.ts';
-import { attackTechniqueLink, code, codeBlock, keyValueTable, link, list, pageHeader, prose, ruleList, section, techniqueLabel } from './components.ts';
+import { attackTechniqueLink, code, codeBlock, count, keyValueTable, link, list, pageHeader, prose, ruleList, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
@@ -11,17 +11,22 @@ import type { SiteContext, SitePage } from './site-context.ts';
 export function renderTriggerPage(trigger: TriggerTechnique, context: SiteContext): SitePage {
   const { kb, urls } = context;
   const technique = kb.attack.technique(trigger.techniqueId);
-  const rules = kb.rulesByTechnique.get(trigger.techniqueId) ?? [];
+  const coverage = kb.coverage.technique(trigger.techniqueId);
+  const rules = coverage.rules;
+  const onSubs = coverage.rolledUpRules.length - rules.length;
   const tactics = (technique?.tactics ?? []).map((shortname) => kb.attack.tactic(shortname)).filter((tactic) => tactic !== undefined);
   const title = `${trigger.techniqueId}: ${trigger.displayName}`;
   const rows: Array<[string, SafeHtml | string]> = [
     ['ATT&CK Technique', technique ? html`${techniqueLabel(trigger.techniqueId, context)} ${attackTechniqueLink(trigger.techniqueId)}` : html`${code(trigger.techniqueId)} <span class="muted">(not in ATT&amp;CK ${kb.attack.version})</span>`],
-    ['ATT&CK Tactic', list(tactics.map((tactic) => link(urls.tactic(tactic.id), `${tactic.id}: ${tactic.name}`)), 'Unknown')],
-    ['Detection Rules', ruleList(rules, context, 'No detection rule for this technique yet')],
+    ['ATT&CK Tactic', list(tactics.map((tactic) => tacticLink(tactic, context)), 'Unknown')],
+    [
+      'Detection Rules',
+      html`${ruleList(rules, context, 'No detection rule for this technique yet')}${onSubs > 0 ? html`<p>${link(urls.technique(trigger.techniqueId), `${count(onSubs, 'more rule')} on its sub-techniques`)}</p>` : ''}`,
+    ],
     ['Atomic Tests', html`<ol class="plain-list">${trigger.tests.map((test, index) => html`<li>${link(`#${atomicTestAnchor(test, index)}`, test.name)}</li>`)}</ol>`],
   ];
   const body = html`<article class="entity">
-${pageHeader('Trigger (Atomic Red Team)', title, rules.length === 0 ? html`<p class="badges"><span class="badge gap">no detection rule</span></p>` : '')}
+${pageHeader('Trigger (Atomic Red Team)', title, coverage.gap ? html`<p class="badges"><span class="badge gap">gap: no detection rule</span></p>` : '')}
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
 ${section('Atomic tests', trigger.tests.map((test, index) => renderAtomicTest(test, index)))}
 </article>`;
