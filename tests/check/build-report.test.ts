@@ -27,12 +27,12 @@ describe('atc build: issues and summary', () => {
     assert.doesNotMatch(result.stderr, / info conversion-failed (es-qs|graylog)/, 'no note lines');
     assert.match(result.stderr, /^ +3 {2}info conversion-failed$/m);
     assert.match(result.stderr, /^atc build: 1 rules, 1 Data Needed, 1 Logging Policies, 0 Enrichments, 0 Triggers$/m);
-    assert.match(result.stderr, /^ {2}written to _site: 4 markdown pages, 3 Navigator layers, \d+ api\/ documents, 2 CSV files, 1 feed/m);
+    assert.match(result.stderr, /^ {2}written to _site: 4 markdown pages, 3 Navigator layers, \d+ api\/ documents, 3 CSV files, 1 feed/m);
     assert.match(result.stderr, /^ {2}0 errors, 0 warnings, 3 notes \(notes are not listed; atc check lists them\)$/m);
     assert.match(result.stderr, /^ {2}time: [\d.]+ s \(load [\d.]+, link [\d.]+, convert [\d.]+, render [\d.]+, check [\d.]+, site [\d.]+\)$/m);
     assert.doesNotMatch(result.stderr, /[\r\u001b]/, 'no terminal control in CI');
     assert.ok(result.stderr.split('\n').length < 25, 'one screen');
-    for (const file of ['layers/all.json', 'layers/product-windows.json', 'layers/level-high.json', 'api/rules.json', 'api/rules/3e1f7c52-6a43-4b0e-9a51-0c8f2d7b9e10.json', 'analytics.csv', 'rules.csv', 'feed.xml']) {
+    for (const file of ['layers/all.json', 'layers/product-windows.json', 'layers/level-high.json', 'api/rules.json', 'api/rules/3e1f7c52-6a43-4b0e-9a51-0c8f2d7b9e10.json', 'analytics.csv', 'rules.csv', 'techniques.csv', 'feed.xml']) {
       assert.ok(existsSync(path.join(result.folder, '_site', file)), file);
     }
   });
@@ -84,6 +84,6 @@ describe('atc build: issues and summary', () => {
     assert.deepEqual(stages, ['load', 'link', 'convert', 'render', 'check']);
     const text = formatBuildSummary({ build, issues: build.issues, outDir: '_site', site: '316 HTML pages', siteSeconds: 1.5, totalSeconds: 2 });
     assert.ok(text.split('\n').length <= 24, text);
-    assert.match(describeFiles(build.files), /^\d+ markdown pages, \d+ Navigator layers, \d+ api\/ documents, 2 CSV files, 1 feed$/);
+    assert.match(describeFiles(build.files), /^\d+ markdown pages, \d+ Navigator layers, \d+ api\/ documents, 3 CSV files, 1 feed$/);
   });
 });

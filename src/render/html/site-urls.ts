@@ -30,7 +30,7 @@ export function sectionAnchor(title: string): string {
  *   /data-needed/<page name>/, /logging-policies/<page name>/, /enrichments/<page name>/ (titles, made safe and unique)
  *   /triggers/<technique id>/#test-<guid>
  *   /techniques/<T1234>/#T1234.001 (sub-techniques nested), /techniques/<T1234.001>/ redirects there
- *   /tactics/<TA0001>/, /matrix/, /gaps/, /search/, /rules/ (faceted list)
+ *   /tactics/<TA0001>/ (a provisional tactic: /tactics/<shortname>/), /matrix/, /gaps/, /search/, /rules/ (faceted list)
  */
 export class SiteUrls {
   readonly prefix: string;
@@ -98,8 +98,9 @@ export class SiteUrls {
     return upper.includes('.') ? `${this.href(this.pathTechniquePage(upper))}#${upper}` : this.href(this.pathTechniquePage(upper));
   }
 
+  /** `/tactics/TA0005/`; a provisional tactic, which has no ATT&CK id, by its lower-case shortname (`/tactics/stealth/`). */
   pathTactic(tacticId: string): string {
-    return `/tactics/${tacticId.toUpperCase()}/`;
+    return `/tactics/${/^ta\d{4}$/i.test(tacticId) ? tacticId.toUpperCase() : tacticId.toLowerCase()}/`;
   }
   tactic(tacticId: string): string {
     return this.href(this.pathTactic(tacticId));

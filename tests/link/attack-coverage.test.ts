@@ -1,0 +1,199 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as cheerio from 'cheerio';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { atc } from '../cli/cli-harness.ts';
+import { loadKnowledgeBase } from '../helpers/knowledge-base.ts';
+
+/**
+ * One definition of coverage and gap (src/link/attack-coverage.ts), read by every view. A small knowledge base
+ * with every case that made the views disagree before: a technique covered only through a sub-technique, a
+ * sub-technique gap under a covered technique, a plain gap, a revoked tag, tactics and techniques newer than
+ * the ATT&CK data (provisional), and a test folder for a technique nothing else names.
+ */
+const root = mkdtempSync(path.join(tmpdir(), 'atc-coverage-'));
+const out = path.join(root, 'site');
+let build: ReturnType<typeof atc>;
+
+function rule(name: string, tags: string[]): void {
+  const text = [
+    `title: ${name}`,
+    `id: ${uuid(name)}`,
+    'status: test',
+    'description: coverage fixture',
+    'author: atc-kb tests',
+    'date: 2024-01-01',
+    'tags:',
+    ...tags.map((tag) => `  - ${tag}`),
+    'logsource:',
+    '  product: windows',
+    '  category: process_creation',
+    'detection:',
+    '  selection:',
+    `    CommandLine|contains: '${name}'`,
+    '  condition: selection',
+    'level: medium',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(root, 'rules', `${name}.yml`), text);
+}
+
+function trigger(id: string, displayName: string, tests: number): void {
+  mkdirSync(path.join(root, 'triggers', id), { recursive: true });
+  const lines = [`attack_technique: ${id}`, `display_name: '${displayName}'`, 'atomic_tests:'];
+  for (let index = 0; index < tests; index++) {
+    lines.push(
+      `- name: ${id} test ${index + 1}`,
+      `  auto_generated_guid: ${uuid(`${id}-${index}`)}`,
+      '  description: fixture',
+      '  supported_platforms: [windows]',
+      '  executor:',
+      '    name: command_prompt',
+      '    command: echo test',
+    );
+  }
+  writeFileSync(path.join(root, 'triggers', id, `${id}.yaml`), `${lines.join('\n')}\n`);
+}
+
+/** A stable UUID-shaped id from a name (the fixture needs unique, valid ids, not random ones). */
+function uuid(seed: string): string {
+  let hash = 0x811c9dc5;
+  const hex: string[] = [];
+  for (let round = 0; hex.join('').length < 32; round++) {
+    for (const char of `${seed}#${round}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    hex.push(hash.toString(16).padStart(8, '0'));
+  }
+  const h = hex.join('').slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+before(() => {
+  mkdirSync(path.join(root, 'rules'), { recursive: true });
+  rule('dump_lsass', ['attack.credential-access', 'attack.t1003.001']);
+  rule('powershell_new', ['attack.execution', 'attack.t1059.001']);
+  rule('powershell_old', ['attack.execution', 'attack.t1086']);
+  rule('disable_tools', ['attack.defense-impairment', 'attack.t1685']);
+  rule('disable_eventlog', ['attack.defense-impairment', 'attack.t1685.001']);
+  rule('masquerade', ['attack.stealth', 'attack.t1036.005']);
+  rule('masquerade_again', ['attack.stealth', 'attack.t1036.005']);
+  trigger('T1003.008', 'OS Credential Dumping: /etc/passwd and /etc/shadow', 2);
+  trigger('T1055', 'Process Injection', 3);
+  trigger('T1685', 'Disable or Modify Tools', 4);
+  trigger('T1685.001', 'Disable or Modify Tools: Disable or Modify Windows Event Log', 1);
+  trigger('T1688', 'Safe Mode Boot', 1);
+  trigger('T1059.001', 'Command and Scripting Interpreter: PowerShell', 1);
+  build = atc(['build', '--rules', path.join(root, 'rules'), '--triggers', path.join(root, 'triggers'), '--out', out, '--targets', 'es-qs'], root);
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const page = (relative: string) => cheerio.load(readFileSync(path.join(out, relative, 'index.html'), 'utf8'));
+const json = (relative: string) => JSON.parse(readFileSync(path.join(out, relative), 'utf8'));
+
+test('the build succeeds and warns once per unknown tag, not once per rule', () => {
+  assert.equal(build.status, 0, build.stdout + build.stderr);
+  const printed = build.stdout + build.stderr;
+  const warnings = printed.split('\n').filter((line) => / warning unknown-attack-/.test(line));
+  assert.equal(warnings.filter((line) => line.includes('"attack.stealth"')).length, 1, warnings.join('\n'));
+  assert.match(warnings.find((line) => line.includes('"attack.stealth"'))!, /2 rules tag it/);
+  assert.equal(warnings.filter((line) => line.includes('attack.t1685"')).length, 1);
+  assert.match(printed, /ATT&CK 18\.1 \(\+ 2 provisional tactics, \d+ provisional techniques\)/);
+});
+
+test('the linker keeps every tag: provisional tactics and techniques, named from the content, revoked tags counted under their replacement', () => {
+  const { kb } = loadKnowledgeBase({ rules: [path.join(root, 'rules')], triggers: [path.join(root, 'triggers')] });
+  const impairment = kb.attack.tactic('defense-impairment')!;
+  assert.equal(impairment.name, 'Defense Impairment');
+  assert.equal(impairment.origin?.origin, 'provisional');
+  const t1685 = kb.attack.technique('T1685')!;
+  assert.equal(t1685.name, 'Disable or Modify Tools');
+  assert.deepEqual(t1685.tactics, ['defense-impairment']);
+  const sub = kb.attack.technique('T1685.001')!;
+  assert.equal(sub.parent, 'T1685');
+  assert.equal(sub.name, 'Disable or Modify Windows Event Log', 'Atomic Red Team\'s "Parent: " prefix is dropped');
+  assert.deepEqual(kb.attack.technique('T1688')!.tactics, [], 'nothing places a technique only a test folder names');
+  assert.ok(kb.attack.technique('T1036')!.tactics.includes('stealth'), 'a known technique joins the provisional tactic most of its rules tag');
+  for (const rule of kb.rules) {
+    const links = kb.ruleLinks.get(rule)!;
+    assert.equal(links.tactics.length, 1, `${rule.name}: its tactic tag is kept`);
+    assert.equal(links.techniques.length, 1, `${rule.name}: its technique tag is kept`);
+    assert.deepEqual(links.otherTags, []);
+  }
+  const old = kb.rules.find((rule) => rule.name === 'powershell_old')!;
+  assert.equal(kb.ruleLinks.get(old)!.techniques[0]!.id, 'T1086', 'shown as written');
+  assert.ok(kb.coverage.technique('T1059.001').rules.includes(old), 'and counted under the replacement');
+  assert.equal(kb.coverage.technique('T1003').coveredBy, 'sub-techniques');
+  assert.deepEqual(kb.coverage.gaps().map((entry) => entry.technique.id), ['T1055', 'T1688']);
+  assert.deepEqual(kb.coverage.subTechniqueGaps().map((entry) => entry.technique.id), ['T1003.008']);
+});
+
+test('home, matrix, gaps, tactic pages, the whole layer, techniques.csv and api/ report the same coverage and gaps', () => {
+  const { kb } = loadKnowledgeBase({ rules: [path.join(root, 'rules')], triggers: [path.join(root, 'triggers')] });
+  const { counts } = kb.coverage;
+  assert.deepEqual({ gaps: counts.gaps, subTechniqueGaps: counts.subTechniqueGaps }, { gaps: 2, subTechniqueGaps: 1 });
+
+  const home = page('.').text().replace(/\s+/g, ' ');
+  assert.ok(home.includes(`${counts.covered} of ${counts.techniques} ATT&CK techniques have at least one rule`), 'home: covered');
+  assert.ok(home.includes(`${counts.gaps} have Atomic tests but no rule`), 'home: gaps');
+  assert.ok(home.includes(`${counts.subTechniqueGaps} sub-technique of covered techniques`), 'home: sub-technique gaps');
+
+  const matrix = page('matrix');
+  const topCells = matrix('.matrix-column > ul > li > a.cell');
+  const distinct = (cells: cheerio.Cheerio<any>) => new Set(cells.map((_, cell) => matrix(cell).attr('href')).get());
+  assert.equal(distinct(topCells).size, counts.techniques, 'matrix: every technique is a cell somewhere');
+  assert.equal(distinct(topCells.filter('.gap')).size, counts.gaps, 'matrix: gap cells');
+  assert.equal(distinct(topCells.filter((_, cell) => Number.parseInt(matrix(cell).find('.cell-count').text(), 10) > 0)).size, counts.covered, 'matrix: covered cells');
+  const subGapCells = matrix('.matrix-column details a.cell.gap').filter((_, cell) => {
+    const parent = matrix(cell).closest('details').parent().children('a.cell');
+    return !parent.hasClass('gap');
+  });
+  assert.equal(distinct(subGapCells).size, counts.subTechniqueGaps, 'matrix: sub-technique gap cells under covered techniques');
+
+  const gaps = page('gaps');
+  assert.equal(gaps('#techniques-without-rules').parent().find('ul').first().children('li').length, counts.gaps, 'gaps page: techniques');
+  assert.equal(gaps('#sub-techniques-without-rules').next('p').next('ul').children('li').length, counts.subTechniqueGaps, 'gaps page: sub-techniques');
+  assert.ok(gaps('p.definition').text().includes('A technique is covered when'), 'the definition is stated');
+
+  for (const tactic of kb.attack.tactics) {
+    const tacticPage = page(`tactics/${/^TA/.test(tactic.id) ? tactic.id : tactic.id.toLowerCase()}`);
+    const stated = kb.coverage.tactic(tactic);
+    assert.ok(tacticPage('.badges').text().includes(`${stated.covered} of ${stated.techniques} techniques have a rule`), `tactic page ${tactic.id}`);
+  }
+
+  const layer = json('layers/all.json');
+  const gapIds = new Set(layer.techniques.filter((entry: { comment: string }) => entry.comment.startsWith('gap:')).map((entry: { techniqueID: string }) => entry.techniqueID));
+  assert.equal(gapIds.size, counts.gaps + counts.subTechniqueGaps, 'layer: gap entries');
+  const meta = Object.fromEntries(layer.metadata.map((entry: { name: string; value: string }) => [entry.name, entry.value]));
+  assert.equal(meta['covered techniques'], `${counts.covered} of ${counts.techniques}`);
+  assert.equal(meta.gaps, `${counts.gaps} techniques, ${counts.subTechniqueGaps} sub-techniques of covered techniques`);
+
+  const rows: Array<Record<string, string>> = parseCsv(readFileSync(path.join(out, 'techniques.csv')), { columns: true });
+  const topLevel = rows.filter((row) => row.parent === '' && row.origin !== 'revoked' && row.origin !== 'deprecated');
+  assert.equal(topLevel.length, counts.techniques, 'csv: techniques');
+  assert.equal(topLevel.filter((row) => row.covered === 'yes').length, counts.covered, 'csv: covered');
+  assert.equal(topLevel.filter((row) => row.gap === 'yes').length, counts.gaps, 'csv: gaps');
+
+  const api = json('api/techniques.json');
+  assert.deepEqual(api.coverage, { covered: counts.covered, gaps: counts.gaps, sub_technique_gaps: counts.subTechniqueGaps, techniques: counts.techniques });
+  assert.equal(api.techniques.filter((technique: { coverage: { gap: boolean }; id: string }) => technique.coverage.gap && !technique.id.includes('.')).length, counts.gaps, 'api: gap flags');
+  assert.equal(api.attack.provisional_tactics, 2);
+});
+
+test('provisional entities appear where known ones do, marked as not in the bundled ATT&CK', () => {
+  const trigger = page('triggers/T1685');
+  assert.equal(trigger('ul.rule-list').first().children('li').length, 1, '/triggers/T1685/ lists the rule tagging T1685');
+  const technique = page('techniques/T1685');
+  assert.match(technique('.banner.provisional').first().text(), /not in ATT&CK 18\.1 bundled with this build/i);
+  assert.ok(technique('#T1685\\.001').length === 1, 'its sub-technique is a section');
+  const tactic = page('tactics/defense-impairment');
+  assert.match(tactic('h1').text(), /^Defense Impairment$/);
+  assert.match(tactic('.banner.provisional').text(), /made from the tag attack\.defense-impairment/);
+  const rules = json('api/rules.json').rules as Array<{ tactics: Array<{ id: string; origin?: string }>; techniques: Array<{ id: string; origin?: string }> }>;
+  assert.ok(rules.some((item) => item.tactics.some((t) => t.id === 'defense-impairment' && t.origin === 'provisional')));
+  assert.ok(rules.some((item) => item.techniques.some((t) => t.id === 'T1685.001' && t.origin === 'provisional')));
+  const markdown = readFileSync(path.join(out, 'markdown/Detection_Rules/disable_tools.md'), 'utf8');
+  assert.match(markdown, /Defense Impairment \(provisional\)/);
+  assert.match(markdown, /T1685: Disable or Modify Tools\]\([^)]*\) \(provisional\)/);
+});
