@@ -1,11 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { atc } from '../cli/cli-harness.ts';
+import { writeCoverageKnowledgeBase } from '../helpers/attack-fixture.ts';
 import { loadKnowledgeBase } from '../helpers/knowledge-base.ts';
 
 /**
@@ -18,73 +19,8 @@ const root = mkdtempSync(path.join(tmpdir(), 'atc-coverage-'));
 const out = path.join(root, 'site');
 let build: ReturnType<typeof atc>;
 
-function rule(name: string, tags: string[]): void {
-  const text = [
-    `title: ${name}`,
-    `id: ${uuid(name)}`,
-    'status: test',
-    'description: coverage fixture',
-    'author: atc-kb tests',
-    'date: 2024-01-01',
-    'tags:',
-    ...tags.map((tag) => `  - ${tag}`),
-    'logsource:',
-    '  product: windows',
-    '  category: process_creation',
-    'detection:',
-    '  selection:',
-    `    CommandLine|contains: '${name}'`,
-    '  condition: selection',
-    'level: medium',
-    '',
-  ].join('\n');
-  writeFileSync(path.join(root, 'rules', `${name}.yml`), text);
-}
-
-function trigger(id: string, displayName: string, tests: number): void {
-  mkdirSync(path.join(root, 'triggers', id), { recursive: true });
-  const lines = [`attack_technique: ${id}`, `display_name: '${displayName}'`, 'atomic_tests:'];
-  for (let index = 0; index < tests; index++) {
-    lines.push(
-      `- name: ${id} test ${index + 1}`,
-      `  auto_generated_guid: ${uuid(`${id}-${index}`)}`,
-      '  description: fixture',
-      '  supported_platforms: [windows]',
-      '  executor:',
-      '    name: command_prompt',
-      '    command: echo test',
-    );
-  }
-  writeFileSync(path.join(root, 'triggers', id, `${id}.yaml`), `${lines.join('\n')}\n`);
-}
-
-/** A stable UUID-shaped id from a name (the fixture needs unique, valid ids, not random ones). */
-function uuid(seed: string): string {
-  let hash = 0x811c9dc5;
-  const hex: string[] = [];
-  for (let round = 0; hex.join('').length < 32; round++) {
-    for (const char of `${seed}#${round}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-    hex.push(hash.toString(16).padStart(8, '0'));
-  }
-  const h = hex.join('').slice(0, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 before(() => {
-  mkdirSync(path.join(root, 'rules'), { recursive: true });
-  rule('dump_lsass', ['attack.credential-access', 'attack.t1003.001']);
-  rule('powershell_new', ['attack.execution', 'attack.t1059.001']);
-  rule('powershell_old', ['attack.execution', 'attack.t1086']);
-  rule('disable_tools', ['attack.defense-impairment', 'attack.t1685']);
-  rule('disable_eventlog', ['attack.defense-impairment', 'attack.t1685.001']);
-  rule('masquerade', ['attack.stealth', 'attack.t1036.005']);
-  rule('masquerade_again', ['attack.stealth', 'attack.t1036.005']);
-  trigger('T1003.008', 'OS Credential Dumping: /etc/passwd and /etc/shadow', 2);
-  trigger('T1055', 'Process Injection', 3);
-  trigger('T1685', 'Disable or Modify Tools', 4);
-  trigger('T1685.001', 'Disable or Modify Tools: Disable or Modify Windows Event Log', 1);
-  trigger('T1688', 'Safe Mode Boot', 1);
-  trigger('T1059.001', 'Command and Scripting Interpreter: PowerShell', 1);
+  writeCoverageKnowledgeBase(root);
   build = atc(['build', '--rules', path.join(root, 'rules'), '--triggers', path.join(root, 'triggers'), '--out', out, '--targets', 'es-qs'], root);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
