@@ -65,7 +65,7 @@ describe('ATT&CK coverage pages with provisional entities, in Chromium', { skip:
     assert.match(await page.locator('.banner.provisional').first().innerText(), /Provisional/);
     await page.goto(`${server.root}rules/?tactic=stealth`);
     const rows = page.locator('table tbody tr:visible');
-    await page.waitForFunction(() => document.querySelectorAll('table tbody tr:not([hidden])').length === 2);
+    await page.waitForFunction("document.querySelectorAll('table tbody tr:not([hidden])').length === 2");
     assert.equal(await rows.count(), 2, 'the two rules tagged attack.stealth');
     await context.close();
   });

@@ -93,6 +93,11 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
             : `This rule was ${redirect.relation!.type === 'obsolete' ? 'made obsolete by' : `${redirect.relation!.type} into`} the rule on that page.`,
     })),
     ...subTechniqueRedirects(coverage, context),
+    // A tactic's shortname is an address too: it is what a provisional tactic was reached by before an
+    // overlay or newer ATT&CK data gave it an id, so links made then keep working.
+    ...kb.attack.tactics
+      .filter((tactic) => urls.pathTactic(tactic.shortname) !== urls.pathTactic(tactic.id))
+      .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
   return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}) };
