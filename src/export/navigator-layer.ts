@@ -114,7 +114,8 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
     const comment = `gap: ${gap.rolledUpTests} Atomic Red Team test${gap.rolledUpTests === 1 ? '' : 's'} and no rule${gap.technique.parent === null ? ' on it or its sub-techniques' : ''}`;
     pushEntries(entries, gap.technique, { techniqueID: gap.technique.id, score: 0, color: GAP_COLOR, comment, enabled: true, metadata: [{ name: 'gap', value: 'yes' }] }, options);
   }
-  entries.sort((a, b) => compareTechniqueIds(a.techniqueID, b.techniqueID) || ((a.tactic ?? '') < (b.tactic ?? '') ? -1 : (a.tactic ?? '') > (b.tactic ?? '') ? 1 : 0));
+  // Stable: a technique's entries keep their matrix order of tactics.
+  entries.sort((a, b) => compareTechniqueIds(a.techniqueID, b.techniqueID));
   const maxValue = Math.max(2, maxScore);
   return {
     name: options.name,

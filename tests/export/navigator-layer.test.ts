@@ -36,9 +36,16 @@ function knownTaggedTechniques(kb: KnowledgeBase): Set<string> {
     for (const tag of rule.tags) {
       const found = kb.attack.classifyAttackTag(tag);
       if (found.kind === 'technique' || found.kind === 'deprecated-technique') ids.add(found.technique.id);
+      // A revoked tag counts where ATT&CK moved it.
+      if (found.kind === 'revoked-technique' && found.replacement) ids.add(found.replacement.id);
     }
   }
   return ids;
+}
+
+/** The techniques of a layer's rule entries (not its gap entries, which score 0 with a "gap:" comment). */
+function ruleEntryTechniques(layer: { techniques: ReadonlyArray<{ techniqueID: string; comment: string }> }): Set<string> {
+  return new Set(layer.techniques.filter((entry) => !entry.comment.startsWith('gap:')).map((entry) => entry.techniqueID));
 }
 
 function layerOf(kb: KnowledgeBase, filters: string[], baseUrl = ''): NavigatorLayer {
@@ -92,11 +99,13 @@ describe('ATT&CK Navigator layers', () => {
     assert.equal(layer.domain, 'enterprise-attack');
     assert.deepEqual(layer.versions, { attack: kb.attack.version.split('.')[0], layer: LAYER_FORMAT_VERSION, navigator: '5.2.0' });
     assert.ok(layer.metadata.some((item) => item.name === 'ATT&CK version' && item.value === kb.attack.version));
-    const techniques = new Set(layer.techniques.map((entry) => entry.techniqueID));
+    const techniques = ruleEntryTechniques(layer);
     assert.deepEqual([...techniques].sort(), [...knownTaggedTechniques(kb)].sort(), 'technique count = distinct known (not revoked) techniques tagged by rules');
+    const gaps = [...kb.coverage.gaps(), ...kb.coverage.subTechniqueGaps()].map((gap) => gap.technique.id);
+    assert.deepEqual([...new Set(layer.techniques.filter((entry) => entry.comment.startsWith('gap:')).map((entry) => entry.techniqueID))].sort(), gaps.sort(), 'the gaps of kb.coverage, marked');
     for (const id of techniques) {
       const technique = kb.attack.technique(id)!;
-      const entries = layer.techniques.filter((entry) => entry.techniqueID === id);
+      const entries = layer.techniques.filter((entry) => entry.techniqueID === id && !entry.comment.startsWith('gap:'));
       assert.deepEqual(entries.map((entry) => entry.tactic), [...technique.tactics], `${id}: one entry per kill-chain tactic, in matrix order`);
       const rules = kb.rulesByTechnique.get(id)!;
       for (const entry of entries) {
@@ -187,7 +196,7 @@ describe('ATT&CK Navigator layers', () => {
       const corpus = buildExports(corpusConfig({ baseUrl: 'https://kb.example.org/' }), { convert: false });
       const layer = JSON.parse(corpus.files.get('layers/all.json')!);
       assertValidLayer(layer, 'corpus layers/all.json');
-      const techniques = new Set(layer.techniques.map((entry: { techniqueID: string }) => entry.techniqueID));
+      const techniques = ruleEntryTechniques(layer);
       const known = knownTaggedTechniques(corpus.build.kb);
       assert.equal(techniques.size, known.size);
       assert.deepEqual([...techniques].sort(), [...known].sort());

@@ -199,7 +199,7 @@ describe('linkKnowledgeBase reports what does not fit (sample KB plus tests/fixt
   const { kb, issues } = loadKnowledgeBase({ ...folders, rules: [...folders.rules, path.join(EXTRAS, 'rules')] });
   const extraFile = (name: string): string => path.relative(PROJECT_ROOT, path.join(EXTRAS, 'rules', name));
 
-  test('a tactic ATT&CK does not know (attack.stealth) is warned at its tag and kept as another tag', () => {
+  test('a tactic ATT&CK does not know (attack.stealth) is warned at its tag and kept as a provisional tactic', () => {
     const file = extraFile('zz_stealth_and_revoked_tags.yml');
     const found = issues.filter((issue) => issue.file === file && issue.code === 'unknown-attack-tactic');
     assert.deepEqual(
@@ -210,8 +210,8 @@ describe('linkKnowledgeBase reports what does not fit (sample KB plus tests/fixt
     assert.match(found[0]!.message, /"attack\.stealth"/);
     assert.match(found[0]!.message, /ATT&CK 18\.1/);
     const links = kb.ruleLinks.get(rule(kb, 'zz_stealth_and_revoked_tags'))!;
-    assert.deepEqual(links.otherTags, ['attack.stealth']);
-    assert.deepEqual(links.tactics.map((tactic) => tactic.id), ['TA0002']);
+    assert.deepEqual(links.otherTags, []);
+    assert.deepEqual(links.tactics.map((tactic) => [tactic.id, tactic.origin?.origin]), [['TA0002', undefined], ['stealth', 'provisional']]);
   });
 
   test('a revoked technique is warned with its replacement named', () => {
