@@ -47,7 +47,7 @@ function parseCommandLine(argv: readonly string[]): { input: string; out: string
 function main(argv: readonly string[]): number {
   try {
     const { input, out, version } = parseCommandLine(argv);
-    const { snapshot, notes } = buildSnapshot(loadStixObjects(input), version === undefined ? {} : { version });
+    const { snapshot, notes } = buildSnapshot(loadStixObjects(input), { sourceName: input, ...(version === undefined ? {} : { version }) });
     const text = serializeSnapshot(snapshot);
     // Write then rename so an interrupted run never leaves a truncated committed snapshot.
     const temporary = `${out}.${process.pid}.tmp`;
