@@ -1,6 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +19,19 @@ after(() => rmSync(work, { recursive: true, force: true }));
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The script in a child process without blocking this one, so the test's HTTP server can answer it. */
+function runAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
 }
 
 function writeJson(path: string, value: unknown): string {
@@ -328,4 +343,74 @@ test('regenerating from ../shared reproduces the committed snapshot byte for byt
   assert.ok(regenerated.equals(committed), 'src/attack/enterprise-attack.json is stale: run npm run update-attack -- --file enterprise-attack-18.1.json');
   // Every page build parses it; past this size the build's time would notice.
   assert.ok(committed.length < 4_000_000, `snapshot stays compact (${committed.length} bytes)`);
+});
+
+test('--url and a positional URL download the bundle with fetch, and refuse bad answers whole', async () => {
+  const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: tinyObjects() });
+  const withoutCollection = JSON.stringify({ type: 'bundle', id: 'bundle--2', objects: tinyObjects().filter((o) => o.type !== 'x-mitre-collection') });
+  const endless = (response: ServerResponse): void => {
+    // No content-length: only counting the bytes as they arrive can stop this answer.
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const timer = setInterval(() => response.write('{"padding": "' + 'x'.repeat(64 * 1024) + '"}'), 5);
+    response.on('close', () => clearInterval(timer));
+  };
+  const server = createServer((request, response) => {
+    switch (request.url) {
+      case '/enterprise-attack.json':
+        response.writeHead(200, { 'content-type': 'application/json' }).end(bundle);
+        return;
+      case '/releases/enterprise-attack-17.1.json':
+        response.writeHead(200, { 'content-type': 'application/json' }).end(withoutCollection);
+        return;
+      case '/endless.json':
+        endless(response);
+        return;
+      case '/silent.json':
+        return; // never answers
+      case '/text.json':
+        response.writeHead(200).end('<html>rate limited</html>');
+        return;
+      default:
+        response.writeHead(404, 'Not Found').end();
+    }
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const out = join(work, 'downloaded.json');
+    const viaOption = await runAsync('--url', `${base}/enterprise-attack.json`, '--out', out);
+    assert.equal(viaOption.status, 0, viaOption.stderr);
+    assert.equal(readFileSync(out, 'utf8'), TINY_EXPECTED);
+
+    const positionalOut = join(work, 'downloaded-positional.json');
+    const positional = await runAsync(`${base}/releases/enterprise-attack-17.1.json`, '--out', positionalOut);
+    assert.equal(positional.status, 0, positional.stderr);
+    assert.equal(readFileSync(positionalOut, 'utf8'), TINY_EXPECTED.replace('"18.1"', '"17.1"'), 'the version comes from the URL\'s file name');
+
+    const refusals: { name: string; args: string[]; message: RegExp }[] = [
+      { name: 'HTTP 404', args: ['--url', `${base}/gone.json`], message: /\/gone\.json: HTTP 404 Not Found$/m },
+      { name: 'too large (declared length)', args: ['--url', `${base}/enterprise-attack.json`, '--max-size-mib', '0.001'], message: /enterprise-attack\.json: larger than 0\.001 MiB; raise --max-size-mib/ },
+      { name: 'too large (streamed)', args: ['--url', `${base}/endless.json`, '--max-size-mib', '1'], message: /endless\.json: larger than 1 MiB/ },
+      { name: 'no answer', args: ['--url', `${base}/silent.json`, '--timeout', '1'], message: /silent\.json: no complete answer within 1 s \(--timeout\)/ },
+      { name: 'not JSON', args: [`${base}/text.json`], message: /text\.json: not valid JSON/ },
+      { name: 'connection refused', args: ['--url', 'http://127.0.0.1:1/enterprise-attack.json'], message: /127\.0\.0\.1:1\/enterprise-attack\.json: cannot download \(fetch failed/ },
+    ];
+    for (const { name, args, message } of refusals) {
+      const never = join(work, 'never-downloaded.json');
+      const result = await runAsync(...args, '--out', never);
+      assert.equal(result.status, 1, `${name}: exit code`);
+      assert.match(result.stderr, /^update-attack: [^\n]*\n$/, `${name}: exactly one line`);
+      assert.match(result.stderr, message, name);
+      assert.equal(existsSync(never), false, `${name}: nothing written`);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((closed) => server.close(closed));
+  }
+});
+
+test('--help names the default download', () => {
+  const result = run('--help');
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /with no input, downloads https:\/\/raw\.githubusercontent\.com\/mitre-attack\/attack-stix-data\/master\/enterprise-attack\/enterprise-attack\.json/);
 });
