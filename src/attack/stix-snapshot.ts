@@ -15,6 +15,8 @@ import {
   type AttackTactic,
   type AttackTechnique,
 } from './attack-catalog.ts';
+// Code-point order, so the snapshot's bytes do not depend on the machine's locale.
+import { compareText } from '../link/match-data-needed.ts';
 
 const SUPPORTED_DOMAIN = 'enterprise-attack';
 const KILL_CHAIN_NAME = 'mitre-attack';
@@ -123,10 +125,14 @@ export function buildSnapshot(loaded: readonly LoadedObject[], options: BuildOpt
   const revokedBy = revokedByTargets(relationships, byStixId);
   const techniqueIdByStixId = new Map([...techniques.values()].map(({ entry, technique }) => [entry.object.id, technique.id]));
   const links = liveLinks(relationships, byStixId);
-  if (relationships.length === 0) {
+  const hasRelationships = relationships.length > 0;
+  if (!hasRelationships) {
     notes.push('the input has no relationship objects: techniques carry no mitigations or detection strategies, and groups, software and campaigns no techniques');
   }
-  const knowledge = techniqueKnowledge(links, relationships.length > 0 && ofType('course-of-action').length > 0, relationships.length > 0 && ofType('x-mitre-detection-strategy').length > 0);
+  const knowledge = techniqueKnowledge(links, {
+    withMitigations: hasRelationships && ofType('course-of-action').length > 0,
+    withDetectionStrategies: hasRelationships && ofType('x-mitre-detection-strategy').length > 0,
+  });
 
   let unresolved = 0;
   const resolved = [...techniques.values()].map(({ entry, technique }) => {
@@ -144,42 +150,10 @@ export function buildSnapshot(loaded: readonly LoadedObject[], options: BuildOpt
   }
   resolved.sort((a, b) => compareTechniqueIds(a.id, b.id));
 
-  const actorIds = (entries: readonly LoadedObject[], compare: (a: string, b: string) => number = compareText): string[] =>
-    [...new Set(entries.map(attackId).filter((id): id is string => id !== undefined))].sort(compare);
-  const actor = (entry: LoadedObject, kind: AttackActorKind): AttackActor | undefined => {
-    const id = attackId(entry);
-    if (id === undefined) return undefined;
-    const name = expectField(entry, 'name');
-    const { object } = entry;
-    const aliases = stringList(entry, kind === 'software' ? 'x_mitre_aliases' : 'aliases').filter((alias) => alias !== name);
-    const platforms = stringList(entry, 'x_mitre_platforms');
-    const uses = links.targetsOf('uses', object.id);
-    const used = (...types: string[]): LoadedObject[] => uses.filter((target) => types.includes(target.object.type));
-    return {
-      kind,
-      id,
-      name,
-      aliases: [...new Set(aliases)].sort(compareText),
-      ...(kind === 'software' ? { softwareType: object.type === 'tool' ? ('tool' as const) : ('malware' as const) } : {}),
-      ...(platforms.length === 0 ? {} : { platforms: [...platforms].sort(compareText) }),
-      ...describe(entry),
-      techniques: actorIds(used('attack-pattern').filter((target) => techniqueIdByStixId.has(target.object.id)), compareTechniqueIds),
-      ...(kind === 'software' ? {} : { software: actorIds(used('malware', 'tool')) }),
-      ...(kind === 'campaign' ? { groups: actorIds(links.targetsOf('attributed-to', object.id).filter((target) => target.object.type === 'intrusion-set')) } : {}),
-    };
-  };
-  const actors = (kind: AttackActorKind, ...types: string[]): AttackActor[] | undefined => {
-    const entries = ofType(...types);
-    if (entries.length === 0) return undefined;
-    return entries
-      .filter((entry) => isLive(entry.object))
-      .map((entry) => actor(entry, kind))
-      .filter((found): found is AttackActor => found !== undefined)
-      .sort((a, b) => compareText(a.id, b.id));
-  };
-  const groups = actors('group', 'intrusion-set');
-  const software = actors('software', 'malware', 'tool');
-  const campaigns = actors('campaign', 'campaign');
+  const context: ActorContext = { links, techniqueIdByStixId };
+  const groups = actorsOf(ofType('intrusion-set'), 'group', context);
+  const software = actorsOf(ofType('malware', 'tool'), 'software', context);
+  const campaigns = actorsOf(ofType('campaign'), 'campaign', context);
   const mitigations = mitigationsOf(ofType('course-of-action'));
   const detectionStrategies = detectionStrategiesOf(ofType('x-mitre-detection-strategy'), byStixId);
 
@@ -197,6 +171,53 @@ export function buildSnapshot(loaded: readonly LoadedObject[], options: BuildOpt
     },
     notes,
   };
+}
+
+interface ActorContext {
+  readonly links: LiveLinks;
+  /** The objects that won for each technique id, so a duplicate's relationships do not count twice. */
+  readonly techniqueIdByStixId: ReadonlyMap<string, string>;
+}
+
+/** Live groups, software or campaigns sorted by id; undefined when the input has none of their types at all. */
+function actorsOf(entries: readonly LoadedObject[], kind: AttackActorKind, context: ActorContext): AttackActor[] | undefined {
+  if (entries.length === 0) return undefined;
+  return entries
+    .filter((entry) => isLive(entry.object))
+    .flatMap((entry) => {
+      const actor = toActor(entry, kind, context);
+      return actor === undefined ? [] : [actor];
+    })
+    .sort((a, b) => compareText(a.id, b.id));
+}
+
+function toActor(entry: LoadedObject, kind: AttackActorKind, { links, techniqueIdByStixId }: ActorContext): AttackActor | undefined {
+  const id = attackId(entry);
+  if (id === undefined) return undefined;
+  const { object } = entry;
+  const name = expectField(entry, 'name');
+  // Groups and campaigns use STIX's aliases; ATT&CK puts software's in its own field.
+  const aliases = stringList(entry, kind === 'software' ? 'x_mitre_aliases' : 'aliases').filter((alias) => alias !== name);
+  const platforms = stringList(entry, 'x_mitre_platforms');
+  const uses = links.targetsOf('uses', object.id);
+  const used = (...types: string[]): LoadedObject[] => uses.filter((target) => types.includes(target.object.type));
+  return {
+    kind,
+    id,
+    name,
+    aliases: [...new Set(aliases)].sort(compareText),
+    ...(kind === 'software' ? { softwareType: object.type === 'tool' ? ('tool' as const) : ('malware' as const) } : {}),
+    ...(platforms.length === 0 ? {} : { platforms: [...platforms].sort(compareText) }),
+    ...describe(entry),
+    techniques: attackIdsOf(used('attack-pattern').filter((target) => techniqueIdByStixId.has(target.object.id)), compareTechniqueIds),
+    ...(kind === 'software' ? {} : { software: attackIdsOf(used('malware', 'tool')) }),
+    ...(kind === 'campaign' ? { groups: attackIdsOf(links.targetsOf('attributed-to', object.id).filter((target) => target.object.type === 'intrusion-set')) } : {}),
+  };
+}
+
+/** The ATT&CK ids of the objects, once each, sorted. */
+function attackIdsOf(entries: readonly LoadedObject[], compare: (a: string, b: string) => number = compareText): string[] {
+  return [...new Set(entries.map(attackId).filter((id): id is string => id !== undefined))].sort(compare);
 }
 
 /** Revoked objects point elsewhere and deprecated ones are withdrawn: neither is knowledge to show. */
@@ -244,11 +265,9 @@ function liveLinks(relationships: readonly LoadedObject[], byStixId: ReadonlyMap
  */
 function techniqueKnowledge(
   links: LiveLinks,
-  withMitigations: boolean,
-  withDetectionStrategies: boolean,
+  { withMitigations, withDetectionStrategies }: { readonly withMitigations: boolean; readonly withDetectionStrategies: boolean },
 ): (entry: LoadedObject) => Partial<AttackTechnique> {
-  const idsOf = (entries: readonly LoadedObject[], type: string): string[] =>
-    [...new Set(entries.filter((source) => source.object.type === type).map(attackId).filter((id): id is string => id !== undefined))].sort(compareText);
+  const idsOf = (entries: readonly LoadedObject[], type: string): string[] => attackIdsOf(entries.filter((source) => source.object.type === type));
   return (entry) => ({
     ...(withDetectionStrategies ? { detectionStrategies: idsOf(links.sourcesOf('detects', entry.object.id), 'x-mitre-detection-strategy') } : {}),
     ...(withMitigations ? { mitigations: idsOf(links.sourcesOf('mitigates', entry.object.id), 'course-of-action') } : {}),
@@ -331,11 +350,6 @@ function stringList(entry: LoadedObject, field: string): string[] {
   return value as string[];
 }
 
-/** Code-point order, so the snapshot's bytes do not depend on the machine's locale. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** A directory tree may hold several versions of one STIX object; STIX says the latest `modified` wins. */
 function latestVersions(loaded: readonly LoadedObject[]): Map<string, LoadedObject> {
   const byId = new Map<string, LoadedObject>();
@@ -412,7 +426,7 @@ function toTechnique(entry: LoadedObject, id: string, tacticOrder: ReadonlyMap<s
         .map((phase) => phase.phase_name)
         .filter((name): name is string => typeof name === 'string'),
     ),
-  ].sort((a, b) => (tacticOrder.get(a) ?? Infinity) - (tacticOrder.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0));
+  ].sort((a, b) => (tacticOrder.get(a) ?? Infinity) - (tacticOrder.get(b) ?? Infinity) || compareText(a, b));
 
   const dot = id.indexOf('.');
   const technique: AttackTechnique = {
