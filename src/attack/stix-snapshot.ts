@@ -16,7 +16,7 @@ import {
   type AttackTechnique,
 } from './attack-catalog.ts';
 // Code-point order, so the snapshot's bytes do not depend on the machine's locale.
-import { compareText } from '../link/match-data-needed.ts';
+import { compareText } from '../model/compare-text.ts';
 
 const SUPPORTED_DOMAIN = 'enterprise-attack';
 const KILL_CHAIN_NAME = 'mitre-attack';

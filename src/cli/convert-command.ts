@@ -1,3 +1,4 @@
+import { compareText } from '../model/compare-text.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findYamlFiles, type InputFile } from '../load/find-input-files.ts';
@@ -180,10 +181,6 @@ function compactJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(compactJson).join(', ')}]`;
   if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`).join(', ')}}`;
   return JSON.stringify(value);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toPosix(p: string): string {

@@ -1,3 +1,4 @@
+import { compareText } from '../model/compare-text.ts';
 import { attackSummary, compareTechniqueIds, techniqueUrl, type AttackActor, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
 import { attackActorUrl, attackTacticUrl } from '../present/attack-labels.ts';
 import { formatQuerySectionSpec } from '../config.ts';
@@ -85,7 +86,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
     }
     return link;
   };
-  const sortedRules = (rules: readonly DetectionRule[] | undefined): JsonObject[] => [...(rules ?? [])].sort((a, b) => compare(a.title, b.title) || compare(a.relativePath, b.relativePath)).map(ruleLink);
+  const sortedRules = (rules: readonly DetectionRule[] | undefined): JsonObject[] => [...(rules ?? [])].sort((a, b) => compareText(a.title, b.title) || compareText(a.relativePath, b.relativePath)).map(ruleLink);
 
   const entities = new Map<string, JsonObject>();
   const bulkRules: JsonObject[] = [];
@@ -306,6 +307,3 @@ function reasonJson(reason: DataNeededReason): JsonObject {
   }
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

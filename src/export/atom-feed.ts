@@ -1,3 +1,4 @@
+import { compareText } from '../model/compare-text.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { ExportUrls } from './site-urls.ts';
@@ -30,7 +31,7 @@ export function feedEntries(kb: KnowledgeBase, limit = FEED_LIMIT): FeedEntry[] 
     if (!updated) continue;
     entries.push({ rule, updated, ...(published && { published }), change: modified && modified !== published ? 'modified' : 'new' });
   }
-  entries.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0) || compare(a.rule.title, b.rule.title) || compare(a.rule.relativePath, b.rule.relativePath));
+  entries.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0) || compareText(a.rule.title, b.rule.title) || compareText(a.rule.relativePath, b.rule.relativePath));
   return entries.slice(0, limit);
 }
 
@@ -91,6 +92,3 @@ export function xml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

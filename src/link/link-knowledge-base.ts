@@ -7,7 +7,8 @@ import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.
 import type { SigmaCorrelation, SigmaRule } from '../sigma/sigma-rule.ts';
 import { AttackCoverage } from './attack-coverage.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
-import { compareText, DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
+import { compareText } from '../model/compare-text.ts';
+import { DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
 import { withProvisionalAttack } from './provisional-attack.ts';
 

@@ -1,3 +1,4 @@
+import { compareText } from '../model/compare-text.ts';
 import type { DataNeeded } from '../model/entities.ts';
 import { lookUpLogSource, type LogSourceEvent } from './log-source-table.ts';
 
@@ -139,6 +140,3 @@ function normalise(value: string | undefined): string {
   return (value ?? '').trim().toLowerCase();
 }
 
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
-import { compareText } from '../link/match-data-needed.ts';
+import { compareText } from '../model/compare-text.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';

@@ -1,5 +1,5 @@
 import { attackSummary, compareTechniqueIds, type AttackCatalog } from '../../attack/attack-catalog.ts';
-import { compareText } from '../../link/match-data-needed.ts';
+import { compareText } from '../../model/compare-text.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { describeLogSource } from '../../link/match-data-needed.ts';
 import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge, techniqueLabel } from './components.ts';
