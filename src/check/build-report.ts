@@ -1,4 +1,5 @@
 import type { Build, BuildStage } from '../build.ts';
+import type { AttackDataSource } from '../load/load-attack.ts';
 import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import { formatIssueSummary } from '../report-issues.ts';
@@ -57,7 +58,7 @@ export function issuesToList(issues: readonly Issue[], quiet: boolean): Issue[] 
 }
 
 export interface BuildSummary {
-  readonly build: Pick<Build, 'kb' | 'files' | 'timings'>;
+  readonly build: Pick<Build, 'kb' | 'files' | 'timings' | 'attackSource'>;
   readonly issues: readonly Issue[];
   /** Where the output went, as shown to the user; undefined when nothing was written. */
   readonly outDir?: string;
@@ -71,6 +72,7 @@ export interface BuildSummary {
 export function formatBuildSummary(summary: BuildSummary): string {
   const { kb, files, timings } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
+  lines.push(`  ${describeAttackSource(summary.build.attackSource)}`);
   if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
   else lines.push('  nothing written: the previous output was left as it was');
   const issueLines = formatIssueSummary(summary.issues);
@@ -81,6 +83,13 @@ export function formatBuildSummary(summary: BuildSummary): string {
   if (summary.siteSeconds !== undefined) stages.push(`site ${summary.siteSeconds.toFixed(1)}`);
   lines.push(`  time: ${summary.totalSeconds.toFixed(2)} s (${stages.join(', ')})`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "ATT&CK 19.0 from the bundle attack/enterprise-attack.json, with the overlay attack/overlay.yml". */
+function describeAttackSource(source: AttackDataSource): string {
+  const from = source.bundle === undefined ? ' (committed snapshot)' : ` from the bundle ${source.bundle}`;
+  const overlay = source.overlay === undefined ? '' : `, with the overlay ${source.overlay}`;
+  return escapeControlCharacters(`ATT&CK ${source.version}${from}${overlay}`);
 }
 
 /** "4560 markdown pages, 9 layers, 5012 api/ documents, 2 CSV files, 1 feed". */
