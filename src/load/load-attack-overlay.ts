@@ -49,7 +49,7 @@ export function readAttackOverlay(absolutePath: string, displayPath: string, wri
     return none;
   }
   if (yaml.documents.length > 1) issues.push(makeIssue(displayPath, yaml.documents[1]!.position, 'config-invalid', 'an overlay file holds one YAML document'));
-  const reader = FieldReader.forDocument(document, issues, 'ATT&CK overlay');
+  const reader = FieldReader.forDocument(document, issues, 'file of ATT&CK tactics and techniques');
   if (!reader) return none;
   reader.warnUnknownKeys(OVERLAY_KEYS, 'an ATT&CK overlay');
   const origin: AttackOriginNote = { origin: 'overlay', reason: `named in ${written} (not in ATT&CK ${catalog.version})` };
@@ -83,8 +83,8 @@ function readTactics(reader: FieldReader, catalog: AttackCatalog, origin: Attack
     const name = readName(entry, existing === undefined);
     const description = entry.string('description');
     const after = entry.string('after');
-    let valid = shortname !== undefined || existing !== undefined;
-    valid &&= name !== undefined || existing !== undefined;
+    // A tactic the data has needs nothing but its id; a new one, its shortname and name.
+    let valid = existing !== undefined || (shortname !== undefined && name !== undefined);
     if (shortname !== undefined) {
       const holder = known(shortname);
       if (!SHORTNAME.test(shortname)) {

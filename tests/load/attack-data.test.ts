@@ -108,7 +108,7 @@ describe('ATT&CK overlay', () => {
 
   // Each invalid form: the overlay text, then `line:col severity code` and a piece of the message.
   const INVALID_OVERLAYS: ReadonlyArray<[string, string, string, RegExp]> = [
-    ['not a mapping', '- TA0112\n', '1:1 error field-type', /expected a ATT&CK overlay/],
+    ['not a mapping', '- TA0112\n', '1:1 error field-type', /expected a file of ATT&CK tactics and techniques/],
     ['empty', '# nothing yet\n', '1:1 error yaml-empty', /empty overlay/],
     ['unknown top-level key', 'tactic:\n  - id: TA0112\n', '1:1 warning field-unknown', /unknown key "tactic"/],
     ['tactics not a list', 'tactics: TA0112\n', '1:10 error field-type', /"tactics" must be a list/],
