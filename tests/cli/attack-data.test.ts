@@ -5,27 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORPUS, FIXTURES, skipUnlessExists } from '../helpers/knowledge-base.ts';
+import { IMPAIRING_RULE } from '../helpers/attack-overlay-rule.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 import { atc, differentFiles, snapshot } from './cli-harness.ts';
 
-const RULE_ID = '4a5e2b0c-1b7a-4c5e-9f1e-3d2c1b0a9f8e';
-const RULES = {
-  'rules/sysmon_unload.yml': `title: Sysmon driver unloaded
-id: ${RULE_ID}
-status: test
-tags:
-  - attack.defense-impairment
-  - attack.t1685
-logsource:
-  product: windows
-  category: process_creation
-detection:
-  selection:
-    CommandLine|contains: 'fltmc unload sysmon'
-  condition: selection
-level: high
-`,
-};
+const RULES = { 'rules/sysmon_unload.yml': IMPAIRING_RULE };
 const OVERLAY = `tactics:
   - id: TA0112
     shortname: defense-impairment
@@ -35,6 +19,8 @@ techniques:
   - id: T1685
     name: Disable or Modify Tools
     tactics: [defense-impairment]
+  - id: T1685.001
+    name: Disable Sysmon
 `;
 const CONFIG = 'rules: rules\nqueries: [lucene]\n';
 

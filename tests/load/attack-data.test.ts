@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/load/load-config.ts';
 import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
 import { issueText, type Issue } from '../../src/model/issue.ts';
 import { CORPUS, describeIssues, FIXTURES, skipUnlessExists } from '../helpers/knowledge-base.ts';
+import { IMPAIRING_RULE } from '../helpers/attack-overlay-rule.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 
 type TestContext = { after: (fn: () => void) => void };
@@ -36,19 +37,6 @@ techniques:
     tactics: [TA0112]
   - id: T1562.001
     tactics: [defense-impairment, stealth]
-`;
-
-const IMPAIRING_RULE = `title: Sysmon driver unloaded
-tags:
-  - attack.defense-impairment
-  - attack.t1685.001
-logsource:
-  product: windows
-  category: process_creation
-detection:
-  selection:
-    CommandLine|contains: 'fltmc unload sysmon'
-  condition: selection
 `;
 
 /** A folder with atc.config.yml and `files`; returns the config, its issues, and the ATT&CK data it names. */
