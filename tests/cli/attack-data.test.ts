@@ -10,18 +10,7 @@ import { writeTempTree } from '../helpers/temp-files.ts';
 import { atc, differentFiles, snapshot } from './cli-harness.ts';
 
 const RULES = { 'rules/sysmon_unload.yml': IMPAIRING_RULE };
-const OVERLAY = `tactics:
-  - id: TA0112
-    shortname: defense-impairment
-    name: Defense Impairment
-    after: defense-evasion
-techniques:
-  - id: T1685
-    name: Disable or Modify Tools
-    tactics: [defense-impairment]
-  - id: T1685.001
-    name: Disable Sysmon
-`;
+const OVERLAY = readFileSync(path.join(FIXTURES, 'attack/overlay.yml'), 'utf8');
 const CONFIG = 'rules: rules\nqueries: [lucene]\n';
 
 interface ApiRules {
@@ -58,10 +47,10 @@ test('an invalid overlay fails atc check and atc build at its line:col; the prev
   writeFileSync(path.join(root, 'overlay.yml'), OVERLAY.replace('after: defense-evasion', 'after: defence-evasion'));
   const check = atc(['check', '--quiet'], root);
   assert.equal(check.status, 1, check.stdout);
-  assert.match(check.stdout, /^overlay\.yml:5:12 error field-value after: no tactic "defence-evasion"/m);
+  assert.match(check.stdout, /^overlay\.yml:7:12 error field-value after: no tactic "defence-evasion"/m);
   const build = atc(['build'], root);
   assert.equal(build.status, 1, build.stderr);
-  assert.match(build.stderr, /^overlay\.yml:5:12 error field-value /m);
+  assert.match(build.stderr, /^overlay\.yml:7:12 error field-value /m);
   assert.match(build.stderr, /nothing written/);
   assert.deepEqual(differentFiles(before, snapshot(path.join(root, '_site'))), []);
 });
