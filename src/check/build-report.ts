@@ -72,7 +72,7 @@ export interface BuildSummary {
 export function formatBuildSummary(summary: BuildSummary): string {
   const { kb, files, timings } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
-  lines.push(`  ${describeAttackSource(summary.build.attackSource)}`);
+  lines.push(`  ATT&CK ${escapeControlCharacters(kb.attack.version)}${describeAttackSource(summary.build.attackSource)}`);
   if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
   else lines.push('  nothing written: the previous output was left as it was');
   const issueLines = formatIssueSummary(summary.issues);
@@ -85,11 +85,11 @@ export function formatBuildSummary(summary: BuildSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** "ATT&CK 19.0 from the bundle attack/enterprise-attack.json, with the overlay attack/overlay.yml". */
+/** What follows the version: " from the bundle attack/enterprise-attack.json, with the overlay attack/overlay.yml". */
 function describeAttackSource(source: AttackDataSource): string {
-  const from = source.bundle === undefined ? ' (committed snapshot)' : ` from the bundle ${source.bundle}`;
+  const from = source.bundle === undefined ? ' from the committed snapshot' : ` from the bundle ${source.bundle}`;
   const overlay = source.overlay === undefined ? '' : `, with the overlay ${source.overlay}`;
-  return escapeControlCharacters(`ATT&CK ${source.version}${from}${overlay}`);
+  return escapeControlCharacters(`${from}${overlay}`);
 }
 
 /** "4560 markdown pages, 9 layers, 5012 api/ documents, 2 CSV files, 1 feed". */

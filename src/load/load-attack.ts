@@ -19,9 +19,8 @@ export function loadAttackCatalog(): AttackCatalog {
   return AttackCatalog.fromJson(JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')));
 }
 
-/** Which ATT&CK data a build used, for its summary. */
+/** Where a build's ATT&CK data came from, for its summary (the version is the catalog's). */
 export interface AttackDataSource {
-  readonly version: string;
   /** The bundle file or folder as shown to the user; absent: the committed snapshot. */
   readonly bundle?: string;
   readonly overlay?: string;
@@ -54,7 +53,7 @@ export function loadAttackData(settings: AttackDataConfig = {}): { catalog: Atta
   }
   return {
     catalog: withOverlay,
-    source: { version: data.version, ...(catalog && bundle && { bundle: bundle.shown }), ...(overlay && { overlay: overlay.shown }) },
+    source: { ...(catalog && bundle && { bundle: bundle.shown }), ...(overlay && { overlay: overlay.shown }) },
     issues,
   };
 }
