@@ -175,10 +175,10 @@ function resolveVersion(collections: readonly LoadedObject[], override: string |
   }
   if (found.length === 1) return found[0] as string;
   if (found.length > 1) {
-    throw new UpdateAttackError(`x-mitre-collection objects disagree on the version (${found.join(', ')}); pass --version (in atc.config.yml: attack.version)`);
+    throw new UpdateAttackError(`x-mitre-collection objects disagree on the version (${found.join(', ')}); pass --version`);
   }
   throw new UpdateAttackError(
-    'cannot tell the ATT&CK version: the input has no x-mitre-collection object with x_mitre_version; pass --version (e.g. --version 18.1; in atc.config.yml: attack.version: "18.1")',
+    'cannot tell the ATT&CK version: the input has no x-mitre-collection object with x_mitre_version; pass --version (e.g. --version 18.1)',
   );
 }
 
