@@ -26,7 +26,7 @@ test('atc build with an overlay: the tactic page /tactics/TA0112/ lists the rule
   const root = writeTempTree(t, { 'atc.config.yml': `${CONFIG}attack:\n  overlay: overlay.yml\n`, 'overlay.yml': OVERLAY, ...RULES });
   const result = atc(['build'], root);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stderr, /^ {2}ATT&CK 18\.1 from the committed snapshot, with the overlay overlay\.yml\b/m);
+  assert.match(result.stderr, /^ {2}ATT&CK 18\.1 (?:\([^)\n]*\) )?from the committed snapshot, with the overlay overlay\.yml\b/m);
   const site = path.join(root, '_site');
   const [rule] = apiRules(site).rules;
   assert.deepEqual(rule!.tactics.map((tactic) => tactic.id), ['TA0112']);
@@ -70,7 +70,7 @@ test('atc build with attack.bundle uses the bundle: its version in the summary a
   const root = writeTempTree(t, { 'atc.config.yml': `${CONFIG}attack:\n  bundle: ${JSON.stringify(path.join(FIXTURES, 'attack/small-bundle.json'))}\n`, ...RULES });
   const result = atc(['build'], root);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stderr, /^ {2}ATT&CK 97\.3 from the bundle [^\n]*small-bundle\.json\b/m);
+  assert.match(result.stderr, /^ {2}ATT&CK 97\.3 (?:\([^)\n]*\) )?from the bundle [^\n]*small-bundle\.json\b/m);
   const api = apiRules(path.join(root, '_site'));
   assert.equal(api.attack_version, '97.3');
   assert.deepEqual(api.rules[0]!.tactics.map((tactic) => tactic.id), ['TA0112'], 'the bundle knows defense-impairment');
@@ -82,7 +82,7 @@ test('atc build with the 33 MB ATT&CK 18.1 bundle of ../shared as attack.bundle'
   const root = writeTempTree(t, { 'atc.config.yml': `${CONFIG}attack:\n  bundle: ${JSON.stringify(SHARED_BUNDLE)}\n  version: "18.1"\n`, ...RULES });
   const result = atc(['build'], root);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stderr, /^ {2}ATT&CK 18\.1 from the bundle [^\n]*enterprise-attack-18\.1\.json\b/m);
+  assert.match(result.stderr, /^ {2}ATT&CK 18\.1 (?:\([^)\n]*\) )?from the bundle [^\n]*enterprise-attack-18\.1\.json\b/m);
   const time = /time: .*\(load ([\d.]+),/.exec(result.stderr);
   t.diagnostic(`load stage with the bundle: ${time?.[1]} s (${/time: [^\n]*/.exec(result.stderr)?.[0]})`);
 });
