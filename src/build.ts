@@ -32,7 +32,7 @@ export interface Build {
   readonly files: readonly OutputFile[];
   /** Sorted by file and position. */
   readonly issues: readonly Issue[];
-  /** The ATT&CK data the tags were resolved against: version, bundle and overlay. */
+  /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
   readonly attackSource: AttackDataSource;
   readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number };
   readonly timings: StageTimings;

@@ -32,7 +32,7 @@ export interface ConfiguredFile {
 export interface AttackDataConfig {
   /** A STIX 2.1 bundle file or a mitre/cti folder, converted in-process instead of the committed snapshot. */
   readonly bundle?: ConfiguredFile;
-  /** Overrides the bundle's own version (the x-mitre-collection object's). */
+  /** Overrides the version the bundle gives (its x-mitre-collection object's). */
   readonly version?: string;
   /** A YAML file of extra or renamed tactics and techniques (src/load/load-attack-overlay.ts). */
   readonly overlay?: ConfiguredFile;

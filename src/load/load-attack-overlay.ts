@@ -6,7 +6,7 @@ import { readYamlFile } from './read-yaml-file.ts';
 /**
  * A team's ATT&CK overlay (`attack.overlay` in atc.config.yml): tactics and techniques newer than the ATT&CK
  * data of the build, or renamed and re-placed ones, so the matrix can show TA0112 before the bundled data
- * names it. The format is documented in README.md ("ATT&CK data and overlay"):
+ * names it. The format is documented in README.md ("Your own ATT&CK data"):
  *
  *   tactics:
  *     - id: TA0112                       # a new id adds a column; a known one renames or moves it
@@ -160,6 +160,9 @@ function readTechniques(reader: FieldReader, catalog: AttackCatalog, origin: Att
 function readTechniqueTactics(entry: FieldReader, catalog: AttackCatalog): readonly string[] | undefined | null {
   if (!entry.has('tactics')) return undefined;
   const named = entry.stringList('tactics');
+  const raw = entry.raw('tactics');
+  // An item that is not text has been reported by stringList; the indexes below are the list's only without it.
+  if (Array.isArray(raw) && raw.length !== named.length) return null;
   if (named.length === 0) {
     entry.report('tactics', 'field-value', '"tactics" must name at least one tactic');
     return null;

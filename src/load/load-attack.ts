@@ -9,8 +9,8 @@ import { readAttackOverlay } from './load-attack-overlay.ts';
 const SNAPSHOT_URL = new URL('../attack/enterprise-attack.json', import.meta.url);
 
 /**
- * The largest STIX input a build reads. MITRE's enterprise bundle is about 45 MB and grows a few MB a
- * year; parsing holds several times the file in memory, so past this a file is a mistake, not ATT&CK.
+ * The largest STIX input a build reads. MITRE's Enterprise bundle is 33 MB (18.1) and grows a few MB a
+ * release; parsing holds several times the file in memory, so past this a file is a mistake, not ATT&CK.
  */
 export const MAX_STIX_BYTES = 200 * 1024 * 1024;
 

@@ -114,6 +114,7 @@ describe('ATT&CK overlay', () => {
     ['sub-technique without a parent anywhere', 'techniques:\n  - id: T1999.001\n    name: Orphan\n', '2:9 error field-value', /sub-technique of T1999, which is neither/],
     ['technique placed in an unknown tactic', 'techniques:\n  - id: T1685\n    name: Disable or Modify Tools\n    tactics: [execution, defense-impairment]\n', '4:26 error field-value', /no tactic "defense-impairment"/],
     ['new technique without tactics', 'techniques:\n  - id: T1685\n    name: Disable or Modify Tools\n', '2:5 error field-missing', /"tactics"/],
+    ['technique tactics with an item that is not text', 'techniques:\n  - id: T1685\n    name: Disable or Modify Tools\n    tactics: [{id: TA0005}, nowhere]\n', '4:15 error field-type', /"tactics\[0\]" must be text/],
     ['technique tactics empty', 'techniques:\n  - id: T1685\n    name: Disable or Modify Tools\n    tactics: []\n', '4:14 error field-value', /at least one/],
     ['technique name not text', 'techniques:\n  - id: T1685\n    name: [Disable, Tools]\n    tactics: [execution]\n', '3:11 error field-type', /"name" must be text/],
     ['a technique listed twice', 'techniques:\n  - {id: T1685, name: A, tactics: [execution]}\n  - {id: t1685, name: B, tactics: [execution]}\n', '3:10 error duplicate-id', /listed twice/],
