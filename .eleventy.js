@@ -28,7 +28,7 @@ export default function (eleventyConfig) {
     site,
     files,
     rebuild: buildFromConfig,
-    watch: [...Object.values(config.inputs).flat(), 'atc.config.yml'],
+    watch: [...Object.values(config.inputs).flat(), 'atc.config.yml', ...(config.attack?.overlay ? [config.attack.overlay.path] : [])],
     searchAfterBuild: true,
   });
   return { pathPrefix: config.site.pathPrefix };

@@ -4,7 +4,7 @@ import { convertKnowledgeBase, type QuerySectionResult } from './convert/convert
 import { renderExports } from './export/render-exports.ts';
 import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
-import { loadAttackCatalog } from './load/load-attack.ts';
+import { loadAttackData, type AttackDataSource } from './load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
 import { CONFIG_FILE_NAME } from './load/load-config.ts';
 import { loadDetectionRules } from './load/load-detection-rules.ts';
@@ -32,6 +32,8 @@ export interface Build {
   readonly files: readonly OutputFile[];
   /** Sorted by file and position. */
   readonly issues: readonly Issue[];
+  /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
+  readonly attackSource: AttackDataSource;
   readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number };
   readonly timings: StageTimings;
 }
@@ -44,7 +46,7 @@ export interface Build {
 export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; exports?: boolean; configFile?: string; onStage?: (stage: BuildStage) => void } = {}): Build {
   const clock = stopwatch();
   options.onStage?.('load');
-  const attack = loadAttackCatalog();
+  const attack = loadAttackData(config.attack);
   const budget = new KnowledgeBaseBudget();
   const rules = loadDetectionRules(config.inputs.rules, undefined, budget);
   const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget);
@@ -55,7 +57,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   options.onStage?.('link');
 
   const linked = linkKnowledgeBase({
-    attack,
+    attack: attack.catalog,
     rules: rules.items,
     dataNeeded: dataNeeded.items,
     loggingPolicies: loggingPolicies.items,
@@ -78,7 +80,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const checked = runChecks(linked.kb, converted.queries, files);
   const check = clock();
 
-  const issues = [rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
+  const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
   issues.push(...linked.issues, ...converted.issues, ...checked);
   return {
     config,
@@ -86,6 +88,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     queries: converted.queries,
     files,
     issues: issues.sort(compareIssues),
+    attackSource: attack.source,
     fileCounts: {
       rules: rules.fileCount,
       dataNeeded: dataNeeded.fileCount,

@@ -1,4 +1,5 @@
 import type { LoadedPipeline } from './load/load-pipelines.ts';
+import type { SourcePosition } from './model/issue.ts';
 
 /** One query section of a rule page: a conversion target, optionally with a field-mapping pipeline and output format. */
 export interface QuerySection {
@@ -17,6 +18,26 @@ export interface InputFolders {
   readonly triggers: readonly string[];
 }
 
+/** A file the configuration names, with the place that names it: problems with the file as a whole are reported there. */
+export interface ConfiguredFile {
+  readonly path: string;
+  /** As shown in issues: relative to the working directory when possible. */
+  readonly shown: string;
+  /** As written in the configuration (relative to its folder), for text that goes into the output. */
+  readonly written: string;
+  readonly namedAt: SourcePosition & { readonly file: string };
+}
+
+/** `attack:` in atc.config.yml: a team's own ATT&CK data instead of, or on top of, the committed snapshot. */
+export interface AttackDataConfig {
+  /** A STIX 2.1 bundle file or a mitre/cti folder, converted in-process instead of the committed snapshot. */
+  readonly bundle?: ConfiguredFile;
+  /** Overrides the version the bundle gives (its x-mitre-collection object's). */
+  readonly version?: string;
+  /** A YAML file of extra or renamed tactics and techniques (src/load/load-attack-overlay.ts). */
+  readonly overlay?: ConfiguredFile;
+}
+
 export interface BuildConfig {
   /** Folder that relative paths are resolved against: the config file's folder, or the working directory. */
   readonly rootDir: string;
@@ -32,6 +53,7 @@ export interface BuildConfig {
   readonly querySections: readonly QuerySection[];
   /** User field-mapping pipelines (`pipelines:` in atc.config.yml), loaded; query sections name them. */
   readonly pipelines?: readonly LoadedPipeline[];
+  readonly attack?: AttackDataConfig;
 }
 
 /**

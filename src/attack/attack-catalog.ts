@@ -127,7 +127,8 @@ export interface AttackSnapshot {
 
 /**
  * Tactics and techniques added to a catalog: by an overlay file or, provisionally, from tags the data does
- * not know. A tactic goes into the matrix after the tactic `after` names (id or shortname), else last.
+ * not know. A tactic goes into the matrix after the tactic `after` names (id or shortname), else last; one
+ * the catalog has keeps its column unless `after` moves it.
  */
 export interface AttackAdditions {
   readonly tactics?: ReadonlyArray<AttackTactic & { readonly after?: string }>;
@@ -269,16 +270,21 @@ export class AttackCatalog {
     const oldKeys = new Map<string, AttackTactic>();
     for (const { after, ...tactic } of additions.tactics ?? []) {
       const existing = tactics.findIndex((known) => known.id.toUpperCase() === tactic.id.toUpperCase());
+      let placed: AttackTactic = tactic;
       if (existing !== -1) {
         const replaced = tactics[existing]!;
-        const merged: AttackTactic = { ...replaced, ...tactic };
-        tactics[existing] = merged;
-        oldKeys.set(normalizeTacticName(replaced.shortname), merged);
-        continue;
+        placed = { ...replaced, ...tactic };
+        oldKeys.set(normalizeTacticName(replaced.shortname), placed);
+        // A replaced tactic keeps its column unless the addition places it (an overlay moving it).
+        if (after === undefined) {
+          tactics[existing] = placed;
+          continue;
+        }
+        tactics.splice(existing, 1);
       }
       const anchor = after === undefined ? -1 : tactics.findIndex((known) => known.id.toUpperCase() === after.trim().toUpperCase() || normalizeTacticName(known.shortname) === normalizeTacticName(after));
-      if (anchor === -1) tactics.push(tactic);
-      else tactics.splice(anchor + 1, 0, tactic);
+      if (anchor === -1) tactics.push(placed);
+      else tactics.splice(anchor + 1, 0, placed);
     }
     // A shortname kept as an alias must lead to the tactic's final form, not to the one it replaced.
     const finalById = new Map(tactics.map((tactic) => [tactic.id.toUpperCase(), tactic]));

@@ -402,7 +402,7 @@ function resolveVersion(collections: readonly LoadedObject[], options: BuildOpti
   }
   if (found.length === 1) return found[0] as string;
   if (found.length > 1) {
-    throw new UpdateAttackError(`x-mitre-collection objects disagree on the version (${found.join(', ')}); pass --version`);
+    throw new UpdateAttackError(`x-mitre-collection objects disagree on the version (${found.join(', ')}); pass --version (attack.version in atc.config.yml)`);
   }
   const fileName = sourceName?.split(/[/\\]/).pop() ?? '';
   const fromName = RELEASE_FILE_NAME.exec(fileName)?.[1];
@@ -411,7 +411,7 @@ function resolveVersion(collections: readonly LoadedObject[], options: BuildOpti
     return fromName;
   }
   throw new UpdateAttackError(
-    'cannot tell the ATT&CK version: the input has no x-mitre-collection object with x_mitre_version and its file name is not enterprise-attack-<version>.json; pass --version (e.g. --version 18.1)',
+    'cannot tell the ATT&CK version: the input has no x-mitre-collection object with x_mitre_version and its file name is not enterprise-attack-<version>.json; pass --version (e.g. --version 18.1; in atc.config.yml, attack.version)',
   );
 }
 

@@ -1,5 +1,6 @@
 import { attackSummary } from '../attack/attack-catalog.ts';
 import type { Build, BuildStage } from '../build.ts';
+import type { AttackDataSource } from '../load/load-attack.ts';
 import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../render/render-markdown-pages.ts';
 import { formatIssueSummary } from '../report-issues.ts';
@@ -58,7 +59,7 @@ export function issuesToList(issues: readonly Issue[], quiet: boolean): Issue[] 
 }
 
 export interface BuildSummary {
-  readonly build: Pick<Build, 'kb' | 'files' | 'timings'>;
+  readonly build: Pick<Build, 'kb' | 'files' | 'timings' | 'attackSource'>;
   readonly issues: readonly Issue[];
   /** Where the output went, as shown to the user; undefined when nothing was written. */
   readonly outDir?: string;
@@ -72,7 +73,7 @@ export interface BuildSummary {
 export function formatBuildSummary(summary: BuildSummary): string {
   const { kb, files, timings } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
-  lines.push(`  ${attackSummaryLine(kb)}`);
+  lines.push(`  ${attackSummaryLine(kb, summary.build.attackSource)}`);
   if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
   else lines.push('  nothing written: the previous output was left as it was');
   const issueLines = formatIssueSummary(summary.issues);
@@ -85,8 +86,8 @@ export function formatBuildSummary(summary: BuildSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** "ATT&CK 18.1 (+ 2 provisional tactics, 14 provisional techniques): 174 of 221 techniques have a rule; gaps: 12 techniques, 48 sub-techniques". */
-export function attackSummaryLine(kb: Build['kb']): string {
+/** "ATT&CK 18.1 (+ 2 provisional tactics, 14 provisional techniques) from the committed snapshot: 174 of 221 techniques have a rule; gaps: 12 techniques, 48 sub-techniques". */
+export function attackSummaryLine(kb: Build['kb'], source: AttackDataSource): string {
   const { provisional, overlay } = attackSummary(kb.attack);
   const added = [
     overlay.tactics > 0 ? `${overlay.tactics} overlay tactic${overlay.tactics === 1 ? '' : 's'}` : '',
@@ -95,7 +96,14 @@ export function attackSummaryLine(kb: Build['kb']): string {
     provisional.techniques > 0 ? `${provisional.techniques} provisional technique${provisional.techniques === 1 ? '' : 's'}` : '',
   ].filter((part) => part !== '');
   const { counts } = kb.coverage;
-  return `ATT&CK ${kb.attack.version}${added.length > 0 ? ` (+ ${added.join(', ')})` : ''}: ${counts.covered} of ${counts.techniques} techniques have a rule; gaps: ${counts.gaps} techniques, ${counts.subTechniqueGaps} sub-techniques of covered techniques`;
+  return `ATT&CK ${escapeControlCharacters(kb.attack.version)}${added.length > 0 ? ` (+ ${added.join(', ')})` : ''}${describeAttackSource(source)}: ${counts.covered} of ${counts.techniques} techniques have a rule; gaps: ${counts.gaps} techniques, ${counts.subTechniqueGaps} sub-techniques of covered techniques`;
+}
+
+/** What follows the version: " from the bundle attack/enterprise-attack.json, with the overlay attack/overlay.yml". */
+function describeAttackSource(source: AttackDataSource): string {
+  const from = source.bundle === undefined ? ' from the committed snapshot' : ` from the bundle ${source.bundle}`;
+  const overlay = source.overlay === undefined ? '' : `, with the overlay ${source.overlay}`;
+  return escapeControlCharacters(`${from}${overlay}`);
 }
 
 /** "4560 markdown pages, 9 layers, 5012 api/ documents, 2 CSV files, 1 feed". */

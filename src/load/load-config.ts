@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CONFIG, normalizePathPrefix, parseQuerySectionSpec, type BuildConfig, type InputFolders, type QuerySection } from '../config.ts';
+import { DEFAULT_CONFIG, normalizePathPrefix, parseQuerySectionSpec, type AttackDataConfig, type BuildConfig, type ConfiguredFile, type InputFolders, type QuerySection } from '../config.ts';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import { checkTargetSpec, type UserPipelines } from '../sigma/convert-collection.ts';
 import { loadPipelines, userPipelineMap, type LoadedPipeline } from './load-pipelines.ts';
 import { readYamlFile } from './read-yaml-file.ts';
-import { FieldReader, isRecord } from './read-fields.ts';
+import { describe, FieldReader, isRecord } from './read-fields.ts';
 
 export const CONFIG_FILE_NAME = 'atc.config.yml';
 
-const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries', 'pipelines']);
+const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries', 'pipelines', 'attack']);
+const ATTACK_KEYS = new Set(['bundle', 'version', 'overlay']);
 const PIPELINE_ENTRY_KEYS = new Set(['name', 'file']);
 const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix']);
 const QUERY_KEYS = new Set(['target', 'pipeline', 'format', 'title']);
@@ -37,7 +38,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
   if (overrides.configFile && !existsSync(configPath)) {
     issues.push(makeIssue(overrides.configFile, undefined, 'config-invalid', 'configuration file not found'));
   } else if (existsSync(configPath)) {
-    config = readConfigFile(configPath, path.relative(cwd, configPath) || configPath, issues);
+    config = readConfigFile(configPath, path.relative(cwd, configPath) || configPath, cwd, issues);
   }
   const fromCli = (list: readonly string[] | undefined): string[] | undefined => list?.map((folder) => path.resolve(cwd, folder));
   const inputs: InputFolders = {
@@ -75,7 +76,7 @@ function withFoldersResolved(config: BuildConfig, rootDir: string): BuildConfig 
   };
 }
 
-function readConfigFile(absolutePath: string, displayPath: string, issues: Issue[]): BuildConfig {
+function readConfigFile(absolutePath: string, displayPath: string, cwd: string, issues: Issue[]): BuildConfig {
   const rootDir = path.dirname(absolutePath);
   const resolveAll = (folders: readonly string[]): string[] => folders.map((folder) => path.resolve(rootDir, folder));
   const defaults = withFoldersResolved(DEFAULT_CONFIG, rootDir);
@@ -103,6 +104,7 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
   const pipelines = reader.has('pipelines') ? readPipelines(reader, issues, rootDir) : undefined;
   const querySections = reader.has('queries') ? readQuerySections(reader, issues, displayPath, userPipelineMap(pipelines?.loaded ?? []), pipelines?.declared ?? new Set()) : defaults.querySections;
   const pathPrefix = site?.string('path_prefix') ?? defaults.site.pathPrefix;
+  const attack = readAttackSettings(reader, issues, rootDir, cwd);
   const config: BuildConfig = {
     rootDir,
     inputs: {
@@ -120,8 +122,72 @@ function readConfigFile(absolutePath: string, displayPath: string, issues: Issue
     },
     querySections,
     ...(pipelines && { pipelines: pipelines.loaded }),
+    ...(attack && { attack }),
   };
   return config;
+}
+
+/**
+ * `attack: {bundle, version, overlay}`. Only the files' existence is checked here; their content is read with
+ * the knowledge base (src/load/load-attack.ts), whose issues about a bundle point back at its key here.
+ * Unknown keys are errors, not the usual warning: a misspelt `overlay` would silently build without it.
+ */
+function readAttackSettings(reader: FieldReader, issues: Issue[], rootDir: string, cwd: string): AttackDataConfig | undefined {
+  if (!reader.has('attack')) return undefined;
+  const raw = reader.raw('attack');
+  if (!isRecord(raw)) {
+    reader.report('attack', 'config-invalid', `"attack" must be a mapping with bundle, version and/or overlay, found ${describe(raw)}`);
+    return undefined;
+  }
+  const attack = reader.child('attack')!;
+  attack.warnUnknownKeys(ATTACK_KEYS, 'the attack settings', 'config-invalid');
+  const configuredFile = (key: 'bundle' | 'overlay', folderAllowed: boolean): ConfiguredFile | undefined => {
+    const value = attack.raw(key);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value.trim() === '') {
+      attack.report(key, 'config-invalid', `attack.${key} must be a path, found ${describe(value)}`);
+      return undefined;
+    }
+    const absolute = path.resolve(rootDir, value);
+    const namedAt = { file: reader.document.file, ...attack.position(key) };
+    let isFile: boolean;
+    let isFolder: boolean;
+    try {
+      const stats = statSync(absolute);
+      isFile = stats.isFile();
+      isFolder = stats.isDirectory();
+    } catch {
+      issues.push(makeIssue(namedAt.file, namedAt, 'input-missing', `attack.${key}: no file "${value}" beside the configuration file`));
+      return undefined;
+    }
+    if (!isFile && !(folderAllowed && isFolder)) {
+      issues.push(makeIssue(namedAt.file, namedAt, 'config-invalid', `attack.${key}: "${value}" is not a file${folderAllowed ? ' or folder' : ''}`));
+      return undefined;
+    }
+    // Forward slashes, so that pages that name the file are the same whichever system built them.
+    const written = path.relative(rootDir, absolute).split(path.sep).join('/') || absolute;
+    return { path: absolute, shown: path.relative(cwd, absolute) || absolute, written, namedAt };
+  };
+  const bundle = configuredFile('bundle', true);
+  const overlay = configuredFile('overlay', false);
+  const version = readAttackVersion(attack);
+  if (version !== undefined && !attack.has('bundle')) attack.report('version', 'config-invalid', 'attack.version overrides the version of attack.bundle, and there is none; the committed snapshot has its own');
+  return { ...(bundle && { bundle }), ...(version !== undefined && attack.has('bundle') && { version }), ...(overlay && { overlay }) };
+}
+
+/** Text such as "19.0": it names the ATT&CK version on every page, and a layer's major version is read from it. */
+function readAttackVersion(attack: FieldReader): string | undefined {
+  const value = attack.raw('version');
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') {
+    attack.report('version', 'config-invalid', 'attack.version must be text in quotes ("19.0", not 19.0): YAML reads an unquoted version as a number, and 19.0 as 19');
+    return undefined;
+  }
+  if (typeof value !== 'string' || !/^\d{1,4}(?:\.\d{1,4}){0,2}$/.test(value.trim())) {
+    attack.report('version', 'config-invalid', `attack.version must be a version number such as "19.0", found ${describe(value)}`);
+    return undefined;
+  }
+  return value.trim();
 }
 
 /** `pipelines: [{name, file}]`: user field-mapping files, loaded now so their problems are reported with the config's. */

@@ -49,6 +49,12 @@ export class FieldReader {
     return this.document.locate(key === undefined ? this.base : [...this.base, key], part);
   }
 
+  /** An issue at item `index` of the list under `key`, or at the key's value when it is a single text standing for a list. */
+  reportItem(key: string, index: number, code: Issue['code'], message: string): void {
+    const position = Array.isArray(this.record[key]) ? this.document.locate([...this.base, key, index]) : this.position(key);
+    this.issues.push(makeIssue(this.document.file, position, code, message));
+  }
+
   report(key: string | number | undefined, code: Issue['code'], message: string): void {
     this.issues.push(makeIssue(this.document.file, this.position(key), code, message));
   }
@@ -193,11 +199,14 @@ export class FieldReader {
     });
   }
 
-  /** Warn about keys outside the schema: usually a typo that would otherwise silently drop data. */
-  warnUnknownKeys(known: ReadonlySet<string>, what: string): void {
+  /**
+   * Warn about keys outside the schema: usually a typo that would otherwise silently drop data. A setting
+   * whose typo would silently change what is built (`code`: config-invalid) makes it an error instead.
+   */
+  warnUnknownKeys(known: ReadonlySet<string>, what: string, code: IssueCode = 'field-unknown'): void {
     for (const key of Object.keys(this.record)) {
       if (!known.has(key)) {
-        this.issues.push(makeIssue(this.document.file, this.position(key, 'key'), 'field-unknown', `unknown key "${key}" in ${what}`));
+        this.issues.push(makeIssue(this.document.file, this.position(key, 'key'), code, `unknown key "${key}" in ${what}`));
       }
     }
   }

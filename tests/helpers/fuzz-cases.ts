@@ -140,6 +140,14 @@ export const KINDS: readonly InputKind[] = [
     config: PIPELINE_CONFIG,
   },
   {
+    name: 'ATT&CK overlay',
+    place: () => 'overlay.yml',
+    sample: () => [path.join(FIXTURES, 'attack/overlay.yml')],
+    corpus: () => 'the corpus holds no ATT&CK overlay',
+    companions: () => sampleFiles('rules').slice(0, 3).map((file) => ({ path: `rules/${path.basename(file)}`, source: file })),
+    config: 'attack:\n  overlay: overlay.yml\n',
+  },
+  {
     name: CONFIG_FILE_NAME,
     place: () => CONFIG_FILE_NAME,
     sample: () => [path.join(PROJECT_ROOT, CONFIG_FILE_NAME)],

@@ -99,6 +99,8 @@ describe('third-party text cannot inject markup or templates', () => {
         ['triggers/T1003.001/', [`Display name ${SCRIPT_PAYLOAD}`, `Test name ${SCRIPT_PAYLOAD}`, `Test description ${SCRIPT_PAYLOAD}`, `Input description ${SCRIPT_PAYLOAD}`, `C:\\Users\\<USER>\\{{ 7*7 }}${SCRIPT_PAYLOAD}`, `echo "${SCRIPT_PAYLOAD}" > #{dump_path}`, 'echo {{ 7*7 }} {% raw %} ${7*7}', `Dependency ${SCRIPT_PAYLOAD}`]],
         ['techniques/T1003/', [`Rule title ${SCRIPT_PAYLOAD}`]],
         ['tactics/TA0006/', [`Rule title ${SCRIPT_PAYLOAD}`]],
+        ['tactics/TA0112/', [`Tactic name ${SCRIPT_PAYLOAD} {{ 7*7 }}`, `Technique name ${SCRIPT_PAYLOAD} \${7*7}`, `Rule title ${SCRIPT_PAYLOAD}`]],
+        ['techniques/T1685/', [`Technique name ${SCRIPT_PAYLOAD} \${7*7}`]],
         ['gaps/', ['Coverage gaps']],
         ['matrix/', ['ATT&CK matrix']],
       ];
