@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
@@ -132,4 +132,40 @@ test('provisional entities appear where known ones do, marked as not in the bund
   const markdown = readFileSync(path.join(out, 'markdown/Detection_Rules/disable_tools.md'), 'utf8');
   assert.match(markdown, /Defense Impairment \(provisional\)/);
   assert.match(markdown, /T1685: Disable or Modify Tools\]\([^)]*\) \(provisional\)/);
+});
+
+test('an overlay naming TA0112 "Defense Impairment" moves the provisional tactic to that id on every page', () => {
+  const overlaid = mkdtempSync(path.join(tmpdir(), 'atc-coverage-overlay-'));
+  try {
+    writeCoverageKnowledgeBase(overlaid);
+    writeFileSync(
+      path.join(overlaid, 'overlay.yml'),
+      ['tactics:', '  - id: TA0112', '    shortname: defense-impairment', '    name: Defense Impairment', '    after: defense-evasion', ''].join('\n'),
+    );
+    writeFileSync(path.join(overlaid, 'atc.config.yml'), ['rules: rules', 'triggers: triggers', 'output: site', 'queries: [es-qs]', 'attack:', '  overlay: overlay.yml', ''].join('\n'));
+    const result = atc(['build'], overlaid);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const printed = result.stdout + result.stderr;
+    assert.doesNotMatch(printed, /unknown-attack-tactic .*defense-impairment/, 'the tag is known now');
+    assert.match(printed, /"attack\.stealth" is not a tactic/, 'the other provisional tactic stays provisional');
+    const site = path.join(overlaid, 'site');
+    const tactic = cheerio.load(readFileSync(path.join(site, 'tactics/TA0112/index.html'), 'utf8'));
+    assert.equal(tactic('h1').text(), 'TA0112: Defense Impairment');
+    assert.equal(tactic('.banner.provisional').first().text().includes('From the ATT&CK overlay'), true);
+    assert.equal(tactic('ul.rule-list').last().children('li').length, 2, 'both rules tagged attack.defense-impairment');
+    const stub = readFileSync(path.join(site, 'tactics/defense-impairment/index.html'), 'utf8');
+    assert.match(stub, /tactics\/TA0112\//, 'the provisional address leads to the new one');
+    const matrix = cheerio.load(readFileSync(path.join(site, 'matrix/index.html'), 'utf8'));
+    const columns = matrix('.matrix-column h2 a').map((_, anchor) => matrix(anchor).attr('href')).get();
+    assert.equal(columns[columns.indexOf('/tactics/TA0005/') + 1], '/tactics/TA0112/', 'its column follows Defense Evasion');
+    const rules = JSON.parse(readFileSync(path.join(site, 'api/rules.json'), 'utf8')).rules as Array<{ title: string; tactics: Array<{ id: string; origin?: string }> }>;
+    const tools = rules.find((item) => item.title === 'disable_tools')!;
+    assert.deepEqual(tools.tactics.map((item) => [item.id, item.origin]), [['TA0112', 'overlay']]);
+    assert.match(readFileSync(path.join(site, 'markdown/Detection_Rules/disable_tools.md'), 'utf8'), /\[TA0112: Defense Impairment\]\(https:\/\/attack\.mitre\.org\/tactics\/TA0112\)/);
+    const api = JSON.parse(readFileSync(path.join(site, 'api/techniques.json'), 'utf8'));
+    assert.equal(api.attack.overlay_tactics, 1);
+    assert.equal(api.attack.provisional_tactics, 1);
+  } finally {
+    rmSync(overlaid, { recursive: true, force: true });
+  }
 });
