@@ -60,6 +60,8 @@ export interface LayerOptions {
   readonly filter: string;
   /** Only these tactic columns (shortnames), for a layer filtered by tactic. */
   readonly tactics?: ReadonlySet<string>;
+  /** Exactly these techniques (sorted by id), each with an entry even when no rule has it (score 0): an actor's layer. */
+  readonly techniques?: readonly AttackTechnique[];
 }
 
 /** The techniques the rules are tagged with and that the Navigator can show (known to the snapshot, not revoked), by id. */
@@ -76,8 +78,15 @@ export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule
   return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));
 }
 
+/** Exactly the wanted techniques, each with the rules tagged with it (by id: none for a technique no rule has). */
+function onlyTechniques(tagged: ReadonlyMap<AttackTechnique, DetectionRule[]>, wanted: readonly AttackTechnique[]): Map<AttackTechnique, DetectionRule[]> {
+  const byId = new Map([...tagged].map(([technique, rules]) => [technique.id, rules]));
+  return new Map(wanted.map((technique) => [technique, byId.get(technique.id) ?? []]));
+}
+
 export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: ExportUrls, options: LayerOptions): NavigatorLayer {
-  const techniques = layerTechniques(kb, rules);
+  const tagged = layerTechniques(kb, rules);
+  const techniques = options.techniques === undefined ? tagged : onlyTechniques(tagged, options.techniques);
   const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
   const entries: NavigatorTechnique[] = [];
   let maxScore = 0;
@@ -129,6 +138,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
 
 /** "3 rules (high 2, medium 1)". */
 function ruleSummary(rules: readonly DetectionRule[]): string {
+  if (rules.length === 0) return 'no rule';
   const levels = new Map<string, number>();
   for (const rule of rules) levels.set(rule.level ?? 'no level', (levels.get(rule.level ?? 'no level') ?? 0) + 1);
   const order: readonly string[] = [...SIGMA_LEVELS].reverse();

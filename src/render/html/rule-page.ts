@@ -18,6 +18,7 @@ import {
   statusBadge,
   techniqueLabel,
 } from './components.ts';
+import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
@@ -46,6 +47,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     ['Description', prose(rule.description, 'No description')],
     ['ATT&CK Tactic', list(tacticItems, 'Not mapped to an ATT&CK tactic')],
     ['ATT&CK Technique', list(techniqueItems, 'Not mapped to an ATT&CK technique')],
+    ...(links.groups.length + links.software.length > 0 ? [['ATT&CK Group / Software', actorTagList([...links.groups, ...links.software], context)] as [string, SafeHtml]] : []),
     [
       'Data Needed',
       list(
