@@ -1,7 +1,6 @@
 import type { AttackActor } from '../attack/attack-catalog.ts';
 import type { TechniqueCoverage } from '../link/attack-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
-import type { DetectionRule } from '../model/detection-rule.ts';
 import { actorLayerFile, pageActors } from '../present/attack-actors.ts';
 import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
 import { GRADIENT_COLORS, navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
@@ -27,13 +26,17 @@ export function actorLayer(kb: KnowledgeBase, actor: AttackActor, urls: ExportUr
   const coverage = kb.coverage.actor(actor);
   // Revoked techniques are left out, as in every layer (the Navigator does not show them).
   const entries = coverage.techniques.filter((entry) => !entry.technique.revoked);
-  const rules = [...new Set(entries.flatMap((entry) => entry.rules))].sort(byPath);
+  // Their order does not matter: without rule lists (listRules: false) a layer only counts them.
+  const rules = [...new Set(entries.flatMap((entry) => entry.rules))];
   const byId = new Map(entries.map((entry) => [entry.technique.id, entry]));
   const layer = navigatorLayer(kb, rules, urls, {
     name: `${siteTitle}: ${actor.name} (${actor.id})`,
     description: `The techniques ATT&CK ${kb.attack.version} lists for the ${actor.kind} ${actor.name} (${actor.id}); score = number of rules tagged with the technique. ${coverage.covered} of ${coverage.techniques.length} have a rule (a technique counting its sub-techniques').`,
     filter: `${actor.kind}=${actor.id}`,
     techniques: entries.map((entry) => entry.technique),
+    // Score and comment only: listing every rule per technique, as layers/all.json does, would repeat
+    // T1059's hundreds of rules in each of ~950 actor layers (60 MB on SigmaHQ, seconds of build time).
+    listRules: false,
   });
   return {
     ...layer,
@@ -47,8 +50,4 @@ function noRuleComment(entry: TechniqueCoverage | undefined): string {
   if (entry?.covered) return `no rule tagged with it; ${entry.rolledUpRules.length} with its sub-techniques`;
   if (entry?.gap) return `no rule; a gap: ${entry.rolledUpTests} Atomic Red Team test${entry.rolledUpTests === 1 ? '' : 's'}`;
   return 'no rule';
-}
-
-function byPath(a: DetectionRule, b: DetectionRule): number {
-  return a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
 }

@@ -62,6 +62,8 @@ export interface LayerOptions {
   readonly tactics?: ReadonlySet<string>;
   /** Exactly these techniques (sorted by id), each with an entry even when no rule has it (score 0): an actor's layer. */
   readonly techniques?: readonly AttackTechnique[];
+  /** false: no per-rule metadata and links (the actor layers, ~950 of them, would repeat T1059's hundreds of rules in each). */
+  readonly listRules?: boolean;
 }
 
 /** The techniques the rules are tagged with and that the Navigator can show (known to the snapshot, not revoked), by id. */
@@ -91,7 +93,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
   const entries: NavigatorTechnique[] = [];
   let maxScore = 0;
   for (const [technique, tagged] of techniques) {
-    const sorted = [...tagged].sort(compareRules);
+    const sorted = options.listRules === false ? tagged : [...tagged].sort(compareRules);
     const score = sorted.length;
     maxScore = Math.max(maxScore, score);
     const base = {
@@ -99,8 +101,8 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       score,
       comment: ruleSummary(sorted),
       enabled: true,
-      metadata: sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
-      ...(urls.absolute && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
+      metadata: options.listRules === false ? [] : sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
+      ...(urls.absolute && options.listRules !== false && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
       ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
     };
     const tactics = technique.tactics.filter((tactic) => !options.tactics || options.tactics.has(tactic));

@@ -104,7 +104,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
     html`<div class="table-wrap"><table class="grid downloads"><caption class="visually-hidden">${caption}</caption><thead><tr>${headings.map((heading, index) => html`<th scope="col"${index >= 2 ? html` class="num"` : ''}>${heading}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
   const parts: SafeHtml[] = [];
   const folderRow = (folder: string, documents: readonly OutputFile[], what: string, key = 'key'): SafeHtml =>
-    html`<tr><td><code>${folder}/&lt;${key}&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>${what}</td><td class="num">${documents.length.toLocaleString('en-US')} files</td><td class="num">${formatSize(documents.reduce((sum, file) => sum + size(file), 0))}</td></tr>`;
+    html`<tr><td><code>${folder}/&lt;${key}&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>${what}</td><td class="num">${count(documents.length, 'file')}</td><td class="num">${formatSize(documents.reduce((sum, file) => sum + size(file), 0))}</td></tr>`;
   if (layers.length > 0) {
     parts.push(
       section(
