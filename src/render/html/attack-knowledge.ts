@@ -116,12 +116,13 @@ interface KnowledgePart {
   readonly content: SafeHtml;
 }
 
-function knowledgeParts(technique: AttackTechnique, context: SiteContext): KnowledgePart[] {
+/** `level`: the heading level of the parts, so that References sits one below. */
+function knowledgeParts(technique: AttackTechnique, context: SiteContext, level: 2 | 4): KnowledgePart[] {
   const { attack } = context.kb;
   const parts: KnowledgePart[] = [];
   if (technique.description !== undefined && technique.description.trim() !== '') {
     const { body, references } = renderAttackDescription(technique.description, technique.citations ?? [], technique.id, context);
-    parts.push({ title: 'ATT&CK description', id: 'attack-description', content: html`<div class="attack-description">${body}</div>${references.value === '' ? '' : html`<h4>References</h4>${references}`}` });
+    parts.push({ title: 'ATT&CK description', id: 'attack-description', content: html`<div class="attack-description">${body}</div>${references.value === '' ? '' : html`${level === 2 ? html`<h3>References</h3>` : html`<h5>References</h5>`}${references}`}` });
   }
   const strategies = (technique.detectionStrategies ?? []).map((id) => ({ id, strategy: attack.detectionStrategy(id) }));
   if (strategies.length > 0) {
@@ -171,7 +172,7 @@ function knowledgeParts(technique: AttackTechnique, context: SiteContext): Knowl
  */
 export function renderTechniqueKnowledge(technique: AttackTechnique, context: SiteContext, form: 'page' | 'compact'): SafeHtml {
   if (technique.origin !== undefined) return html``;
-  const parts = knowledgeParts(technique, context);
+  const parts = knowledgeParts(technique, context, form === 'page' ? 2 : 4);
   if (form === 'page') return join(parts.map((part) => section(part.title, part.content, { id: part.id })));
   const platforms = (technique.platforms ?? []).length > 0 ? html`<p class="muted">Platforms: ${technique.platforms!.join(', ')}</p>` : '';
   if (parts.length === 0) return html`${platforms}`;
