@@ -16,10 +16,15 @@ import type { SitePage, SiteContext } from './site-context.ts';
 
 const KIND_LABEL = { group: 'group', software: 'software' } as const;
 
+/** "48 %"; empty without techniques, where a share means nothing. */
+function sharePercent(covered: number, total: number): string {
+  return total === 0 ? '' : `${Math.round((covered / total) * 100)} %`;
+}
+
 /** "31 of 64 techniques have a rule (48 %)". */
 export function coverageShare(covered: number, total: number): string {
   if (total === 0) return 'ATT&CK lists no technique for it';
-  return `${covered} of ${count(total, 'technique')} ${covered === 1 ? 'has' : 'have'} a rule (${Math.round((covered / total) * 100)} %)`;
+  return `${covered} of ${count(total, 'technique')} ${covered === 1 ? 'has' : 'have'} a rule (${sharePercent(covered, total)})`;
 }
 
 function actorPath(actor: AttackActor, context: SiteContext): string {
@@ -116,10 +121,9 @@ function renderActorList(kind: 'group' | 'software', context: SiteContext): Site
   const actors = kind === 'group' ? pageActors(kb).groups : pageActors(kb).software;
   const entries = actors.map((actor) => kb.coverage.actor(actor)).sort(byShareCovered);
   const rows = entries.map(({ actor, techniques, covered, gaps }) => {
-    const share = techniques.length === 0 ? '' : `${Math.round((covered / techniques.length) * 100)} %`;
     return html`<tr><th scope="row">${link(urls.href(actorPath(actor, context)), `${actor.id}: ${actor.name}`)}${actor.origin ? html` <span class="badge tag">not in ATT&amp;CK ${kb.attack.version}</span>` : ''}${
       actor.aliases.length > 0 ? html`<br><span class="muted">${actor.aliases.join(', ')}</span>` : ''
-    }</th>${kind === 'software' ? html`<td>${actor.softwareType ?? ''}</td>` : ''}<td class="num">${techniques.length}</td><td class="num">${covered}</td><td class="num">${share}</td><td class="num">${gaps}</td><td class="num">${(kb.rulesByActor.get(actor.id) ?? []).length}</td></tr>`;
+    }</th>${kind === 'software' ? html`<td>${actor.softwareType ?? ''}</td>` : ''}<td class="num">${techniques.length}</td><td class="num">${covered}</td><td class="num">${sharePercent(covered, techniques.length)}</td><td class="num">${gaps}</td><td class="num">${(kb.rulesByActor.get(actor.id) ?? []).length}</td></tr>`;
   });
   const plural = kind === 'group' ? 'Groups' : 'Software';
   const other = kind === 'group' ? link(urls.href('/software/'), 'Software') : link(urls.href('/groups/'), 'Groups');
