@@ -60,7 +60,7 @@ export interface LayerOptions {
   readonly filter: string;
   /** Only these tactic columns (shortnames), for a layer filtered by tactic. */
   readonly tactics?: ReadonlySet<string>;
-  /** Exactly these techniques (sorted by id), each with an entry even when no rule has it (score 0): an actor's layer. */
+  /** Exactly these techniques (sorted by id), each with an entry even when no rule has it (score 0): an actor's layer; `rules` then only counts. */
   readonly techniques?: readonly AttackTechnique[];
   /** false: no per-rule metadata and links (the actor layers, ~950 of them, would repeat T1059's hundreds of rules in each). */
   readonly listRules?: boolean;
@@ -80,15 +80,9 @@ export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule
   return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));
 }
 
-/** Exactly the wanted techniques, each with the rules tagged with it (by id: none for a technique no rule has). */
-function onlyTechniques(tagged: ReadonlyMap<AttackTechnique, DetectionRule[]>, wanted: readonly AttackTechnique[]): Map<AttackTechnique, DetectionRule[]> {
-  const byId = new Map([...tagged].map(([technique, rules]) => [technique.id, rules]));
-  return new Map(wanted.map((technique) => [technique, byId.get(technique.id) ?? []]));
-}
-
 export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: ExportUrls, options: LayerOptions): NavigatorLayer {
-  const tagged = layerTechniques(kb, rules);
-  const techniques = options.techniques === undefined ? tagged : onlyTechniques(tagged, options.techniques);
+  // Given techniques take their rules from kb.coverage (the same rules layerTechniques finds), not from a pass over the rules.
+  const techniques = options.techniques === undefined ? layerTechniques(kb, rules) : new Map(options.techniques.map((technique) => [technique, kb.coverage.technique(technique.id).rules]));
   const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
   const entries: NavigatorTechnique[] = [];
   let maxScore = 0;
