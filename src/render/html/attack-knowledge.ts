@@ -47,7 +47,7 @@ markdown.renderer.rules.link_close = (tokens, index, options, env: DescriptionSt
   return self.renderToken(tokens, index, options);
 };
 
-export function referenceAnchor(scope: string, number: number): string {
+function referenceAnchor(scope: string, number: number): string {
   return `ref-${scope}-${number}`;
 }
 
