@@ -198,6 +198,16 @@ export function tacticUrl(id: string): string {
   return `${ATTACK_BASE_URL}/tactics/${normalized}`;
 }
 
+/**
+ * ATT&CK's page of a group, software, campaign, mitigation or detection strategy ("G0016" → …/groups/G0016).
+ * The id is encoded rather than checked: a team's own STIX bundle may hold odd ids, and a link that leads
+ * to a missing ATT&CK page is better than a failed build.
+ */
+export function attackObjectUrl(kind: AttackActorKind | 'mitigation' | 'detection-strategy', id: string): string {
+  const folder = { group: 'groups', software: 'software', campaign: 'campaigns', mitigation: 'mitigations', 'detection-strategy': 'detectionstrategies' }[kind];
+  return `${ATTACK_BASE_URL}/${folder}/${encodeURIComponent(id.trim().toUpperCase())}`;
+}
+
 export class AttackCatalog {
   readonly version: string;
   readonly domain: string;

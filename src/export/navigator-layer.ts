@@ -67,6 +67,10 @@ export interface LayerOptions {
    * rule, score 0, in GAP_COLOR) and state its counts in the metadata, so the layer agrees with the site.
    */
   readonly withGaps?: boolean;
+  /** Exactly these techniques (sorted by id), each with an entry even when no rule has it (score 0): an actor's layer; `rules` then only counts. */
+  readonly techniques?: readonly AttackTechnique[];
+  /** false: no per-rule metadata and links (the actor layers, ~950 of them, would repeat T1059's hundreds of rules in each). */
+  readonly listRules?: boolean;
 }
 
 /** Gap entries: Atomic tests, no rule. */
@@ -89,12 +93,13 @@ export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule
 }
 
 export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: ExportUrls, options: LayerOptions): NavigatorLayer {
-  const techniques = layerTechniques(kb, rules);
+  // Given techniques take their rules from kb.coverage (the same rules layerTechniques finds), not from a pass over the rules.
+  const techniques = options.techniques === undefined ? layerTechniques(kb, rules) : new Map(options.techniques.map((technique) => [technique, kb.coverage.technique(technique.id).rules]));
   const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
   const entries: NavigatorTechnique[] = [];
   let maxScore = 0;
   for (const [technique, tagged] of techniques) {
-    const sorted = [...tagged].sort(compareRules);
+    const sorted = options.listRules === false ? tagged : [...tagged].sort(compareRules);
     const score = sorted.length;
     maxScore = Math.max(maxScore, score);
     const base = {
@@ -102,8 +107,8 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       score,
       comment: ruleSummary(sorted),
       enabled: true,
-      metadata: sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
-      ...(urls.absolute && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
+      metadata: options.listRules === false ? [] : sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
+      ...(urls.absolute && options.listRules !== false && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
       ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
     };
     pushEntries(entries, technique, technique.origin ? { ...base, comment: `${base.comment}; ${originSentence(technique.origin)}` } : base, options);
@@ -173,6 +178,7 @@ function attackAdditionsMetadata(kb: KnowledgeBase): NavigatorMetadata[] {
 
 /** "3 rules (high 2, medium 1)". */
 function ruleSummary(rules: readonly DetectionRule[]): string {
+  if (rules.length === 0) return 'no rule';
   const levels = new Map<string, number>();
   for (const rule of rules) levels.set(rule.level ?? 'no level', (levels.get(rule.level ?? 'no level') ?? 0) + 1);
   const order: readonly string[] = [...SIGMA_LEVELS].reverse();

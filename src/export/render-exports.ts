@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
 import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
+import { actorLayers } from './actor-layers.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
@@ -14,6 +15,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
 /**
  * The machine-readable exports, as files of the output folder (README.md, "Exports"):
  *   layers/all.json, layers/product-<product>.json, layers/level-<level>.json   ATT&CK Navigator layers
+ *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
  * Deterministic: sorted keys, sorted lists, no timestamps.
@@ -38,6 +40,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
       );
     }
   }
+  files.push(...actorLayers(kb, urls, title));
 
   const api = apiDocuments(kb, queries, urls);
   const json = stableJsonWriter();

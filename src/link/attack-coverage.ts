@@ -1,4 +1,4 @@
-import { compareTechniqueIds, type AttackCatalog, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { compareTechniqueIds, type AttackActor, type AttackCatalog, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, TriggerTechnique } from '../model/entities.ts';
 
@@ -40,6 +40,16 @@ export interface TacticCoverage extends CoverageCounts {
   readonly tactic: AttackTactic;
   /** Rules tagged with the tactic. */
   readonly rules: number;
+}
+
+/** How much of what a group or software does this knowledge base can see. */
+export interface ActorCoverage {
+  readonly actor: AttackActor;
+  /** The actor's techniques and sub-techniques (as ATT&CK lists them) that the catalog knows, in id order. */
+  readonly techniques: readonly TechniqueCoverage[];
+  /** Of those, covered (a sub-technique by its own rules, a technique by its own or its sub-techniques'). */
+  readonly covered: number;
+  readonly gaps: number;
 }
 
 /** The stated definition, shown on the gaps page and in the README, so readers can check the numbers. */
@@ -140,6 +150,15 @@ export class AttackCoverage {
       .filter((technique) => this.technique(technique.id).covered)
       .flatMap((technique) => this.subTechniques(technique.id).filter(isLive).map((sub) => this.technique(sub.id)))
       .filter((entry) => entry.gap);
+  }
+
+  /** An actor's techniques with their coverage: the same entries every other view reads. */
+  actor(actor: AttackActor): ActorCoverage {
+    const techniques = actor.techniques
+      .filter((id) => this.#inputs.attack.technique(id) !== undefined)
+      .sort(compareTechniqueIds)
+      .map((id) => this.technique(id));
+    return { actor, techniques, covered: techniques.filter((entry) => entry.covered).length, gaps: techniques.filter((entry) => entry.gap).length };
   }
 
   #compute(id: string): TechniqueCoverage {

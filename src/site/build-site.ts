@@ -82,6 +82,9 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     }
   } finally {
     if (job) await closeSearchIndexer();
+    // After a failure the index may still be arriving, and would be written into a staging folder the
+    // caller has already removed (a full disk left one behind): settled, nothing more is written.
+    await searching.catch(() => undefined);
   }
   return {
     pages,

@@ -142,9 +142,34 @@ export async function writeSiteWithEleventy(outputDir: string, options: SitePlug
   for (let start = 0; start === 0 || start < pages.length; start += PAGES_PER_ELEVENTY_RUN) {
     const run = { ...options, site: { ...options.site, pages: pages.slice(start, start + PAGES_PER_ELEVENTY_RUN) }, assets: start === 0 };
     // One at a time: a run's pages are released before the next one renders.
-    written.push(...(await runEleventy(outputDir, run)));
+    try {
+      written.push(...(await runEleventy(outputDir, run)));
+    } catch (error) {
+      await settleFileWrites();
+      throw error;
+    }
   }
   return written;
+}
+
+/** A failed run is taken as finished once no file was being written for this long (its pages render in microseconds). */
+const SETTLED_AFTER_MS = 250;
+/** ...or after this long in any case: a write takes milliseconds. */
+const SETTLE_LIMIT_MS = 10_000;
+
+/**
+ * Eleventy's write() fails at the first failed page (a full disk) while it goes on rendering and writing the
+ * others, which would create folders again in the staging folder the caller removes next. Waits until no
+ * file system request has been under way for a while, so that the failure leaves nothing behind.
+ */
+async function settleFileWrites(): Promise<void> {
+  const busy = (): boolean => process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq') || resource === 'FileHandle');
+  const started = performance.now();
+  let quietSince = performance.now();
+  while (performance.now() - quietSince < SETTLED_AFTER_MS && performance.now() - started < SETTLE_LIMIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (busy()) quietSince = performance.now();
+  }
 }
 
 async function runEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {

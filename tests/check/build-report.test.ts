@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describeFiles, formatBuildSummary, StageProgress } from '../../src/check/build-report.ts';
-import { FIXTURES, PROJECT_ROOT } from '../helpers/knowledge-base.ts';
+import { attackCatalog, FIXTURES, PROJECT_ROOT } from '../helpers/knowledge-base.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
@@ -27,7 +27,9 @@ describe('atc build: issues and summary', () => {
     assert.doesNotMatch(result.stderr, / info conversion-failed (es-qs|graylog)/, 'no note lines');
     assert.match(result.stderr, /^ +3 {2}info conversion-failed$/m);
     assert.match(result.stderr, /^atc build: 1 rules, 1 Data Needed, 1 Logging Policies, 0 Enrichments, 0 Triggers$/m);
-    assert.match(result.stderr, /^ {2}written to _site: 4 markdown pages, 3 Navigator layers, \d+ api\/ documents, 3 CSV files, 1 feed/m);
+    // 3 layers of the rules, and one per ATT&CK group and software of the committed snapshot.
+    const layers = 3 + attackCatalog().groups.length + attackCatalog().software.length;
+    assert.match(result.stderr, new RegExp(`^ {2}written to _site: 4 markdown pages, ${layers} Navigator layers, \\d+ api/ documents, 3 CSV files, 1 feed`, 'm'));
     assert.match(result.stderr, /^ {2}0 errors, 0 warnings, 3 notes \(notes are not listed; atc check lists them\)$/m);
     assert.match(result.stderr, /^ {2}time: [\d.]+ s \(load [\d.]+, link [\d.]+, convert [\d.]+, render [\d.]+, check [\d.]+, site [\d.]+\)$/m);
     assert.doesNotMatch(result.stderr, /[\r\u001b]/, 'no terminal control in CI');

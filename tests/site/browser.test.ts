@@ -198,6 +198,40 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await context.close();
   });
 
+  test('ATT&CK knowledge: the groups list leads to a group page with its coverage and layer; technique pages cite and link their users', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    // The sample's comsvcs rule tags HAFNIUM (attack.g0125): its rule page links the group page.
+    await page.goto(server.root + COMSVCS_RULE);
+    await page.locator('a[href$="/groups/G0125/"]').first().click();
+    await page.waitForURL(`${server.root}groups/G0125/`);
+    assert.equal(await page.locator('h1').innerText(), 'G0125: HAFNIUM');
+    assert.match(await page.locator('.page-head .badge.tag').innerText(), /^\d+ of \d+ techniques have a rule \(\d+ %\)$/);
+    assert.ok(await page.locator('section[aria-labelledby="rules"] a', { hasText: 'LSASS Memory Dump Via Comsvcs.dll MiniDump Export' }).isVisible());
+    const covered = page.locator('.actor-matrix a.cell[href$="/techniques/T1003/#T1003.001"]');
+    assert.match((await covered.getAttribute('class')) ?? '', /heat-[1-5]/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'group.png'), fullPage: true });
+    const layer = await page.request.get(new URL((await page.locator('a[href$="/layers/groups/G0125.json"]').getAttribute('href'))!, server.root).href);
+    assert.equal(((await layer.json()) as { domain: string }).domain, 'enterprise-attack');
+    // The list is sorted by the share of techniques with a rule: the first row's share is the highest.
+    await page.goto(`${server.root}groups/`);
+    const shares = (await page.locator('tbody tr td:nth-of-type(3)').allInnerTexts()).map((text) => Number.parseInt(text, 10)).filter((share) => !Number.isNaN(share));
+    assert.ok(shares.length > 100 && shares.every((share, index) => index === 0 || share <= shares[index - 1]!), shares.slice(0, 10).join(','));
+    await page.goto(`${server.root}software/S0002/`);
+    assert.equal(await page.locator('h1').innerText(), 'S0002: Mimikatz');
+    assert.ok(await page.locator('section[aria-labelledby="rules"] a', { hasText: 'Credential Dumping Keywords In PowerShell Script Block' }).isVisible());
+    // A technique page: the description's first citation leads to its reference; users link to their pages.
+    await page.goto(`${server.root}techniques/T1003/`);
+    await page.locator('#attack-description sup.citation a, section[aria-labelledby="attack-description"] sup.citation a').first().click();
+    await page.waitForURL(/#ref-T1003-1$/);
+    assert.ok(await page.locator('[id="ref-T1003-1"]').isVisible());
+    await page.locator('section[aria-labelledby="attack-used-by"] summary').click();
+    await page.locator('section[aria-labelledby="attack-used-by"] dd a[href$="/groups/G0007/"]').click();
+    await page.waitForURL(`${server.root}groups/G0007/`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('the conversion matrix filters by target, status and category from the URL, and without JavaScript shows everything', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const { page, problems } = await watchedPage(context);
@@ -324,6 +358,10 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
       'conversions/',
       'conversions/?target=eql&status=unsupported',
       'downloads/',
+      'groups/',
+      'groups/G0016/',
+      'software/',
+      'software/S0002/',
       'search/?q=powershell',
     ];
     for (const url of pages) {
@@ -363,6 +401,10 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
       'conversions/',
       'conversions/?target=eql&status=unsupported',
       'downloads/',
+      'groups/',
+      'groups/G0125/',
+      'software/',
+      'software/S0002/',
     ];
     const found: Array<{ scheme: string; url: string; id: string; impact: string | null; help: string; nodes: string[] }> = [];
     for (const colorScheme of ['light', 'dark'] as const) {

@@ -131,7 +131,14 @@ test('the Downloads page lists every export file with its size and count; the fe
   const site = renderSitePages(build);
   const $ = load(site.pages.find((candidate) => candidate.url === '/downloads/')!.render().body.value);
   const linked = new Set($('a[href]').map((_, anchor) => $(anchor).attr('href')!).get());
-  for (const file of build.files.filter((one) => /^(layers\/|api\/[^/]+\.json$|[^/]+\.(csv|xml)$)/.test(one.path))) assert.ok(linked.has(`/${file.path}`), file.path);
+  // Every layer file is linked, but the per-group and per-software layers (a thousand) by one example per folder.
+  for (const file of build.files.filter((one) => /^(layers\/[^/]+$|api\/[^/]+\.json$|[^/]+\.(csv|xml)$)/.test(one.path))) assert.ok(linked.has(`/${file.path}`), file.path);
+  for (const folder of ['groups', 'software']) {
+    const layers = build.files.filter((one) => one.path.startsWith(`layers/${folder}/`));
+    const row = $('tr').filter((_, candidate) => $(candidate).find('code').text() === `layers/${folder}/<id>.json`);
+    assert.ok(layers.length > 0 && linked.has(`/${layers[0]!.path}`), folder);
+    assert.equal(row.find('td').eq(2).text(), `${layers.length.toLocaleString('en-US')} files`);
+  }
   const rulesCsv = $('tr').filter((_, row) => $(row).find('a[href="/rules.csv"]').length > 0);
   assert.equal(rulesCsv.find('td').eq(2).text(), String(build.kb.rules.length));
   const bulk = $('tr').filter((_, row) => $(row).find('a[href="/api/rules.json"]').length > 0);

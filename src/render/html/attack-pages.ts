@@ -7,6 +7,7 @@ import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link,
 import { html, type SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
 import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
+import { renderTechniqueKnowledge } from './attack-knowledge.ts';
 
 /** Heat bucket of a rule count, for the matrix colours (0, 1, 2-3, 4-9, 10-24, 25+). */
 export function heatLevel(rules: number): number {
@@ -82,6 +83,7 @@ export function renderTechniquePage(technique: AttackTechnique, coverage: Attack
 ${heading(3, `${sub.id}: ${sub.name}`, `heading-${sub.id}`, coverage.technique(sub.id).gap ? html` <span class="badge gap">gap</span>` : '')}
 ${techniqueFlags(sub, context)}
 <p>${attackTechniqueLink(sub.id)}</p>
+${renderTechniqueKnowledge(sub, context, 'compact')}
 <div class="columns-2"><div><h4>Rules</h4>${ruleList(coverage.technique(sub.id).rules, context, 'No rule')}</div><div><h4>Triggers</h4>${triggerSummary(coverage.technique(sub.id).trigger, context)}<h4>Data Needed</h4>${dataNeededList(sub.id, context)}</div></div>
 </section>`,
   );
@@ -89,6 +91,7 @@ ${techniqueFlags(sub, context)}
 ${pageHeader('ATT&CK technique', title, html`<p class="badges"><span class="badge tag">${count(rolled, 'rule')}</span>${coverage.technique(technique.id).gap ? html` <span class="badge gap">gap: tests but no rule</span>` : ''}</p>`)}
 ${techniqueFlags(technique, context)}
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
+${renderTechniqueKnowledge(technique, context, 'page')}
 ${section('Detection rules', ruleList(coverage.technique(technique.id).rules, context, subs.length > 0 ? 'No rule for the technique itself; see the sub-techniques' : 'No rule for this technique yet'))}
 ${section('Triggers', triggerSummary(coverage.technique(technique.id).trigger, context))}
 ${section('Data Needed', dataNeededList(technique.id, context))}
@@ -125,7 +128,7 @@ ${section('Detection rules', ruleList(rules, context, 'No rule is tagged with th
   return { url: urls.pathTactic(tactic.id), title, section: 'matrix', description: `Coverage of the ATT&CK tactic ${tactic.name}`, body, searchable: true };
 }
 
-function matrixCell(technique: AttackTechnique, coverage: AttackCoverage, context: SiteContext, rolledUp: boolean): SafeHtml {
+export function matrixCell(technique: AttackTechnique, coverage: AttackCoverage, context: SiteContext, rolledUp: boolean): SafeHtml {
   const rules = rolledUp ? coverage.technique(technique.id).rolledUpRules.length : coverage.technique(technique.id).rules.length;
   const gap = coverage.technique(technique.id).gap;
   const label = `${count(rules, 'rule')}${gap ? ', gap: Atomic tests but no rule' : ''}`;

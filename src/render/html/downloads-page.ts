@@ -54,6 +54,20 @@ function layerWhat(file: string): string {
   return match ? `rules whose ${match[1] === 'product' ? 'log source product' : 'level'} is ${match[2]}` : name;
 }
 
+/** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
+function filesByFolder(files: readonly OutputFile[], top: string): Map<string, OutputFile[]> {
+  const folders = new Map<string, OutputFile[]>();
+  for (const file of files) {
+    const slash = file.path.lastIndexOf('/');
+    const folder = file.path.slice(0, slash);
+    if (!file.path.endsWith('.json') || !folder.startsWith(`${top}/`) || folder.indexOf('/', top.length + 1) !== -1) continue;
+    const list = folders.get(folder);
+    if (list) list.push(file);
+    else folders.set(folder, [file]);
+  }
+  return folders;
+}
+
 const BULK_WHAT: Readonly<Record<string, string>> = {
   'api/rules.json': 'every rule, with its links and conversion status (not the queries)',
   'api/data-needed.json': 'every Data Needed entry',
@@ -80,22 +94,18 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const exports = files.filter((file) => !file.path.startsWith(`${MARKDOWN_ROOT}/`));
   const layers = exports.filter((file) => /^layers\/[^/]+\.json$/.test(file.path));
   const bulk = exports.filter((file) => /^api\/[^/]+\.json$/.test(file.path));
-  const entityFolders = new Map<string, OutputFile[]>();
-  for (const file of exports) {
-    const match = /^(api\/[^/]+)\/[^/]+\.json$/.exec(file.path);
-    if (!match) continue;
-    const folder = entityFolders.get(match[1]!);
-    if (folder) folder.push(file);
-    else entityFolders.set(match[1]!, [file]);
-  }
+  const entityFolders = filesByFolder(exports, 'api');
+  const layerFolders = filesByFolder(exports, 'layers');
   const csv = exports.filter((file) => /^[^/]+\.csv$/.test(file.path));
   const feed = exports.find((file) => file.path === FEED_FILE);
-  const listed = new Set([...layers, ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
+  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
   const others = exports.filter((file) => !listed.has(file));
 
   const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
     html`<div class="table-wrap"><table class="grid downloads"><caption class="visually-hidden">${caption}</caption><thead><tr>${headings.map((heading, index) => html`<th scope="col"${index >= 2 ? html` class="num"` : ''}>${heading}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
   const parts: SafeHtml[] = [];
+  const folderRow = (folder: string, documents: readonly OutputFile[], what: string, key = 'key'): SafeHtml =>
+    html`<tr><td><code>${folder}/&lt;${key}&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>${what}</td><td class="num">${count(documents.length, 'file')}</td><td class="num">${formatSize(documents.reduce((sum, file) => sum + size(file), 0))}</td></tr>`;
   if (layers.length > 0) {
     parts.push(
       section(
@@ -103,17 +113,18 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
         html`<p>Layers for the ${externalLink('https://mitre-attack.github.io/attack-navigator/', 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${table(
           'Navigator layers',
           ['File', 'Rules', 'Techniques', 'Size'],
-          layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+          [
+            ...layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+            // One line per folder: a layer per ATT&CK group is a thousand files, not a thousand rows.
+            ...[...layerFolders].map(([folder, documents]) => folderRow(folder, documents, `one layer per ${folder === 'layers/groups' ? 'ATT&CK group' : folder === 'layers/software' ? 'ATT&CK software' : 'entry'}: its techniques, scored by their rules`, 'id')),
+          ],
         )}`,
         { id: 'navigator-layers' },
       ),
     );
   }
   if (bulk.length > 0 || entityFolders.size > 0) {
-    const folderRows = [...entityFolders].map(([folder, documents]) => {
-      const total = documents.reduce((sum, file) => sum + size(file), 0);
-      return html`<tr><td><code>${folder}/&lt;key&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>one document per entity</td><td class="num">${documents.length.toLocaleString('en-US')} files</td><td class="num">${formatSize(total)}</td></tr>`;
-    });
+    const folderRows = [...entityFolders].map(([folder, documents]) => folderRow(folder, documents, 'one document per entity'));
     parts.push(
       section(
         'JSON',

@@ -10,6 +10,7 @@ import type { SiteContext, SitePage } from './site-context.ts';
 import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
 import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
+import { SEARCH_KINDS } from './search-records.ts';
 
 /** The facets of the rule list: URL parameter, label, and how a rule's values are read. */
 interface Facet {
@@ -278,7 +279,7 @@ export function renderSearchPage(context: SiteContext): SitePage {
   const body = html`${pageHeader('Search', 'Search the knowledge base')}
 <form class="search-form facets" id="search-form" action="" method="get" role="search" aria-label="Search">
 <div class="facet facet-text wide"><label for="search-q">Words</label><input id="search-q" name="q" type="search" autocomplete="off" placeholder="e.g. lsass, 4688, mimikatz, T1003"></div>
-<div class="facet"><label for="search-type">Type</label><select id="search-type" name="type">${options(['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic'])}</select></div>
+<div class="facet"><label for="search-type">Type</label><select id="search-type" name="type">${options(SEARCH_KINDS)}</select></div>
 <div class="facet"><label for="search-level">Level</label><select id="search-level" name="level">${options(levels)}</select></div>
 <div class="facet"><label for="search-status">Status</label><select id="search-status" name="status">${options(statuses)}</select></div>
 <div class="facet"><label for="search-tactic">Tactic</label><select id="search-tactic" name="tactic">${options(kb.attack.tactics.map((tactic) => tactic.name))}</select></div>

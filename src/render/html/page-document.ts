@@ -31,6 +31,8 @@ const NAVIGATION: ReadonlyArray<{ key: SiteSection; label: string; path: string 
   { key: 'logging-policies', label: 'Logging Policies', path: '/logging-policies/' },
   { key: 'enrichments', label: 'Enrichments', path: '/enrichments/' },
   { key: 'triggers', label: 'Triggers', path: '/triggers/' },
+  { key: 'groups', label: 'Groups', path: '/groups/' },
+  { key: 'software', label: 'Software', path: '/software/' },
   { key: 'gaps', label: 'Gaps', path: '/gaps/' },
 ];
 

@@ -20,6 +20,7 @@ import {
   techniqueLabel,
   originBadge,
 } from './components.ts';
+import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
@@ -51,6 +52,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     ['Description', prose(rule.description, 'No description')],
     ['ATT&CK Tactic', list(tacticItems, 'Not mapped to an ATT&CK tactic')],
     ['ATT&CK Technique', list(techniqueItems, 'Not mapped to an ATT&CK technique')],
+    ...(links.groups.length + links.software.length > 0 ? [['ATT&CK Group / Software', actorTagList([...links.groups, ...links.software], context)] as [string, SafeHtml]] : []),
     [
       'Data Needed',
       list(
@@ -87,7 +89,16 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   if (links.relatedBy.length > 0) rows.push(['Referenced by', list(links.relatedBy.map((entry) => html`${entry.type}: ${link(urls.rule(entry.rule), entry.rule.title)}`), '')]);
   const actors = [...links.groups, ...links.software];
   if (actors.length > 0) {
-    rows.push(['ATT&CK Groups and Software', list(actors.map((actor) => html`${externalLink(attackActorUrl(actor), actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)}`), '')]);
+    rows.push([
+      'ATT&CK Groups and Software',
+      list(
+        actors.map((actor) => {
+          const page = actor.kind === 'group' ? urls.group(actor.id) : urls.software(actor.id);
+          return html`${link(page, actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)} ${externalLink(attackActorUrl(actor), 'ATT&CK')}`;
+        }),
+        '',
+      ),
+    ]);
   }
   if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);

@@ -1,6 +1,10 @@
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { originMark, tacticLabel } from '../../present/attack-labels.ts';
 import type { SiteContext } from './site-context.ts';
+import { pageActors } from '../../present/attack-actors.ts';
+
+/** The kinds of search results, in the order the search page offers them as a filter. */
+export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software'] as const;
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */
 export interface SearchRecord {
@@ -8,7 +12,7 @@ export interface SearchRecord {
   readonly url: string;
   readonly title: string;
   /** Shown as a badge with each result, and the `type` filter. */
-  readonly kind: 'Rule' | 'Data Needed' | 'Logging Policy' | 'Enrichment' | 'Trigger' | 'Technique' | 'Tactic';
+  readonly kind: (typeof SEARCH_KINDS)[number];
   /** Plain text Pagefind indexes and takes excerpts from. */
   readonly content: string;
   readonly filters: Readonly<Record<string, readonly string[]>>;
@@ -163,6 +167,13 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     for (const sub of coverage.subTechniques(technique.id)) {
       records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics } });
     }
+  }
+  const actors = pageActors(kb);
+  for (const [kind, list, path] of [
+    ['Group', actors.groups, (id: string) => urls.pathGroup(id)],
+    ['Software', actors.software, (id: string) => urls.pathSoftware(id)],
+  ] as const) {
+    for (const actor of list) records.push({ url: path(actor.id), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] } });
   }
   return records;
 }

@@ -6,7 +6,7 @@ import type { SafeHtml } from './escape-html.ts';
 import type { SiteUrls } from './site-urls.ts';
 
 /** Top-level areas of the site, for the navigation's current-page marker. */
-export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads';
+export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software';
 
 /** One HTML page of the site: its body is finished HTML; the Eleventy layout only adds the chrome around it. */
 export interface SitePage {

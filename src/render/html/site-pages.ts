@@ -12,6 +12,8 @@ import { renderConversionMatrixPage } from './conversion-pages.ts';
 import { FEED_FILE, renderDownloadsPage } from './downloads-page.ts';
 import type { OutputFile } from '../render-markdown-pages.ts';
 import { flattenString } from '../flatten-string.ts';
+import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
+import { pageActors } from '../../present/attack-actors.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -72,6 +74,8 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     finished(renderTechniqueIndex(coverage, context)),
     finished(renderGapsPage(coverage, context)),
     finished(renderSearchPage(context)),
+    finished(renderGroupList(context)),
+    finished(renderSoftwareList(context)),
     ...kb.rules.map((rule) => pending(urls.pathRule(rule), () => renderRulePage(rule, context))),
     ...kb.dataNeeded.map((entry) => pending(urls.pathDataNeeded(entry), () => renderDataNeededPage(entry, context))),
     ...kb.loggingPolicies.map((policy) => pending(urls.pathLoggingPolicy(policy), () => renderLoggingPolicyPage(policy, context))),
@@ -79,6 +83,8 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...kb.triggers.map((trigger) => pending(urls.pathTrigger(trigger), () => renderTriggerPage(trigger, context))),
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
+    ...pageActors(kb).groups.map((group) => pending(urls.pathGroup(group.id), () => renderActorPage(group, context))),
+    ...pageActors(kb).software.map((software) => pending(urls.pathSoftware(software.id), () => renderActorPage(software, context))),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({

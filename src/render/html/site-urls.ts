@@ -31,6 +31,7 @@ export function sectionAnchor(title: string): string {
  *   /triggers/<technique id>/#test-<guid>
  *   /techniques/<T1234>/#T1234.001 (sub-techniques nested), /techniques/<T1234.001>/ redirects there
  *   /tactics/<TA0001>/ (a provisional tactic: /tactics/<shortname>/), /matrix/, /gaps/, /search/, /rules/ (faceted list)
+ *   /groups/<G0016>/, /software/<S0002>/ (and the lists /groups/, /software/)
  */
 export class SiteUrls {
   readonly prefix: string;
@@ -104,6 +105,21 @@ export class SiteUrls {
   }
   tactic(tacticId: string): string {
     return this.href(this.pathTactic(tacticId));
+  }
+
+  /** A group's or software's page, by its ATT&CK id; campaigns have none (they link to ATT&CK). */
+  pathGroup(id: string): string {
+    return `/groups/${id.toUpperCase()}/`;
+  }
+  group(id: string): string {
+    return this.href(this.pathGroup(id));
+  }
+
+  pathSoftware(id: string): string {
+    return `/software/${id.toUpperCase()}/`;
+  }
+  software(id: string): string {
+    return this.href(this.pathSoftware(id));
   }
 
   asset(name: string): string {
