@@ -27,6 +27,7 @@ import type { SitePage, SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackActorUrl, attackTacticUrl } from '../../present/attack-labels.ts';
+import { pageActors } from '../../present/attack-actors.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -93,8 +94,9 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
       'ATT&CK Groups and Software',
       list(
         actors.map((actor) => {
+          const label = actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`;
           const page = actor.kind === 'group' ? urls.group(actor.id) : urls.software(actor.id);
-          return html`${link(page, actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)} ${externalLink(attackActorUrl(actor), 'ATT&CK')}`;
+          return html`${pageActors(kb).has(actor.id) ? link(page, label) : label}${originBadge(actor.origin)} ${externalLink(attackActorUrl(actor), 'ATT&CK')}`;
         }),
         '',
       ),
