@@ -3,15 +3,15 @@ import type { TechniqueCoverage } from '../link/attack-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { actorLayerFile, pageActors } from '../present/attack-actors.ts';
 import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
-import { GRADIENT_COLORS, navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
+import { GAP_COLOR, GRADIENT_COLORS, navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
 import type { ExportUrls } from './site-urls.ts';
 import { stableJson } from './stable-json.ts';
 
 /**
  * A Navigator layer per group and per software ("can we detect APT29?"): every technique ATT&CK says the
  * actor uses, scored by the rules tagged with exactly it, like the other layers; a technique without a
- * rule stays in the layer at score 0, white, with a comment saying whether its sub-techniques have rules
- * or Atomic Red Team can make it happen (a gap).
+ * rule stays in the layer at score 0, white (red when it is a gap: Atomic Red Team can make it happen),
+ * with a comment saying whether its sub-techniques have rules.
  */
 
 /** Score 0 gets white, so that "no rule" cannot be mistaken for the lightest blue of one rule. */
@@ -40,9 +40,18 @@ export function actorLayer(kb: KnowledgeBase, actor: AttackActor, urls: ExportUr
   });
   return {
     ...layer,
-    techniques: layer.techniques.map((entry) => (entry.score > 0 ? entry : { ...entry, comment: noRuleComment(byId.get(entry.techniqueID)) })),
+    techniques: layer.techniques.map((entry) => {
+      if (entry.score > 0) return entry;
+      const coverage = byId.get(entry.techniqueID);
+      // A gap is red here as in layers/all.json: one colour for one verdict of kb.coverage.
+      return { ...entry, comment: noRuleComment(coverage), ...(coverage?.gap && { color: GAP_COLOR }) };
+    }),
     gradient: { colors: [NO_RULE_COLOR, ...GRADIENT_COLORS], minValue: 0, maxValue: layer.gradient.maxValue },
-    legendItems: [{ label: 'no rule', color: NO_RULE_COLOR }, ...layer.legendItems],
+    legendItems: [
+      { label: 'no rule', color: NO_RULE_COLOR },
+      ...layer.legendItems,
+      ...(entries.some((entry) => entry.gap) ? [{ label: 'gap: Atomic tests, no rule', color: GAP_COLOR }] : []),
+    ],
   };
 }
 
