@@ -4,7 +4,7 @@ import { compareText } from '../../model/compare-text.ts';
 import { actorLayerFile, pageActors } from '../../present/attack-actors.ts';
 import { matrixCell } from './attack-pages.ts';
 import { actorLink, inlineList, renderAttackDescription } from './attack-knowledge.ts';
-import { count, externalLink, keyValueTable, link, list, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
+import { count, externalLink, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 
@@ -86,7 +86,7 @@ export function renderActorPage(actor: AttackActor, context: SiteContext): SiteP
   const software = (actor.software ?? []).map((id) => kb.attack.actor(id)).filter((found): found is AttackActor => found !== undefined);
   const body = html`<article class="entity">
 ${pageHeader(`ATT&CK ${label}`, title, html`<p class="badges"><span class="badge tag">${coverageShare(coverage.covered, coverage.techniques.length)}</span>${coverage.gaps > 0 ? html` <span class="badge gap">${count(coverage.gaps, 'gap')}</span>` : ''}</p>`)}
-${actor.origin ? html`<div class="banner" role="note"><strong>Provisional:</strong> ${actor.origin.reason}. Only rule tags name this ${label}, so ATT&amp;CK’s name, description and techniques are missing here.</div>` : ''}
+${actor.origin ? html`<div class="banner provisional" role="note"><strong>Provisional:</strong> ${actor.origin.reason}. Only rule tags name this ${label}, so ATT&amp;CK’s name, description and techniques are missing here.</div>` : ''}
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
 ${description ? section('ATT&CK description', html`<div class="attack-description">${description.body}</div>${description.references.value === '' ? '' : html`<h3>References</h3>${description.references}`}`, { id: 'attack-description' }) : ''}
 ${section(
@@ -121,7 +121,7 @@ function renderActorList(kind: 'group' | 'software', context: SiteContext): Site
   const actors = kind === 'group' ? pageActors(kb).groups : pageActors(kb).software;
   const entries = actors.map((actor) => kb.coverage.actor(actor)).sort(byShareCovered);
   const rows = entries.map(({ actor, techniques, covered, gaps }) => {
-    return html`<tr><th scope="row">${link(urls.href(actorPath(actor, context)), `${actor.id}: ${actor.name}`)}${actor.origin ? html` <span class="badge tag">not in ATT&amp;CK ${kb.attack.version}</span>` : ''}${
+    return html`<tr><th scope="row">${link(urls.href(actorPath(actor, context)), `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)}${
       actor.aliases.length > 0 ? html`<br><span class="muted">${actor.aliases.join(', ')}</span>` : ''
     }</th>${kind === 'software' ? html`<td>${actor.softwareType ?? ''}</td>` : ''}<td class="num">${techniques.length}</td><td class="num">${covered}</td><td class="num">${sharePercent(covered, techniques.length)}</td><td class="num">${gaps}</td><td class="num">${(kb.rulesByActor.get(actor.id) ?? []).length}</td></tr>`;
   });
