@@ -175,6 +175,30 @@ const ATTACK_BASE_URL = 'https://attack.mitre.org';
 // Revocation chains in ATT&CK are one or two links long; the cap only guards against a cyclic snapshot.
 const MAX_REVOCATION_HOPS = 16;
 
+/**
+ * ATT&CK descriptions cite their sources as "(Citation: <source_name>)". A name may hold one pair of
+ * parentheses ("BlackEnergy (Group)"); the two alternatives start with different characters, so matching
+ * stays linear.
+ */
+export const CITATION_MARKER = /\(Citation: ((?:[^()]|\([^()]*\))+)\)/g;
+
+/**
+ * The folder of each kind of object on attack.mitre.org; the site and its layers mirror the actors' folders
+ * (/groups/G0016/, layers/software/S0002.json), so one table serves both.
+ */
+export const ATTACK_OBJECT_FOLDERS = { group: 'groups', software: 'software', campaign: 'campaigns', mitigation: 'mitigations', 'detection-strategy': 'detectionstrategies' } as const;
+
+/** "TA0005", in any case: an ATT&CK tactic id (a provisional tactic's id is its shortname instead). */
+export function isTacticId(id: string): boolean {
+  return TACTIC_ID.test(id.trim().toUpperCase());
+}
+
+/** "T1003" for "T1003.001"; null for a technique that is not a sub-technique. */
+export function parentTechniqueId(id: string): string | null {
+  const dot = id.indexOf('.');
+  return dot === -1 ? null : id.slice(0, dot);
+}
+
 /** Upper-cases and trims; returns undefined when the result is not a technique id. */
 export function normalizeTechniqueId(id: string): string | undefined {
   const normalized = id.trim().toUpperCase();
@@ -203,9 +227,8 @@ export function tacticUrl(id: string): string {
  * The id is encoded rather than checked: a team's own STIX bundle may hold odd ids, and a link that leads
  * to a missing ATT&CK page is better than a failed build.
  */
-export function attackObjectUrl(kind: AttackActorKind | 'mitigation' | 'detection-strategy', id: string): string {
-  const folder = { group: 'groups', software: 'software', campaign: 'campaigns', mitigation: 'mitigations', 'detection-strategy': 'detectionstrategies' }[kind];
-  return `${ATTACK_BASE_URL}/${folder}/${encodeURIComponent(id.trim().toUpperCase())}`;
+export function attackObjectUrl(kind: keyof typeof ATTACK_OBJECT_FOLDERS, id: string): string {
+  return `${ATTACK_BASE_URL}/${ATTACK_OBJECT_FOLDERS[kind]}/${encodeURIComponent(id.trim().toUpperCase())}`;
 }
 
 export class AttackCatalog {
@@ -491,62 +514,61 @@ export function parseAttackSnapshot(data: unknown): AttackSnapshot {
       ...optional('mitigations', technique.mitigations, `${path}.mitigations`, expectStringArray),
     };
   });
-  const actors = (key: 'groups' | 'software' | 'campaigns', kind: AttackActorKind): AttackActor[] | undefined =>
-    root[key] === undefined
-      ? undefined
-      : expectArray(root[key], key).map((value, index): AttackActor => {
-          const path = `${key}[${index}]`;
-          const actor = expectRecord(value, path);
-          const softwareType = actor.softwareType;
-          if (softwareType !== undefined && softwareType !== 'malware' && softwareType !== 'tool') throw snapshotError(`${path}.softwareType`, '"malware" or "tool"');
-          return {
-            kind,
-            id: expectString(actor.id, `${path}.id`),
-            name: expectString(actor.name, `${path}.name`),
-            aliases: expectStringArray(actor.aliases ?? [], `${path}.aliases`),
-            ...(softwareType === undefined ? {} : { softwareType }),
-            ...optional('platforms', actor.platforms, `${path}.platforms`, expectStringArray),
-            ...optional('description', actor.description, `${path}.description`, expectString),
-            ...optional('citations', actor.citations, `${path}.citations`, expectCitations),
-            techniques: expectStringArray(actor.techniques ?? [], `${path}.techniques`),
-            ...optional('software', actor.software, `${path}.software`, expectStringArray),
-            ...optional('groups', actor.groups, `${path}.groups`, expectStringArray),
-          };
-        });
-  const groups = actors('groups', 'group');
-  const software = actors('software', 'software');
-  const campaigns = actors('campaigns', 'campaign');
-  const mitigations =
-    root.mitigations === undefined
-      ? undefined
-      : expectArray(root.mitigations, 'mitigations').map((value, index): AttackMitigation => {
-          const mitigation = expectRecord(value, `mitigations[${index}]`);
-          return { id: expectString(mitigation.id, `mitigations[${index}].id`), name: expectString(mitigation.name, `mitigations[${index}].name`) };
-        });
-  const detectionStrategies =
-    root.detectionStrategies === undefined
-      ? undefined
-      : expectArray(root.detectionStrategies, 'detectionStrategies').map((value, index): AttackDetectionStrategy => {
-          const path = `detectionStrategies[${index}]`;
-          const strategy = expectRecord(value, path);
-          return {
-            id: expectString(strategy.id, `${path}.id`),
-            name: expectString(strategy.name, `${path}.name`),
-            dataComponents: expectStringArray(strategy.dataComponents ?? [], `${path}.dataComponents`),
-            platforms: expectStringArray(strategy.platforms ?? [], `${path}.platforms`),
-          };
-        });
   return {
     attackVersion: expectString(root.attackVersion, 'attackVersion'),
     domain: expectString(root.domain, 'domain'),
     tactics,
     techniques,
-    ...(groups === undefined ? {} : { groups }),
-    ...(software === undefined ? {} : { software }),
-    ...(campaigns === undefined ? {} : { campaigns }),
-    ...(mitigations === undefined ? {} : { mitigations }),
-    ...(detectionStrategies === undefined ? {} : { detectionStrategies }),
+    ...optional('groups', root.groups, 'groups', expectActors('group')),
+    ...optional('software', root.software, 'software', expectActors('software')),
+    ...optional('campaigns', root.campaigns, 'campaigns', expectActors('campaign')),
+    ...optional('mitigations', root.mitigations, 'mitigations', expectMitigations),
+    ...optional('detectionStrategies', root.detectionStrategies, 'detectionStrategies', expectDetectionStrategies),
   };
+}
+
+function expectActors(kind: AttackActorKind): (value: unknown, path: string) => AttackActor[] {
+  return (value, listPath) =>
+    expectArray(value, listPath).map((item, index): AttackActor => {
+      const path = `${listPath}[${index}]`;
+      const actor = expectRecord(item, path);
+      const softwareType = actor.softwareType;
+      if (softwareType !== undefined && softwareType !== 'malware' && softwareType !== 'tool') throw snapshotError(`${path}.softwareType`, '"malware" or "tool"');
+      return {
+        kind,
+        id: expectString(actor.id, `${path}.id`),
+        name: expectString(actor.name, `${path}.name`),
+        aliases: expectStringArray(actor.aliases ?? [], `${path}.aliases`),
+        ...(softwareType === undefined ? {} : { softwareType }),
+        ...optional('platforms', actor.platforms, `${path}.platforms`, expectStringArray),
+        ...optional('description', actor.description, `${path}.description`, expectString),
+        ...optional('citations', actor.citations, `${path}.citations`, expectCitations),
+        techniques: expectStringArray(actor.techniques ?? [], `${path}.techniques`),
+        ...optional('software', actor.software, `${path}.software`, expectStringArray),
+        ...optional('groups', actor.groups, `${path}.groups`, expectStringArray),
+      };
+    });
+}
+
+function expectMitigations(value: unknown, listPath: string): AttackMitigation[] {
+  return expectArray(value, listPath).map((item, index) => {
+    const path = `${listPath}[${index}]`;
+    const mitigation = expectRecord(item, path);
+    return { id: expectString(mitigation.id, `${path}.id`), name: expectString(mitigation.name, `${path}.name`) };
+  });
+}
+
+function expectDetectionStrategies(value: unknown, listPath: string): AttackDetectionStrategy[] {
+  return expectArray(value, listPath).map((item, index) => {
+    const path = `${listPath}[${index}]`;
+    const strategy = expectRecord(item, path);
+    return {
+      id: expectString(strategy.id, `${path}.id`),
+      name: expectString(strategy.name, `${path}.name`),
+      dataComponents: expectStringArray(strategy.dataComponents ?? [], `${path}.dataComponents`),
+      platforms: expectStringArray(strategy.platforms ?? [], `${path}.platforms`),
+    };
+  });
 }
 
 /** `{key: parsed}` when the value is present, `{}` when it is absent, so optional keys stay absent. */

@@ -5,7 +5,9 @@
  * give the same bytes, whatever order they come in, so a regenerated snapshot is reviewable as a diff.
  */
 import {
+  CITATION_MARKER,
   compareTechniqueIds,
+  parentTechniqueId,
   type AttackActor,
   type AttackActorKind,
   type AttackCitation,
@@ -22,8 +24,6 @@ const SUPPORTED_DOMAIN = 'enterprise-attack';
 const KILL_CHAIN_NAME = 'mitre-attack';
 // MITRE publishes each release as enterprise-attack-<version>.json (attack-stix-data's index.json lists them).
 const RELEASE_FILE_NAME = /^enterprise-attack-(\d+(?:\.\d+)*)\.json$/;
-// ATT&CK descriptions cite their sources as "(Citation: <source_name>)"; a source name never contains ")".
-const CITATION_MARKER = /\(Citation: ([^)]+)\)/g;
 
 /** A problem with the input or the command line: reported as one line, never as a stack trace. */
 export class UpdateAttackError extends Error {
@@ -428,12 +428,11 @@ function toTechnique(entry: LoadedObject, id: string, tacticOrder: ReadonlyMap<s
     ),
   ].sort((a, b) => (tacticOrder.get(a) ?? Infinity) - (tacticOrder.get(b) ?? Infinity) || compareText(a, b));
 
-  const dot = id.indexOf('.');
   const technique: AttackTechnique = {
     id,
     name: expectField(entry, 'name'),
     tactics,
-    parent: dot === -1 ? null : id.slice(0, dot),
+    parent: parentTechniqueId(id),
     deprecated: object.x_mitre_deprecated === true,
     revoked: object.revoked === true,
     revokedBy: null,

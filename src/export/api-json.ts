@@ -1,6 +1,6 @@
 import { compareText } from '../model/compare-text.ts';
-import { attackSummary, compareTechniqueIds, techniqueUrl, type AttackActor, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
-import { attackActorUrl, attackTacticUrl } from '../present/attack-labels.ts';
+import { attackObjectUrl, attackSummary, compareTechniqueIds, techniqueUrl, type AttackActor, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { attackTacticUrl } from '../present/attack-labels.ts';
 import { formatQuerySectionSpec } from '../config.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
@@ -66,7 +66,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
     const attackUrl = attackTacticUrl(tactic);
     return { ...(attackUrl && { attack_url: attackUrl }), id: tactic.id, name: tactic.name, ...originJson(tactic.origin), shortname: tactic.shortname, url: urls.tactic(tactic.id) };
   };
-  const actorLink = (actor: AttackActor): JsonObject => ({ attack_url: attackActorUrl(actor), id: actor.id, name: actor.name, ...originJson(actor.origin) });
+  const actorLink = (actor: AttackActor): JsonObject => ({ attack_url: attackObjectUrl(actor.kind, actor.id), id: actor.id, name: actor.name, ...originJson(actor.origin) });
   const techniqueLinks = new Map<AttackTechnique, JsonObject>();
   const techniqueLink = (technique: AttackTechnique): JsonObject => {
     let link = techniqueLinks.get(technique);

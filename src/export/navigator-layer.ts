@@ -80,13 +80,12 @@ export const GAP_COLOR = '#d62728';
 export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule[]): Map<AttackTechnique, DetectionRule[]> {
   const byTechnique = new Map<AttackTechnique, DetectionRule[]>();
   for (const rule of rules) {
-    for (const written of kb.ruleLinks.get(rule)!.techniques) {
-      // A revoked technique counts where ATT&CK moved it (the Navigator does not show revoked ones).
-      const technique = written.revoked ? kb.attack.replacementOf(written.id)?.technique : written;
-      if (technique === undefined) continue;
+    // Where a rule counts (a revoked tag under its replacement); the Navigator does not show revoked techniques.
+    for (const technique of kb.ruleLinks.get(rule)!.countedTechniques) {
+      if (technique.revoked) continue;
       const list = byTechnique.get(technique);
-      if (!list) byTechnique.set(technique, [rule]);
-      else if (list[list.length - 1] !== rule) list.push(rule);
+      if (list) list.push(rule);
+      else byTechnique.set(technique, [rule]);
     }
   }
   return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));

@@ -1,4 +1,5 @@
-import { compareTechniqueIds, type AttackActor, type AttackCatalog, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { compareTechniqueIds, parentTechniqueId, type AttackActor, type AttackCatalog, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { compareText } from '../model/compare-text.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, TriggerTechnique } from '../model/entities.ts';
 
@@ -145,10 +146,15 @@ export class AttackCoverage {
 
   /** Sub-technique gaps whose technique is covered (see CoverageCounts.subTechniqueGaps), in id order. */
   subTechniqueGaps(): TechniqueCoverage[] {
-    return this.pageTechniques
+    return this.pageTechniques.filter(isLive).flatMap((technique) => this.subTechniqueGapsOf(technique));
+  }
+
+  /** A covered technique's live sub-techniques that are gaps; none for a technique that is a gap itself. */
+  subTechniqueGapsOf(technique: AttackTechnique): TechniqueCoverage[] {
+    if (!this.technique(technique.id).covered) return [];
+    return this.subTechniques(technique.id)
       .filter(isLive)
-      .filter((technique) => this.technique(technique.id).covered)
-      .flatMap((technique) => this.subTechniques(technique.id).filter(isLive).map((sub) => this.technique(sub.id)))
+      .map((sub) => this.technique(sub.id))
       .filter((entry) => entry.gap);
   }
 
@@ -173,7 +179,7 @@ export class AttackCoverage {
       for (const rule of rulesByTechnique.get(sub.id) ?? []) subRules.add(rule);
       tests += triggersByTechnique.get(sub.id)?.tests.length ?? 0;
     }
-    const rolledUp = subRules.size === 0 ? rules : [...new Set([...rules, ...subRules])].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    const rolledUp = subRules.size === 0 ? rules : [...new Set([...rules, ...subRules])].sort((a, b) => compareText(a.relativePath, b.relativePath));
     const coveredBy: CoveredBy = rules.length > 0 ? (subRules.size > 0 ? 'both' : 'itself') : subRules.size > 0 ? 'sub-techniques' : 'none';
     const covered = coveredBy !== 'none';
     return {
@@ -200,16 +206,13 @@ function countOf(techniques: readonly AttackTechnique[], coverage: AttackCoverag
   let subTechniqueGaps = 0;
   for (const technique of techniques) {
     const entry = coverage.technique(technique.id);
-    if (entry.covered) {
-      covered++;
-      for (const sub of coverage.subTechniques(technique.id)) if (isLive(sub) && coverage.technique(sub.id).gap) subTechniqueGaps++;
-    }
+    if (entry.covered) covered++;
     if (entry.gap) gaps++;
+    subTechniqueGaps += coverage.subTechniqueGapsOf(technique).length;
   }
   return { techniques: techniques.length, covered, gaps, subTechniqueGaps };
 }
 
 function unknownTechnique(id: string): AttackTechnique {
-  const dot = id.indexOf('.');
-  return { id, name: id, tactics: [], parent: dot === -1 ? null : id.slice(0, dot), deprecated: false, revoked: false, revokedBy: null };
+  return { id, name: id, tactics: [], parent: parentTechniqueId(id), deprecated: false, revoked: false, revokedBy: null };
 }

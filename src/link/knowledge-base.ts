@@ -9,8 +9,13 @@ import type { DataNeededMatch } from './match-data-needed.ts';
 export interface RuleLinks {
   /** In tag order, without duplicates. */
   readonly tactics: readonly AttackTactic[];
-  /** In tag order, without duplicates; unknown techniques are left out (and reported). */
+  /** As tagged, in tag order, without duplicates; a tag the ATT&CK data lacks is a provisional technique. */
   readonly techniques: readonly AttackTechnique[];
+  /**
+   * The techniques the rule counts under on every coverage view: `techniques`, and for a revoked one also the
+   * technique ATT&CK replaced it with, so old rules still count where ATT&CK moved them.
+   */
+  readonly countedTechniques: readonly AttackTechnique[];
   /** Groups and software the rule is tagged with (`attack.g0016`, `attack.s0002`), in tag order; provisional ones carry `origin`. */
   readonly groups: readonly AttackActor[];
   readonly software: readonly AttackActor[];

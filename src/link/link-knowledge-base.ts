@@ -13,7 +13,7 @@ import { findReferenceCycles } from './reference-cycles.ts';
 import { withProvisionalAttack } from './provisional-attack.ts';
 
 /** Records an issue of the linking stage. */
-type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
+export type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
 
 /** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
 export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
@@ -136,6 +136,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
 
   for (const rule of rules) {
     const { tactics, techniques, groups, software, otherTags } = classifyTags(rule, attack, actors, report);
+    const countedTechniques = [...new Set(techniques.flatMap((technique) => (technique.revoked ? [technique, attack.replacementOf(technique.id)?.technique ?? technique] : [technique])))];
     const ruleEnrichments = resolve(rule.enrichments, enrichmentsByTitle, rule.file, 'unknown-enrichment', 'Enrichment');
     const correlatedRules: DetectionRule[] = [];
     rule.correlations.forEach((correlation) => {
@@ -161,7 +162,8 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
       software,
       otherTags,
       dataNeeded: [],
-      triggers: [...new Set(techniques.flatMap((technique) => [technique.id, ...(technique.revoked ? [attack.replacementOf(technique.id)?.technique.id ?? technique.id] : [])]))].flatMap((id) => triggersByTechnique.get(id) ?? []),
+      countedTechniques,
+      triggers: countedTechniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
       enrichments: ruleEnrichments,
       correlatedRules,
       related,
@@ -213,15 +215,11 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     for (const enrichment of links.enrichments) push(rulesByEnrichment, enrichment, rule);
     for (const tactic of links.tactics) push(rulesByTactic, tactic.id, rule);
     for (const actor of [...links.groups, ...links.software]) push(rulesByActor, actor.id, rule);
-    for (const technique of links.techniques) {
-      // A revoked technique's rules also count where ATT&CK moved it, so old rules stay on the coverage views.
-      const replacement = technique.revoked ? attack.replacementOf(technique.id)?.technique : undefined;
-      for (const id of replacement ? [technique.id, replacement.id] : [technique.id]) {
-        push(rulesByTechnique, id, rule);
-        const set = dataNeededByTechnique.get(id) ?? new Set<DataNeeded>();
-        for (const match of links.dataNeeded) set.add(match.dataNeeded);
-        dataNeededByTechnique.set(id, set);
-      }
+    for (const technique of links.countedTechniques) {
+      push(rulesByTechnique, technique.id, rule);
+      const set = dataNeededByTechnique.get(technique.id) ?? new Set<DataNeeded>();
+      for (const match of links.dataNeeded) set.add(match.dataNeeded);
+      dataNeededByTechnique.set(technique.id, set);
     }
   }
 

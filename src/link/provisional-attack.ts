@@ -1,15 +1,17 @@
 import {
   compareTechniqueIds,
+  isTacticId,
   normalizeTacticName,
+  normalizeTechniqueId,
+  parentTechniqueId,
   type AttackCatalog,
   type AttackTactic,
   type AttackTechnique,
 } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { TriggerTechnique } from '../model/entities.ts';
-import type { IssueCode, SourcePosition } from '../model/issue.ts';
-
-type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
+import type { SourcePosition } from '../model/issue.ts';
+import type { Report } from './link-knowledge-base.ts';
 
 interface TagUse {
   /** The tag as first written, for the warning. */
@@ -41,8 +43,18 @@ export function withProvisionalAttack(
   const unknownTactics = new Map<string, TagUse>();
   const unknownTechniques = new Map<string, TagUse>();
   const tacticTagsOfRule = new Map<DetectionRule, string[]>();
-  /** Rules by the known technique (not sub-technique) they tag, directly or through a sub-technique. */
-  const rulesOfKnownTechnique = new Map<string, Set<DetectionRule>>();
+  /**
+   * Rules by the technique they tag, known or not, and by its parent too: placement counts a sub-technique's
+   * rules for its technique.
+   */
+  const rulesOfTechnique = new Map<string, Set<DetectionRule>>();
+  const noteTechnique = (id: string, rule: DetectionRule): void => {
+    for (const key of new Set([id, parentTechniqueId(id) ?? id])) {
+      const set = rulesOfTechnique.get(key) ?? new Set<DetectionRule>();
+      set.add(rule);
+      rulesOfTechnique.set(key, set);
+    }
+  };
   const note = (map: Map<string, TagUse>, key: string, tag: string, rule: DetectionRule, position: () => SourcePosition): void => {
     const use = map.get(key);
     if (use === undefined) map.set(key, { tag, rules: [rule], first: { rule, position: position() } });
@@ -56,30 +68,29 @@ export function withProvisionalAttack(
       else if (found.kind === 'unknown-tactic') {
         tactics.push(found.name);
         note(unknownTactics, found.name, tag, rule, () => rule.locate(['tags', index]));
-      } else if (found.kind === 'unknown-technique') note(unknownTechniques, found.id, tag, rule, () => rule.locate(['tags', index]));
-      else if (found.kind === 'technique') {
-        const id = found.technique.parent ?? found.technique.id;
-        const set = rulesOfKnownTechnique.get(id) ?? new Set<DetectionRule>();
-        set.add(rule);
-        rulesOfKnownTechnique.set(id, set);
-      }
+      } else if (found.kind === 'unknown-technique') {
+        note(unknownTechniques, found.id, tag, rule, () => rule.locate(['tags', index]));
+        noteTechnique(found.id, rule);
+      } else if (found.kind === 'technique') noteTechnique(found.technique.id, rule);
     });
     tacticTagsOfRule.set(rule, tactics);
   }
   const triggerNames = new Map(triggers.map((trigger) => [trigger.techniqueId.toUpperCase(), trigger]));
   const techniqueIds = new Set(unknownTechniques.keys());
-  for (const id of triggerNames.keys()) if (attack.technique(id) === undefined && /^T\d{4}(?:\.\d{3})?$/.test(id)) techniqueIds.add(id);
+  for (const id of triggerNames.keys()) if (attack.technique(id) === undefined && normalizeTechniqueId(id) !== undefined) techniqueIds.add(id);
   for (const id of [...techniqueIds]) {
-    const parent = id.split('.')[0]!;
-    if (parent !== id && attack.technique(parent) === undefined) techniqueIds.add(parent);
+    const parent = parentTechniqueId(id);
+    if (parent !== null && attack.technique(parent) === undefined) techniqueIds.add(parent);
   }
   if (unknownTactics.size === 0 && techniqueIds.size === 0) return attack;
 
   const ruleCount = (count: number): string => `${count} rule${count === 1 ? '' : 's'}`;
+  const tagCount = (count: number): string => `${ruleCount(count)} tag${count === 1 ? 's' : ''} it`;
   const notInData = `not in ATT&CK ${attack.version} bundled with this build`;
+  // A tag naming an unknown tactic id ("attack.ta0112") keeps the id as it is, having no name to give.
   const tactics: AttackTactic[] = [...unknownTactics].map(([shortname, use]) => ({
-    id: /^TA\d{4}$/i.test(shortname) ? shortname.toUpperCase() : shortname,
-    name: /^TA\d{4}$/i.test(shortname) ? shortname.toUpperCase() : titleCase(shortname),
+    id: isTacticId(shortname) ? shortname.toUpperCase() : shortname,
+    name: isTacticId(shortname) ? shortname.toUpperCase() : titleCase(shortname),
     shortname,
     origin: {
       origin: 'provisional',
@@ -88,18 +99,10 @@ export function withProvisionalAttack(
   }));
   const extended = attack.withAdditions({ tactics });
 
-  // Placement by the tactics the rules tag beside the technique; sub-techniques' rules count for their parent.
-  const rulesOf = new Map<string, Set<DetectionRule>>();
-  for (const [id, use] of unknownTechniques) {
-    for (const key of new Set([id, id.split('.')[0]!])) {
-      const set = rulesOf.get(key) ?? new Set<DetectionRule>();
-      for (const rule of use.rules) set.add(rule);
-      rulesOf.set(key, set);
-    }
-  }
+  // Placement by the tactics the rules tag beside the technique.
   const columnOrder = new Map(extended.tactics.map((tactic, index) => [tactic.shortname, index]));
-  const placement = (id: string, rules: Iterable<DetectionRule> = rulesOf.get(id) ?? []): string[] => {
-    const tagged = [...rules];
+  const placement = (id: string): string[] => {
+    const tagged = [...(rulesOfTechnique.get(id) ?? [])];
     const counts = new Map<string, number>();
     for (const rule of tagged) for (const shortname of new Set(tacticTagsOfRule.get(rule))) counts.set(shortname, (counts.get(shortname) ?? 0) + 1);
     return [...counts].filter(([, count]) => count * 2 >= tagged.length).map(([shortname]) => shortname).sort((a, b) => (columnOrder.get(a) ?? 0) - (columnOrder.get(b) ?? 0));
@@ -108,18 +111,18 @@ export function withProvisionalAttack(
   // most Defense Evasion rules to `attack.stealth` while their techniques kept their ids).
   const provisionalShortnames = new Set(unknownTactics.keys());
   const moved: AttackTechnique[] = [];
-  for (const [id, tagged] of rulesOfKnownTechnique) {
+  for (const id of rulesOfTechnique.keys()) {
     if (provisionalShortnames.size === 0) break;
-    const technique = extended.technique(id)!;
-    const joined = placement(id, tagged).filter((shortname) => provisionalShortnames.has(shortname) && !technique.tactics.includes(shortname));
+    const technique = attack.technique(id);
+    if (technique === undefined || technique.parent !== null) continue;
+    const joined = placement(id).filter((shortname) => provisionalShortnames.has(shortname) && !technique.tactics.includes(shortname));
     if (joined.length === 0) continue;
     for (const placed of [technique, ...extended.subTechniquesOf(id)]) moved.push({ ...placed, tactics: [...placed.tactics, ...joined] });
   }
   const sorted = [...techniqueIds].sort(compareTechniqueIds);
   const made = new Map<string, AttackTechnique>();
   for (const id of sorted) {
-    const dot = id.indexOf('.');
-    const parent = dot === -1 ? null : id.slice(0, dot);
+    const parent = parentTechniqueId(id);
     const parentTactics = parent === null ? [] : [...(made.get(parent) ?? extended.technique(parent))?.tactics ?? []];
     const ownTactics = placement(id);
     const trigger = triggerNames.get(id);
@@ -143,10 +146,10 @@ export function withProvisionalAttack(
 
   for (const [shortname, use] of unknownTactics) {
     const tactic = extended.tactic(shortname)!;
-    report(use.first.rule.file, use.first.position, 'unknown-attack-tactic', `"${use.tag}" is not a tactic of ATT&CK ${attack.version}; shown as the provisional tactic "${tactic.name}" (${ruleCount(use.rules.length)} tag it, this is the first)`);
+    report(use.first.rule.file, use.first.position, 'unknown-attack-tactic', `"${use.tag}" is not a tactic of ATT&CK ${attack.version}; shown as the provisional tactic "${tactic.name}" (${tagCount(use.rules.length)}, this is the first)`);
   }
   for (const [id, use] of unknownTechniques) {
-    report(use.first.rule.file, use.first.position, 'unknown-attack-technique', `"${use.tag}": ${id} is not a technique of ATT&CK ${attack.version}; shown as a provisional technique (${ruleCount(use.rules.length)} tag it, this is the first)`);
+    report(use.first.rule.file, use.first.position, 'unknown-attack-technique', `"${use.tag}": ${id} is not a technique of ATT&CK ${attack.version}; shown as a provisional technique (${tagCount(use.rules.length)}, this is the first)`);
   }
   return extended.withAdditions({ techniques: [...moved, ...made.values()] });
 }

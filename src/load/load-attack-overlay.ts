@@ -1,4 +1,4 @@
-import { normalizeTechniqueId, type AttackAdditions, type AttackCatalog, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { isTacticId, normalizeTechniqueId, parentTechniqueId as parentOf, type AttackAdditions, type AttackCatalog, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
 import { FieldReader } from './read-fields.ts';
 import { readYamlFile } from './read-yaml-file.ts';
@@ -27,7 +27,6 @@ import { readYamlFile } from './read-yaml-file.ts';
 const OVERLAY_KEYS = new Set(['tactics', 'techniques']);
 const TACTIC_KEYS = new Set(['id', 'shortname', 'name', 'after', 'description']);
 const TECHNIQUE_KEYS = new Set(['id', 'name', 'tactics']);
-const TACTIC_ID = /^TA\d{4}$/;
 /** Lower-case words joined by hyphens, as ATT&CK's own shortnames ("defense-evasion"). */
 const SHORTNAME = /^[a-z]+(?:-[a-z]+)*$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
@@ -69,7 +68,7 @@ function readTactics(reader: FieldReader, catalog: AttackCatalog, origin: Attack
     const rawId = entry.string('id', { required: true });
     if (rawId === undefined) continue;
     const id = rawId.trim().toUpperCase();
-    if (!TACTIC_ID.test(id)) {
+    if (!isTacticId(id)) {
       entry.report('id', 'field-value', `tactic id ${JSON.stringify(rawId)} is not of the form TA0112`);
       continue;
     }
@@ -133,7 +132,6 @@ function readTechniques(reader: FieldReader, catalog: AttackCatalog, origin: Att
     }
   }
   const techniques = new Map<string, AttackTechnique>();
-  const parentOf = (id: string): string | null => (id.includes('.') ? id.slice(0, id.indexOf('.')) : null);
   const ordered = [...entries.filter(({ id }) => parentOf(id) === null), ...entries.filter(({ id }) => parentOf(id) !== null)];
   for (const { entry, id } of ordered) {
     const existing = catalog.technique(id);

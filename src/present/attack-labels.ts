@@ -1,4 +1,4 @@
-import { tacticUrl, techniqueUrl, type AttackActor, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { isTacticId, tacticUrl, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
 
 /**
  * How an ATT&CK tactic, technique, group or software is named and linked in every output (markdown, HTML,
@@ -16,32 +16,15 @@ export function techniqueLabel(technique: AttackTechnique): string {
 
 /** attack.mitre.org's page, or undefined for a tactic that has no ATT&CK id. */
 export function attackTacticUrl(tactic: AttackTactic): string | undefined {
-  return /^TA\d{4}$/.test(tactic.id) ? tacticUrl(tactic.id) : undefined;
-}
-
-/** attack.mitre.org's page; a provisional technique's id is ATT&CK's own (newer than the data), so it has one too. */
-export function attackTechniqueUrl(technique: AttackTechnique): string {
-  return techniqueUrl(technique.id);
-}
-
-const ACTOR_PATHS = { group: 'groups', software: 'software', campaign: 'campaigns' } as const;
-
-export function attackActorUrl(actor: AttackActor): string {
-  return `https://attack.mitre.org/${ACTOR_PATHS[actor.kind]}/${actor.id}`;
-}
-
-/** The short mark beside a provisional or overlay entity's name. */
-export function originMark(origin: AttackOriginNote | undefined): string | undefined {
-  return origin === undefined ? undefined : origin.origin === 'provisional' ? 'provisional' : 'overlay';
+  return isTacticId(tactic.id) ? tacticUrl(tactic.id) : undefined;
 }
 
 /** "provisional: not in ATT&CK 18.1 bundled with this build; made from …": the one-line reason, for titles and notes. */
 export function originSentence(origin: AttackOriginNote): string {
-  return `${originMark(origin)}: ${origin.reason}`;
+  return `${origin.origin}: ${origin.reason}`;
 }
 
 /** " (provisional)" after a name the ATT&CK data of this build does not have (the HTML pages give the reason). */
 export function originSuffix(origin: AttackOriginNote | undefined): string {
-  const mark = originMark(origin);
-  return mark === undefined ? '' : ` (${mark})`;
+  return origin === undefined ? '' : ` (${origin.origin})`;
 }

@@ -1,5 +1,5 @@
-import type { AttackCatalog } from '../attack/attack-catalog.ts';
-import { attackActorUrl, attackTacticUrl, attackTechniqueUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
+import { attackObjectUrl, techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
+import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
@@ -17,7 +17,7 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
     ['ATT&amp;CK Tactic', cellList(links.tactics.map((tactic) => { const url = attackTacticUrl(tactic); return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin); }), 'Not mapped to an ATT&CK tactic')],
     [
       'ATT&amp;CK Technique',
-      cellList(links.techniques.map((technique) => link(techniqueLabel(technique), attackTechniqueUrl(technique)) + originSuffix(technique.origin)), 'Not mapped to an ATT&CK technique'),
+      cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin)), 'Not mapped to an ATT&CK technique'),
     ],
     ['Data Needed', cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), 'No Data Needed entry matches this rule')],
   ];
@@ -55,7 +55,7 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
   }
   const actors = [...links.groups, ...links.software];
   if (actors.length > 0) {
-    rows.push(['ATT&amp;CK Groups and Software', cellList(actors.map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackActorUrl(actor)) + originSuffix(actor.origin)), '')]);
+    rows.push(['ATT&amp;CK Groups and Software', cellList(actors.map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackObjectUrl(actor.kind, actor.id)) + originSuffix(actor.origin)), '')]);
   }
   if (links.otherTags.length > 0) rows.push(['Other Tags', cellList(links.otherTags.map(escapeText), '')]);
 

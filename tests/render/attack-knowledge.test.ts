@@ -15,6 +15,7 @@ import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import { linkKnowledgeBase } from '../../src/link/link-knowledge-base.ts';
 import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
 import { loadTriggers } from '../../src/load/load-triggers.ts';
+import { pageActors } from '../../src/present/attack-actors.ts';
 import { renderActorPage, renderGroupList } from '../../src/render/html/actor-pages.ts';
 import { renderAttackDescription, renderTechniqueKnowledge } from '../../src/render/html/attack-knowledge.ts';
 import { renderDownloadsPage } from '../../src/render/html/downloads-page.ts';
@@ -180,7 +181,7 @@ describe('technique pages with ATT&CK knowledge', () => {
 describe('group and software pages', () => {
   test('a group page: its techniques with this knowledge base\'s coverage, the share, a matrix, its rules, software and layer', (t) => {
     const { kb, context } = knowledgeBase(t);
-    const page = renderActorPage(kb.attack.actor('G0016')!, context);
+    const page = renderActorPage(pageActors(kb).get('G0016')!, context);
     assert.equal(page.url, '/groups/G0016/');
     const $ = cheerio.load(page.body.value);
     // T1003 (covered through T1003.001), T1003.001 (2 rules), T1059.001 (1 rule), T1555 (tests, no rule: a gap).
@@ -208,7 +209,7 @@ describe('group and software pages', () => {
     const { kb, context } = knowledgeBase(t);
     const provisional = kb.ruleLinks.get(kb.rules.find((entry) => entry.title === 'Dump LSASS again')!)!.groups[0]!;
     assert.equal(provisional.id, 'G9999');
-    const $ = cheerio.load(renderActorPage(provisional, context).body.value);
+    const $ = cheerio.load(renderActorPage(pageActors(kb).get(provisional.id)!, context).body.value);
     assert.match($('.banner').text(), /Provisional/);
     assert.match($('section[aria-labelledby="coverage"]').text(), /lists no technique/);
   });

@@ -1,7 +1,7 @@
 import { attackObjectUrl, type AttackActor } from '../../attack/attack-catalog.ts';
 import type { ActorCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
 import { compareText } from '../../model/compare-text.ts';
-import { actorLayerFile, pageActors } from '../../present/attack-actors.ts';
+import { actorLayerFile, pageActors, type PageActor } from '../../present/attack-actors.ts';
 import { matrixCell } from './attack-pages.ts';
 import { actorLink, inlineList, renderAttackDescription } from './attack-knowledge.ts';
 import { count, externalLink, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
@@ -25,10 +25,6 @@ function sharePercent(covered: number, total: number): string {
 export function coverageShare(covered: number, total: number): string {
   if (total === 0) return 'ATT&CK lists no technique for it';
   return `${covered} of ${count(total, 'technique')} ${covered === 1 ? 'has' : 'have'} a rule (${sharePercent(covered, total)})`;
-}
-
-function actorPath(actor: AttackActor, context: SiteContext): string {
-  return actor.kind === 'group' ? context.urls.pathGroup(actor.id) : context.urls.pathSoftware(actor.id);
 }
 
 function coverageCell(entry: TechniqueCoverage): SafeHtml {
@@ -66,7 +62,7 @@ function techniqueTable(coverage: ActorCoverage, context: SiteContext): SafeHtml
   return html`<div class="table-wrap"><table class="grid"><caption class="visually-hidden">Techniques of ${coverage.actor.name} and their coverage</caption><thead><tr><th scope="col">Technique</th><th scope="col">Rules</th><th scope="col">Atomic tests</th><th scope="col">Data Needed</th><th scope="col">Coverage</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-export function renderActorPage(actor: AttackActor, context: SiteContext): SitePage {
+export function renderActorPage(actor: PageActor, context: SiteContext): SitePage {
   const { kb, urls } = context;
   const coverage = kb.coverage.actor(actor);
   const title = `${actor.id}: ${actor.name}`;
@@ -101,7 +97,7 @@ ${section('Detection rules tagged with it', ruleList(rules, context, `No rule is
 ${actor.kind === 'group' && software.length > 0 ? section(`Software it uses (${software.length})`, inlineList(software.map((entry) => actorLink(entry, context)), ''), { id: 'software' }) : ''}
 </article>`;
   return {
-    url: actorPath(actor, context),
+    url: context.urls.pathActor(actor),
     title,
     section: actor.kind === 'group' ? 'groups' : 'software',
     description: `Detection coverage of the techniques of the ATT&CK ${label} ${actor.name}`,
@@ -119,9 +115,9 @@ function byShareCovered(a: ActorCoverage, b: ActorCoverage): number {
 function renderActorList(kind: 'group' | 'software', context: SiteContext): SitePage {
   const { kb, urls } = context;
   const actors = kind === 'group' ? pageActors(kb).groups : pageActors(kb).software;
-  const entries = actors.map((actor) => kb.coverage.actor(actor)).sort(byShareCovered);
+  const entries = actors.map((actor) => ({ ...kb.coverage.actor(actor), actor })).sort(byShareCovered);
   const rows = entries.map(({ actor, techniques, covered, gaps }) => {
-    return html`<tr><th scope="row">${link(urls.href(actorPath(actor, context)), `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)}${
+    return html`<tr><th scope="row">${link(urls.actor(actor), `${actor.id}: ${actor.name}`)}${originBadge(actor.origin)}${
       actor.aliases.length > 0 ? html`<br><span class="muted">${actor.aliases.join(', ')}</span>` : ''
     }</th>${kind === 'software' ? html`<td>${actor.softwareType ?? ''}</td>` : ''}<td class="num">${techniques.length}</td><td class="num">${covered}</td><td class="num">${sharePercent(covered, techniques.length)}</td><td class="num">${gaps}</td><td class="num">${(kb.rulesByActor.get(actor.id) ?? []).length}</td></tr>`;
   });
@@ -149,5 +145,5 @@ export function renderSoftwareList(context: SiteContext): SitePage {
 
 /** Rule pages: a rule's group and software tags, linked to their pages. */
 export function actorTagList(actors: readonly AttackActor[], context: SiteContext): SafeHtml {
-  return list(actors.map((actor) => html`${actorLink(actor, context)}${actor.origin ? html` <span class="muted">(not in ATT&amp;CK ${context.kb.attack.version})</span>` : ''}`), 'None');
+  return list(actors.map((actor) => html`${actorLink(actor, context)}${originBadge(actor.origin)}`), 'None');
 }

@@ -1,5 +1,5 @@
 import type { Token } from 'markdown-it';
-import { attackObjectUrl, type AttackActor, type AttackCitation, type AttackTechnique } from '../../attack/attack-catalog.ts';
+import { attackObjectUrl, CITATION_MARKER, type AttackActor, type AttackCitation, type AttackTechnique } from '../../attack/attack-catalog.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 import { isWebUrl } from '../web-url.ts';
 import { createWebMarkdown } from './author-markdown.ts';
@@ -15,8 +15,6 @@ import type { SiteContext } from './site-context.ts';
  * (ATT&CK does not know them) have none of this.
  */
 
-/** One marker; `[^()]+` cannot run past the next parenthesis, so a failed match costs no more than its text. */
-const CITATION_MARKER = /\(Citation: ([^()]+)\)/g;
 /** ATT&CK's own link to a group or software, which a description uses for "APT29 used …". */
 const ATTACK_ACTOR_LINK = /^https:\/\/attack\.mitre\.org\/(?:groups|software)\/([GS]\d{4,6})\/?$/i;
 
@@ -82,8 +80,8 @@ export function renderAttackDescription(text: string, citations: readonly Attack
     cited: [],
     insideLink: false,
     ourActorPage: (id) => {
-      if (!actors.has(id)) return undefined;
-      return id.toUpperCase().startsWith('G') ? context.urls.group(id) : context.urls.software(id);
+      const actor = actors.get(id);
+      return actor === undefined ? undefined : context.urls.actor(actor);
     },
   };
   const body = new SafeHtml(markdown.render(text, state));
@@ -100,8 +98,8 @@ export function renderAttackDescription(text: string, citations: readonly Attack
 /** A group or software linked to its page here and to ATT&CK's; a campaign (no page here) to ATT&CK's only. */
 export function actorLink(actor: AttackActor, context: SiteContext): SafeHtml {
   const attack = externalLink(attackObjectUrl(actor.kind, actor.id), actor.id);
-  if (actor.kind === 'campaign' || !pageActors(context.kb).has(actor.id)) return html`${actor.name} ${attack}`;
-  return html`${link(actor.kind === 'group' ? context.urls.group(actor.id) : context.urls.software(actor.id), actor.name)} ${attack}`;
+  const page = pageActors(context.kb).get(actor.id);
+  return page === undefined ? html`${actor.name} ${attack}` : html`${link(context.urls.actor(page), actor.name)} ${attack}`;
 }
 
 /** Inline, comma-separated: a technique used by 400 pieces of software should not be a 400-line list. */

@@ -1,5 +1,5 @@
 import { techniqueUrl, type AttackOriginNote, type AttackTactic } from '../../attack/attack-catalog.ts';
-import { originMark, originSentence, tacticLabel } from '../../present/attack-labels.ts';
+import { originSentence, tacticLabel } from '../../present/attack-labels.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
 import { isWebUrl } from '../web-url.ts';
@@ -99,7 +99,7 @@ export function tacticLink(tactic: AttackTactic, context: SiteContext, text: str
 
 /** " provisional" / " overlay" badge whose title gives the one-line reason; nothing for ATT&CK's own entities. */
 export function originBadge(origin: AttackOriginNote | undefined): SafeHtml {
-  return origin === undefined ? html`` : html` <span class="badge origin" title="${originSentence(origin)}">${originMark(origin)!}</span>`;
+  return origin === undefined ? html`` : html` <span class="badge origin" title="${originSentence(origin)}">${origin.origin}</span>`;
 }
 
 export function count(value: number, singular: string, plural = `${singular}s`): string {

@@ -26,7 +26,7 @@ import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 import { sectionAnchor } from './site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
-import { attackActorUrl, attackTacticUrl } from '../../present/attack-labels.ts';
+import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
@@ -88,20 +88,6 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     rows.push(['Related Rules', list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), '')]);
   }
   if (links.relatedBy.length > 0) rows.push(['Referenced by', list(links.relatedBy.map((entry) => html`${entry.type}: ${link(urls.rule(entry.rule), entry.rule.title)}`), '')]);
-  const actors = [...links.groups, ...links.software];
-  if (actors.length > 0) {
-    rows.push([
-      'ATT&CK Groups and Software',
-      list(
-        actors.map((actor) => {
-          const label = actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`;
-          const page = actor.kind === 'group' ? urls.group(actor.id) : urls.software(actor.id);
-          return html`${pageActors(kb).has(actor.id) ? link(page, label) : label}${originBadge(actor.origin)} ${externalLink(attackActorUrl(actor), 'ATT&CK')}`;
-        }),
-        '',
-      ),
-    ]);
-  }
   if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
 

@@ -1,5 +1,5 @@
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
-import { originMark, tacticLabel } from '../../present/attack-labels.ts';
+import { tacticLabel } from '../../present/attack-labels.ts';
 import type { SiteContext } from './site-context.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 
@@ -158,22 +158,22 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     });
   }
   for (const tactic of kb.attack.tactics) {
-    records.push({ url: urls.pathTactic(tactic.id), title: tacticLabel(tactic), kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname, originMark(tactic.origin)), filters: { type: ['Tactic'], tactic: [tactic.name] } });
+    records.push({ url: urls.pathTactic(tactic.id), title: tacticLabel(tactic), kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname, tactic.origin?.origin), filters: { type: ['Tactic'], tactic: [tactic.name] } });
   }
   for (const technique of coverage.pageTechniques) {
     const tactics = technique.tactics.map((shortname) => kb.attack.tactic(shortname)?.name).filter((name): name is string => !!name);
     const page = urls.pathTechniquePage(technique.id);
-    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics, originMark(technique.origin)), filters: { type: ['Technique'], tactic: tactics } });
+    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics, technique.origin?.origin), filters: { type: ['Technique'], tactic: tactics } });
     for (const sub of coverage.subTechniques(technique.id)) {
       records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics } });
     }
   }
   const actors = pageActors(kb);
-  for (const [kind, list, path] of [
-    ['Group', actors.groups, (id: string) => urls.pathGroup(id)],
-    ['Software', actors.software, (id: string) => urls.pathSoftware(id)],
+  for (const [kind, list] of [
+    ['Group', actors.groups],
+    ['Software', actors.software],
   ] as const) {
-    for (const actor of list) records.push({ url: path(actor.id), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] } });
+    for (const actor of list) records.push({ url: urls.pathActor(actor), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] } });
   }
   return records;
 }

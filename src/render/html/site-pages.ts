@@ -83,8 +83,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...kb.triggers.map((trigger) => pending(urls.pathTrigger(trigger), () => renderTriggerPage(trigger, context))),
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
-    ...pageActors(kb).groups.map((group) => pending(urls.pathGroup(group.id), () => renderActorPage(group, context))),
-    ...pageActors(kb).software.map((software) => pending(urls.pathSoftware(software.id), () => renderActorPage(software, context))),
+    ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({

@@ -1,3 +1,4 @@
+import { ATTACK_OBJECT_FOLDERS, isTacticId, type AttackActor } from '../../attack/attack-catalog.ts';
 import { normalizePathPrefix } from '../../config.ts';
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
@@ -101,25 +102,18 @@ export class SiteUrls {
 
   /** `/tactics/TA0005/`; a provisional tactic, which has no ATT&CK id, by its lower-case shortname (`/tactics/stealth/`). */
   pathTactic(tacticId: string): string {
-    return `/tactics/${/^ta\d{4}$/i.test(tacticId) ? tacticId.toUpperCase() : tacticId.toLowerCase()}/`;
+    return `/tactics/${isTacticId(tacticId) ? tacticId.toUpperCase() : tacticId.toLowerCase()}/`;
   }
   tactic(tacticId: string): string {
     return this.href(this.pathTactic(tacticId));
   }
 
-  /** A group's or software's page, by its ATT&CK id; campaigns have none (they link to ATT&CK). */
-  pathGroup(id: string): string {
-    return `/groups/${id.toUpperCase()}/`;
+  /** A group's or software's page, in ATT&CK's own folder for its kind (/groups/G0016/, /software/S0002/); campaigns have none. */
+  pathActor(actor: Pick<AttackActor, 'id'> & { readonly kind: 'group' | 'software' }): string {
+    return `/${ATTACK_OBJECT_FOLDERS[actor.kind]}/${actor.id.toUpperCase()}/`;
   }
-  group(id: string): string {
-    return this.href(this.pathGroup(id));
-  }
-
-  pathSoftware(id: string): string {
-    return `/software/${id.toUpperCase()}/`;
-  }
-  software(id: string): string {
-    return this.href(this.pathSoftware(id));
+  actor(actor: Pick<AttackActor, 'id'> & { readonly kind: 'group' | 'software' }): string {
+    return this.href(this.pathActor(actor));
   }
 
   asset(name: string): string {
