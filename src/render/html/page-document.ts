@@ -13,6 +13,8 @@ export interface SiteChrome {
   /** Stylesheet and script URLs, with a content version so that browsers fetch them again when they change. */
   readonly css: string;
   readonly js: string;
+  /** URL of any asset by file name (page scripts such as rule-list.js), with its content version. */
+  readonly asset: (name: string) => string;
   readonly feed?: string;
   readonly nav: ReadonlyArray<{ readonly key: SiteSection; readonly label: string; readonly href: string }>;
   readonly home: string;
@@ -49,6 +51,7 @@ export function siteChrome(context: SiteContext, assetVersions: ReadonlyMap<stri
     attackVersion: context.kb.attack.version,
     css: asset('site.css'),
     js: asset('site.js'),
+    asset,
     ...(feed === undefined ? {} : { feed }),
     nav: NAVIGATION.map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
     home: urls.href('/'),
@@ -83,7 +86,7 @@ ${page.description ? html`<meta name="description" content="${page.description}"
 <link rel="stylesheet" href="${chrome.css}">
 ${feedLink}<script>document.documentElement.classList.add('js')</script>
 <script src="${chrome.js}" defer></script>
-</head>
+${join((page.scripts ?? []).map((name) => html`<script src="${chrome.asset(name)}" defer></script>\n`))}</head>
 <body data-prefix="${chrome.prefix}">
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">

@@ -20,6 +20,11 @@ export interface SitePage {
   readonly body: SafeHtml;
   /** Whether Pagefind indexes the page. */
   readonly searchable: boolean;
+  /**
+   * Scripts (file names in src/site/assets/) this page loads after site.js: code only one kind of page
+   * needs (the rule list, the trigger forms) stays off every other page.
+   */
+  readonly scripts?: readonly string[];
 }
 
 /**
