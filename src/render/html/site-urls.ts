@@ -119,5 +119,27 @@ export class SiteUrls {
   asset(name: string): string {
     return this.href(`/assets/${name}`);
   }
+
+  /**
+   * The rule list filtered and sorted (README, "URLs of the HTML site"): `/rules/?dn=DN_0003…&level=high,critical`.
+   * Keys are written in RULE_LIST_KEYS order so that one filter has one URL; several values of a key are
+   * joined with commas (values never hold one: ids, levels and page names are comma-free).
+   */
+  ruleList(filter: RuleListFilter = {}): string {
+    const query = RULE_LIST_KEYS.flatMap((key) => {
+      const value = filter[key];
+      const values = value === undefined ? [] : typeof value === 'string' ? [value] : value;
+      return values.length > 0 ? [`${key}=${values.map(encodeURIComponent).join(',')}`] : [];
+    });
+    return this.href(`/rules/${query.length > 0 ? `?${query.join('&')}` : ''}`);
+  }
 }
+
+/**
+ * URL parameters of the rule list: facets (tactic and technique ids, level, status, log source fields,
+ * Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec), `q` (title
+ * words) and `sort` (title, level, date, modified; `-` first for descending).
+ */
+export const RULE_LIST_KEYS = ['q', 'tactic', 'technique', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target', 'sort'] as const;
+export type RuleListFilter = { readonly [key in (typeof RULE_LIST_KEYS)[number]]?: string | readonly string[] };
 
