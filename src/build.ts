@@ -13,7 +13,8 @@ import { userPipelineMap } from './load/load-pipelines.ts';
 import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
-import { renderMarkdownPages, type OutputFile } from './render/render-markdown-pages.ts';
+import { renderMarkdownPages } from './render/render-markdown-pages.ts';
+import type { OutputFile } from './present/output-file.ts';
 
 export interface StageTimings {
   load: number;

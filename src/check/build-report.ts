@@ -2,7 +2,7 @@ import { attackSummary } from '../attack/attack-catalog.ts';
 import type { Build, BuildStage } from '../build.ts';
 import type { AttackDataSource } from '../load/load-attack.ts';
 import type { Issue } from '../model/issue.ts';
-import type { OutputFile } from '../render/render-markdown-pages.ts';
+import type { OutputFile } from '../present/output-file.ts';
 import { formatIssueSummary } from '../report-issues.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 

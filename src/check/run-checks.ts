@@ -4,7 +4,8 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { Entity } from '../present/page-addresses.ts';
-import { MARKDOWN_ROOT, type OutputFile } from '../render/render-markdown-pages.ts';
+import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
+import type { OutputFile } from '../present/output-file.ts';
 import { walkMarkdownLinks, type MarkdownPages } from './markdown-links.ts';
 
 /**

@@ -5,7 +5,7 @@ import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './
 import { parseQuerySectionSpec } from '../config.ts';
 import { filteredTactics, formatRuleFilters, parseRuleFilter, selectRules, FILTER_KEYS, type RuleFilter } from '../export/rule-filter.ts';
 import { navigatorLayer } from '../export/navigator-layer.ts';
-import { ExportUrls } from '../export/site-urls.ts';
+import { SiteUrls } from '../present/site-urls.ts';
 import { stableJson } from '../export/stable-json.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { userPipelineMap } from '../load/load-pipelines.ts';
@@ -77,7 +77,7 @@ export async function runLayer(args: string[]): Promise<number> {
   const rules = selectRules(kb, filters, convertsFor);
   if (typeof rules === 'string') return usageError(rules);
   const filterText = formatRuleFilters(filters);
-  const layer = navigatorLayer(kb, rules, new ExportUrls(kb, config.site), {
+  const layer = navigatorLayer(kb, rules, SiteUrls.published(kb, config.site), {
     name: taken.values.name ?? (filterText ? `${config.site.title}: ${filterText}` : config.site.title),
     description: `${rules.length} rules${filterText ? ` with ${filterText}` : ''}; score = number of rules per technique.`,
     filter: filterText,

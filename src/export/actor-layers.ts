@@ -2,9 +2,9 @@ import type { AttackActor } from '../attack/attack-catalog.ts';
 import type { TechniqueCoverage } from '../link/attack-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { actorLayerFile, pageActors } from '../present/attack-actors.ts';
-import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
+import { encodedFile, type OutputFile } from '../present/output-file.ts';
 import { GAP_COLOR, GRADIENT_COLORS, navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
-import type { ExportUrls } from './site-urls.ts';
+import type { SiteUrls } from '../present/site-urls.ts';
 import { stableJson } from './stable-json.ts';
 
 /**
@@ -17,12 +17,12 @@ import { stableJson } from './stable-json.ts';
 /** Score 0 gets white, so that "no rule" cannot be mistaken for the lightest blue of one rule. */
 const NO_RULE_COLOR = '#ffffff';
 
-export function actorLayers(kb: KnowledgeBase, urls: ExportUrls, siteTitle: string): OutputFile[] {
+export function actorLayers(kb: KnowledgeBase, urls: SiteUrls, siteTitle: string): OutputFile[] {
   const { groups, software } = pageActors(kb);
   return [...groups, ...software].map((actor) => encodedFile(actorLayerFile(actor), stableJson(actorLayer(kb, actor, urls, siteTitle))));
 }
 
-export function actorLayer(kb: KnowledgeBase, actor: AttackActor, urls: ExportUrls, siteTitle: string): NavigatorLayer {
+export function actorLayer(kb: KnowledgeBase, actor: AttackActor, urls: SiteUrls, siteTitle: string): NavigatorLayer {
   const coverage = kb.coverage.actor(actor);
   // Revoked techniques are left out, as in every layer (the Navigator does not show them).
   const entries = coverage.techniques.filter((entry) => !entry.technique.revoked);

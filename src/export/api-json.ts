@@ -7,9 +7,9 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DataNeededReason } from '../link/match-data-needed.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
-import { MARKDOWN_ROOT } from '../render/render-markdown-pages.ts';
-import { atomicTestAnchor } from '../render/trigger-page.ts';
-import type { ExportUrls } from './site-urls.ts';
+import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
+import { atomicTestAnchor } from '../present/site-urls.ts';
+import type { SiteUrls } from '../present/site-urls.ts';
 
 /**
  * The `api/` JSON documents: one per entity and bulk files, every link between entities resolved to
@@ -43,7 +43,7 @@ export interface ApiDocuments {
   readonly bulk: ReadonlyMap<string, JsonObject>;
 }
 
-export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: ExportUrls): ApiDocuments {
+export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: SiteUrls): ApiDocuments {
   const techniques = apiTechniques(kb);
   const hasDocument = new Set(techniques.map((technique) => technique.id));
 
@@ -52,16 +52,16 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
   const ruleLink = (rule: DetectionRule): JsonObject => {
     let link = ruleLinks.get(rule);
     if (!link) {
-      const key = urls.ruleKey(rule);
+      const key = kb.addresses.ruleSegment(rule);
       link = { api: apiPath('rule', key), id: rule.id, key, title: rule.title, url: urls.rule(rule) };
       ruleLinks.set(rule, link);
     }
     return link;
   };
-  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', urls.entityKey(entry)), key: urls.entityKey(entry), title: entry.title, url: urls.dataNeeded(entry) });
-  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', urls.entityKey(policy)), key: urls.entityKey(policy), title: policy.title, url: urls.loggingPolicy(policy) });
-  const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', urls.entityKey(enrichment)), key: urls.entityKey(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
-  const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', urls.entityKey(trigger)), key: urls.entityKey(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
+  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', kb.addresses.pageName(entry)), key: kb.addresses.pageName(entry), title: entry.title, url: urls.dataNeeded(entry) });
+  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', kb.addresses.pageName(policy)), key: kb.addresses.pageName(policy), title: policy.title, url: urls.loggingPolicy(policy) });
+  const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', kb.addresses.pageName(enrichment)), key: kb.addresses.pageName(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
+  const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', kb.addresses.pageName(trigger)), key: kb.addresses.pageName(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
   const tacticLink = (tactic: AttackTactic): JsonObject => {
     const attackUrl = attackTacticUrl(tactic);
     return { ...(attackUrl && { attack_url: attackUrl }), id: tactic.id, name: tactic.name, ...originJson(tactic.origin), shortname: tactic.shortname, url: urls.tactic(tactic.id) };
@@ -131,7 +131,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       })),
     };
     bulkRules.push(document);
-    entities.set(apiPath('rule', urls.ruleKey(rule)), {
+    entities.set(apiPath('rule', kb.addresses.ruleSegment(rule)), {
       ...document,
       conversions: results.map((result) => ({
         ok: result.result.ok,
@@ -170,11 +170,11 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       techniques: [...techniqueSet].sort((a, b) => compareTechniqueIds(a.id, b.id)).map(techniqueLink),
     };
     bulkDataNeeded.push(document);
-    entities.set(apiPath('data-needed', urls.entityKey(entry)), document);
+    entities.set(apiPath('data-needed', kb.addresses.pageName(entry)), document);
   }
 
   for (const policy of kb.loggingPolicies) {
-    entities.set(apiPath('logging-policy', urls.entityKey(policy)), {
+    entities.set(apiPath('logging-policy', kb.addresses.pageName(policy)), {
       kind: 'logging-policy',
       ...policyLink(policy),
       author: policy.author,
@@ -193,7 +193,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
   for (const enrichment of kb.enrichments) {
     const resolve = <T>(references: readonly { title: string }[], map: ReadonlyMap<string, T>): T[] =>
       [...new Set(references.map((reference) => map.get(reference.title)).filter((found): found is T => found !== undefined))];
-    entities.set(apiPath('enrichment', urls.entityKey(enrichment)), {
+    entities.set(apiPath('enrichment', kb.addresses.pageName(enrichment)), {
       kind: 'enrichment',
       ...enrichmentLink(enrichment),
       author: enrichment.author,
@@ -230,7 +230,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       rules: sortedRules(kb.rulesByTechnique.get(trigger.techniqueId)),
     };
     bulkTriggers.push(document);
-    entities.set(apiPath('trigger', urls.entityKey(trigger)), document);
+    entities.set(apiPath('trigger', kb.addresses.pageName(trigger)), document);
   }
 
   const bulkTechniques: JsonObject[] = [];

@@ -1,7 +1,7 @@
 import { compareText } from '../model/compare-text.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
-import type { ExportUrls } from './site-urls.ts';
+import type { SiteUrls } from '../present/site-urls.ts';
 import { isUuid, parseSigmaDate } from '../sigma/rule-metadata.ts';
 
 /**
@@ -35,10 +35,10 @@ export function feedEntries(kb: KnowledgeBase, limit = FEED_LIMIT): FeedEntry[] 
   return entries.slice(0, limit);
 }
 
-export function renderAtomFeed(kb: KnowledgeBase, urls: ExportUrls, siteTitle: string): string {
+export function renderAtomFeed(kb: KnowledgeBase, urls: SiteUrls, siteTitle: string): string {
   const entries = feedEntries(kb);
   // The title comes from atc.config.yml, and encodeURIComponent throws on a lone surrogate: U+FFFD for it.
-  const feedId = urls.absolute ? urls.url('feed.xml') : `urn:atc-kb:feed:${encodeURIComponent(siteTitle.replace(/\p{Surrogate}/gu, '\uFFFD'))}`;
+  const feedId = urls.absolute ? urls.href('feed.xml') : `urn:atc-kb:feed:${encodeURIComponent(siteTitle.replace(/\p{Surrogate}/gu, '\uFFFD'))}`;
   const updated = entries[0]?.updated ?? '1970-01-01';
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -46,8 +46,8 @@ export function renderAtomFeed(kb: KnowledgeBase, urls: ExportUrls, siteTitle: s
     `  <id>${xml(feedId)}</id>`,
     `  <title>${xml(`${siteTitle}: new and modified rules`)}</title>`,
     `  <updated>${updated}T00:00:00Z</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${xml(urls.url('feed.xml'))}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xml(urls.url('/'))}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${xml(urls.href('feed.xml'))}"/>`,
+    `  <link rel="alternate" type="text/html" href="${xml(urls.href('/'))}"/>`,
     '  <author><name>atc-kb</name></author>',
     '  <generator>atc-kb</generator>',
   ];

@@ -2,7 +2,7 @@ import { attackSummary, compareTechniqueIds, type AttackTechnique } from '../att
 import { originSentence } from '../present/attack-labels.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
-import type { ExportUrls } from './site-urls.ts';
+import type { SiteUrls } from '../present/site-urls.ts';
 import { SIGMA_LEVELS } from '../sigma/rule-metadata.ts';
 
 /**
@@ -91,7 +91,7 @@ export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule
   return new Map([...byTechnique].sort((a, b) => compareTechniqueIds(a[0].id, b[0].id)));
 }
 
-export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: ExportUrls, options: LayerOptions): NavigatorLayer {
+export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: SiteUrls, options: LayerOptions): NavigatorLayer {
   // Given techniques take their rules from kb.coverage (the same rules layerTechniques finds), not from a pass over the rules.
   const techniques = options.techniques === undefined ? layerTechniques(kb, rules) : new Map(options.techniques.map((technique) => [technique, kb.coverage.technique(technique.id).rules]));
   const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
@@ -150,7 +150,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
         : []),
       ...attackAdditionsMetadata(kb),
     ],
-    ...(urls.absolute && { links: [{ label: 'knowledge base', url: urls.url('/') }] }),
+    ...(urls.absolute && { links: [{ label: 'knowledge base', url: urls.href('/') }] }),
     selectTechniquesAcrossTactics: true,
     selectSubtechniquesWithParent: false,
   };

@@ -3,13 +3,13 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
-import { encodedFile, type OutputFile } from '../render/render-markdown-pages.ts';
+import { encodedFile, type OutputFile } from '../present/output-file.ts';
 import { actorLayers } from './actor-layers.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer } from './navigator-layer.ts';
-import { ExportUrls } from './site-urls.ts';
+import { SiteUrls } from '../present/site-urls.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
 
 /**
@@ -21,7 +21,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
-  const urls = new ExportUrls(kb, config.site);
+  const urls = SiteUrls.published(kb, config.site);
   const files: OutputFile[] = [];
   const title = config.site.title;
 

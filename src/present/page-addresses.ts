@@ -7,6 +7,9 @@ import { makeIssue, type Issue } from '../model/issue.ts';
 
 export type Entity = DetectionRule | DataNeeded | LoggingPolicy | Enrichment | TriggerTechnique;
 
+/** The markdown edition's folder in the output (its README and one folder per kind below). */
+export const MARKDOWN_ROOT = 'markdown';
+
 /** Folder names of the markdown output, as the older tool published them (and SOC runbooks link to). */
 export const MARKDOWN_FOLDER: Record<Entity['kind'], string> = {
   rule: 'Detection_Rules',

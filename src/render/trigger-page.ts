@@ -3,14 +3,10 @@ import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { cellList, codeBlock, codeCell, escapeCell, escapeParagraphs, escapeText, inlineCode, keyValueTable, link, table } from './markdown-syntax.ts';
 import { techniqueLink } from './entity-pages.ts';
 import { originSuffix, tacticLabel } from '../present/attack-labels.ts';
+import { atomicTestAnchor } from '../present/site-urls.ts';
 
 /** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
 const EXECUTOR_LANGUAGE: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
-
-/** The anchor of an atomic test: its GUID when it has one (stable when tests are reordered), else its number. */
-export function atomicTestAnchor(test: AtomicTest, index: number): string {
-  return test.guid ? `test-${test.guid.toLowerCase().replace(/[^a-z0-9-]/g, '')}` : `test-${index + 1}`;
-}
 
 /**
  * A trigger page rendered from the Atomic Red Team YAML by our own template (ART's own markdown has

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
-import type { OutputFile } from '../render/render-markdown-pages.ts';
+import type { OutputFile } from '../present/output-file.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
 import type { PendingPage, RedirectPage } from '../render/html/site-context.ts';
 import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';

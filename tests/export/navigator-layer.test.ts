@@ -8,7 +8,7 @@ import { compareTechniqueIds } from '../../src/attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import { LAYER_FORMAT_VERSION, navigatorLayer, type NavigatorLayer } from '../../src/export/navigator-layer.ts';
 import { filteredTactics, parseRuleFilter, selectRules, type RuleFilter } from '../../src/export/rule-filter.ts';
-import { ExportUrls } from '../../src/export/site-urls.ts';
+import { SiteUrls } from '../../src/present/site-urls.ts';
 import { PROJECT_ROOT, skipUnlessExists } from '../helpers/knowledge-base.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
 import { buildExports, CORPUS_FOLDERS, corpusConfig, filesUnder, sampleConfig } from './export-helpers.ts';
@@ -53,7 +53,7 @@ function layerOf(kb: KnowledgeBase, filters: string[], baseUrl = ''): NavigatorL
   const rules = selectRules(kb, parsed);
   assert.ok(Array.isArray(rules), String(rules));
   const tactics = filteredTactics(kb, parsed);
-  return navigatorLayer(kb, rules, new ExportUrls(kb, { baseUrl, pathPrefix: '/' }), { name: 'test', description: '', filter: filters.join(' '), ...(tactics && { tactics }) });
+  return navigatorLayer(kb, rules, SiteUrls.published(kb, { baseUrl, pathPrefix: '/' }), { name: 'test', description: '', filter: filters.join(' '), ...(tactics && { tactics }) });
 }
 
 describe('ATT&CK Navigator layers', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { apiDocuments } from '../../src/export/api-json.ts';
-import { ExportUrls } from '../../src/export/site-urls.ts';
+import { SiteUrls } from '../../src/present/site-urls.ts';
 import { renderRuleMarkdown } from '../../src/render/rule-page.ts';
 import { CORPUS, loadKnowledgeBase, skipUnlessExists } from '../helpers/knowledge-base.ts';
 
@@ -13,7 +13,7 @@ const ATOMICS = path.join(CORPUS, 'atomic-red-team/atomics');
 test('every attack.* tag of every corpus rule is a tactic, technique, group or software on its page and in api/rules.json', { skip: skipUnlessExists('the ATT&CK tag check', SIGMA, ATOMICS) }, () => {
   const folders = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((folder) => path.join(SIGMA, folder));
   const { kb, issues } = loadKnowledgeBase({ rules: folders, triggers: [ATOMICS] });
-  const api = apiDocuments(kb, new Map(), new ExportUrls(kb, { baseUrl: '', pathPrefix: '/' }));
+  const api = apiDocuments(kb, new Map(), SiteUrls.published(kb, { baseUrl: '', pathPrefix: '/' }));
   const apiRules = new Map(((api.bulk.get('api/rules.json')!.rules as unknown) as Array<{ file: string; tactics: { shortname: string }[]; techniques: { id: string }[]; groups: { id: string }[]; software: { id: string }[]; other_tags: string[] }>).map((rule) => [rule.file, rule]));
   const lost: string[] = [];
   let withoutTactic = 0;

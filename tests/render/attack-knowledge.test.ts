@@ -10,7 +10,7 @@ import { AttackCatalog, type AttackActor, type AttackSnapshot, type AttackTechni
 import { DEFAULT_CONFIG } from '../../src/config.ts';
 import { actorLayer } from '../../src/export/actor-layers.ts';
 import { renderExports } from '../../src/export/render-exports.ts';
-import { ExportUrls } from '../../src/export/site-urls.ts';
+import { SiteUrls } from '../../src/present/site-urls.ts';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import { linkKnowledgeBase } from '../../src/link/link-knowledge-base.ts';
 import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
@@ -232,7 +232,7 @@ describe('Navigator layers per group and software', () => {
 
   test('every technique of the actor, scored by its rules; one without a rule at 0 with a comment saying why', (t) => {
     const { kb } = knowledgeBase(t);
-    const layer = actorLayer(kb, kb.attack.actor('G0016')!, new ExportUrls(kb, { baseUrl: 'https://kb.example.org/', pathPrefix: '/' }), 'KB');
+    const layer = actorLayer(kb, kb.attack.actor('G0016')!, SiteUrls.published(kb, { baseUrl: 'https://kb.example.org/', pathPrefix: '/' }), 'KB');
     assert.ok(validate(layer), JSON.stringify(validate.errors));
     assert.deepEqual(
       layer.techniques.map((entry) => `${entry.techniqueID}/${entry.tactic} ${entry.score} ${entry.comment}`),

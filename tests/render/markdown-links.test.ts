@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { describeBrokenLink, markdownLinks, walkMarkdownLinks } from '../../src/check/markdown-links.ts';
-import { renderMarkdownPages, type OutputFile } from '../../src/render/render-markdown-pages.ts';
+import { renderMarkdownPages } from '../../src/render/render-markdown-pages.ts';
+import type { OutputFile } from '../../src/present/output-file.ts';
 import { CORPUS, loadKnowledgeBase, loadSampleKnowledgeBase, skipUnlessExists } from '../helpers/knowledge-base.ts';
 
 const markdown = new MarkdownIt({ html: true });

@@ -13,7 +13,7 @@ import { renderAuthorMarkdown } from '../../src/render/html/author-markdown.ts';
 import { escapeHtml, html } from '../../src/render/html/escape-html.ts';
 import { highlightYaml } from '../../src/render/html/highlight-yaml.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
-import { sectionAnchor } from '../../src/render/html/site-urls.ts';
+import { sectionAnchor } from '../../src/present/site-urls.ts';
 import { checkLinks } from '../../src/site/check-links.ts';
 import { listTargets } from '../../src/sigma/convert-collection.ts';
 import { sharedCorpusConfig, sharedCorpusExists } from '../../scripts/shared-corpus.ts';

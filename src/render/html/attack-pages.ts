@@ -2,7 +2,7 @@ import { compareTechniqueIds, type AttackOriginNote, type AttackTactic, type Att
 import { attackTacticUrl, tacticLabel } from '../../present/attack-labels.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
-import { atomicTestAnchor } from '../trigger-page.ts';
+import { atomicTestAnchor } from '../../present/site-urls.ts';
 import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';

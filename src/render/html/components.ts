@@ -4,7 +4,7 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
 import { isWebUrl } from '../web-url.ts';
 import type { SiteContext } from './site-context.ts';
-import { sectionAnchor } from './site-urls.ts';
+import { sectionAnchor } from '../../present/site-urls.ts';
 import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 
 /** Small building blocks shared by the page renderers. All text goes through the `html` tag. */

@@ -1,5 +1,5 @@
-import type { OutputFile } from '../render-markdown-pages.ts';
-import { MARKDOWN_ROOT } from '../render-markdown-pages.ts';
+import type { OutputFile } from '../../present/output-file.ts';
+import { MARKDOWN_ROOT } from '../../present/page-addresses.ts';
 import { count, externalLink, link, pageHeader, section } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';

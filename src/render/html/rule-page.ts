@@ -24,7 +24,7 @@ import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
-import { sectionAnchor } from './site-urls.ts';
+import { sectionAnchor } from '../../present/site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';

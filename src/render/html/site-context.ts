@@ -3,7 +3,7 @@ import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { SafeHtml } from './escape-html.ts';
-import type { SiteUrls } from './site-urls.ts';
+import type { SiteUrls } from '../../present/site-urls.ts';
 
 /** Top-level areas of the site, for the navigation's current-page marker. */
 export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software';

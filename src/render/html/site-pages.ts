@@ -1,4 +1,7 @@
-import type { Build } from '../../build.ts';
+import type { BuildConfig } from '../../config.ts';
+import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
+import type { KnowledgeBase } from '../../link/knowledge-base.ts';
+import type { DetectionRule } from '../../model/detection-rule.ts';
 import { renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } from './entity-pages.ts';
@@ -6,11 +9,11 @@ import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomeP
 import { renderRulePage } from './rule-page.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
 import { queryTargets, type PendingPage, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
-import { SiteUrls } from './site-urls.ts';
+import { SiteUrls } from '../../present/site-urls.ts';
 import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
 import { FEED_FILE, renderDownloadsPage } from './downloads-page.ts';
-import type { OutputFile } from '../render-markdown-pages.ts';
+import type { OutputFile } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
@@ -26,7 +29,12 @@ export interface SitePages {
 }
 
 /** What the HTML pages are made from: the build, and its other output files (listed on the Downloads page). */
-export type SiteBuild = Pick<Build, 'kb' | 'queries' | 'config'> & { readonly files?: readonly OutputFile[] };
+export interface SiteBuild {
+  readonly kb: KnowledgeBase;
+  readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
+  readonly config: BuildConfig;
+  readonly files?: readonly OutputFile[];
+}
 
 /** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
 export interface SiteModel {

@@ -1,5 +1,5 @@
 import type { AtomicTest, TriggerTechnique } from '../../model/entities.ts';
-import { atomicTestAnchor } from '../trigger-page.ts';
+import { atomicTestAnchor } from '../../present/site-urls.ts';
 import { attackTechniqueLink, code, codeBlock, count, keyValueTable, link, list, pageHeader, prose, ruleList, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';

@@ -1,10 +1,14 @@
-import { ATTACK_OBJECT_FOLDERS, isTacticId, type AttackActor } from '../../attack/attack-catalog.ts';
-import { normalizePathPrefix } from '../../config.ts';
-import type { KnowledgeBase } from '../../link/knowledge-base.ts';
-import type { DetectionRule } from '../../model/detection-rule.ts';
-import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../../model/entities.ts';
-import type { PageAddresses, RuleRedirect } from '../../present/page-addresses.ts';
-import { atomicTestAnchor } from '../trigger-page.ts';
+import { ATTACK_OBJECT_FOLDERS, isTacticId, type AttackActor } from '../attack/attack-catalog.ts';
+import { normalizePathPrefix } from '../config.ts';
+import type { KnowledgeBase } from '../link/knowledge-base.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
+import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
+
+/** The anchor of an atomic test: its GUID when it has one (stable when tests are reordered), else its number. */
+export function atomicTestAnchor(test: AtomicTest, index: number): string {
+  return test.guid ? `test-${test.guid.toLowerCase().replace(/[^a-z0-9-]/g, '')}` : `test-${index + 1}`;
+}
 
 /** The anchor of a section, from its title: "Kibana query" → "kibana-query", "X-Pack Watcher" → "x-pack-watcher". */
 export function sectionAnchor(title: string): string {
@@ -35,12 +39,29 @@ export function sectionAnchor(title: string): string {
  *   /groups/<G0016>/, /software/<S0002>/ (and the lists /groups/, /software/)
  */
 export class SiteUrls {
+  /** The path prefix ("/" or "/kb/"): what every page link starts with. */
   readonly prefix: string;
+  /** True when URLs are absolute (built with `published` and a usable `site.base_url`). */
+  readonly absolute: boolean;
+  /** What every URL starts with: the path prefix, or the absolute base for published URLs. */
+  readonly #root: string;
   readonly #addresses: PageAddresses;
 
-  constructor(kb: KnowledgeBase, pathPrefix: string) {
+  constructor(kb: Pick<KnowledgeBase, 'addresses'>, pathPrefix: string, baseUrl = '') {
     this.prefix = normalizePathPrefix(pathPrefix);
     this.#addresses = kb.addresses;
+    const base = absoluteBase(baseUrl, this.prefix);
+    this.absolute = base !== '';
+    this.#root = this.absolute ? base : this.prefix;
+  }
+
+  /**
+   * The URLs the exports write (api/ JSON, Navigator layers, CSV, the feed), read outside the site: absolute
+   * when `site.base_url` is set (a base URL that already ends with the path prefix does not repeat it),
+   * else the same site-relative paths as the pages.
+   */
+  static published(kb: Pick<KnowledgeBase, 'addresses'>, site: { readonly pathPrefix: string; readonly baseUrl: string }): SiteUrls {
+    return new SiteUrls(kb, site.pathPrefix, site.baseUrl);
   }
 
   /** Stubs at the rules' other addresses (page names, collection ids, retired ids), from the address table. */
@@ -48,9 +69,9 @@ export class SiteUrls {
     return this.#addresses.ruleRedirects;
   }
 
-  /** Adds the path prefix to an unprefixed site path ("/rules/" → "/kb/rules/"). */
+  /** Adds the path prefix (or the published base) to an unprefixed site path ("/rules/" → "/kb/rules/"). */
   href(path: string): string {
-    return this.prefix + path.replace(/^\//, '');
+    return this.#root + path.replace(/^\/+/, '');
   }
 
   pathRule(rule: DetectionRule): string {
@@ -143,3 +164,18 @@ export class SiteUrls {
 export const RULE_LIST_KEYS = ['q', 'tactic', 'technique', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target', 'sort'] as const;
 export type RuleListFilter = { readonly [key in (typeof RULE_LIST_KEYS)[number]]?: string | readonly string[] };
 
+/** "https://example.org/kb" + prefix "/kb/" → "https://example.org/kb/"; "" when no usable base URL. */
+function absoluteBase(baseUrl: string, prefix: string): string {
+  const trimmed = baseUrl.trim();
+  if (trimmed === '') return '';
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return '';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return '';
+  const basePath = parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname}/`;
+  const root = `${parsed.origin}${basePath}`;
+  return basePath.endsWith(prefix) ? root : `${root.replace(/\/$/, '')}${prefix}`;
+}
