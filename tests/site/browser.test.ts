@@ -87,12 +87,12 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     for (const title of ['Kibana query', 'X-Pack Watcher', 'Graylog']) assert.ok(titles.includes(title), `a tab for ${title}: ${titles.join(', ')}`);
     assert.equal(await page.locator('.tab-panel').count(), titles.length);
     await page.getByRole('tab', { name: 'Kibana query' }).click();
-    assert.equal(await page.locator('#kibana-query').isVisible(), true);
+    assert.equal(await page.locator('#es-qs').isVisible(), true);
     assert.equal(await page.locator('#graylog').isVisible(), false);
     await page.getByRole('tab', { name: 'Graylog' }).click();
     assert.equal(await page.getByRole('tab', { name: 'Graylog' }).getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('#graylog').isVisible(), true);
-    assert.equal(await page.locator('#kibana-query').isVisible(), false);
+    assert.equal(await page.locator('#es-qs').isVisible(), false);
     // Keyboard: arrows move between tabs (wrapping at the ends), Home and End jump, focus follows.
     const graylog = titles.indexOf('Graylog');
     const next = titles[(graylog + 1) % titles.length]!;
@@ -113,15 +113,15 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await page.locator('#graylog button.copy', { hasText: 'Copied' }).waitFor();
     assert.equal((await page.evaluate<string>('navigator.clipboard.readText()')).trim(), expected.trim());
     // A link to a section anchor opens that tab.
-    await page.goto(`${server.root}${COMSVCS_RULE}#x-pack-watcher`);
-    assert.equal(await page.locator('#x-pack-watcher').isVisible(), true);
+    await page.goto(`${server.root}${COMSVCS_RULE}#xpack-watcher`);
+    assert.equal(await page.locator('#xpack-watcher').isVisible(), true);
     assert.deepEqual(problems, []);
     await context.close();
 
     const noScript = await browser.newContext({ javaScriptEnabled: false });
     const plain = await noScript.newPage();
     await plain.goto(server.root + COMSVCS_RULE);
-    for (const id of ['kibana-query', 'x-pack-watcher', 'graylog']) {
+    for (const id of ['es-qs', 'xpack-watcher', 'graylog']) {
       assert.equal(await plain.locator(`#${id}`).isVisible(), true, `${id} is readable without JavaScript`);
       assert.equal(await plain.locator(`#${id} h3`).isVisible(), true);
     }
@@ -303,7 +303,7 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     assert.match(await page.locator('.conversion-summary').innerText(), /^Converts for \d of \d+ targets; not for .*EQL/);
     // A converted target says so, without the ✗ note.
     await page.getByRole('tab', { name: /^ES\|QL/ }).click();
-    assert.match(await page.locator('#es-ql .conversion-status').innerText(), /Converted for esql/);
+    assert.match(await page.locator('#esql .conversion-status').innerText(), /Converted for esql/);
     // The note links to the matrix, filtered to the same target and category.
     await page.getByRole('tab', { name: /^EQL/ }).click();
     await panel.locator('a', { hasText: 'Other rules EQL cannot convert' }).click();
@@ -442,7 +442,7 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await printed.emulateMedia({ media: 'print' });
     await printed.goto(server.root + FIELDREF_RULE);
     // Printing shows every query target, and none of the chrome.
-    for (const id of ['lucene', 'eql', 'kibana-query', 'graylog']) assert.equal(await printed.locator(`#${id}`).isVisible(), true, id);
+    for (const id of ['lucene', 'eql', 'es-qs', 'graylog']) assert.equal(await printed.locator(`#${id}`).isVisible(), true, id);
     assert.equal(await printed.locator('.site-header').isVisible(), false);
     assert.equal(await printed.locator('[role="tablist"]').isVisible(), false);
     await printed.screenshot({ path: path.join(ARTIFACTS, 'rule-print.png'), fullPage: true });

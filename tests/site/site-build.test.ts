@@ -65,7 +65,7 @@ test('site pages: unique URLs, canonical rule URLs by id, basename and related r
   const basename = site.redirects.find((redirect) => redirect.url === '/rules/proc_creation_win_rundll32_comsvcs_minidump/');
   assert.equal(basename?.target, '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/');
   const page = site.pages.find((candidate) => candidate.url === '/rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/')!.render().body.value;
-  for (const anchor of ['summary', 'why-this-data-needed', 'sigma-rule', 'queries', 'kibana-query', 'x-pack-watcher', 'graylog']) assert.match(page, new RegExp(`id="${anchor}"`));
+  for (const anchor of ['summary', 'why-this-data-needed', 'sigma-rule', 'queries', 'es-qs', 'xpack-watcher', 'graylog', 'kibana-query', 'x-pack-watcher']) assert.match(page, new RegExp(`id="${anchor}"`));
   // Every rule, entry and trigger has a page; every live technique too.
   for (const entity of [...build.kb.rules.map((one) => site.context.urls.pathRule(one)), ...build.kb.dataNeeded.map((one) => site.context.urls.pathDataNeeded(one)), ...build.kb.triggers.map((one) => site.context.urls.pathTrigger(one))]) {
     assert.ok(urls.includes(entity), entity);

@@ -24,7 +24,7 @@ import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
-import { sectionAnchor } from '../../present/site-urls.ts';
+import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';
@@ -92,13 +92,12 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
 
   const banner = deprecationBanner(rule, context);
-  const querySections = renderQueryTabs(rule, context);
   const toc = [
     ['Summary', 'summary'],
     ['Why this Data Needed', 'why-this-data-needed'],
     ['Sigma rule', 'sigma-rule'],
     ...(queries.length > 0 ? [['Queries', 'queries'] as const] : []),
-    ...queries.map((query) => [query.title, querySections.anchors.get(query.title)!] as const),
+    ...queries.map((query, index) => [query.title, queryTargetAt(context, index, query).anchor] as const),
   ];
   const body = html`<article class="entity rule">
 ${pageHeader(rule.correlations.length > 0 ? 'Correlation rule' : 'Detection rule', rule.title, html`<p class="badges">${levelBadge(rule.level)} ${statusBadge(rule.status)} ${links.techniques.length > 0 ? html`<span class="badge tag">${links.techniques.map((technique) => technique.id).join(' · ')}</span>` : ''}</p>`)}
@@ -107,7 +106,7 @@ ${banner}
 ${section('Summary', keyValueTable(rows, `Summary of ${rule.title}`))}
 ${section('Why this Data Needed', renderDataNeededReasons(links.dataNeeded, rule, context))}
 ${section('Sigma rule', html`<p class="muted">${code(rule.relativePath)}${rule.id ? html` · id ${code(rule.id)}` : ''}</p><div class="code-wrap">${copyButton('sigma-source', 'Copy the Sigma rule')}${codeBlock(rule.text, { id: 'sigma-source', language: 'yaml', highlighted: highlightYaml(rule.text.trimEnd()) })}</div>`)}
-${querySections.html}
+${renderQueryTabs(rule, context)}
 </article>`;
   return {
     url: urls.pathRule(rule),
@@ -170,39 +169,32 @@ function reasonText(reason: DataNeededReason, rule: DetectionRule, collection: b
 }
 
 /**
- * One panel per configured query target. Without JavaScript every panel is shown with its heading; the
- * script turns them into ARIA tabs, remembers the reader's target, and reveals the copy buttons.
+ * One panel per configured query target, with the id its target spec gives it (QueryTarget.anchor) and the
+ * title-based alias inside. Without JavaScript every panel is shown with its heading; the script turns them
+ * into ARIA tabs, remembers the reader's target, and reveals the copy buttons.
  */
-function renderQueryTabs(rule: DetectionRule, context: SiteContext): { html: SafeHtml; anchors: Map<string, string> } {
+function renderQueryTabs(rule: DetectionRule, context: SiteContext): SafeHtml {
   const queries = context.queries.get(rule) ?? [];
-  const anchors = new Map<string, string>();
-  const used = new Set(['summary', 'why-this-data-needed', 'sigma-rule', 'queries']);
-  for (const query of queries) {
-    let anchor = sectionAnchor(query.title);
-    for (let suffix = 2; used.has(anchor); suffix += 1) anchor = `${sectionAnchor(query.title)}-${suffix}`;
-    used.add(anchor);
-    anchors.set(query.title, anchor);
-  }
-  if (queries.length === 0) return { html: html``, anchors };
-  const targets = context.targets;
+  if (queries.length === 0) return html``;
   const panels = queries.map((query, index) => {
-    const anchor = anchors.get(query.title)!;
-    const key = targets[index]?.key ?? query.section.target;
+    const { anchor, alias, key } = queryTargetAt(context, index, query);
     const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
     const content = query.result.ok
       ? html`${conversionStatusLine(query, key, context)}<div class="code-wrap">${copyButton(`query-${anchor}`, `Copy the ${query.title}`)}${codeBlock(text, { id: `query-${anchor}` })}</div>${
           query.result.queries.length > 1 ? html`<p class="muted">${query.result.queries.length} queries, one per line: one per rule of the collection.</p>` : ''
         }`
       : conversionStatusLine(query, key, context);
-    return html`<section class="tab-panel" id="${anchor}" data-target="${key}" aria-labelledby="heading-${anchor}"><h3 id="heading-${anchor}">${query.title} <a class="anchor" href="#${anchor}" aria-label="${`Link to ${query.title}`}">#</a></h3>${content}</section>`;
+    return html`<section class="tab-panel" id="${anchor}" data-target="${key}" aria-labelledby="heading-${anchor}">${alias ? html`<span id="${alias}" class="anchor-alias"></span>` : ''}<h3 id="heading-${anchor}">${query.title} <a class="anchor" href="#${anchor}" aria-label="${`Link to ${query.title}`}">#</a></h3>${content}</section>`;
   });
   const tabs = queries.map((query, index) => {
-    const anchor = anchors.get(query.title)!;
-    const key = targets[index]?.key ?? query.section.target;
+    const { anchor, key } = queryTargetAt(context, index, query);
     return html`<button type="button" role="tab" id="tab-${anchor}" aria-controls="${anchor}" data-target="${key}" aria-selected="${index === 0 ? 'true' : 'false'}" tabindex="${index === 0 ? '0' : '-1'}">${query.title}${query.result.ok ? '' : html` <span class="tab-note">(✗ ${query.result.category})</span>`}</button>`;
   });
-  return {
-    anchors,
-    html: html`<section class="block queries" aria-labelledby="queries">${heading(2, 'Queries')}${conversionSummary(queries, context)}<p class="muted">Converted from the Sigma rule at build time. Your choice of target is remembered on every rule page.</p><div class="tabs" data-tabs><div role="tablist" aria-label="Query targets" hidden>${tabs}</div>${panels}</div></section>`,
-  };
+  return html`<section class="block queries" aria-labelledby="queries">${heading(2, 'Queries')}${conversionSummary(queries, context)}<p class="muted">Converted from the Sigma rule at build time. Your choice of target is remembered on every rule page.</p><div class="tabs" data-tabs><div role="tablist" aria-label="Query targets" hidden>${tabs}</div>${panels}</div></section>`;
+}
+
+/** The site's target for a rule's query result (results come in the targets' order). */
+function queryTargetAt(context: SiteContext, index: number, query: QuerySectionResult): { anchor: string; alias?: string; key: string } {
+  const target = context.targets[index];
+  return target ?? { anchor: `query-${index + 1}`, key: query.section.target };
 }

@@ -1,4 +1,4 @@
-import { formatQuerySectionSpec, type QuerySection } from '../../config.ts';
+import type { QueryTarget } from '../../present/query-targets.ts';
 import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
@@ -46,14 +46,6 @@ export interface RedirectPage {
   readonly reason: string;
 }
 
-/** A configured query section: a tab on every rule page. */
-export interface QueryTarget {
-  /** The spec (es-qs, lucene+ecs_windows@dsl_lucene): the remembered choice and the tab's data key. */
-  readonly key: string;
-  readonly title: string;
-  readonly section: QuerySection;
-}
-
 /** What every HTML renderer gets: the graph, the queries, and the URL scheme. Pure data, no I/O. */
 export interface SiteContext {
   readonly kb: KnowledgeBase;
@@ -61,10 +53,4 @@ export interface SiteContext {
   readonly urls: SiteUrls;
   readonly siteTitle: string;
   readonly targets: readonly QueryTarget[];
-}
-
-export function queryTargets(queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): QueryTarget[] {
-  const first = queries.values().next();
-  if (first.done) return [];
-  return first.value.map((result) => ({ key: formatQuerySectionSpec(result.section), title: result.title, section: result.section }));
 }

@@ -8,7 +8,8 @@ import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } f
 import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
 import { renderRulePage } from './rule-page.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
-import { queryTargets, type PendingPage, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
+import { queryTargets } from '../../present/query-targets.ts';
+import { type PendingPage, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
 import { SiteUrls } from '../../present/site-urls.ts';
 import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
