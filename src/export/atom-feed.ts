@@ -35,7 +35,8 @@ export function feedEntries(kb: KnowledgeBase, limit = FEED_LIMIT): FeedEntry[] 
   return entries.slice(0, limit);
 }
 
-export function renderAtomFeed(kb: KnowledgeBase, urls: SiteUrls, siteTitle: string): string {
+/** The feed's XML, and how many entries it holds (for the Downloads page). */
+export function renderAtomFeed(kb: KnowledgeBase, urls: SiteUrls, siteTitle: string): { xml: string; entries: number } {
   const entries = feedEntries(kb);
   // The title comes from atc.config.yml, and encodeURIComponent throws on a lone surrogate: U+FFFD for it.
   const feedId = urls.absolute ? urls.href('feed.xml') : `urn:atc-kb:feed:${encodeURIComponent(siteTitle.replace(/\p{Surrogate}/gu, '\uFFFD'))}`;
@@ -69,7 +70,7 @@ export function renderAtomFeed(kb: KnowledgeBase, urls: SiteUrls, siteTitle: str
     );
   }
   lines.push('</feed>');
-  return `${lines.join('\n')}\n`;
+  return { xml: `${lines.join('\n')}\n`, entries: entries.length };
 }
 
 function entryId(rule: DetectionRule): string {

@@ -4,7 +4,12 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
-import { toCsv } from './csv.ts';
+
+/** A CSV file before it is written (toCsv): the export states its columns and row count to the Downloads page. */
+export interface CsvTable {
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
 
 /** Several values in one cell are joined with this. */
 export const CSV_LIST_SEPARATOR = '; ';
@@ -19,7 +24,7 @@ export const RULES_COLUMNS = ['rule_id', 'title', 'level', 'status', 'log_source
  * has rows, with that cell empty. `tactic` holds the rule's tactics that the technique belongs to (else the
  * technique's own), `enrichment` the rule's enrichments that act on that Data Needed entry.
  */
-export function analyticsCsv(kb: KnowledgeBase): string {
+export function analyticsCsv(kb: KnowledgeBase): CsvTable {
   const rows: string[][] = [];
   for (const rule of kb.rules) {
     const links = kb.ruleLinks.get(rule)!;
@@ -47,11 +52,11 @@ export function analyticsCsv(kb: KnowledgeBase): string {
       }
     }
   }
-  return toCsv(ANALYTICS_COLUMNS, rows);
+  return { columns: ANALYTICS_COLUMNS, rows };
 }
 
 /** rules.csv: one row per rule file. `log_source` lists each rule of a collection as `product=… category=… service=…`. */
-export function rulesCsv(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): string {
+export function rulesCsv(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): CsvTable {
   const rows = kb.rules.map((rule) => {
     const links = kb.ruleLinks.get(rule)!;
     const logSources = [
@@ -76,14 +81,14 @@ export function rulesCsv(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, 
       rule.relativePath,
     ];
   });
-  return toCsv(RULES_COLUMNS, rows);
+  return { columns: RULES_COLUMNS, rows };
 }
 
 /**
  * techniques.csv: kb.coverage as a sheet, one row per technique and shown sub-technique of the matrix (live
  * ones, plus retired or provisional ones something refers to), with the same covered/gap verdicts as the site.
  */
-export function techniquesCsv(kb: KnowledgeBase): string {
+export function techniquesCsv(kb: KnowledgeBase): CsvTable {
   const { coverage } = kb;
   const rows = coverage.pageTechniques.flatMap((technique) =>
     [technique, ...coverage.subTechniques(technique.id)].map((entry) => {
@@ -103,7 +108,7 @@ export function techniquesCsv(kb: KnowledgeBase): string {
       ];
     }),
   );
-  return toCsv(TECHNIQUES_COLUMNS, rows);
+  return { columns: TECHNIQUES_COLUMNS, rows };
 }
 
 function tacticsFor(technique: AttackTechnique, ruleTactics: readonly string[]): readonly string[] {

@@ -4,12 +4,14 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
 import { encodedFile, type OutputFile } from '../present/output-file.ts';
+import { toCsv } from './csv.ts';
+import type { CsvTable } from './csv-exports.ts';
 import { actorLayers } from './actor-layers.ts';
 import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
-import { navigatorLayer } from './navigator-layer.ts';
-import { SiteUrls } from '../present/site-urls.ts';
+import { navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
+import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
 
 /**
@@ -25,7 +27,8 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   const files: OutputFile[] = [];
   const title = config.site.title;
 
-  files.push(encodedFile('layers/all.json', stableJson(navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique; red: a gap (Atomic tests, no rule).`, filter: '', withGaps: true }))));
+  const layerFile = (path: string, what: string, layer: NavigatorLayer): OutputFile => encodedFile(path, stableJson(layer), { section: 'layers', what, count: layer.techniques.length });
+  files.push(layerFile('layers/all.json', 'every rule', navigatorLayer(kb, kb.rules, urls, { name: title, description: `All ${kb.rules.length} rules of ${title}; score = number of rules per technique; red: a gap (Atomic tests, no rule).`, filter: '', withGaps: true })));
   for (const [kind, groups] of [
     ['product', groupRules(kb.rules, (rule) => rule.logsources.map((logsource) => logsource.product))],
     ['level', groupRules(kb.rules, (rule) => [rule.level])],
@@ -33,9 +36,10 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
     for (const [name, { values, rules }] of groups) {
       const filter = `${kind}=${values.join(',')}`;
       files.push(
-        encodedFile(
+        layerFile(
           `layers/${kind}-${name}.json`,
-          stableJson(navigatorLayer(kb, rules, urls, { name: `${title}: ${kind} ${values.join(', ')}`, description: `${rules.length} rules with ${filter}; score = number of rules per technique.`, filter })),
+          `rules whose ${kind === 'product' ? 'log source product' : 'level'} is ${values.join(', ')}`,
+          navigatorLayer(kb, rules, urls, { name: `${title}: ${kind} ${values.join(', ')}`, description: `${rules.length} rules with ${filter}; score = number of rules per technique.`, filter }),
         ),
       );
     }
@@ -45,14 +49,26 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   const api = apiDocuments(kb, queries, urls);
   const json = stableJsonWriter();
   for (const [path, document] of api.entities) files.push(encodedFile(path, json(document)));
-  for (const [path, document] of api.bulk) files.push(encodedFile(path, json(document, { compact: true })));
+  for (const [path, document] of api.bulk) {
+    const count = document['count'];
+    files.push(encodedFile(path, json(document, { compact: true }), { section: 'json', what: BULK_WHAT[path] ?? 'bulk file', ...(typeof count === 'number' && { count }) }));
+  }
 
-  files.push(encodedFile('analytics.csv', analyticsCsv(kb)));
-  files.push(encodedFile('rules.csv', rulesCsv(kb, queries)));
-  files.push(encodedFile('techniques.csv', techniquesCsv(kb)));
-  files.push(encodedFile('feed.xml', renderAtomFeed(kb, urls, title)));
+  const csvFile = (path: string, what: string, table: CsvTable): OutputFile => encodedFile(path, toCsv(table.columns, table.rows), { section: 'csv', what, count: table.rows.length, columns: table.columns });
+  files.push(csvFile('analytics.csv', 'one row per rule × technique × Data Needed × Logging Policy', analyticsCsv(kb)));
+  files.push(csvFile('rules.csv', 'one row per rule file, with its log sources, techniques and the targets it converts for', rulesCsv(kb, queries)));
+  files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
+  const feed = renderAtomFeed(kb, urls, title);
+  files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
   return files;
 }
+
+const BULK_WHAT: Readonly<Record<string, string>> = {
+  'api/rules.json': 'every rule, with its links and conversion status (not the queries)',
+  'api/data-needed.json': 'every Data Needed entry',
+  'api/techniques.json': 'every ATT&CK technique, with its rules, Data Needed and trigger',
+  'api/triggers.json': 'every Atomic Red Team technique file and its tests',
+};
 
 /** Rules grouped by a lower-cased value, keyed by its safe, length-capped file name (values that clean alike share a layer); groups sorted by key. */
 export function groupRules(rules: readonly DetectionRule[], valuesOf: (rule: DetectionRule) => readonly (string | undefined)[]): Map<string, { values: string[]; rules: DetectionRule[] }> {

@@ -4,6 +4,24 @@ export interface OutputFile {
   readonly content: string;
   /** The content UTF-8 encoded, when the file is held that way (encodedFile): what the writer writes. */
   readonly bytes?: Uint8Array;
+  /** How the Downloads page lists the file; absent for pages and for per-entity documents (listed by folder). */
+  readonly download?: DownloadEntry;
+}
+
+/** The sections of the Downloads page, in page order. */
+export type DownloadSection = 'layers' | 'json' | 'csv' | 'feed';
+
+/**
+ * What an export says about itself for the Downloads page: its section, what it holds, and how many of what
+ * (techniques, entities, rows, entries). Stated by the code that wrote the file, so the page never reads
+ * the file's text back.
+ */
+export interface DownloadEntry {
+  readonly section: DownloadSection;
+  readonly what: string;
+  readonly count?: number;
+  /** A CSV file's header. */
+  readonly columns?: readonly string[];
 }
 
 /**
@@ -17,15 +35,17 @@ export interface OutputFile {
 class EncodedFile implements OutputFile {
   readonly path: string;
   readonly bytes: Buffer;
-  constructor(path: string, content: string) {
+  readonly download?: DownloadEntry;
+  constructor(path: string, content: string, download?: DownloadEntry) {
     this.path = path;
     this.bytes = Buffer.from(content, 'utf8');
+    if (download) this.download = download;
   }
   get content(): string {
     return this.bytes.toString('utf8');
   }
 }
 
-export function encodedFile(path: string, content: string): OutputFile {
-  return new EncodedFile(path, content);
+export function encodedFile(path: string, content: string, download?: DownloadEntry): OutputFile {
+  return new EncodedFile(path, content, download);
 }

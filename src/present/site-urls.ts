@@ -5,6 +5,9 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
 
+/** The Atom feed's path in the output; the pages link it as rel=alternate. */
+export const FEED_FILE = 'feed.xml';
+
 /** The anchor of an atomic test: its GUID when it has one (stable when tests are reordered), else its number. */
 export function atomicTestAnchor(test: AtomicTest, index: number): string {
   return test.guid ? `test-${test.guid.toLowerCase().replace(/[^a-z0-9-]/g, '')}` : `test-${index + 1}`;

@@ -1,57 +1,16 @@
-import type { OutputFile } from '../../present/output-file.ts';
+import type { DownloadEntry, DownloadSection, OutputFile } from '../../present/output-file.ts';
 import { MARKDOWN_ROOT } from '../../present/page-addresses.ts';
 import { count, externalLink, link, pageHeader, section } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
 export const DOWNLOADS_PATH = '/downloads/';
-export const FEED_FILE = 'feed.xml';
 
 /** "812 B", "12.3 kB", "4.5 MB" (powers of 1000, as file managers show them). */
 export function formatSize(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
-
-/** Records of an RFC 4180 file: CRLF line ends outside quotes, minus the header. */
-function csvRows(content: string): number {
-  let rows = 0;
-  let quoted = false;
-  for (let index = 0; index < content.length; index += 1) {
-    const character = content.charCodeAt(index);
-    if (character === 34) quoted = !quoted;
-    else if (character === 10 && !quoted) rows += 1;
-  }
-  if (content.length > 0 && !content.endsWith('\n')) rows += 1;
-  return Math.max(0, rows - 1);
-}
-
-function csvColumns(content: string): string[] {
-  const header = content.slice(0, content.search(/\r?\n|$/));
-  return header.split(',').map((name) => name.replace(/^"|"$/g, ''));
-}
-
-/** The number a bulk document states (`"count": 4035`), read from its first bytes without parsing it all. */
-function statedCount(content: string): number | undefined {
-  const match = /"count"\s*:\s*(\d+)/.exec(content.slice(0, 4096));
-  return match ? Number(match[1]) : undefined;
-}
-
-function layerTechniques(content: string): number | undefined {
-  try {
-    const layer = JSON.parse(content) as { techniques?: unknown[] };
-    return Array.isArray(layer.techniques) ? layer.techniques.length : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function layerWhat(file: string): string {
-  const name = file.replace(/^layers\//, '').replace(/\.json$/, '');
-  if (name === 'all') return 'every rule';
-  const match = /^(product|level)-(.+)$/.exec(name);
-  return match ? `rules whose ${match[1] === 'product' ? 'log source product' : 'level'} is ${match[2]}` : name;
 }
 
 /** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
@@ -68,23 +27,10 @@ function filesByFolder(files: readonly OutputFile[], top: string): Map<string, O
   return folders;
 }
 
-const BULK_WHAT: Readonly<Record<string, string>> = {
-  'api/rules.json': 'every rule, with its links and conversion status (not the queries)',
-  'api/data-needed.json': 'every Data Needed entry',
-  'api/techniques.json': 'every ATT&CK technique, with its rules, Data Needed and trigger',
-  'api/triggers.json': 'every Atomic Red Team technique file and its tests',
-};
-
-const CSV_WHAT: Readonly<Record<string, string>> = {
-  'analytics.csv': 'one row per rule × technique × Data Needed × Logging Policy',
-  'rules.csv': 'one row per rule file, with its log sources, techniques and the targets it converts for',
-  'techniques.csv': 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)',
-};
-
 /**
- * The machine-readable files of the build (Navigator layers, JSON, CSV, the Atom feed), read from the
- * build's own output files, so the page lists exactly what was written: each file with what it is, its
- * size, and a count of what it holds.
+ * The machine-readable files of the build (Navigator layers, JSON, CSV, the Atom feed), from the build's
+ * own output files, so the page lists exactly what was written: each file with what it is and a count of
+ * what it holds, as the export stated them (OutputFile.download), and its size.
  */
 export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext): SitePage {
   const { urls } = context;
@@ -92,12 +38,13 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
   const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
   const exports = files.filter((file) => !file.path.startsWith(`${MARKDOWN_ROOT}/`));
-  const layers = exports.filter((file) => /^layers\/[^/]+\.json$/.test(file.path));
-  const bulk = exports.filter((file) => /^api\/[^/]+\.json$/.test(file.path));
+  const listedIn = (section: DownloadSection) => exports.filter((file): file is OutputFile & { download: DownloadEntry } => file.download?.section === section);
+  const layers = listedIn('layers');
+  const bulk = listedIn('json');
   const entityFolders = filesByFolder(exports, 'api');
   const layerFolders = filesByFolder(exports, 'layers');
-  const csv = exports.filter((file) => /^[^/]+\.csv$/.test(file.path));
-  const feed = exports.find((file) => file.path === FEED_FILE);
+  const csv = listedIn('csv');
+  const feed = listedIn('feed')[0];
   const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
   const others = exports.filter((file) => !listed.has(file));
 
@@ -114,7 +61,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
           'Navigator layers',
           ['File', 'Rules', 'Techniques', 'Size'],
           [
-            ...layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+            ...layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
             // One line per folder: a layer per ATT&CK group is a thousand files, not a thousand rows.
             ...[...layerFolders].map(([folder, documents]) => folderRow(folder, documents, `one layer per ${folder === 'layers/groups' ? 'ATT&CK group' : folder === 'layers/software' ? 'ATT&CK software' : 'entry'}: its techniques, scored by their rules`, 'id')),
           ],
@@ -132,10 +79,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
           'JSON files',
           ['File', 'What', 'Entities', 'Size'],
           [
-            ...bulk.map((file) => {
-              const stated = statedCount(file.content);
-              return html`<tr><td>${fileLink(file)}</td><td>${BULK_WHAT[file.path] ?? 'bulk file'}</td><td class="num">${stated === undefined ? '' : stated.toLocaleString('en-US')}</td><td class="num">${formatSize(size(file))}</td></tr>`;
-            }),
+            ...bulk.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
             ...folderRows,
           ],
         )}`,
@@ -150,19 +94,18 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
         html`<p>Spreadsheet-ready (RFC 4180, UTF-8, a header row; several values in a cell are separated by <code>; </code>).</p>${table(
           'CSV files',
           ['File', 'What', 'Rows', 'Size'],
-          csv.map((file) => html`<tr><td>${fileLink(file)}</td><td>${CSV_WHAT[file.path] ?? 'table'}<br><span class="muted">columns: ${csvColumns(file.content).join(', ')}</span></td><td class="num">${csvRows(file.content).toLocaleString('en-US')}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+          csv.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}<br><span class="muted">columns: ${(file.download.columns ?? []).join(', ')}</span></td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
         )}`,
         { id: 'csv' },
       ),
     );
   }
   if (feed) {
-    const entries = (feed.content.match(/<entry>/g) ?? []).length;
     parts.push(
       section(
         'Feed',
         html`<p>An Atom feed of the most recently added or modified rules, newest first: subscribe to it in a feed reader to review new rules.</p>${table('Feed', ['File', 'What', 'Entries', 'Size'], [
-          html`<tr><td>${fileLink(feed)}</td><td>Atom feed of new and modified rules</td><td class="num">${entries}</td><td class="num">${formatSize(size(feed))}</td></tr>`,
+          html`<tr><td>${fileLink(feed)}</td><td>${feed.download.what}</td><td class="num">${feed.download.count ?? ''}</td><td class="num">${formatSize(size(feed))}</td></tr>`,
         ])}`,
         { id: 'feed' },
       ),

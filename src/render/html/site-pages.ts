@@ -13,7 +13,8 @@ import { type PendingPage, type RedirectPage, type SiteContext, type SitePage } 
 import { SiteUrls } from '../../present/site-urls.ts';
 import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
-import { FEED_FILE, renderDownloadsPage } from './downloads-page.ts';
+import { renderDownloadsPage } from './downloads-page.ts';
+import { FEED_FILE } from '../../present/site-urls.ts';
 import type { OutputFile } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
