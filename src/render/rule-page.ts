@@ -5,6 +5,37 @@ import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
+import { MARKDOWN_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../present/rule-summary.ts';
+
+type MarkdownRow = Exclude<RuleRow, 'title' | 'dates' | 'logSources' | 'sigmaId'>;
+
+/** How each row's cell reads in markdown; labels, order and empty texts are the summary's (src/present/rule-summary.ts). */
+const MARKDOWN_CELLS: { readonly [row in MarkdownRow]: (rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, addresses: PageAddresses) => string } = {
+  description: (rule) => escapeCell(rule.description ?? '') || RULE_ROWS.description.empty!,
+  tactics: (_, links) =>
+    cellList(
+      links.tactics.map((tactic) => {
+        const url = attackTacticUrl(tactic);
+        return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin);
+      }),
+      RULE_ROWS.tactics.empty!,
+    ),
+  techniques: (_, links) => cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin)), RULE_ROWS.techniques.empty!),
+  actors: (_, links) => cellList([...links.groups, ...links.software].map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackObjectUrl(actor.kind, actor.id)) + originSuffix(actor.origin)), ''),
+  dataNeeded: (_, links, __, addresses) => cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), RULE_ROWS.dataNeeded.empty!),
+  enrichments: (_, links, __, addresses) => cellList(links.enrichments.map((enrichment) => link(enrichment.title, addresses.markdownLink(enrichment))), ''),
+  triggers: (_, links, attack, addresses) => cellList(links.triggers.map((trigger) => link(triggerLabel(trigger, attack), addresses.markdownLink(trigger))), RULE_ROWS.triggers.empty!),
+  level: (rule) => escapeCell(rule.level ?? RULE_ROWS.level.empty!),
+  falsePositives: (rule) => cellList(rule.falsepositives.map(escapeText), RULE_ROWS.falsePositives.empty!),
+  status: (rule) => escapeCell(rule.status ?? RULE_ROWS.status.empty!),
+  references: (rule) => cellList(rule.references.map(reference), RULE_ROWS.references.empty!),
+  author: (rule) => escapeCell(rule.author ?? RULE_ROWS.author.empty!),
+  correlates: (_, links, __, addresses) => cellList(links.correlatedRules.map((target) => link(target.title, addresses.markdownLink(target))), ''),
+  correlatedBy: (_, links, __, addresses) => cellList(links.correlatedBy.map((source) => link(source.title, addresses.markdownLink(source))), ''),
+  related: (_, links, __, addresses) => cellList(links.related.map((entry) => `${escapeText(entry.type)}: ${entry.rule ? link(entry.rule.title, addresses.markdownLink(entry.rule)) : escapeText(entry.id)}`), ''),
+  referencedBy: (_, links, __, addresses) => cellList(links.relatedBy.map((entry) => `${escapeText(entry.type)}: ${link(entry.rule.title, addresses.markdownLink(entry.rule))}`), ''),
+  otherTags: (_, links) => cellList(links.otherTags.map(escapeText), ''),
+};
 
 /**
  * A detection rule's markdown page in the seed's layout: the table, the Sigma rule as written, then one
@@ -12,53 +43,7 @@ import type { PageAddresses } from '../present/page-addresses.ts';
  * other tags) appear only when they have content, so a plain rule's page matches the seed row for row.
  */
 export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, queries: readonly QuerySectionResult[], addresses: PageAddresses): string {
-  const rows: Array<[string, string]> = [
-    ['Description', escapeCell(rule.description ?? '') || 'No description'],
-    ['ATT&amp;CK Tactic', cellList(links.tactics.map((tactic) => { const url = attackTacticUrl(tactic); return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin); }), 'Not mapped to an ATT&CK tactic')],
-    [
-      'ATT&amp;CK Technique',
-      cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin)), 'Not mapped to an ATT&CK technique'),
-    ],
-    ['Data Needed', cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), 'No Data Needed entry matches this rule')],
-  ];
-  if (links.enrichments.length > 0) {
-    rows.push(['Enrichment', cellList(links.enrichments.map((enrichment) => link(enrichment.title, addresses.markdownLink(enrichment))), '')]);
-  }
-  rows.push(
-    [
-      'Trigger',
-      cellList(
-        links.triggers.map((trigger) => link(`${trigger.techniqueId}: ${attack.technique(trigger.techniqueId)?.name ?? trigger.displayName}`, addresses.markdownLink(trigger))),
-        'No Atomic Red Team test for these techniques yet',
-      ),
-    ],
-    ['Severity Level', escapeCell(rule.level ?? 'not set')],
-    ['False Positives', cellList(rule.falsepositives.map(escapeText), 'None documented')],
-    ['Development Status', escapeCell(rule.status ?? 'not set')],
-    ['References', cellList(rule.references.map(reference), 'None documented')],
-    ['Author', escapeCell(rule.author ?? 'unknown')],
-  );
-  if (links.correlatedRules.length > 0) {
-    rows.push(['Correlates', cellList(links.correlatedRules.map((target) => link(target.title, addresses.markdownLink(target))), '')]);
-  }
-  if (links.correlatedBy.length > 0) {
-    rows.push(['Correlated by', cellList(links.correlatedBy.map((source) => link(source.title, addresses.markdownLink(source))), '')]);
-  }
-  if (links.related.length > 0) {
-    rows.push([
-      'Related Rules',
-      cellList(links.related.map((entry) => `${escapeText(entry.type)}: ${entry.rule ? link(entry.rule.title, addresses.markdownLink(entry.rule)) : escapeText(entry.id)}`), ''),
-    ]);
-  }
-  if (links.relatedBy.length > 0) {
-    rows.push(['Referenced by', cellList(links.relatedBy.map((entry) => `${escapeText(entry.type)}: ${link(entry.rule.title, addresses.markdownLink(entry.rule))}`), '')]);
-  }
-  const actors = [...links.groups, ...links.software];
-  if (actors.length > 0) {
-    rows.push(['ATT&amp;CK Groups and Software', cellList(actors.map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackObjectUrl(actor.kind, actor.id)) + originSuffix(actor.origin)), '')]);
-  }
-  if (links.otherTags.length > 0) rows.push(['Other Tags', cellList(links.otherTags.map(escapeText), '')]);
-
+  const rows = (ruleRows(rule, links, MARKDOWN_RULE_ROWS) as MarkdownRow[]).map((row): [string, string] => [escapeText(RULE_ROWS[row].markdownLabel ?? RULE_ROWS[row].label), MARKDOWN_CELLS[row](rule, links, attack, addresses)]);
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
   for (const query of queries) {
     sections.push('', '', `### ${escapeText(query.title)}`, '');

@@ -27,10 +27,56 @@ import type { SitePage, SiteContext } from './site-context.ts';
 import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
-import { pageActors } from '../../present/attack-actors.ts';
+import { HTML_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../../present/rule-summary.ts';
+import type { RuleLinks } from '../../link/knowledge-base.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
+
+/** How each row's cell reads on the site; labels, order and empty texts are the summary's (src/present/rule-summary.ts). */
+const HTML_CELLS: { readonly [row in RuleRow]: (rule: DetectionRule, links: RuleLinks, context: SiteContext) => SafeHtml | string } = {
+  title: (rule) => rule.title,
+  description: (rule) => prose(rule.description, RULE_ROWS.description.empty),
+  tactics: (_, links, context) =>
+    list(
+      links.tactics.map((tactic) => {
+        const attackUrl = attackTacticUrl(tactic);
+        return html`${tacticLink(tactic, context)}${attackUrl ? html` ${externalLink(attackUrl, 'ATT&CK')}` : ''}`;
+      }),
+      RULE_ROWS.tactics.empty!,
+    ),
+  techniques: (_, links, context) =>
+    list(
+      links.techniques.map((technique) => {
+        const flag = technique.revoked ? ' (revoked in ATT&CK)' : technique.deprecated ? ' (deprecated in ATT&CK)' : '';
+        return html`${techniqueLabel(technique.id, context)}${flag} ${externalLink(context.kb.attack.techniqueUrl(technique.id), 'ATT&CK')}`;
+      }),
+      RULE_ROWS.techniques.empty!,
+    ),
+  actors: (_, links, context) => actorTagList([...links.groups, ...links.software], context),
+  dataNeeded: (_, links, context) => list(links.dataNeeded.map((match) => link(context.urls.dataNeeded(match.dataNeeded), match.dataNeeded.title)), RULE_ROWS.dataNeeded.empty!),
+  enrichments: (_, links, context) => list(links.enrichments.map((enrichment) => link(context.urls.enrichment(enrichment), enrichment.title)), ''),
+  triggers: (_, links, context) =>
+    list(
+      links.triggers.map(
+        (trigger) => html`${link(context.urls.trigger(trigger), triggerLabel(trigger, context.kb.attack))} <span class="muted">(${trigger.tests.length} atomic ${trigger.tests.length === 1 ? 'test' : 'tests'})</span>`,
+      ),
+      RULE_ROWS.triggers.empty!,
+    ),
+  level: (rule) => (rule.level ? levelBadge(rule.level) : RULE_ROWS.level.empty!),
+  falsePositives: (rule) => list(rule.falsepositives.map((item) => html`${item}`), RULE_ROWS.falsePositives.empty!),
+  status: (rule) => (rule.status ? statusBadge(rule.status) : RULE_ROWS.status.empty!),
+  references: (rule) => list(rule.references.map(reference), RULE_ROWS.references.empty!, 'plain-list references'),
+  author: (rule) => rule.author ?? RULE_ROWS.author.empty!,
+  dates: (rule) => html`${rule.date ? html`created ${rule.date}` : ''}${rule.date && rule.modified ? ', ' : ''}${rule.modified ? html`modified ${rule.modified}` : ''}`,
+  logSources: (rule) => list(rule.logsources.map((logsource) => logSourceText(logsource)), RULE_ROWS.logSources.empty!),
+  correlates: (_, links, context) => list(links.correlatedRules.map((target) => ruleItem(target, context)), ''),
+  correlatedBy: (_, links, context) => list(links.correlatedBy.map((source) => ruleItem(source, context)), ''),
+  related: (_, links, context) => list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(context.urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), ''),
+  referencedBy: (_, links, context) => list(links.relatedBy.map((entry) => html`${entry.type}: ${link(context.urls.rule(entry.rule), entry.rule.title)}`), ''),
+  otherTags: (_, links) => codeList(links.otherTags, ''),
+  sigmaId: (rule) => (rule.id ? code(rule.id) : RULE_ROWS.sigmaId.empty!),
+};
 
 /**
  * A rule's page: the seed's table as HTML (every entity linked), why each Data Needed entry matched, the
@@ -40,57 +86,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   const { kb, urls } = context;
   const links = kb.ruleLinks.get(rule)!;
   const queries = context.queries.get(rule) ?? [];
-  const tacticItems = links.tactics.map((tactic) => {
-    const attackUrl = attackTacticUrl(tactic);
-    return html`${tacticLink(tactic, context)}${attackUrl ? html` ${externalLink(attackUrl, 'ATT&CK')}` : ''}`;
-  });
-  const techniqueItems = links.techniques.map((technique) => {
-    const flag = technique.revoked ? ' (revoked in ATT&CK)' : technique.deprecated ? ' (deprecated in ATT&CK)' : '';
-    return html`${techniqueLabel(technique.id, context)}${flag} ${externalLink(kb.attack.techniqueUrl(technique.id), 'ATT&CK')}`;
-  });
-  const rows: Array<[string, SafeHtml | string]> = [
-    ['Title', rule.title],
-    ['Description', prose(rule.description, 'No description')],
-    ['ATT&CK Tactic', list(tacticItems, 'Not mapped to an ATT&CK tactic')],
-    ['ATT&CK Technique', list(techniqueItems, 'Not mapped to an ATT&CK technique')],
-    ...(links.groups.length + links.software.length > 0 ? [['ATT&CK Group / Software', actorTagList([...links.groups, ...links.software], context)] as [string, SafeHtml]] : []),
-    [
-      'Data Needed',
-      list(
-        links.dataNeeded.map((match) => link(urls.dataNeeded(match.dataNeeded), match.dataNeeded.title)),
-        'No Data Needed entry matches this rule',
-      ),
-    ],
-  ];
-  if (links.enrichments.length > 0) rows.push(['Enrichment', list(links.enrichments.map((enrichment) => link(urls.enrichment(enrichment), enrichment.title)), '')]);
-  rows.push(
-    [
-      'Trigger',
-      list(
-        links.triggers.map(
-          (trigger) =>
-            html`${link(urls.trigger(trigger), `${trigger.techniqueId}: ${kb.attack.technique(trigger.techniqueId)?.name ?? trigger.displayName}`)} <span class="muted">(${trigger.tests.length} atomic ${trigger.tests.length === 1 ? 'test' : 'tests'})</span>`,
-        ),
-        'No Atomic Red Team test for these techniques yet',
-      ),
-    ],
-    ['Severity Level', rule.level ? levelBadge(rule.level) : 'not set'],
-    ['False Positives', list(rule.falsepositives.map((item) => html`${item}`), 'None documented')],
-    ['Development Status', rule.status ? statusBadge(rule.status) : 'not set'],
-    ['References', list(rule.references.map(reference), 'None documented', 'plain-list references')],
-    ['Author', rule.author ?? 'unknown'],
-  );
-  if (rule.date || rule.modified) rows.push(['Dates', html`${rule.date ? html`created ${rule.date}` : ''}${rule.date && rule.modified ? ', ' : ''}${rule.modified ? html`modified ${rule.modified}` : ''}`]);
-  rows.push(['Log Source', list(rule.logsources.map((logsource) => logSourceText(logsource)), 'None (correlation rule)')]);
-  if (links.correlatedRules.length > 0) rows.push(['Correlates', list(links.correlatedRules.map((target) => ruleItem(target, context)), '')]);
-  if (links.correlatedBy.length > 0) rows.push(['Correlated by', list(links.correlatedBy.map((source) => ruleItem(source, context)), '')]);
-  if (links.related.length > 0) {
-    rows.push(['Related Rules', list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), '')]);
-  }
-  if (links.relatedBy.length > 0) rows.push(['Referenced by', list(links.relatedBy.map((entry) => html`${entry.type}: ${link(urls.rule(entry.rule), entry.rule.title)}`), '')]);
-  if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
-  rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
-
+  const rows = ruleRows(rule, links, HTML_RULE_ROWS).map((row): [string, SafeHtml | string] => [RULE_ROWS[row].label, HTML_CELLS[row](rule, links, context)]);
   const banner = deprecationBanner(rule, context);
   const toc = [
     ['Summary', 'summary'],
