@@ -51,8 +51,8 @@ function htmlFiles(folder: string): string[] {
  * stays on the site must name a file that exists under `folder` (a folder URL means its index.html),
  * and a `#fragment` must be an id (or a[name]) on the target page. Links to other files of the site
  * (the exports: layers/*.json, api/**, *.csv, feed.xml) only need the file to exist. Links must stay under the path
- * prefix; `javascript:` URLs and resources loaded from other hosts are reported too. Links to other
- * sites are not fetched.
+ * prefix; `javascript:` URLs, resources loaded from other hosts and ids used twice on a page are
+ * reported too. Links to other sites are not fetched.
  */
 export function checkLinks(folder: string, options: { pathPrefix?: string } = {}): LinkReport {
   const root = path.resolve(folder);
@@ -60,10 +60,16 @@ export function checkLinks(folder: string, options: { pathPrefix?: string } = {}
   const pages = htmlFiles(root);
   const ids = new Map<string, Set<string>>();
   const references: Array<{ page: string; url: string; loaded: boolean }> = [];
+  const problems: LinkProblem[] = [];
   for (const page of pages) {
     const $ = load(readFileSync(path.join(root, page), 'utf8'), { xml: { xmlMode: false, decodeEntities: true } });
     const pageIds = new Set<string>();
-    $('[id]').each((_, element) => void pageIds.add($(element).attr('id')!));
+    $('[id]').each((_, element) => {
+      const id = $(element).attr('id')!;
+      // A repeated id makes a link to it land on the first one only (and breaks aria references).
+      if (pageIds.has(id)) problems.push({ page, url: `#${id}`, problem: `id "${id}" appears more than once` });
+      pageIds.add(id);
+    });
     $('a[name]').each((_, element) => void pageIds.add($(element).attr('name')!));
     ids.set(page, pageIds);
     for (const [tag, attribute] of URL_ATTRIBUTES) {
@@ -81,7 +87,6 @@ export function checkLinks(folder: string, options: { pathPrefix?: string } = {}
       if (match) references.push({ page, url: match[1]!.trim().replace(/^['"]|['"]$/g, ''), loaded: false });
     });
   }
-  const problems: LinkProblem[] = [];
   const fileExists = new Map<string, boolean>();
   const exists = (relative: string): boolean => {
     let known = fileExists.get(relative);

@@ -169,18 +169,19 @@ test('renamed, merged and obsolete rule ids redirect to the rule that took over'
   }
 });
 
-test('the link checker finds missing pages, missing anchors, links outside the prefix and external resources; links to export files only need the file', () => {
+test('the link checker finds missing pages, missing anchors, repeated ids, links outside the prefix and external resources; links to export files only need the file', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'atc-links-'));
   try {
     mkdirSync(path.join(folder, 'a'));
     writeFileSync(path.join(folder, 'index.html'), '<h1 id="top">x</h1><a href="a/">ok</a><a href="/a/#here">ok</a><a href="#top">ok</a><a href="/b/">missing</a><a href="/a/#nowhere">no anchor</a><a href="https://example.com/">external link</a><a href="javascript:alert(1)">js</a><script src="https://cdn.example/x.js"></script><a href="mailto:x@y">mail</a><link rel="alternate" type="application/atom+xml" href="/feed.xml"><link rel="alternate" href="https://mirror.example/feed.xml"><a href="/api/rules.json">json</a><a href="rules.csv">csv</a><a href="/missing.csv">missing csv</a>');
     mkdirSync(path.join(folder, 'api'));
     for (const file of ['feed.xml', 'api/rules.json', 'rules.csv']) writeFileSync(path.join(folder, file), 'x');
-    writeFileSync(path.join(folder, 'a/index.html'), '<p id="here"></p><a href="../index.html#top">ok</a><a href="../../outside/">outside</a><meta http-equiv="refresh" content="0; url=/gone/">');
+    writeFileSync(path.join(folder, 'a/index.html'), '<p id="here"></p><section id="lucene-2"></section><section id="lucene-2"></section><a href="../index.html#top">ok</a><a href="../../outside/">outside</a><meta http-equiv="refresh" content="0; url=/gone/">');
     const report = checkLinks(folder, { pathPrefix: '/' });
     assert.deepEqual(
       report.problems.map((problem) => `${problem.page} ${problem.url} ${problem.problem}`).sort(),
       [
+        'a/index.html #lucene-2 id "lucene-2" appears more than once',
         'a/index.html ../../outside/ no file outside/index.html',
         'a/index.html /gone/ no file gone/index.html',
         'index.html /a/#nowhere no id "nowhere" in a/index.html',
