@@ -28,6 +28,7 @@ import { sectionAnchor } from './site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';
+import { similarRules } from '../../present/similar-rules.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -88,6 +89,8 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     rows.push(['Related Rules', list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), '')]);
   }
   if (links.relatedBy.length > 0) rows.push(['Referenced by', list(links.relatedBy.map((entry) => html`${entry.type}: ${link(urls.rule(entry.rule), entry.rule.title)}`), '')]);
+  const similar = similarRules(kb).get(rule) ?? [];
+  if (similar.length > 0) rows.push(['Similar Rules', list(similar.map((entry) => html`${link(urls.rule(entry.rule), entry.rule.title)} <span class="muted">(${entry.sharedTechniques.join(', ')}${entry.sameLogSource ? '; same log source' : ''})</span>`), '')]);
   if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
 
