@@ -80,7 +80,7 @@ describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium()
     await page.locator(`nav.toc a[href="#${last}"]`).click();
     assert.equal(await selectedPanel(page), last);
     assert.equal(await page.locator(`[id="${last}"]`).isVisible(), true);
-    assert.ok(await page.locator(`[id="${last}"]`).evaluate((element) => element.getBoundingClientRect().top < window.innerHeight), 'scrolled into view');
+    assert.ok(await page.locator(`[id="${last}"]`).evaluate((element) => element.getBoundingClientRect().top < element.ownerDocument.documentElement.clientHeight), 'scrolled into view');
     await context.close();
   });
 
