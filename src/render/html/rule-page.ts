@@ -29,6 +29,7 @@ import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 import { similarRules } from '../../present/similar-rules.ts';
+import { ruleSourceFileName, ruleSourcePath, upstreamRuleUrl } from '../../present/rule-source.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -93,6 +94,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   if (similar.length > 0) rows.push(['Similar Rules', list(similar.map((entry) => html`${link(urls.rule(entry.rule), entry.rule.title)} <span class="muted">(${entry.sharedTechniques.join(', ')}${entry.sameLogSource ? '; same log source' : ''})</span>`), '')]);
   if (links.otherTags.length > 0) rows.push(['Other Tags', codeList(links.otherTags, '')]);
   rows.push(['Sigma ID', rule.id ? code(rule.id) : 'none']);
+  rows.push(['Source', ruleSourceLinks(rule, context)]);
 
   const banner = deprecationBanner(rule, context);
   const querySections = renderQueryTabs(rule, context);
@@ -125,6 +127,12 @@ ${querySections.html}
 function logSourceText(logsource: { product?: string; category?: string; service?: string; definition?: string }): SafeHtml {
   const parts = (['product', 'category', 'service'] as const).filter((key) => logsource[key]).map((key) => html`${key}: ${code(logsource[key]!)}`);
   return html`${parts.length > 0 ? parts.map((part, index) => html`${index > 0 ? ', ' : ''}${part}`) : 'none'}${logsource.definition ? html` <span class="muted">(${logsource.definition})</span>` : ''}`;
+}
+
+/** The rule's file in its repository (when `site.repo_url` is set) and as published beside this page. */
+function ruleSourceLinks(rule: DetectionRule, context: SiteContext): SafeHtml {
+  const upstream = context.repository ? html`${externalLink(upstreamRuleUrl(rule, context.repository), rule.relativePath)} · ` : '';
+  return html`${upstream}<a href="${context.urls.href(ruleSourcePath(rule, context.urls))}" type="application/yaml" download="${ruleSourceFileName(rule)}">Download the YAML</a>`;
 }
 
 function copyButton(target: string, label: string): SafeHtml {

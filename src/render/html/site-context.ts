@@ -1,4 +1,4 @@
-import { formatQuerySectionSpec, type QuerySection } from '../../config.ts';
+import { formatQuerySectionSpec, type QuerySection, type RuleRepository } from '../../config.ts';
 import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
@@ -61,6 +61,8 @@ export interface SiteContext {
   readonly urls: SiteUrls;
   readonly siteTitle: string;
   readonly targets: readonly QueryTarget[];
+  /** Where the rule files live upstream (`site.repo_url`), when configured: rule pages link their file there. */
+  readonly repository?: RuleRepository;
 }
 
 export function queryTargets(queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): QueryTarget[] {
