@@ -1,13 +1,11 @@
 // Stable links in a real Chromium (issue 13, item 5): a redirect stub keeps the address's #fragment, a
 // query tab puts its panel in the address, and each panel copies a link to itself. Panel ids are read
 // from the page, not derived from a naming rule, so the tests hold whatever the ids are keyed by.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { PROJECT, atcBuild, launchChromium, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { PROJECT, atcBuild, siteInChromium, skipWithoutChromium } from './browser.ts';
 
 /** The sample's comsvcs rule: its canonical page, and the stub at its file-name address. */
 const CANONICAL = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
@@ -22,56 +20,41 @@ async function selectedPanel(page: Page): Promise<string | null> {
 }
 
 describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium() }, () => {
-  let folder: string;
-  let server: StaticServer;
-  let browser: Browser;
-
-  before(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-links-'));
-    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
-    server = await serveFolder(path.join(folder, '_site'));
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
-  });
+  const site = siteInChromium('atc-links-', (folder) => atcBuild(['--out', path.join(folder, '_site')], PROJECT));
 
   test('a redirect stub with a #fragment lands on the canonical page with that fragment and its tab open', async () => {
-    const context = await browser.newContext();
+    const context = await site.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.root + CANONICAL);
+    await page.goto(site.server.root + CANONICAL);
     const ids = await panelIds(page);
     assert.ok(ids.length >= 3, ids.join(','));
     // Not the first panel, nor the one a remembered choice would open: only the fragment can select it.
     const wanted = ids[ids.length - 2]!;
-    await page.goto(`${server.root}${STUB}#${wanted}`);
-    await page.waitForURL(`${server.root}${CANONICAL}#${wanted}`);
+    await page.goto(`${site.server.root}${STUB}#${wanted}`);
+    await page.waitForURL(`${site.server.root}${CANONICAL}#${wanted}`);
     await page.waitForLoadState('load');
     assert.equal(await selectedPanel(page), wanted);
     assert.equal(await page.locator(`[id="${wanted}"]`).isVisible(), true);
     // Without a fragment the stub goes on as before (the meta refresh).
-    await page.goto(server.root + STUB);
-    await page.waitForURL(server.root + CANONICAL);
+    await page.goto(site.server.root + STUB);
+    await page.waitForURL(site.server.root + CANONICAL);
     await context.close();
 
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await site.browser.newContext({ javaScriptEnabled: false });
     const plain = await noScript.newPage();
-    await plain.goto(`${server.root}${STUB}#${wanted}`);
+    await plain.goto(`${site.server.root}${STUB}#${wanted}`);
     await plain.waitForURL((url) => url.pathname === `/${CANONICAL}`);
     await noScript.close();
   });
 
   test('an id anywhere inside a panel opens that panel, on arrival and on an in-page link', async () => {
-    const context = await browser.newContext();
+    const context = await site.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.root + CANONICAL);
+    await page.goto(site.server.root + CANONICAL);
     const ids = await panelIds(page);
     const inner = async (panel: string): Promise<string> => page.locator(`[id="${panel}"] [id]`).first().evaluate((element) => element.id);
     const second = await inner(ids[1]!);
-    await page.goto(`${server.root}${CANONICAL}#${second}`);
+    await page.goto(`${site.server.root}${CANONICAL}#${second}`);
     await page.reload();
     assert.equal(await selectedPanel(page), ids[1]);
     // The table of contents links each panel: following one to a hidden panel opens it and scrolls to it.
@@ -85,9 +68,9 @@ describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium()
   });
 
   test('clicking a tab puts its panel in the address without a new history entry or a scroll jump', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(server.root + CANONICAL);
+    await page.goto(site.server.root + CANONICAL);
     const ids = await panelIds(page);
     const tabs = page.getByRole('tab');
     await tabs.nth(2).scrollIntoViewIfNeeded();
@@ -107,11 +90,11 @@ describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium()
   });
 
   test('"Copy link to this query" copies the canonical address of the open panel', async () => {
-    const context = await browser.newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    const context = await site.browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.server.origin });
     const page = await context.newPage();
-    await page.goto(`${server.root}${STUB}`);
-    await page.waitForURL(server.root + CANONICAL);
+    await page.goto(`${site.server.root}${STUB}`);
+    await page.waitForURL(site.server.root + CANONICAL);
     const ids = await panelIds(page);
     await page.getByRole('tab').nth(1).click();
     // One button per panel; only the open panel's shows.
@@ -120,12 +103,12 @@ describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium()
     assert.equal(await button.isVisible(), true);
     await button.click();
     await page.locator(`[id="${ids[1]}"] .copy-link`, { hasText: 'Link copied' }).waitFor();
-    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), `${server.root}${CANONICAL}#${ids[1]}`);
+    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), `${site.server.root}${CANONICAL}#${ids[1]}`);
     await context.close();
 
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await site.browser.newContext({ javaScriptEnabled: false });
     const plain = await noScript.newPage();
-    await plain.goto(server.root + CANONICAL);
+    await plain.goto(site.server.root + CANONICAL);
     assert.equal(await plain.locator('.copy-link').count(), 0, 'no button that cannot work without JavaScript');
     await noScript.close();
   });
