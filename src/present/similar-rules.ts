@@ -15,7 +15,8 @@ export interface SimilarRule {
   readonly sameLogSource: boolean;
 }
 
-const computed = new WeakMap<KnowledgeBase, ReadonlyMap<DetectionRule, readonly SimilarRule[]>>();
+/** By the knowledge base (or the rules and links given): each is ranked once, however many pages ask. */
+const computed = new WeakMap<object, ReadonlyMap<DetectionRule, readonly SimilarRule[]>>();
 
 /**
  * For every rule, up to SIMILAR_RULE_LIMIT other rules that detect the same techniques: most shared
@@ -23,10 +24,10 @@ const computed = new WeakMap<KnowledgeBase, ReadonlyMap<DetectionRule, readonly 
  * on the same log source, then by title. Deprecated rules are never suggested (their pages name their
  * replacements). Computed once per knowledge base from an index by technique, so the work grows with the
  * rules that share a technique, not with every pair of rules; the best few are kept as they are met
- * rather than sorting every candidate (a rule on T1059 has a thousand in SigmaHQ).
+ * rather than sorting every candidate (a rule on T1059 meets about 500 others in SigmaHQ).
  */
 export function similarRules(kb: Pick<KnowledgeBase, 'rules' | 'ruleLinks'>): ReadonlyMap<DetectionRule, readonly SimilarRule[]> {
-  const known = computed.get(kb as KnowledgeBase);
+  const known = computed.get(kb);
   if (known) return known;
   const rules = kb.rules;
   // Rules by number: the counting below runs in typed arrays, not maps.
@@ -98,6 +99,6 @@ export function similarRules(kb: Pick<KnowledgeBase, 'rules' | 'ruleLinks'>): Re
       })),
     );
   });
-  computed.set(kb as KnowledgeBase, result);
+  computed.set(kb, result);
   return result;
 }
