@@ -38,6 +38,15 @@ export interface AttackDataConfig {
   readonly overlay?: ConfiguredFile;
 }
 
+/** The repository that holds the rules folder, for a "Source" link on each rule page. */
+export interface RuleRepository {
+  /** An https URL, without a trailing slash. */
+  readonly url: string;
+  readonly branch: string;
+  /** The rules folder inside the repository, with forward slashes and no slash at either end; "" for its root. */
+  readonly rulesPath: string;
+}
+
 export interface BuildConfig {
   /** Folder that relative paths are resolved against: the config file's folder, or the working directory. */
   readonly rootDir: string;
@@ -49,6 +58,8 @@ export interface BuildConfig {
     readonly baseUrl: string;
     /** URL path the site is served under (Eleventy's pathPrefix), e.g. "/kb/". */
     readonly pathPrefix: string;
+    /** Where the rule files live upstream (`site.repo_url`): each rule page links its file there. */
+    readonly repository?: RuleRepository;
   };
   readonly querySections: readonly QuerySection[];
   /** User field-mapping pipelines (`pipelines:` in atc.config.yml), loaded; query sections name them. */

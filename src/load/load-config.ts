@@ -6,13 +6,14 @@ import { checkTargetSpec, type UserPipelines } from '../sigma/convert-collection
 import { loadPipelines, userPipelineMap, type LoadedPipeline } from './load-pipelines.ts';
 import { readYamlFile } from './read-yaml-file.ts';
 import { describe, FieldReader, isRecord } from './read-fields.ts';
+import { readRuleRepositorySettings, resolveRuleRepository, type RuleRepositorySettings } from './read-rule-repository.ts';
 
 export const CONFIG_FILE_NAME = 'atc.config.yml';
 
 const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries', 'pipelines', 'attack']);
 const ATTACK_KEYS = new Set(['bundle', 'version', 'overlay']);
 const PIPELINE_ENTRY_KEYS = new Set(['name', 'file']);
-const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix']);
+const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix', 'repo_url', 'repo_branch', 'repo_path']);
 const QUERY_KEYS = new Set(['target', 'pipeline', 'format', 'title']);
 
 /** Command-line overrides: each given list replaces the file's value for that key. */
@@ -35,10 +36,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
   const issues: Issue[] = [];
   const configPath = overrides.configFile ? path.resolve(cwd, overrides.configFile) : path.resolve(cwd, CONFIG_FILE_NAME);
   let config: BuildConfig = withFoldersResolved(DEFAULT_CONFIG, cwd);
+  let repository: RuleRepositorySettings | undefined;
   if (overrides.configFile && !existsSync(configPath)) {
     issues.push(makeIssue(overrides.configFile, undefined, 'config-invalid', 'configuration file not found'));
   } else if (existsSync(configPath)) {
-    config = readConfigFile(configPath, path.relative(cwd, configPath) || configPath, cwd, issues);
+    ({ config, repository } = readConfigFile(configPath, path.relative(cwd, configPath) || configPath, cwd, issues));
   }
   const fromCli = (list: readonly string[] | undefined): string[] | undefined => list?.map((folder) => path.resolve(cwd, folder));
   const inputs: InputFolders = {
@@ -48,9 +50,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
     enrichments: fromCli(overrides.enrichments) ?? config.inputs.enrichments,
     triggers: fromCli(overrides.triggers) ?? config.inputs.triggers,
   };
+  // Settled with the final rules folders: --rules moves them.
+  const resolvedRepository = repository && resolveRuleRepository(repository, inputs.rules, config.rootDir, issues);
   return {
     config: {
       ...config,
+      ...(resolvedRepository && { site: { ...config.site, repository: resolvedRepository } }),
       inputs,
       outDir: overrides.outDir ? path.resolve(cwd, overrides.outDir) : config.outDir,
       querySections: overrides.querySections ?? config.querySections,
@@ -76,16 +81,16 @@ function withFoldersResolved(config: BuildConfig, rootDir: string): BuildConfig 
   };
 }
 
-function readConfigFile(absolutePath: string, displayPath: string, cwd: string, issues: Issue[]): BuildConfig {
+function readConfigFile(absolutePath: string, displayPath: string, cwd: string, issues: Issue[]): { config: BuildConfig; repository?: RuleRepositorySettings } {
   const rootDir = path.dirname(absolutePath);
   const resolveAll = (folders: readonly string[]): string[] => folders.map((folder) => path.resolve(rootDir, folder));
   const defaults = withFoldersResolved(DEFAULT_CONFIG, rootDir);
   const yaml = readYamlFile(absolutePath, displayPath);
   issues.push(...yaml.issues);
   const document = yaml.documents[0];
-  if (!document || document.value === null || document.value === undefined) return defaults;
+  if (!document || document.value === null || document.value === undefined) return { config: defaults };
   const reader = FieldReader.forDocument(document, issues, 'configuration');
-  if (!reader) return defaults;
+  if (!reader) return { config: defaults };
   reader.warnUnknownKeys(CONFIG_KEYS, 'atc.config.yml');
   const folders = (key: string, fallback: readonly string[]): readonly string[] => {
     if (!reader.has(key)) return fallback;
@@ -124,7 +129,8 @@ function readConfigFile(absolutePath: string, displayPath: string, cwd: string, 
     ...(pipelines && { pipelines: pipelines.loaded }),
     ...(attack && { attack }),
   };
-  return config;
+  const repository = site && readRuleRepositorySettings(site);
+  return { config, ...(repository && { repository }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AttackCatalog } from '../attack/attack-catalog.ts';
-import type { RuleLinks } from '../link/knowledge-base.ts';
+import type { KnowledgeBase, RuleLinks } from '../link/knowledge-base.ts';
+import { similarRules } from './similar-rules.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { TriggerTechnique } from '../model/entities.ts';
 
@@ -28,8 +29,10 @@ export type RuleRow =
   | 'correlatedBy'
   | 'related'
   | 'referencedBy'
+  | 'similar'
   | 'otherTags'
-  | 'sigmaId';
+  | 'sigmaId'
+  | 'source';
 
 interface RowSpec {
   readonly label: string;
@@ -38,7 +41,7 @@ interface RowSpec {
   /** Shown when the row has nothing to list; a row without one is left out when empty. */
   readonly empty?: string;
   /** Whether the row has content (for rows left out when empty). */
-  readonly has?: (rule: DetectionRule, links: RuleLinks) => boolean;
+  readonly has?: (rule: DetectionRule, links: RuleLinks, kb: KnowledgeBase) => boolean;
 }
 
 export const RULE_ROWS: { readonly [key in RuleRow]: RowSpec } = {
@@ -61,8 +64,10 @@ export const RULE_ROWS: { readonly [key in RuleRow]: RowSpec } = {
   correlatedBy: { label: 'Correlated by', has: (_, links) => links.correlatedBy.length > 0 },
   related: { label: 'Related Rules', has: (_, links) => links.related.length > 0 },
   referencedBy: { label: 'Referenced by', has: (_, links) => links.relatedBy.length > 0 },
+  similar: { label: 'Similar Rules', has: (rule, _, kb) => (similarRules(kb).get(rule) ?? []).length > 0 },
   otherTags: { label: 'Other Tags', has: (_, links) => links.otherTags.length > 0 },
   sigmaId: { label: 'Sigma ID', empty: 'none' },
+  source: { label: 'Source' },
 };
 
 /** The markdown page's rows: the seed's, then the links the seed's tool did not have (the title is the table's header). */
@@ -107,13 +112,16 @@ export const HTML_RULE_ROWS: readonly RuleRow[] = [
   'correlatedBy',
   'related',
   'referencedBy',
+  'similar',
   'otherTags',
   'sigmaId',
+  'source',
 ];
 
 /** The rows of `order` this rule shows: every row with an empty text, and the others when they have content. */
-export function ruleRows(rule: DetectionRule, links: RuleLinks, order: readonly RuleRow[]): RuleRow[] {
-  return order.filter((row) => RULE_ROWS[row].has?.(rule, links) ?? true);
+export function ruleRows(rule: DetectionRule, kb: KnowledgeBase, order: readonly RuleRow[]): RuleRow[] {
+  const links = kb.ruleLinks.get(rule)!;
+  return order.filter((row) => RULE_ROWS[row].has?.(rule, links, kb) ?? true);
 }
 
 /** A trigger as a rule's table names it: "T1003.001: LSASS Memory" (ATT&CK's name, else Atomic Red Team's). */

@@ -18,7 +18,7 @@ export function renderMarkdownPages(
   const at = (path: string, content: string): OutputFile => encodedFile(`${MARKDOWN_ROOT}/${path}`, content);
   return [
     at('README.md', renderMarkdownIndex(kb, siteTitle)),
-    ...kb.rules.map((rule) => at(addresses.markdownPath(rule), renderRuleMarkdown(rule, kb.ruleLinks.get(rule)!, kb.attack, queries.get(rule) ?? [], addresses))),
+    ...kb.rules.map((rule) => at(addresses.markdownPath(rule), renderRuleMarkdown(rule, kb, queries.get(rule) ?? []))),
     ...kb.dataNeeded.map((entry) => at(addresses.markdownPath(entry), renderDataNeededMarkdown(entry, kb))),
     ...kb.loggingPolicies.map((policy) => at(addresses.markdownPath(policy), renderLoggingPolicyMarkdown(policy, kb))),
     ...kb.enrichments.map((enrichment) => at(addresses.markdownPath(enrichment), renderEnrichmentMarkdown(enrichment, kb))),

@@ -1,13 +1,13 @@
 import { attackObjectUrl, techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
 import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
-import type { RuleLinks } from '../link/knowledge-base.ts';
+import type { KnowledgeBase, RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
 import { MARKDOWN_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../present/rule-summary.ts';
 
-type MarkdownRow = Exclude<RuleRow, 'title' | 'dates' | 'logSources' | 'sigmaId'>;
+type MarkdownRow = Exclude<RuleRow, 'title' | 'dates' | 'logSources' | 'sigmaId' | 'similar' | 'source'>;
 
 /** How each row's cell reads in markdown; labels, order and empty texts are the summary's (src/present/rule-summary.ts). */
 const MARKDOWN_CELLS: { readonly [row in MarkdownRow]: (rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, addresses: PageAddresses) => string } = {
@@ -42,8 +42,10 @@ const MARKDOWN_CELLS: { readonly [row in MarkdownRow]: (rule: DetectionRule, lin
  * section per configured query target. Rows beyond the seed's (enrichments, related rules, correlations,
  * other tags) appear only when they have content, so a plain rule's page matches the seed row for row.
  */
-export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, queries: readonly QuerySectionResult[], addresses: PageAddresses): string {
-  const rows = (ruleRows(rule, links, MARKDOWN_RULE_ROWS) as MarkdownRow[]).map((row): [string, string] => [escapeText(RULE_ROWS[row].markdownLabel ?? RULE_ROWS[row].label), MARKDOWN_CELLS[row](rule, links, attack, addresses)]);
+export function renderRuleMarkdown(rule: DetectionRule, kb: KnowledgeBase, queries: readonly QuerySectionResult[]): string {
+  const { attack, addresses } = kb;
+  const links = kb.ruleLinks.get(rule)!;
+  const rows = (ruleRows(rule, kb, MARKDOWN_RULE_ROWS) as MarkdownRow[]).map((row): [string, string] => [escapeText(RULE_ROWS[row].markdownLabel ?? RULE_ROWS[row].label), MARKDOWN_CELLS[row](rule, links, attack, addresses)]);
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
   for (const query of queries) {
     sections.push('', '', `### ${escapeText(query.title)}`, '');

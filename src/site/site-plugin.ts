@@ -92,7 +92,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       permalink: (data: { atcRedirect: RedirectPage }) => data.atcRedirect.url,
       eleventyExcludeFromCollections: true,
     },
-    render: (data: { atcRedirect: RedirectPage }) => renderRedirectHtml(data.atcRedirect, current.site.context.siteTitle).value,
+    render: (data: { atcRedirect: RedirectPage }) => renderRedirectHtml(data.atcRedirect, current.site.context).value,
   });
   for (const name of options.assets === false ? [] : assets) {
     eleventyConfig.addTemplate(`atc-assets/${name}.11ty.js`, {

@@ -21,7 +21,7 @@ test('every attack.* tag of every corpus rule is a tactic, technique, group or s
   for (const rule of kb.rules) {
     const links = kb.ruleLinks.get(rule)!;
     const document = apiRules.get(rule.relativePath)!;
-    const page = renderRuleMarkdown(rule, links, kb.attack, [], kb.addresses);
+    const page = renderRuleMarkdown(rule, kb, []);
     let hasTacticTag = false;
     for (const tag of rule.tags) {
       const found = kb.attack.classifyAttackTag(tag);

@@ -3,7 +3,9 @@
  * prefix) and a headless Debian Chromium driven by playwright-core. Not a test file itself.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -71,6 +73,33 @@ export async function serveFolder(folder: string, prefix = '/'): Promise<StaticS
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A site built into a temp folder, served, and a Chromium to open it: ready inside the tests of a describe block. */
+export interface SiteInChromium {
+  readonly folder: string;
+  readonly server: StaticServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Call inside a describe block: before its tests, `build(folder)` writes a site into `<folder>/_site`, which
+ * is served with Chromium started; after them all of it is closed and removed.
+ */
+export function siteInChromium(prefix: string, build: (folder: string) => void): SiteInChromium {
+  const site = {} as { folder: string; server: StaticServer; browser: Browser };
+  before(async () => {
+    site.folder = mkdtempSync(path.join(tmpdir(), prefix));
+    build(site.folder);
+    site.server = await serveFolder(path.join(site.folder, '_site'));
+    site.browser = await launchChromium();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+    if (site.folder) rmSync(site.folder, { recursive: true, force: true });
+  });
+  return site;
 }
 
 /** Runs the real `atc build` (bin/atc.js) and fails with its output when it does not succeed. */

@@ -29,6 +29,8 @@ import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { HTML_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../../present/rule-summary.ts';
 import type { RuleLinks } from '../../link/knowledge-base.ts';
+import { similarRules } from '../../present/similar-rules.ts';
+import { ruleSourceFileName, ruleSourcePath, upstreamRuleUrl } from '../../present/rule-source.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -75,7 +77,13 @@ const HTML_CELLS: { readonly [row in RuleRow]: (rule: DetectionRule, links: Rule
   related: (_, links, context) => list(links.related.map((entry) => html`${entry.type}: ${entry.rule ? link(context.urls.rule(entry.rule), entry.rule.title) : code(entry.id)}`), ''),
   referencedBy: (_, links, context) => list(links.relatedBy.map((entry) => html`${entry.type}: ${link(context.urls.rule(entry.rule), entry.rule.title)}`), ''),
   otherTags: (_, links) => codeList(links.otherTags, ''),
+  similar: (rule, _, context) =>
+    list(
+      (similarRules(context.kb).get(rule) ?? []).map((entry) => html`${link(context.urls.rule(entry.rule), entry.rule.title)} <span class="muted">(${entry.sharedTechniques.join(', ')}${entry.sameLogSource ? '; same log source' : ''})</span>`),
+      '',
+    ),
   sigmaId: (rule) => (rule.id ? code(rule.id) : RULE_ROWS.sigmaId.empty!),
+  source: (rule, _, context) => ruleSourceLinks(rule, context),
 };
 
 /**
@@ -86,7 +94,8 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   const { kb, urls } = context;
   const links = kb.ruleLinks.get(rule)!;
   const queries = context.queries.get(rule) ?? [];
-  const rows = ruleRows(rule, links, HTML_RULE_ROWS).map((row): [string, SafeHtml | string] => [RULE_ROWS[row].label, HTML_CELLS[row](rule, links, context)]);
+  const rows = ruleRows(rule, kb, HTML_RULE_ROWS).map((row): [string, SafeHtml | string] => [RULE_ROWS[row].label, HTML_CELLS[row](rule, links, context)]);
+
   const banner = deprecationBanner(rule, context);
   const toc = [
     ['Summary', 'summary'],
@@ -117,6 +126,12 @@ ${renderQueryTabs(rule, context)}
 function logSourceText(logsource: { product?: string; category?: string; service?: string; definition?: string }): SafeHtml {
   const parts = (['product', 'category', 'service'] as const).filter((key) => logsource[key]).map((key) => html`${key}: ${code(logsource[key]!)}`);
   return html`${parts.length > 0 ? parts.map((part, index) => html`${index > 0 ? ', ' : ''}${part}`) : 'none'}${logsource.definition ? html` <span class="muted">(${logsource.definition})</span>` : ''}`;
+}
+
+/** The rule's file in its repository (when `site.repo_url` is set) and as published beside this page. */
+function ruleSourceLinks(rule: DetectionRule, context: SiteContext): SafeHtml {
+  const upstream = context.repository ? html`${externalLink(upstreamRuleUrl(rule, context.repository), rule.relativePath)} · ` : '';
+  return html`${upstream}<a href="${context.urls.href(ruleSourcePath(rule, context.urls))}" type="application/yaml" download="${ruleSourceFileName(rule)}">Download the YAML</a>`;
 }
 
 function copyButton(target: string, label: string): SafeHtml {

@@ -1,3 +1,4 @@
+import type { RuleRepository } from '../../config.ts';
 import type { QueryTarget } from '../../present/query-targets.ts';
 import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../../link/knowledge-base.ts';
@@ -53,4 +54,6 @@ export interface SiteContext {
   readonly urls: SiteUrls;
   readonly siteTitle: string;
   readonly targets: readonly QueryTarget[];
+  /** Where the rule files live upstream (`site.repo_url`), when configured: rule pages link their file there. */
+  readonly repository?: RuleRepository;
 }

@@ -19,6 +19,7 @@ import type { OutputFile } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
+import { ruleSourceFiles } from '../../present/rule-source.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -28,6 +29,8 @@ export interface SitePages {
   readonly search: readonly SearchRecord[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
   readonly feed?: string;
+  /** Files of the site that are not pages: each rule's YAML source beside its page. */
+  readonly files: readonly OutputFile[];
 }
 
 /** What the HTML pages are made from: the build, and its other output files (listed on the Downloads page). */
@@ -47,7 +50,14 @@ export interface SiteModel {
 /** The URL scheme and the per-technique counts, which both the pages and the search records need. */
 export function siteModel(build: SiteBuild): SiteModel {
   const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
-  const context: SiteContext = { kb: build.kb, queries: build.queries, urls, siteTitle: build.config.site.title, targets: queryTargets(build.queries) };
+  const context: SiteContext = {
+    kb: build.kb,
+    queries: build.queries,
+    urls,
+    siteTitle: build.config.site.title,
+    targets: queryTargets(build.queries),
+    ...(build.config.site.repository && { repository: build.config.site.repository }),
+  };
   return { context, coverage: build.kb.coverage };
 }
 
@@ -115,5 +125,5 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
       .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}) };
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}), files: ruleSourceFiles(kb.rules, urls) };
 }

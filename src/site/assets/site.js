@@ -13,7 +13,13 @@
   }
 
   // ---- Tabs -------------------------------------------------------------------------------------------
+  // A link to a query (#<panel id>, or any id inside a panel, such as an older title-based anchor) opens
+  // its tab; choosing a tab puts its panel id in the address, so the address bar always links the open tab.
   var tabSets = [];
+  function hashElement() {
+    if (location.hash.length < 2) return null;
+    try { return document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (error) { return null; }
+  }
   function setupTabs(container) {
     var tablist = container.querySelector('[role="tablist"]');
     if (!tablist) return;
@@ -24,6 +30,7 @@
       panel.setAttribute('role', 'tabpanel');
       panel.setAttribute('aria-labelledby', tabs[index].id);
       panel.setAttribute('tabindex', '0');
+      addCopyLink(panel);
     });
     function select(index, focus) {
       tabs.forEach(function (tab, other) {
@@ -34,17 +41,32 @@
       });
       if (focus) tabs[index].focus();
     }
+    // The reader's own choice: remembered for other pages, and linked from the address (no scroll jump).
+    function choose(index, focus) {
+      select(index, focus);
+      store(tabs[index].getAttribute('data-target'));
+      history.replaceState(history.state, '', location.pathname + location.search + '#' + encodeURIComponent(panels[index].id));
+    }
     function selectTarget(key) {
       for (var index = 0; index < tabs.length; index += 1) {
         if (tabs[index].getAttribute('data-target') === key) { select(index, false); return true; }
       }
       return false;
     }
-    tabs.forEach(function (tab, index) {
-      tab.addEventListener('click', function () {
+    function selectHash(scroll) {
+      var element = hashElement();
+      if (!element) return false;
+      for (var index = 0; index < panels.length; index += 1) {
+        if (!panels[index].contains(element)) continue;
         select(index, false);
-        store(tab.getAttribute('data-target'));
-      });
+        // The browser could not scroll to an element of a hidden panel; now it is shown.
+        if (scroll) element.scrollIntoView();
+        return true;
+      }
+      return false;
+    }
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener('click', function () { choose(index, false); });
       tab.addEventListener('keydown', function (event) {
         var next = null;
         if (event.key === 'ArrowRight') next = (index + 1) % tabs.length;
@@ -53,14 +75,31 @@
         else if (event.key === 'End') next = tabs.length - 1;
         if (next === null) return;
         event.preventDefault();
-        select(next, true);
-        store(tabs[next].getAttribute('data-target'));
+        choose(next, true);
       });
     });
-    var fromHash = location.hash ? panels.map(function (panel) { return '#' + panel.id; }).indexOf(decodeURIComponent(location.hash)) : -1;
-    if (fromHash >= 0) select(fromHash, false);
-    else if (!selectTarget(readStored())) select(0, false);
-    tabSets.push({ selectTarget: selectTarget, panels: panels, select: select });
+    if (!selectHash(false) && !selectTarget(readStored())) select(0, false);
+    tabSets.push({ selectTarget: selectTarget, selectHash: selectHash });
+  }
+  // "Copy link to this query": the page's address with the panel's id, whichever tab is open.
+  function addCopyLink(panel) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy-link';
+    button.textContent = 'Copy link to this query';
+    button.addEventListener('click', function () {
+      var url = location.href.split('#')[0] + '#' + encodeURIComponent(panel.id);
+      copyText(url).then(function () {
+        button.textContent = 'Link copied';
+      }, function () {
+        // The open tab's link is in the address bar already (choose and selectHash put it there).
+        button.textContent = 'Copy the address bar';
+      });
+      setTimeout(function () { button.textContent = 'Copy link to this query'; }, 2000);
+    });
+    var heading = panel.querySelector('h3');
+    if (heading && heading.parentNode === panel) heading.insertAdjacentElement('afterend', button);
+    else panel.insertBefore(button, panel.firstChild);
   }
   Array.prototype.forEach.call(document.querySelectorAll('[data-tabs]'), setupTabs);
   // Another open tab chose a target: follow it.
@@ -69,9 +108,7 @@
     tabSets.forEach(function (set) { set.selectTarget(event.newValue); });
   });
   window.addEventListener('hashchange', function () {
-    tabSets.forEach(function (set) {
-      set.panels.forEach(function (panel, index) { if ('#' + panel.id === decodeURIComponent(location.hash)) set.select(index, false); });
-    });
+    tabSets.forEach(function (set) { set.selectHash(true); });
   });
 
   // ---- Copy buttons -------------------------------------------------------------------------------------
