@@ -4,6 +4,7 @@ import {
   code,
   codeBlock,
   codeList,
+  copyButton,
   externalLink,
   heading,
   keyValueTable,
@@ -122,10 +123,6 @@ ${querySections.html}
 function logSourceText(logsource: { product?: string; category?: string; service?: string; definition?: string }): SafeHtml {
   const parts = (['product', 'category', 'service'] as const).filter((key) => logsource[key]).map((key) => html`${key}: ${code(logsource[key]!)}`);
   return html`${parts.length > 0 ? parts.map((part, index) => html`${index > 0 ? ', ' : ''}${part}`) : 'none'}${logsource.definition ? html` <span class="muted">(${logsource.definition})</span>` : ''}`;
-}
-
-function copyButton(target: string, label: string): SafeHtml {
-  return html`<button type="button" class="copy" data-copy="${target}" aria-label="${label}" hidden>Copy</button>`;
 }
 
 /** A banner on deprecated rules, linking to the rules that replace them (their `related` names this one). */
