@@ -9,6 +9,7 @@ import { commandParts, invokeAtomicTestLines } from '../../src/present/atomic-in
 import type { SiteContext } from '../../src/render/html/site-context.ts';
 import { SiteUrls } from '../../src/render/html/site-urls.ts';
 import { renderTriggerPage, TRIGGER_RULE_PREVIEW } from '../../src/render/html/trigger-page.ts';
+import { renderTriggerMarkdown } from '../../src/render/trigger-page.ts';
 import { loadKnowledgeBase, standardFolders } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 
@@ -109,7 +110,7 @@ function triggerPage(t: { after: (fn: () => void) => void }, ruleCount: number) 
   const trigger = kb.triggers[0]!;
   const context: SiteContext = { kb, queries: new Map(), urls: new SiteUrls(kb, '/'), siteTitle: 'Test', targets: [] };
   const page = renderTriggerPage(trigger, context);
-  return { kb, trigger, page, $: load(page.body.value) };
+  return { kb, trigger, page, $: load(page.body.value), markdown: renderTriggerMarkdown(trigger, kb) };
 }
 
 describe('the trigger page', () => {
@@ -193,5 +194,16 @@ describe('the trigger page', () => {
     const { $ } = triggerPage(t, 2);
     assert.equal($('.rule-preview li').length, 2);
     assert.equal($('a[href^="/rules/?"]').length, 0);
+  });
+
+  test('the markdown page also puts the tests first, with their Invoke-AtomicTest lines, and lists every rule after them', (t) => {
+    const { markdown } = triggerPage(t, TRIGGER_RULE_PREVIEW + 5);
+    const tests = markdown.indexOf('\n## Atomic Tests\n');
+    const rules = markdown.indexOf('\n## Detection Rules\n');
+    assert.ok(tests > 0 && rules > tests, 'tests, then rules');
+    assert.ok(markdown.indexOf('(../Detection_Rules/') > rules, 'no rule link before the rules section');
+    assert.equal(markdown.slice(rules).match(/^- \[Rule \d+\]/gm)?.length, TRIGGER_RULE_PREVIEW + 5);
+    assert.ok(markdown.includes('- Run: `Invoke-AtomicTest T1003.001 -TestNumbers 1`'));
+    assert.ok(markdown.includes('### Atomic Test #3: By hand'));
   });
 });
