@@ -3,11 +3,9 @@
 // without JavaScript; axe finds nothing serious in light or dark mode.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, PROJECT, atcBuild, axeViolations, launchChromium, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, axeViolations, openSampleSite, skipWithoutChromium, watchedPage, type SampleSite } from './browser.ts';
 
 const PAGE = 'triggers/T1003.001/';
 /** The sample's first T1003.001 test: one input argument, dump_path, used by the command and the cleanup. */
@@ -16,43 +14,23 @@ const DEFAULT_PATH = '$env:TEMP\\atc-lsass-test.dmp';
 const PAYLOAD = '</script><img src=x onerror="window.__pwned=1">#{dump_path}';
 
 async function openTrigger(context: BrowserContext, root: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(root + PAGE);
-  return { page, problems };
+  const watched = await watchedPage(context);
+  await watched.page.goto(root + PAGE);
+  return watched;
 }
 
 describe('trigger pages in Chromium', { skip: skipWithoutChromium() }, () => {
-  let folder: string;
-  let server: StaticServer;
-  let browser: Browser;
-
+  let site: SampleSite | undefined;
   before(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-trigger-site-'));
-    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
-    server = await serveFolder(path.join(folder, '_site'));
-    browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    site = await openSampleSite();
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
-  });
+  after(() => site?.close());
+  const opened = (): SampleSite => site ?? assert.fail('the sample site did not open');
 
   test('a typed value replaces its placeholder in every command as text, and copy copies the command as shown', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-    const { page, problems } = await openTrigger(context, server.root);
+    const context = await opened().browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: opened().server.origin });
+    const { page, problems } = await openTrigger(context, opened().server.root);
     // The first test starts on the first screen, before any rule.
     const testTop = await page.locator(TEST).evaluate((element) => element.getBoundingClientRect().top);
     const rulesTop = await page.locator('#detection-rules').evaluate((element) => element.getBoundingClientRect().top);
@@ -94,8 +72,8 @@ describe('trigger pages in Chromium', { skip: skipWithoutChromium() }, () => {
   });
 
   test('without JavaScript the commands read as written, beside the table of defaults', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const { page } = await openTrigger(context, server.root);
+    const context = await opened().browser.newContext({ javaScriptEnabled: false });
+    const { page } = await openTrigger(context, opened().server.root);
     assert.ok((await page.locator(`${TEST}-command`).innerText()).includes('"#{dump_path}" full'));
     assert.equal(await page.locator(`${TEST} .arg-default`).innerText(), DEFAULT_PATH);
     assert.equal(await page.locator(`${TEST} input`).isVisible(), false, 'no field that would do nothing');
@@ -105,8 +83,8 @@ describe('trigger pages in Chromium', { skip: skipWithoutChromium() }, () => {
 
   test('axe finds nothing serious in light and dark mode, with the form shown', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
-      const { page, problems } = await openTrigger(context, server.root);
+      const context = await opened().browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
+      const { page, problems } = await openTrigger(context, opened().server.root);
       await page.emulateMedia({ colorScheme });
       await page.locator('details.test-index summary').click();
       await page.getByLabel('dump_path').fill('changed');
