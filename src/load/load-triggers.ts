@@ -5,7 +5,7 @@ import { makeIssue } from '../model/issue.ts';
 import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
-import { FieldReader } from './read-fields.ts';
+import { FieldReader, isRecord } from './read-fields.ts';
 
 const TECHNIQUE_KEYS = new Set(['attack_technique', 'display_name', 'atomic_tests']);
 const TEST_KEYS = new Set([
@@ -55,7 +55,9 @@ export function loadTriggers(folders: readonly string[], cwd?: string, budget?: 
       reader.report('atomic_tests', 'field-value', '"atomic_tests" lists no test; a technique file holds at least one');
       return [];
     }
-    const tests = reader.children('atomic_tests', { required: true }).flatMap((test): AtomicTest[] => {
+    // children() skips list items that are not mappings (and reports them): count positions in the raw list.
+    const positions = Array.isArray(listedTests) ? listedTests.flatMap((item, index) => (isRecord(item) ? [index + 1] : [])) : [];
+    const tests = reader.children('atomic_tests', { required: true }).flatMap((test, childIndex): AtomicTest[] => {
       test.warnUnknownKeys(TEST_KEYS, 'an atomic test');
       const name = test.string('name', { required: true });
       const guid = test.string('auto_generated_guid');
@@ -93,6 +95,7 @@ export function loadTriggers(folders: readonly string[], cwd?: string, budget?: 
       const elevationRequired = executor.boolean('elevation_required') ?? false;
       if (!name || executorName === undefined) return [];
       return [{
+        number: positions[childIndex] ?? childIndex + 1,
         name,
         guid,
         guidPosition: guid === undefined ? undefined : test.position('auto_generated_guid'),

@@ -93,6 +93,11 @@ export interface AtomicExecutor {
 }
 
 export interface AtomicTest {
+  /**
+   * 1-based position in the file's `atomic_tests`, the number `Invoke-AtomicTest -TestNumbers` takes; a test
+   * dropped for an error before it still counts, so the numbers of the tests after it stay right.
+   */
+  readonly number: number;
   readonly name: string;
   readonly guid?: string;
   /** Where the GUID is written, so a GUID used twice can be reported at the second use. */

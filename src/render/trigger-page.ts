@@ -4,6 +4,7 @@ import { cellList, codeBlock, codeCell, escapeCell, escapeParagraphs, escapeText
 import { techniqueLink } from './entity-pages.ts';
 import { originSuffix, tacticLabel } from '../present/attack-labels.ts';
 import { atomicTestAnchor } from '../present/site-urls.ts';
+import { invokeAtomicTestLines } from '../present/atomic-invocation.ts';
 
 /** Fence languages by ART executor, so GitHub highlights commands in the right syntax. */
 const EXECUTOR_LANGUAGE: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
@@ -19,19 +20,23 @@ export function renderTriggerMarkdown(trigger: TriggerTechnique, kb: KnowledgeBa
   const rows: Array<[string, string]> = [
     ['ATT&amp;CK Technique', techniqueLink(kb.attack, trigger.techniqueId)],
     ['ATT&amp;CK Tactic', cellList(tactics.map((tactic) => escapeText(tacticLabel(tactic)) + originSuffix(tactic.origin)), 'Unknown')],
-    ['Detection Rules', cellList(rules.map((rule) => link(rule.title, kb.addresses.markdownLink(rule))), 'No detection rule for this technique yet')],
-    ['Atomic Tests', cellList(trigger.tests.map((test, index) => link(`${index + 1}. ${test.name}`, `#${atomicTestAnchor(test, index)}`)), 'None')],
+    ['Atomic Tests', cellList(trigger.tests.map((test, index) => link(`${test.number}. ${test.name}`, `#${atomicTestAnchor(test, index)}`)), 'None')],
   ];
+  // The tests first, the rules they should set off after them: the page is for running tests.
   const parts = [keyValueTable(escapeCell(`${trigger.techniqueId}: ${trigger.displayName}`), rows), '', '', '## Atomic Tests'];
-  trigger.tests.forEach((test, index) => parts.push('', renderAtomicTest(test, index)));
+  trigger.tests.forEach((test, index) => parts.push('', renderAtomicTest(trigger, test, index)));
+  parts.push('', '## Detection Rules', '');
+  parts.push(rules.length === 0 ? escapeText('No detection rule for this technique yet') : rules.map((rule) => `- ${link(rule.title, kb.addresses.markdownLink(rule))}`).join('\n'));
   return `${parts.join('\n')}\n`;
 }
 
-function renderAtomicTest(test: AtomicTest, index: number): string {
-  const lines = [`<a id="${atomicTestAnchor(test, index)}"></a>`, '', `### Atomic Test #${index + 1}: ${escapeText(test.name)}`, ''];
+function renderAtomicTest(trigger: TriggerTechnique, test: AtomicTest, index: number): string {
+  const lines = [`<a id="${atomicTestAnchor(test, index)}"></a>`, '', `### Atomic Test #${test.number}: ${escapeText(test.name)}`, ''];
   if (test.description) lines.push(escapeParagraphs(test.description), '');
   lines.push(`**Supported Platforms:** ${escapeText(test.supportedPlatforms.join(', ') || 'not stated')}`, '');
   if (test.guid) lines.push(`**auto_generated_guid:** ${inlineCode(test.guid)}`, '');
+  const invokeLines = invokeAtomicTestLines(trigger, test);
+  if (invokeLines.length > 0) lines.push('#### Run with Invoke-AtomicTest', '', invokeLines.map((line) => `- ${escapeText(line.purpose)}: ${inlineCode(line.command)}`).join('\n'), '');
   if (test.inputArguments.length > 0) {
     lines.push(
       '#### Inputs',

@@ -54,4 +54,23 @@ describe('Atomic Red Team structure', () => {
     assert.deepEqual(loaded.items, []);
     assert.deepEqual(loaded.issues.map((issue) => `${issue.line}:${issue.column} ${issue.severity} ${issue.code}`), ['3:15 error field-value']);
   });
+
+  test('tests are numbered by their place in the file, as Invoke-AtomicTest -TestNumbers counts, even after a dropped test', (t) => {
+    const text = [
+      'attack_technique: T1003',
+      'display_name: Credential dumping',
+      'atomic_tests:',
+      '  - name: First',
+      '    executor: { name: sh, command: id }',
+      '  - not a mapping',
+      '  - name: No executor',
+      '  - name: Fourth',
+      '    executor: { name: sh, command: whoami }',
+      '',
+    ].join('\n');
+    const folder = writeTempTree(t, { 'T1003/T1003.yaml': text }, 'atc-kb-atomic-');
+    const loaded = loadTriggers(['.'], folder);
+    assert.deepEqual(loaded.items[0]?.tests.map((one) => `${one.number} ${one.name}`), ['1 First', '4 Fourth']);
+    assert.equal(loaded.issues.length, 2, 'the item that is not a mapping and the test without an executor are reported');
+  });
 });

@@ -3,13 +3,13 @@
  * prefix) and a headless Debian Chromium driven by playwright-core. Not a test file itself.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { after, before } from 'node:test';
-import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -111,6 +111,58 @@ export function atcBuild(args: string[], cwd: string): string {
 
 export const PROJECT = path.resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = path.join(PROJECT, 'test-artifacts');
+
+/** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1') problems.push(`external request: ${request.url()}`);
+  });
+  return { page, problems };
+}
+
+export interface SampleSite {
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  /** Closes the browser and the server and deletes the built site. */
+  close(): Promise<void>;
+}
+
+/** The sample knowledge base built with the real `atc build` into a temp folder, served on 127.0.0.1, with a Chromium to open it. */
+export async function openSampleSite(): Promise<SampleSite> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-site-'));
+  let server: StaticServer | undefined;
+  try {
+    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
+    server = await serveFolder(path.join(folder, '_site'));
+    const browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const opened = server;
+    return {
+      server: opened,
+      browser,
+      close: async () => {
+        await browser.close();
+        await opened.close();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
 
 /** A config file for the sample knowledge base with another path prefix, in a temp folder. */
 export function sampleConfigWithPrefix(folder: string, prefix: string): string {

@@ -50,7 +50,7 @@ describe('third-party text cannot inject markup or templates', () => {
       assert.equal($('img, iframe, object, embed').length, 0, `${where} has an embedded element`);
       $('script').each((_, element) => {
         const source = $(element).attr('src');
-        assert.ok(source ? /^\/assets\/(?:site\.js\?v=[0-9a-f]+|redirect-stub\.js)$/.test(source) : $(element).text() === "document.documentElement.classList.add('js')", `${where}: a script that is not ours`);
+        assert.ok(source ? /^\/assets\/(?:[a-z-]+\.js\?v=[0-9a-f]+|redirect-stub\.js)$/.test(source) : $(element).text() === "document.documentElement.classList.add('js')", `${where}: a script that is not ours`);
       });
       $('[href], [src], [action]').each((_, element) => {
         for (const name of ['href', 'src', 'action']) assert.ok(!/^\s*javascript:/i.test($(element).attr(name) ?? ''), `${where}: a javascript: URL in ${name}`);
@@ -96,7 +96,7 @@ describe('third-party text cannot inject markup or templates', () => {
         [`data-needed/DN_9001_4688_injection__script_window.__pwned_1__script_/`, [`DN description ${SCRIPT_PAYLOAD}`, `Provider ${SCRIPT_PAYLOAD}`, `Sample ${SCRIPT_PAYLOAD}`, '{{ 7*7 }}']],
         [`logging-policies/LP_9001_injection__script_window.__pwned_1__script_/`, [`LP description ${SCRIPT_PAYLOAD}`, `Default ${SCRIPT_PAYLOAD}`, `Markdown paragraph ${SCRIPT_PAYLOAD}`, `Heading ${SCRIPT_PAYLOAD}`, IMG_PAYLOAD, '[markdown javascript link](javascript:window.__pwned=1)', `{{ 7*7 }} {% raw %} \${7*7} ${SCRIPT_PAYLOAD}`]],
         [`enrichments/EN_9001_enrichment__script_window.__pwned_1__script_/`, [`EN description ${SCRIPT_PAYLOAD}`, `EN config ${SCRIPT_PAYLOAD}`, `{{ 7*7 }} {% raw %} ${SCRIPT_PAYLOAD}`]],
-        ['triggers/T1003.001/', [`Display name ${SCRIPT_PAYLOAD}`, `Test name ${SCRIPT_PAYLOAD}`, `Test description ${SCRIPT_PAYLOAD}`, `Input description ${SCRIPT_PAYLOAD}`, `C:\\Users\\<USER>\\{{ 7*7 }}${SCRIPT_PAYLOAD}`, `echo "${SCRIPT_PAYLOAD}" > #{dump_path}`, 'echo {{ 7*7 }} {% raw %} ${7*7}', `Dependency ${SCRIPT_PAYLOAD}`]],
+        ['triggers/T1003.001/', [`Display name ${SCRIPT_PAYLOAD}`, `Test name ${SCRIPT_PAYLOAD}`, `Test description ${SCRIPT_PAYLOAD}`, `Input description ${SCRIPT_PAYLOAD}`, `C:\\Users\\<USER>\\{{ 7*7 }}${SCRIPT_PAYLOAD}`, `echo "${SCRIPT_PAYLOAD}" > C:\\Users\\<USER>\\{{ 7*7 }}${SCRIPT_PAYLOAD}`, 'echo {{ 7*7 }} {% raw %} ${7*7}', `Dependency ${SCRIPT_PAYLOAD}`]],
         ['techniques/T1003/', [`Rule title ${SCRIPT_PAYLOAD}`]],
         ['tactics/TA0006/', [`Rule title ${SCRIPT_PAYLOAD}`]],
         ['tactics/TA0112/', [`Tactic name ${SCRIPT_PAYLOAD} {{ 7*7 }}`, `Technique name ${SCRIPT_PAYLOAD} \${7*7}`, `Rule title ${SCRIPT_PAYLOAD}`]],

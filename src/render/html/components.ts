@@ -58,6 +58,11 @@ export function codeBlock(code: string, options: { id?: string; language?: strin
   return html`<pre class="code"${options.id ? html` id="${options.id}"` : ''}${options.language ? html` data-language="${options.language}"` : ''}><code>${options.highlighted ?? code.trimEnd()}</code></pre>`;
 }
 
+/** A copy button for the element with id `target`; hidden until the site script can copy (it copies the element's text as shown). */
+export function copyButton(target: string, label: string): SafeHtml {
+  return html`<button type="button" class="copy" data-copy="${target}" aria-label="${label}" hidden>Copy</button>`;
+}
+
 const LEVELS: ReadonlySet<string> = new Set(SIGMA_LEVELS);
 const STATUSES: ReadonlySet<string> = new Set(SIGMA_STATUSES);
 

@@ -4,6 +4,7 @@ import {
   code,
   codeBlock,
   codeList,
+  copyButton,
   externalLink,
   heading,
   keyValueTable,
@@ -132,10 +133,6 @@ function logSourceText(logsource: { product?: string; category?: string; service
 function ruleSourceLinks(rule: DetectionRule, context: SiteContext): SafeHtml {
   const upstream = context.repository ? html`${externalLink(upstreamRuleUrl(rule, context.repository), rule.relativePath)} · ` : '';
   return html`${upstream}<a href="${context.urls.href(ruleSourcePath(rule, context.urls))}" type="application/yaml" download="${ruleSourceFileName(rule)}">Download the YAML</a>`;
-}
-
-function copyButton(target: string, label: string): SafeHtml {
-  return html`<button type="button" class="copy" data-copy="${target}" aria-label="${label}" hidden>Copy</button>`;
 }
 
 /** A banner on deprecated rules, linking to the rules that replace them (their `related` names this one). */
