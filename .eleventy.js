@@ -17,7 +17,8 @@ function buildFromConfig() {
   const { config, issues } = loadConfig({});
   const build = buildKnowledgeBase(config);
   process.stderr.write(formatIssueReport([...issues, ...build.issues], { minimumSeverity: 'warning' }));
-  return { config, site: renderSitePages(build), files: build.files };
+  const site = renderSitePages(build);
+  return { config, site, files: [...build.files, ...site.files] };
 }
 
 /** @param {import('@11ty/eleventy').EleventyUserConfig} eleventyConfig */

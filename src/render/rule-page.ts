@@ -5,6 +5,7 @@ import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
+import { queryText } from '../present/query-text.ts';
 
 /**
  * A detection rule's markdown page in the seed's layout: the table, the Sigma rule as written, then one
@@ -62,9 +63,7 @@ export function renderRuleMarkdown(rule: DetectionRule, links: RuleLinks, attack
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
   for (const query of queries) {
     sections.push('', '', `### ${escapeText(query.title)}`, '');
-    // One query per rule of the collection, a line each; multi-line outputs (watchers) end in their own newline.
-    const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
-    sections.push(query.result.ok ? codeBlock(text) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
+    sections.push(query.result.ok ? codeBlock(queryText(query.result)) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
   }
   return `${sections.join('\n')}\n`;
 }

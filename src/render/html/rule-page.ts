@@ -4,6 +4,7 @@ import {
   code,
   codeBlock,
   codeList,
+  copyButton,
   externalLink,
   heading,
   keyValueTable,
@@ -28,6 +29,7 @@ import { sectionAnchor } from './site-urls.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { pageActors } from '../../present/attack-actors.ts';
+import { queryCode } from './query-files.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
 const REPLACING_RELATIONS = new Set(['obsolete', 'merged', 'renamed', 'derived']);
@@ -124,10 +126,6 @@ function logSourceText(logsource: { product?: string; category?: string; service
   return html`${parts.length > 0 ? parts.map((part, index) => html`${index > 0 ? ', ' : ''}${part}`) : 'none'}${logsource.definition ? html` <span class="muted">(${logsource.definition})</span>` : ''}`;
 }
 
-function copyButton(target: string, label: string): SafeHtml {
-  return html`<button type="button" class="copy" data-copy="${target}" aria-label="${label}" hidden>Copy</button>`;
-}
-
 /** A banner on deprecated rules, linking to the rules that replace them (their `related` names this one). */
 function deprecationBanner(rule: DetectionRule, context: SiteContext): SafeHtml {
   if (rule.status !== 'deprecated') return html``;
@@ -188,9 +186,8 @@ function renderQueryTabs(rule: DetectionRule, context: SiteContext): { html: Saf
   const panels = queries.map((query, index) => {
     const anchor = anchors.get(query.title)!;
     const key = targets[index]?.key ?? query.section.target;
-    const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
     const content = query.result.ok
-      ? html`${conversionStatusLine(query, key, context)}<div class="code-wrap">${copyButton(`query-${anchor}`, `Copy the ${query.title}`)}${codeBlock(text, { id: `query-${anchor}` })}</div>${
+      ? html`${conversionStatusLine(query, key, context)}${queryCode(rule, query, `query-${anchor}`, context)}${
           query.result.queries.length > 1 ? html`<p class="muted">${query.result.queries.length} queries, one per line: one per rule of the collection.</p>` : ''
         }`
       : conversionStatusLine(query, key, context);

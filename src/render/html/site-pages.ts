@@ -14,6 +14,7 @@ import type { OutputFile } from '../render-markdown-pages.ts';
 import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
+import { oversizedQueryFiles } from './query-files.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -21,6 +22,8 @@ export interface SitePages {
   readonly pages: readonly PendingPage[];
   readonly redirects: readonly RedirectPage[];
   readonly search: readonly SearchRecord[];
+  /** Files the pages link to besides the build's own (queries too long for their rule page: query-files.ts). */
+  readonly files: readonly OutputFile[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
   readonly feed?: string;
 }
@@ -105,5 +108,5 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
       .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}) };
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), files: oversizedQueryFiles(context), ...(feed ? { feed } : {}) };
 }
