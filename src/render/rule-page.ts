@@ -3,9 +3,9 @@ import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../p
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
+import { queryText } from '../present/query-text.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
-import { queryText } from '../present/query-text.ts';
 
 /**
  * A detection rule's markdown page in the seed's layout: the table, the Sigma rule as written, then one

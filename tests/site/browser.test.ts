@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkLinks } from '../../src/site/check-links.ts';
-import { ARTIFACTS, PROJECT, atcBuild, axeViolations, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import { ARTIFACTS, PROJECT, atcBuild, axeViolations, sampleConfigWithPrefix, serveFolder, siteInChromium, skipWithoutChromium, type SiteInChromium, type StaticServer } from './browser.ts';
 
 const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
 const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
@@ -34,22 +34,18 @@ async function watchedPage(context: BrowserContext): Promise<{ page: Page; probl
 }
 
 describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
-  let folder: string;
+  let site: SiteInChromium | undefined;
   let server: StaticServer;
   let browser: Browser;
 
   before(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-site-'));
-    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
-    server = await serveFolder(path.join(folder, '_site'));
-    browser = await launchChromium();
+    site = await siteInChromium('atc-site-', (folder) => atcBuild(['--out', path.join(folder, '_site')], PROJECT));
+    ({ server, browser } = site);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await site?.close();
   });
 
   test('home → search → rule page', async () => {

@@ -3,7 +3,8 @@
  * prefix) and a headless Debian Chromium driven by playwright-core. Not a test file itself.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -71,6 +72,45 @@ export async function serveFolder(folder: string, prefix = '/'): Promise<StaticS
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A built site served on 127.0.0.1 with a Chromium to open it; `close()` stops both and removes the folder. */
+export interface SiteInChromium {
+  /** The site's folder (`<temporary folder>/_site`). */
+  readonly site: string;
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * For a test file's `before`: a fresh temporary folder, in which `build` writes a site to `_site/` (and
+ * anything it needs beside it), served and opened in Chromium.
+ */
+export async function siteInChromium(prefix: string, build: (folder: string) => unknown): Promise<SiteInChromium> {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  const remove = (): void => rmSync(folder, { recursive: true, force: true });
+  let server: StaticServer | undefined;
+  try {
+    await build(folder);
+    server = await serveFolder(path.join(folder, '_site'));
+    const browser = await launchChromium();
+    const served = server;
+    return {
+      site: path.join(folder, '_site'),
+      server: served,
+      browser,
+      close: async () => {
+        await browser.close();
+        await served.close();
+        remove();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    remove();
+    throw error;
+  }
 }
 
 /** Runs the real `atc build` (bin/atc.js) and fails with its output when it does not succeed. */

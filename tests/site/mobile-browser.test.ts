@@ -5,15 +5,14 @@
 // HTML page of that build weighs more than 1 MB.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { sharedCorpusConfig, sharedCorpusExists } from '../../scripts/shared-corpus.ts';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { list } from '../../src/render/html/components.ts';
 import { listTargets } from '../../src/sigma/convert-collection.ts';
-import { PROJECT, atcBuild, axeViolations, launchChromium, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import { PROJECT, atcBuild, axeViolations, siteInChromium, skipWithoutChromium, type SiteInChromium, type StaticServer } from './browser.ts';
 
 const PHONE = { width: 390, height: 844 };
 const HEADER_LIMIT = 64;
@@ -94,21 +93,17 @@ async function seriousViolations(browser: Browser, root: string, pages: readonly
 }
 
 describe('the sample site on a phone', { skip: skipWithoutChromium() }, () => {
-  let folder: string;
+  let site: SiteInChromium | undefined;
   let server: StaticServer;
   let browser: Browser;
 
   before(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-mobile-'));
-    atcBuild(['--out', path.join(folder, '_site')], PROJECT);
-    server = await serveFolder(path.join(folder, '_site'));
-    browser = await launchChromium();
+    site = await siteInChromium('atc-mobile-', (folder) => atcBuild(['--out', path.join(folder, '_site')], PROJECT));
+    ({ server, browser } = site);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await site?.close();
   });
 
   test('no page type is wider than 390 px, and the header is at most 64 px tall', { timeout: 180_000 }, async () => {
@@ -214,32 +209,26 @@ const PAGE_LIMIT_BYTES = 1_000_000;
 const RULE_LIST_PAGE = 'rules/index.html';
 
 describe('the full corpus build on a phone', { skip: sharedCorpusExists() ? skipWithoutChromium() : '../shared is absent' }, () => {
-  let folder: string;
-  let site: string;
+  let site: SiteInChromium | undefined;
   let server: StaticServer;
   let browser: Browser;
-  let context: BrowserContext;
   let sizes: Array<{ page: string; bytes: number }>;
   /** The largest rule page's URL. */
   let largestRule: string;
 
   before(async () => {
     const { publishSite } = await import('../../src/site/build-site.ts');
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-mobile-corpus-'));
-    site = path.join(folder, '_site');
-    const build = buildKnowledgeBase(sharedCorpusConfig(listTargets().map((target) => ({ target: target.id }))));
-    await publishSite(build, site, { cacheRoot: path.join(folder, '.atc-cache') });
-    sizes = htmlPageSizes(site);
+    site = await siteInChromium('atc-mobile-corpus-', async (folder) => {
+      const build = buildKnowledgeBase(sharedCorpusConfig(listTargets().map((target) => ({ target: target.id }))));
+      await publishSite(build, path.join(folder, '_site'), { cacheRoot: path.join(folder, '.atc-cache') });
+    });
+    ({ server, browser } = site);
+    sizes = htmlPageSizes(site.site);
     largestRule = sizes.find((size) => /^rules\/[^/]+\/index\.html$/.test(size.page))!.page.replace(/index\.html$/, '');
-    server = await serveFolder(site);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: PHONE });
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await site?.close();
   });
 
   test('no HTML page is over 1 MB', (t) => {
@@ -255,11 +244,12 @@ describe('the full corpus build on a phone', { skip: sharedCorpusExists() ? skip
   });
 
   test('the widest pages fit 390 px with a header of at most 64 px: a technique, the gaps, search, the matrix, the largest rule page', { timeout: 300_000 }, async () => {
+    const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const fits: Fit[] = [];
     for (const url of ['techniques/T1003/', 'gaps/', 'search/?q=sysmon', 'matrix/', largestRule]) fits.push(await measure(page, server.root, url));
     assertFits(fits);
-    await page.close();
+    await context.close();
   });
 
   test('axe on the largest rule page at phone size, light and dark', { timeout: 300_000 }, async () => {

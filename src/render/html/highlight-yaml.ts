@@ -1,6 +1,6 @@
 import { escapeHtml, SafeHtml } from './escape-html.ts';
 
-/** Longer rules are shown plain. */
+/** Rules longer than this (characters) are shown unhighlighted, as their escaped text. */
 export const HIGHLIGHTED_CHARACTERS = 64_000;
 
 /**
@@ -12,7 +12,7 @@ export const HIGHLIGHTED_CHARACTERS = 64_000;
  */
 export function highlightYaml(text: string): SafeHtml {
   const normalized = text.replace(/\r\n?/g, '\n');
-  // The spans triple a rule's size: a rule of thousands of hashes would make a page of megabytes.
+  // The spans triple a rule's size: a rule of thousands of hashes made a page of megabytes.
   if (normalized.length > HIGHLIGHTED_CHARACTERS) return new SafeHtml(escapeHtml(normalized));
   const lines = normalized.split('\n');
   const out: string[] = [];
