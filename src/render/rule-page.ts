@@ -3,6 +3,7 @@ import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../p
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { KnowledgeBase, RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
+import { queryText } from '../present/query-text.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
 import { MARKDOWN_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../present/rule-summary.ts';
@@ -49,9 +50,7 @@ export function renderRuleMarkdown(rule: DetectionRule, kb: KnowledgeBase, queri
   const sections = [keyValueTable(escapeCell(rule.title), rows), '', '', '## Detection Rules', '', '### Sigma rule', '', codeBlock(rule.text)];
   for (const query of queries) {
     sections.push('', '', `### ${escapeText(query.title)}`, '');
-    // One query per rule of the collection, a line each; multi-line outputs (watchers) end in their own newline.
-    const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
-    sections.push(query.result.ok ? codeBlock(text) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
+    sections.push(query.result.ok ? codeBlock(queryText(query.result)) : `*Not available for this rule: ${escapeText(query.result.reason)}*`);
   }
   return `${sections.join('\n')}\n`;
 }

@@ -71,7 +71,7 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     started = performance.now();
     // Written while Pagefind finishes the index (its own process, on the other core): the redirect stubs
     // (complete documents, no chrome; through Eleventy they would cost as much as the real pages), the
-    // rules' source files, then the markdown and export files.
+    // rules' source files and the files of queries too long for their pages, then the markdown and export files.
     const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context).value }));
     written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, site.files), writeFiles(outputDir, build.files ?? []));
     files = performance.now() - started;

@@ -2,30 +2,26 @@
 // (provisional tactics and techniques, gaps at both levels, a revoked tag): no console errors, axe clean.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { writeCoverageKnowledgeBase } from '../helpers/attack-fixture.ts';
-import { atcBuild, axeViolations, launchChromium, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import { atcBuild, axeViolations, siteInChromium, skipWithoutChromium, type SiteInChromium, type StaticServer } from './browser.ts';
 
 describe('ATT&CK coverage pages with provisional entities, in Chromium', { skip: skipWithoutChromium() }, () => {
-  let folder: string;
+  let site: SiteInChromium | undefined;
   let server: StaticServer;
   let browser: Browser;
 
   before(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'atc-attack-site-'));
-    writeCoverageKnowledgeBase(folder);
-    atcBuild(['--rules', path.join(folder, 'rules'), '--triggers', path.join(folder, 'triggers'), '--targets', 'es-qs', '--out', path.join(folder, '_site')], folder);
-    server = await serveFolder(path.join(folder, '_site'));
-    browser = await launchChromium();
+    site = await siteInChromium('atc-attack-site-', (folder) => {
+      writeCoverageKnowledgeBase(folder);
+      atcBuild(['--rules', path.join(folder, 'rules'), '--triggers', path.join(folder, 'triggers'), '--targets', 'es-qs', '--out', path.join(folder, '_site')], folder);
+    });
+    ({ server, browser } = site);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await site?.close();
   });
 
   test('provisional tactic and technique pages, the matrix and the gaps: readable, linked, axe clean in light and dark mode', { timeout: 120_000 }, async () => {

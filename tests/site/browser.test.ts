@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { checkLinks } from '../../src/site/check-links.ts';
-import { ARTIFACTS, atcBuild, axeViolations, openSampleSite, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, watchedPage, type SampleSite, type StaticServer } from './browser.ts';
+import { ARTIFACTS, atcBuild, axeViolations, openSampleSite, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, watchedPage, type SiteInChromium, type StaticServer } from './browser.ts';
 
 const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
 const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
@@ -15,7 +15,7 @@ const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
 const FIELDREF_RULE = 'rules/42219837-341f-49d6-8826-a6005401a6bd/';
 
 describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
-  let site: SampleSite | undefined;
+  let site: SiteInChromium | undefined;
   let server: StaticServer;
   let browser: Browser;
 

@@ -4,7 +4,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { after, before } from 'node:test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,31 +74,43 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** A site built into a temp folder, served, and a Chromium to open it: ready inside the tests of a describe block. */
+/** A built site served on 127.0.0.1 with a Chromium to open it; `close()` stops both and removes the folder. */
 export interface SiteInChromium {
-  readonly folder: string;
+  /** The site's folder (`<temporary folder>/_site`). */
+  readonly site: string;
   readonly server: StaticServer;
   readonly browser: Browser;
+  close(): Promise<void>;
 }
 
 /**
- * Call inside a describe block: before its tests, `build(folder)` writes a site into `<folder>/_site`, which
- * is served with Chromium started; after them all of it is closed and removed.
+ * For a test file's `before`: a fresh temporary folder, in which `build` writes a site to `_site/` (and
+ * anything it needs beside it), served and opened in Chromium.
  */
-export function siteInChromium(prefix: string, build: (folder: string) => void): SiteInChromium {
-  const site = {} as { folder: string; server: StaticServer; browser: Browser };
-  before(async () => {
-    site.folder = mkdtempSync(path.join(tmpdir(), prefix));
-    build(site.folder);
-    site.server = await serveFolder(path.join(site.folder, '_site'));
-    site.browser = await launchChromium();
-  });
-  after(async () => {
-    await site.browser?.close();
-    await site.server?.close();
-    if (site.folder) rmSync(site.folder, { recursive: true, force: true });
-  });
-  return site;
+export async function siteInChromium(prefix: string, build: (folder: string) => unknown): Promise<SiteInChromium> {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  const remove = (): void => rmSync(folder, { recursive: true, force: true });
+  let server: StaticServer | undefined;
+  try {
+    await build(folder);
+    server = await serveFolder(path.join(folder, '_site'));
+    const browser = await launchChromium();
+    const served = server;
+    return {
+      site: path.join(folder, '_site'),
+      server: served,
+      browser,
+      close: async () => {
+        await browser.close();
+        await served.close();
+        remove();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    remove();
+    throw error;
+  }
 }
 
 /** Runs the real `atc build` (bin/atc.js) and fails with its output when it does not succeed. */
@@ -131,37 +142,12 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
   return { page, problems };
 }
 
-export interface SampleSite {
-  readonly server: StaticServer;
-  readonly browser: Browser;
-  /** Closes the browser and the server and deletes the built site. */
-  close(): Promise<void>;
-}
-
-/** The sample knowledge base built with the real `atc build` into a temp folder, served on 127.0.0.1, with a Chromium to open it. */
-export async function openSampleSite(): Promise<SampleSite> {
-  const folder = mkdtempSync(path.join(tmpdir(), 'atc-site-'));
-  let server: StaticServer | undefined;
-  try {
+/** The sample knowledge base built with the real `atc build`, served on 127.0.0.1, with a Chromium to open it (screenshots go to ARTIFACTS). */
+export function openSampleSite(): Promise<SiteInChromium> {
+  return siteInChromium('atc-site-', (folder) => {
     atcBuild(['--out', path.join(folder, '_site')], PROJECT);
-    server = await serveFolder(path.join(folder, '_site'));
-    const browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
-    const opened = server;
-    return {
-      server: opened,
-      browser,
-      close: async () => {
-        await browser.close();
-        await opened.close();
-        rmSync(folder, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await server?.close();
-    rmSync(folder, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /** A config file for the sample knowledge base with another path prefix, in a temp folder. */

@@ -1,11 +1,10 @@
 // Stable links in a real Chromium (issue 13, item 5): a redirect stub keeps the address's #fragment, a
 // query tab puts its panel in the address, and each panel copies a link to itself. Panel ids are read
 // from the page, not derived from a naming rule, so the tests hold whatever the ids are keyed by.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { PROJECT, atcBuild, siteInChromium, skipWithoutChromium } from './browser.ts';
+import { openSampleSite, skipWithoutChromium, type SiteInChromium } from './browser.ts';
 
 /** The sample's comsvcs rule: its canonical page, and the stub at its file-name address. */
 const CANONICAL = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
@@ -20,7 +19,21 @@ async function selectedPanel(page: Page): Promise<string | null> {
 }
 
 describe('stable links to query tabs in Chromium', { skip: skipWithoutChromium() }, () => {
-  const site = siteInChromium('atc-links-', (folder) => atcBuild(['--out', path.join(folder, '_site')], PROJECT));
+  let opened: SiteInChromium | undefined;
+  before(async () => {
+    opened = await openSampleSite();
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  const site = {
+    get browser() {
+      return (opened ?? assert.fail('the sample site did not open')).browser;
+    },
+    get server() {
+      return (opened ?? assert.fail('the sample site did not open')).server;
+    },
+  };
 
   test('a redirect stub with a #fragment lands on the canonical page with that fragment and its tab open', async () => {
     const context = await site.browser.newContext();

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, axeViolations, openSampleSite, skipWithoutChromium, watchedPage, type SampleSite } from './browser.ts';
+import { ARTIFACTS, axeViolations, openSampleSite, skipWithoutChromium, watchedPage, type SiteInChromium } from './browser.ts';
 
 const PAGE = 'triggers/T1003.001/';
 /** The sample's first T1003.001 test: one input argument, dump_path, used by the command and the cleanup. */
@@ -20,12 +20,12 @@ async function openTrigger(context: BrowserContext, root: string): Promise<{ pag
 }
 
 describe('trigger pages in Chromium', { skip: skipWithoutChromium() }, () => {
-  let site: SampleSite | undefined;
+  let site: SiteInChromium | undefined;
   before(async () => {
     site = await openSampleSite();
   });
   after(() => site?.close());
-  const opened = (): SampleSite => site ?? assert.fail('the sample site did not open');
+  const opened = (): SiteInChromium => site ?? assert.fail('the sample site did not open');
 
   test('a typed value replaces its placeholder in every command as text, and copy copies the command as shown', async () => {
     const context = await opened().browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -43,8 +43,27 @@ export function keyValueTable(rows: ReadonlyArray<readonly [string, HtmlValue]>,
   )}</tbody></table></div>`;
 }
 
-export function list(items: readonly HtmlValue[], empty: string, className = 'plain-list'): SafeHtml {
-  return items.length === 0 ? html`<span class="empty">${empty}</span>` : html`<ul class="${className}">${items.map((item) => html`<li>${item}</li>`)}</ul>`;
+/** Lists longer than this show their first LONG_LIST_SHOWN items and a control that shows the rest. */
+const LONG_LIST_ITEMS = 30;
+const LONG_LIST_SHOWN = 20;
+
+/**
+ * A list; a long one (hash lists, a log source's rules) shows its first items until the reader opens
+ * "show all". Every item stays in the one list, so the page reads whole without CSS; site.css hides the
+ * items marked `beyond` while the control is closed, which needs no JavaScript.
+ */
+export function list(items: readonly HtmlValue[], empty: string, className = 'plain-list', noun = 'value'): SafeHtml {
+  if (items.length === 0) return html`<span class="empty">${empty}</span>`;
+  if (items.length <= LONG_LIST_ITEMS) return html`<ul class="${className}">${items.map((item) => html`<li>${item}</li>`)}</ul>`;
+  return html`<div class="collapsible-list"><ul class="${className}">${items.map((item, index) => (index < LONG_LIST_SHOWN ? html`<li>${item}</li>` : html`<li class="beyond">${item}</li>`))}</ul>${showAllControl(`Show all ${count(items.length, noun)}`)}</div>`;
+}
+
+/**
+ * The "show all" control of a collapsed list or code block: a `<details>` with only its summary, so it
+ * works without JavaScript; site.css reads its open state to reveal the rest of the element before it.
+ */
+function showAllControl(label: string): SafeHtml {
+  return html`<details class="show-all"><summary><span class="when-closed">${label}</span><span class="when-open">Show less</span></summary></details>`;
 }
 
 /** Multi-line prose from YAML: kept as text, line breaks preserved by CSS. */
@@ -53,9 +72,27 @@ export function prose(text: string | undefined, empty = ''): SafeHtml {
   return trimmed === '' ? html`<span class="empty">${empty}</span>` : html`<p class="prose">${trimmed}</p>`;
 }
 
-/** A code block; its text is escaped, so commands and queries show literally and never run. */
+/** Code blocks of more lines, or more characters (one long wrapped line), start collapsed to their first lines. */
+const LONG_CODE_LINES = 30;
+const LONG_CODE_CHARACTERS = 3000;
+
+/**
+ * A code block; its text is escaped, so commands and queries show literally and never run. A long one
+ * (a rule's hash list, a converted query) shows its beginning until the reader opens "show all"; the
+ * element keeps the whole text, so its copy button copies all of it.
+ */
 export function codeBlock(code: string, options: { id?: string; language?: string; highlighted?: SafeHtml } = {}): SafeHtml {
-  return html`<pre class="code"${options.id ? html` id="${options.id}"` : ''}${options.language ? html` data-language="${options.language}"` : ''}><code>${options.highlighted ?? code.trimEnd()}</code></pre>`;
+  const text = code.trimEnd();
+  const pre = html`<pre class="code"${options.id ? html` id="${options.id}"` : ''}${options.language ? html` data-language="${options.language}"` : ''}><code>${options.highlighted ?? text}</code></pre>`;
+  const lines = lineCount(text);
+  if (lines <= LONG_CODE_LINES && text.length <= LONG_CODE_CHARACTERS) return pre;
+  return html`<div class="collapsible-code">${pre}${showAllControl(lines > LONG_CODE_LINES ? `Show all ${count(lines, 'line')}` : `Show all ${count(text.length, 'character')}`)}</div>`;
+}
+
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) lines += 1;
+  return lines;
 }
 
 /** A copy button for the element with id `target`; hidden until the site script can copy (it copies the element's text as shown). */
@@ -84,7 +121,7 @@ export function ruleItem(rule: DetectionRule, context: SiteContext): SafeHtml {
 }
 
 export function ruleList(rules: readonly DetectionRule[], context: SiteContext, empty: string): SafeHtml {
-  return list(rules.map((rule) => ruleItem(rule, context)), empty, 'rule-list');
+  return list(rules.map((rule) => ruleItem(rule, context)), empty, 'rule-list', 'rule');
 }
 
 export function attackTechniqueLink(id: string): SafeHtml {

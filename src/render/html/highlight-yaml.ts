@@ -1,5 +1,8 @@
 import { escapeHtml, SafeHtml } from './escape-html.ts';
 
+/** Rules longer than this (characters) are shown unhighlighted, as their escaped text. */
+export const HIGHLIGHTED_CHARACTERS = 64_000;
+
 /**
  * Syntax highlighting for Sigma rules, at build time: a line-based YAML tokenizer that wraps keys,
  * strings, numbers, booleans, comments and block scalars in spans (classes `y-*`, coloured by site.css).
@@ -8,7 +11,10 @@ import { escapeHtml, SafeHtml } from './escape-html.ts';
  * it does not recognise is shown plain.
  */
 export function highlightYaml(text: string): SafeHtml {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const normalized = text.replace(/\r\n?/g, '\n');
+  // The spans triple a rule's size: a rule of thousands of hashes made a page of megabytes.
+  if (normalized.length > HIGHLIGHTED_CHARACTERS) return new SafeHtml(escapeHtml(normalized));
+  const lines = normalized.split('\n');
   const out: string[] = [];
   let blockIndent = -1; // > -1 while inside a block scalar: lines indented more than this belong to it
   for (const line of lines) {

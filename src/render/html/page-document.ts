@@ -91,7 +91,8 @@ ${join((page.scripts ?? []).map((name) => html`<script src="${chrome.asset(name)
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">
 <a class="brand" href="${chrome.home}">${chrome.siteTitle}</a>
-<nav class="site-nav" aria-label="Main">
+<button type="button" class="menu-button" aria-expanded="false" aria-controls="site-nav" hidden>Menu</button>
+<nav class="site-nav" id="site-nav" aria-label="Main">
 <ul>${navigation}</ul>
 </nav>
 <form class="search-form mini" action="${chrome.search}" method="get" role="search" aria-label="Site search">

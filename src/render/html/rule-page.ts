@@ -24,6 +24,7 @@ import {
 import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
+import { queryCode } from './query-files.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
@@ -186,9 +187,8 @@ function renderQueryTabs(rule: DetectionRule, context: SiteContext): SafeHtml {
   if (queries.length === 0) return html``;
   const panels = queries.map((query, index) => {
     const { anchor, alias, key } = queryTargetAt(context, index, query);
-    const text = query.result.ok ? query.result.queries.map((one) => one.replace(/\n$/, '')).join('\n') : '';
     const content = query.result.ok
-      ? html`${conversionStatusLine(query, key, context)}<div class="code-wrap">${copyButton(`query-${anchor}`, `Copy the ${query.title}`)}${codeBlock(text, { id: `query-${anchor}` })}</div>${
+      ? html`${conversionStatusLine(query, key, context)}${queryCode(rule, query, `query-${anchor}`, context)}${
           query.result.queries.length > 1 ? html`<p class="muted">${query.result.queries.length} queries, one per line: one per rule of the collection.</p>` : ''
         }`
       : conversionStatusLine(query, key, context);

@@ -20,6 +20,7 @@ import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
+import { oversizedQueryFiles } from './query-files.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -29,7 +30,7 @@ export interface SitePages {
   readonly search: readonly SearchRecord[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
   readonly feed?: string;
-  /** Files of the site that are not pages: each rule's YAML source beside its page. */
+  /** Files of the site that are not pages, beside the pages that link them: each rule's YAML source, and queries too long for their rule page (query-files.ts). */
   readonly files: readonly OutputFile[];
 }
 
@@ -125,5 +126,5 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
       .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}), files: ruleSourceFiles(kb.rules, urls) };
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}), files: [...ruleSourceFiles(kb.rules, urls), ...oversizedQueryFiles(context)] };
 }

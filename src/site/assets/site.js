@@ -2,6 +2,22 @@
 // Plain script, no dependencies; every page works without it (all tabs shown, lists unfiltered).
 (function () {
   'use strict';
+
+  // ---- Site menu ----------------------------------------------------------------------------------------
+  // On narrow screens the navigation folds behind the Menu button; without this script the button stays
+  // hidden and the navigation is a row that scrolls sideways (site.css), so it is always reachable.
+  var menuButton = document.querySelector('.menu-button');
+  if (menuButton) {
+    menuButton.hidden = false;
+    menuButton.addEventListener('click', function () {
+      menuButton.setAttribute('aria-expanded', menuButton.getAttribute('aria-expanded') === 'true' ? 'false' : 'true');
+    });
+    document.addEventListener('keydown', function (event) {
+      if (event.key !== 'Escape' || menuButton.getAttribute('aria-expanded') !== 'true' || !menuButton.parentNode.contains(document.activeElement)) return;
+      menuButton.setAttribute('aria-expanded', 'false');
+      menuButton.focus();
+    });
+  }
   var STORAGE_KEY = 'atc-kb:query-target';
   var prefix = document.body.getAttribute('data-prefix') || '/';
 
