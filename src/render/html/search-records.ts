@@ -128,7 +128,6 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       kind: 'Rule',
       content: lines(
         rule.title,
-        rule.id,
         rule.description,
         links.tactics.map((tactic) => tactic.name),
         links.techniques.map((technique) => `${technique.id} ${technique.name}`),
@@ -139,6 +138,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
         rule.author,
         rule.name,
         searchableText(detectionValues(rule.text), 60),
+        rule.id, // last: an excerpt shows it only when it is what was searched for
       ),
       filters: {
         type: ['Rule'],
