@@ -29,8 +29,7 @@
   function loadPagefind() {
     if (!pagefindPromise) {
       pagefindPromise = import(prefix + 'pagefind/pagefind.js').then(function (pagefind) {
-        // A title holding the query's words outranks a page that only mentions them.
-        return Promise.resolve(pagefind.options({ baseUrl: prefix, excerptLength: 24, ranking: { metaWeights: { title: 10 } } })).then(function () { return pagefind; });
+        return Promise.resolve(pagefind.options({ baseUrl: prefix, excerptLength: 24 })).then(function () { return pagefind; });
       });
     }
     return pagefindPromise;
@@ -137,8 +136,8 @@
       search.next += slice.length;
       return Promise.all(slice.map(function (result) { return result.data(); })).then(function (items) {
         items.forEach(function (item) {
-          if (search.listed[item.url]) return;
-          search.listed[item.url] = true;
+          if (search.listed.has(item.url)) return;
+          search.listed.add(item.url);
           batch.push(item);
         });
         return fill();
@@ -186,10 +185,10 @@
     }).then(function (answer) {
       if (mine !== generation) return;
       var named = namedEntities(answer.names, query, filters);
-      var listed = {};
+      var listed = new Set();
       list.textContent = '';
       named.forEach(function (entry) {
-        listed[entry.url] = true;
+        listed.add(entry.url);
         list.appendChild(namedCard(entry));
       });
       current = { results: answer.found.results, next: 0, shown: named.length, listed: listed };
