@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SearchRecord } from '../render/html/search-records.ts';
+import { SEARCH_NAMES_FILE, searchNamesFile } from '../render/html/search-names.ts';
 import { writeFiles } from './write-output.ts';
 
 /**
@@ -20,7 +21,7 @@ export interface WrittenIndex {
   readonly files: readonly string[];
 }
 
-/** Pagefind's folder in the output: its script, the index chunks and one fragment per record. */
+/** Pagefind's folder in the output: its script, the index chunks and one fragment per record, and our names index (search-names.ts). */
 export const SEARCH_FOLDER = 'pagefind';
 
 const WORKER = new URL('./search-worker.mjs', import.meta.url);
@@ -32,6 +33,7 @@ const running = new Set<Worker>();
  */
 export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJob {
   const worker = new Worker(WORKER, { workerData: { records } });
+  const names = searchNamesFile(records);
   running.add(worker);
   type IndexFiles = Array<{ path: string; content: Uint8Array }>;
   let settle: { resolve: (files: IndexFiles) => void; reject: (error: Error) => void } | undefined;
@@ -56,7 +58,7 @@ export function startSearchIndex(records: readonly SearchRecord[]): SearchIndexJ
         settle = { resolve, reject };
         worker.postMessage({});
       });
-      return { records: records.length, files: writeFiles(outputPath, files) };
+      return { records: records.length, files: writeFiles(outputPath, [...files, { path: SEARCH_NAMES_FILE, content: names }]) };
     },
   };
 }

@@ -7,7 +7,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as pagefind from 'pagefind';
 
-/** @typedef {{ url: string, title: string, kind: string, content: string, filters: Record<string, string[]> }} SearchRecord */
+/** @typedef {{ url: string, title: string, kind: string, content: string, filters: Record<string, string[]>, card: { level?: string, techniques?: string[], logSource?: string } }} SearchRecord */
+
+/**
+ * The result card's facts as Pagefind metadata, which holds strings only; empty ones are left out.
+ * @param {SearchRecord} record
+ */
+function meta(record) {
+  const { level, techniques = [], logSource } = record.card;
+  return Object.fromEntries(
+    Object.entries({ title: record.title, kind: record.kind, level, techniques: techniques.join(' '), logsource: logSource }).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
 
 const BATCH = 500;
 
@@ -22,7 +33,7 @@ async function addRecords(records) {
           url: record.url,
           content: record.content,
           language: 'en',
-          meta: { title: record.title, kind: record.kind },
+          meta: meta(record),
           filters: Object.fromEntries(Object.entries(record.filters).filter(([, values]) => values.length > 0)),
         }),
       ),

@@ -119,6 +119,12 @@ describe('third-party text cannot inject markup or templates', () => {
       assert.ok((await page.locator('#search-results').innerText()).includes('window.__pwned'));
       assert.equal(await page.evaluate('window.__pwned'), undefined);
       assert.equal(await page.locator('#search-results script, #search-results img').count(), 0);
+      // A named entity (the names index) is listed first, its hostile title as text.
+      await page.goto(`${server.root}search/?q=DN_9001`);
+      await page.locator('#search-results li').first().waitFor({ timeout: 15_000 });
+      assert.equal(await page.locator('#search-results li a').first().innerText(), `DN_9001_4688_injection ${SCRIPT_PAYLOAD}`);
+      assert.equal(await page.locator('#search-results script, #search-results img').count(), 0);
+      assert.equal(await page.evaluate('window.__pwned'), undefined);
       // Copying a query copies text, it does not run it.
       await page.goto(`${server.root}rules/0b7a8f42-6c1e-4d5a-9f00-000000000001/`);
       await page.locator('.tab-panel:not([hidden]) button.copy').click();

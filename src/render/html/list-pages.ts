@@ -287,6 +287,6 @@ export function renderSearchPage(context: SiteContext): SitePage {
 </form>
 <p id="search-status-line" aria-live="polite"><noscript>Search runs in your browser and needs JavaScript. Without it, browse ${link(context.urls.href('/rules/'), 'the rule list')} or ${link(context.urls.href('/matrix/'), 'the matrix')}.</noscript></p>
 <ol id="search-results" class="search-results"></ol>`;
-  return { url: '/search/', title: 'Search', section: 'search', body, searchable: false };
+  return { url: '/search/', title: 'Search', section: 'search', body, searchable: false, scripts: ['search.js'] };
 }
 

@@ -1,6 +1,7 @@
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { tacticLabel } from '../../present/attack-labels.ts';
 import type { SiteContext } from './site-context.ts';
+import type { DataNeeded } from '../../model/entities.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 
 /** The kinds of search results, in the order the search page offers them as a filter. */
@@ -16,6 +17,25 @@ export interface SearchRecord {
   /** Plain text Pagefind indexes and takes excerpts from. */
   readonly content: string;
   readonly filters: Readonly<Record<string, readonly string[]>>;
+  /** The entity's own id (Sigma id, DN_0003, T1059.001, TA0006, G0016): typed alone, it finds the entity first. */
+  readonly id?: string;
+  /** What a result card shows under the title besides the kind (plain text: the browser sets it as text). */
+  readonly card: SearchCard;
+  /**
+   * Names an analyst types for the entity, besides its id and title: the technique's or actor's own
+   * name and aliases, a Data Needed entry's channel and event id ("sysmon 1", "security 4688").
+   * Matched word for word by search-names.ts.
+   */
+  readonly names?: readonly string[];
+}
+
+/** The facts of a result card; each absent when the entity has none. */
+export interface SearchCard {
+  readonly level?: string;
+  /** A rule's ATT&CK technique ids, in tag order (a technique's or trigger's title starts with its id). */
+  readonly techniques?: readonly string[];
+  /** "windows / process_creation" for a rule, the channel and event id for Data Needed. */
+  readonly logSource?: string;
 }
 
 /**
@@ -79,6 +99,18 @@ const lines = (...parts: ReadonlyArray<string | undefined | readonly string[]>):
     .filter((part) => part.trim() !== '')
     .join('\n');
 
+/** atc-data titles start with the entity's id (DN_0003_1_windows_sysmon_process_creation → DN_0003). */
+const ATC_DATA_ID = /^[A-Za-z]{2}_\d+/;
+
+function idPrefix(title: string): { id?: string } {
+  const id = ATC_DATA_ID.exec(title)?.[0];
+  return id === undefined ? {} : { id };
+}
+
+function dataNeededSource(entry: DataNeeded): string {
+  return [entry.channel ?? entry.provider, entry.eventId === undefined ? undefined : `event ${entry.eventId}`].filter(Boolean).join(', ');
+}
+
 /**
  * The search index's records, built from the knowledge base rather than from the HTML: the index gets
  * the text that matters (titles, descriptions, tags, log sources, detection values, test names and
@@ -106,6 +138,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
         rule.author,
         rule.name,
         searchableText(detectionValues(rule.text), 60),
+        rule.id, // last: an excerpt shows it only when it is what was searched for
       ),
       filters: {
         type: ['Rule'],
@@ -113,6 +146,12 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
         ...(rule.status ? { status: [rule.status] } : {}),
         tactic: links.tactics.map((tactic) => tactic.name),
         product: [...new Set(rule.logsources.map((source) => source.product).filter((value): value is string => !!value))],
+      },
+      ...(rule.id ? { id: rule.id } : {}),
+      card: {
+        ...(rule.level ? { level: rule.level } : {}),
+        techniques: links.techniques.map((technique) => technique.id),
+        logSource: rule.logsources.map((source) => [source.product, source.category, source.service].filter(Boolean).join(' / ')).join(', '),
       },
     });
   }
@@ -123,6 +162,9 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       kind: 'Data Needed',
       content: lines(entry.title, entry.description, entry.category, entry.platform, entry.type, entry.channel, entry.provider, entry.eventId === undefined ? undefined : `EventID ${entry.eventId}`, entry.fields.join(' ')),
       filters: { type: ['Data Needed'] },
+      ...idPrefix(entry.title),
+      card: { logSource: dataNeededSource(entry) },
+      names: [entry.channel, entry.provider, entry.eventId === undefined ? undefined : String(entry.eventId)].filter((name): name is string => name !== undefined),
     });
   }
   for (const policy of kb.loggingPolicies) {
@@ -132,6 +174,9 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       kind: 'Logging Policy',
       content: lines(policy.title, policy.description, policy.eventIds.map((id) => `EventID ${id}`), policy.configuration),
       filters: { type: ['Logging Policy'] },
+      ...idPrefix(policy.title),
+      card: {},
+      names: policy.eventIds.map(String),
     });
   }
   for (const enrichment of kb.enrichments) {
@@ -141,6 +186,8 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       kind: 'Enrichment',
       content: lines(enrichment.title, enrichment.description, enrichment.newFields.join(' '), enrichment.config),
       filters: { type: ['Enrichment'] },
+      ...idPrefix(enrichment.title),
+      card: {},
     });
   }
   for (const trigger of kb.triggers) {
@@ -155,17 +202,20 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
         trigger.tests.flatMap((test) => [test.name, test.description, test.supportedPlatforms.join(' '), searchableText(test.executor.command ?? test.executor.steps ?? '', 40)]),
       ),
       filters: { type: ['Trigger'], tactic: tactics },
+      id: trigger.techniqueId,
+      card: {},
+      names: [trigger.displayName],
     });
   }
   for (const tactic of kb.attack.tactics) {
-    records.push({ url: urls.pathTactic(tactic.id), title: tacticLabel(tactic), kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname, tactic.origin?.origin), filters: { type: ['Tactic'], tactic: [tactic.name] } });
+    records.push({ url: urls.pathTactic(tactic.id), title: tacticLabel(tactic), kind: 'Tactic', content: lines(`${tactic.id} ${tactic.name}`, tactic.shortname, tactic.origin?.origin), filters: { type: ['Tactic'], tactic: [tactic.name] }, id: tactic.id, card: {}, names: [tactic.name] });
   }
   for (const technique of coverage.pageTechniques) {
     const tactics = technique.tactics.map((shortname) => kb.attack.tactic(shortname)?.name).filter((name): name is string => !!name);
     const page = urls.pathTechniquePage(technique.id);
-    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics, technique.origin?.origin), filters: { type: ['Technique'], tactic: tactics } });
+    records.push({ url: page, title: `${technique.id}: ${technique.name}`, kind: 'Technique', content: lines(`${technique.id} ${technique.name}`, tactics, technique.origin?.origin), filters: { type: ['Technique'], tactic: tactics }, id: technique.id, card: {}, names: [technique.name] });
     for (const sub of coverage.subTechniques(technique.id)) {
-      records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics } });
+      records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics }, id: sub.id, card: {}, names: [sub.name] });
     }
   }
   const actors = pageActors(kb);
@@ -173,7 +223,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     ['Group', actors.groups],
     ['Software', actors.software],
   ] as const) {
-    for (const actor of list) records.push({ url: urls.pathActor(actor), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] } });
+    for (const actor of list) records.push({ url: urls.pathActor(actor), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] }, id: actor.id, card: {}, names: [actor.name, ...actor.aliases] });
   }
   return records;
 }

@@ -1,4 +1,4 @@
-// atc-kb site script: query tabs (remembered target), copy buttons, rule facets in the URL, Pagefind search.
+// atc-kb site script: query tabs (remembered target), copy buttons, rule facets in the URL, the "/" key to search.
 // Plain script, no dependencies; every page works without it (all tabs shown, lists unfiltered).
 (function () {
   'use strict';
@@ -19,7 +19,6 @@
     });
   }
   var STORAGE_KEY = 'atc-kb:query-target';
-  var prefix = document.body.getAttribute('data-prefix') || '/';
 
   function readStored() {
     try { return window.localStorage.getItem(STORAGE_KEY); } catch (error) { return null; }
@@ -338,94 +337,17 @@
     convApply(false);
   }
 
-  // ---- Search (Pagefind) --------------------------------------------------------------------------------
-  var searchForm = document.getElementById('search-form');
-  if (searchForm) {
-    var input = document.getElementById('search-q');
-    var status = document.getElementById('search-status-line');
-    var list = document.getElementById('search-results');
-    var filterSelects = Array.prototype.slice.call(searchForm.querySelectorAll('select'));
-    var initial = new URLSearchParams(location.search);
-    input.value = initial.get('q') || '';
-    filterSelects.forEach(function (select) { if (initial.get(select.name)) select.value = initial.get(select.name); });
-    var pagefindPromise = null;
-    function loadPagefind() {
-      if (!pagefindPromise) {
-        pagefindPromise = import(prefix + 'pagefind/pagefind.js').then(function (pagefind) {
-          return Promise.resolve(pagefind.options({ baseUrl: prefix, excerptLength: 24 })).then(function () { return pagefind; });
-        });
-      }
-      return pagefindPromise;
-    }
-    // Excerpts come back as HTML with <mark>; rebuild them as text nodes so no indexed text can become markup.
-    function excerptNodes(excerpt) {
-      var fragment = document.createDocumentFragment();
-      var parsed = new DOMParser().parseFromString('<body>' + excerpt + '</body>', 'text/html').body;
-      Array.prototype.forEach.call(parsed.childNodes, function (node) {
-        if (node.nodeName === 'MARK') {
-          var mark = document.createElement('mark');
-          mark.textContent = node.textContent;
-          fragment.appendChild(mark);
-        } else {
-          fragment.appendChild(document.createTextNode(node.textContent));
-        }
-      });
-      return fragment;
-    }
-    var generation = 0;
-    function run(updateUrl) {
-      var query = input.value.trim();
-      var filters = {};
-      filterSelects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
-      if (updateUrl) {
-        var params = new URLSearchParams();
-        if (query) params.set('q', query);
-        Object.keys(filters).forEach(function (key) { params.set(key, filters[key]); });
-        var search = params.toString();
-        history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
-      }
-      var mine = ++generation;
-      if (!query && Object.keys(filters).length === 0) {
-        list.textContent = '';
-        status.textContent = 'Type a word to search rules, log sources, tests and techniques.';
-        return;
-      }
-      status.textContent = 'Searching…';
-      loadPagefind().then(function (pagefind) {
-        return pagefind.search(query || null, { filters: filters });
-      }).then(function (search) {
-        if (mine !== generation) return null;
-        return Promise.all(search.results.slice(0, 30).map(function (result) { return result.data(); })).then(function (items) {
-          if (mine !== generation) return;
-          list.textContent = '';
-          items.forEach(function (item) {
-            var li = document.createElement('li');
-            var a = document.createElement('a');
-            a.className = 'result-title';
-            a.href = item.url;
-            a.textContent = (item.meta && item.meta.title) || item.url;
-            li.appendChild(a);
-            if (item.meta && item.meta.kind) {
-              var kind = document.createElement('span');
-              kind.className = 'badge tag result-kind';
-              kind.textContent = item.meta.kind;
-              li.appendChild(kind);
-            }
-            var p = document.createElement('p');
-            p.appendChild(excerptNodes(item.excerpt || ''));
-            li.appendChild(p);
-            list.appendChild(li);
-          });
-          status.textContent = search.results.length === 0 ? 'No results.' : search.results.length + (search.results.length === 1 ? ' result' : ' results') + (search.results.length > 30 ? ', the first 30 shown.' : '.');
-        });
-      }).catch(function (error) {
-        status.textContent = 'Search is unavailable: ' + error.message;
-      });
-    }
-    var timer = null;
-    input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { run(true); }, 150); });
-    filterSelects.forEach(function (select) { select.addEventListener('change', function () { run(true); }); });
-    searchForm.addEventListener('submit', function (event) { event.preventDefault(); run(true); });
-    run(false);
-  }
+  // ---- "/" to search --------------------------------------------------------------------------------------
+  // As on GitHub and MDN: "/" focuses the search box (the search page's own, else the header's), unless
+  // the key is typed into a field or pressed with a modifier.
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.getElementById('search-q') || document.getElementById('site-search');
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
 })();
