@@ -9,6 +9,7 @@ import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer } from './navigator-layer.ts';
+import { renderSiemExports } from './siem-exports.ts';
 import { ExportUrls } from './site-urls.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
 
@@ -18,6 +19,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
+ *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts)
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
@@ -51,6 +53,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   files.push(encodedFile('rules.csv', rulesCsv(kb, queries)));
   files.push(encodedFile('techniques.csv', techniquesCsv(kb)));
   files.push(encodedFile('feed.xml', renderAtomFeed(kb, urls, title)));
+  files.push(...renderSiemExports(kb, queries, urls));
   return files;
 }
 
