@@ -1,7 +1,11 @@
+import type { BuildConfig } from '../../config.ts';
+import { ATTACK_NAVIGATOR_URL, navigatorLayerLink } from '../../export/navigator-layer.ts';
+import { ExportUrls } from '../../export/site-urls.ts';
 import type { OutputFile } from '../render-markdown-pages.ts';
 import { MARKDOWN_ROOT } from '../render-markdown-pages.ts';
 import { count, externalLink, link, pageHeader, section } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { siemExportsSection } from './siem-downloads.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
 export const DOWNLOADS_PATH = '/downloads/';
@@ -54,6 +58,13 @@ function layerWhat(file: string): string {
   return match ? `rules whose ${match[1] === 'product' ? 'log source product' : 'level'} is ${match[2]}` : name;
 }
 
+/** Whether the layers open in the hosted Navigator from here, and why not. */
+function navigatorNote(published: ExportUrls | undefined): SafeHtml {
+  return published?.absolute
+    ? html`<p>“Open in ATT&CK Navigator” loads a layer from this site into MITRE’s hosted Navigator.</p>`
+    : html`<p class="muted">No “open in ATT&CK Navigator” links: the hosted Navigator loads a layer from a public, absolute URL, and this site was built without <code>site.base_url</code>. Download a layer and upload it instead.</p>`;
+}
+
 /** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
 function filesByFolder(files: readonly OutputFile[], top: string): Map<string, OutputFile[]> {
   const folders = new Map<string, OutputFile[]>();
@@ -86,8 +97,11 @@ const CSV_WHAT: Readonly<Record<string, string>> = {
  * build's own output files, so the page lists exactly what was written: each file with what it is, its
  * size, and a count of what it holds.
  */
-export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext): SitePage {
+export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext, site?: Pick<BuildConfig['site'], 'baseUrl' | 'pathPrefix'>): SitePage {
   const { urls } = context;
+  // The Navigator fetches a layer by URL: only a published site (site.base_url) has one it can reach.
+  const published = site ? new ExportUrls(context.kb, site) : undefined;
+  const openInNavigator = (file: OutputFile): SafeHtml | '' => (published?.absolute ? html`<br>${externalLink(navigatorLayerLink(published.url(`/${file.path}`)), 'open in ATT&CK Navigator')}` : '');
   const size = (file: OutputFile): number => file.bytes?.byteLength ?? Buffer.byteLength(file.content, 'utf8');
   const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
   const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
@@ -98,7 +112,8 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const layerFolders = filesByFolder(exports, 'layers');
   const csv = exports.filter((file) => /^[^/]+\.csv$/.test(file.path));
   const feed = exports.find((file) => file.path === FEED_FILE);
-  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
+  const siem = siemExportsSection(exports, { fileLink, size, formatSize });
+  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : []), ...(siem?.listed ?? [])]);
   const others = exports.filter((file) => !listed.has(file));
 
   const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
@@ -110,11 +125,11 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
     parts.push(
       section(
         'ATT&CK Navigator layers',
-        html`<p>Layers for the ${externalLink('https://mitre-attack.github.io/attack-navigator/', 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${table(
+        html`<p>Layers for the ${externalLink(ATTACK_NAVIGATOR_URL, 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${navigatorNote(published)}${table(
           'Navigator layers',
           ['File', 'Rules', 'Techniques', 'Size'],
           [
-            ...layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+            ...layers.map((file) => html`<tr><td>${fileLink(file)}${openInNavigator(file)}</td><td>${layerWhat(file.path)}</td><td class="num">${layerTechniques(file.content) ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
             // One line per folder: a layer per ATT&CK group is a thousand files, not a thousand rows.
             ...[...layerFolders].map(([folder, documents]) => folderRow(folder, documents, `one layer per ${folder === 'layers/groups' ? 'ATT&CK group' : folder === 'layers/software' ? 'ATT&CK software' : 'entry'}: its techniques, scored by their rules`, 'id')),
           ],
@@ -143,6 +158,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
       ),
     );
   }
+  if (siem) parts.push(siem.render(table));
   if (csv.length > 0) {
     parts.push(
       section(
@@ -184,5 +200,5 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const body = html`${pageHeader('Exports', 'Downloads')}
 <p>Machine-readable copies of the knowledge base, written by the same build as these pages. Site URLs in them point to these pages.</p>
 ${parts.length > 0 ? parts : html`<p class="empty">This build wrote no export files.</p>`}`;
-  return { url: DOWNLOADS_PATH, title: 'Downloads', section: 'downloads', description: 'Navigator layers, JSON, CSV and the Atom feed of the knowledge base', body, searchable: false };
+  return { url: DOWNLOADS_PATH, title: 'Downloads', section: 'downloads', description: 'Navigator layers, SIEM exports, JSON, CSV and the Atom feed of the knowledge base', body, searchable: false };
 }
