@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { SigmaLevel } from '../sigma/rule-metadata.ts';
 import type { JsonObject } from './api-json.ts';
+import { tacticsFor } from './csv-exports.ts';
 import type { ExportedQuery } from './exported-query.ts';
 
 /**
@@ -82,17 +83,15 @@ interface ThreatTechnique {
  */
 export function elasticThreat(kb: KnowledgeBase, rule: DetectionRule): JsonObject[] {
   const links = kb.ruleLinks.get(rule)!;
-  const tagged = links.tactics.filter((tactic) => isTacticId(tactic.id));
-  const byTactic = new Map<AttackTactic, Map<string, ThreatTechnique>>(tagged.map((tactic) => [tactic, new Map()]));
-  const tacticsOf = (technique: AttackTechnique): AttackTactic[] =>
-    technique.tactics.map((shortname) => kb.attack.tactic(shortname)).filter((tactic): tactic is AttackTactic => tactic !== undefined && isTacticId(tactic.id));
+  const ruleTactics = links.tactics.map((tactic) => tactic.shortname);
+  const byTactic = new Map<AttackTactic, Map<string, ThreatTechnique>>(links.tactics.filter((tactic) => isTacticId(tactic.id)).map((tactic) => [tactic, new Map()]));
   for (const technique of links.techniques) {
     if (normalizeTechniqueId(technique.id) === undefined) continue;
     const parent = technique.parent === null ? technique : kb.attack.technique(technique.parent);
     if (parent === undefined) continue;
-    const own = tacticsOf(technique.parent === null ? technique : parent);
-    const taggedOwn = own.filter((tactic) => byTactic.has(tactic));
-    for (const tactic of taggedOwn.length > 0 ? taggedOwn : own) {
+    for (const shortname of tacticsFor(technique, ruleTactics)) {
+      const tactic = kb.attack.tactic(shortname);
+      if (tactic === undefined || !isTacticId(tactic.id)) continue;
       let techniques = byTactic.get(tactic);
       if (!techniques) byTactic.set(tactic, (techniques = new Map()));
       let entry = techniques.get(parent.id);

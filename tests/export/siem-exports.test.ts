@@ -11,7 +11,7 @@ import { renderSitePages } from '../../src/render/html/site-pages.ts';
 import { skipUnlessExists, standardFolders } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 import { buildExports, CORPUS_FOLDERS, corpusConfig, filesUnder, sampleConfig, type BuiltExports } from './export-helpers.ts';
-import { continued, readConf } from './splunk-conf-reader.ts';
+import { asContinued, readConf } from '../helpers/splunk-conf.ts';
 
 interface IndexEntry {
   path: string;
@@ -50,6 +50,17 @@ function ndjsonLines(text: string): Record<string, unknown>[] {
   });
 }
 
+/** The stanzas of a .conf file, each key set once; every line must be a stanza, a setting or a comment. */
+function confStanzas(text: string): { name: string; settings: Map<string, string> }[] {
+  const { stanzas, stray } = readConf(text);
+  assert.deepEqual(stray, [], 'every line is a stanza, a setting or a comment');
+  return stanzas.map((stanza) => {
+    const settings = new Map(stanza.settings);
+    assert.equal(settings.size, stanza.settings.length, `[${stanza.name}] sets each key once`);
+    return { name: stanza.name, settings };
+  });
+}
+
 /** The setting keys of every stanza this export writes; anything else would be rule text that became a key. */
 const STANZA_KEYS = ['alert.severity', 'description', 'disabled', 'dispatch.earliest_time', 'dispatch.latest_time', 'enableSched', 'search'];
 
@@ -59,17 +70,17 @@ const STANZA_KEYS = ['alert.severity', 'description', 'disabled', 'dispatch.earl
  * other stanza), only our keys, every search reading back as the query, everything disabled.
  */
 function checkSavedSearches(text: string, converted: readonly { rule: DetectionRule; queries: string[] }[], leftOut: number): void {
-  const stanzas = readConf(text);
+  const stanzas = confStanzas(text);
   const expected = converted.flatMap(({ queries }) => queries);
   assert.equal(stanzas.length, expected.length - leftOut, 'one stanza per converted query');
   const names = new Set(stanzas.map((stanza) => stanza.name.toLowerCase()));
   assert.equal(names.size, stanzas.length, 'stanza names are unique without regard to case');
   assert.ok(!names.has('default'), 'no stanza is [default]');
   // A conf value starts at its first non-blank character (a query may begin with a line break).
-  const searches = new Set(expected.map((query) => continued(query).trimStart()));
+  const searches = new Set(expected.map((query) => asContinued(query).trim()));
   for (const stanza of stanzas) {
     assert.deepEqual([...stanza.settings.keys()].sort(), STANZA_KEYS, `[${stanza.name}] has exactly the export's settings`);
-    assert.ok(searches.has(stanza.settings.get('search')!.trimStart()), `[${stanza.name}]'s search reads back as a converted query`);
+    assert.ok(searches.has(stanza.settings.get('search')!), `[${stanza.name}]'s search reads back as a converted query`);
     assert.equal(stanza.settings.get('disabled'), '1');
     assert.ok(stanza.name.length > 0 && stanza.name.length <= MAX_STANZA_NAME + 60, `[${stanza.name.slice(0, 40)}…] has a sensible length`);
     assert.doesNotMatch(stanza.name, /[[\]\\\u0000-\u001f]/);
@@ -307,7 +318,7 @@ describe('bulk SIEM exports', () => {
     const converted = convertedQueries(built, 'splunk');
     assert.equal(converted.length, hostile.length, 'every hostile rule converts');
     checkSavedSearches(text, converted, 0);
-    const stanzas = readConf(text);
+    const stanzas = confStanzas(text);
     assert.equal(stanzas.length, hostile.length, 'one stanza per rule');
     const names = stanzas.map((stanza) => stanza.name);
     assert.ok(!names.some((name) => /^evil\d*$/.test(name) || name === 'x'), 'no stanza named by rule text after a line break');
@@ -320,7 +331,7 @@ describe('bulk SIEM exports', () => {
       assert.doesNotMatch(description, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/, 'no control characters in a description');
     }
     const first = stanzas.find((stanza) => stanza.name === 'evil search = *')!;
-    assert.equal(first.settings.get('description'), continued('one\n[evil2]\nsearch = index=*\ndisabled = 0'), 'the description reads back whole, line breaks kept');
+    assert.equal(first.settings.get('description'), asContinued('one\n[evil2]\nsearch = index=*\ndisabled = 0'), 'the description reads back whole, line breaks kept');
     assert.equal(first.settings.get('disabled'), '1');
   });
 
