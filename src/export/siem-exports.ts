@@ -10,7 +10,7 @@ import { exportedQueries, type ExportedQuery } from './exported-query.ts';
 import { kibanaSavedSearches } from './kibana-saved-searches.ts';
 import type { ExportUrls } from './site-urls.ts';
 import { splunkSavedSearches } from './splunk-saved-searches.ts';
-import { stableJson, stableJsonWriter } from './stable-json.ts';
+import { stableJson } from './stable-json.ts';
 
 /**
  * Every rule's queries in the files SIEMs import (README.md, "Bulk SIEM exports"), per configured query
@@ -130,9 +130,12 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
   return files;
 }
 
-/** One line per rule: its queries per target spec (null when it does not convert) and why not. */
+/**
+ * One line per rule: its queries per target spec (null when it does not convert) and why not. Keys are
+ * written in a fixed order rather than sorted: this is the largest export (every query of every target),
+ * and the order is as deterministic.
+ */
 function queriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly ExportTarget[], urls: ExportUrls): string {
-  const line = stableJsonWriter();
   return kb.rules
     .map((rule) => {
       const results = queries.get(rule) ?? [];
@@ -143,10 +146,7 @@ function queriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, rea
         converted[target.spec] = result?.ok ? [...result.queries] : null;
         if (result && !result.ok) failures[target.spec] = result.reason;
       }
-      return line(
-        { id: rule.id ?? null, key: urls.ruleKey(rule), title: rule.title, path: rule.relativePath, level: rule.level ?? null, status: rule.status ?? null, url: urls.rule(rule), queries: converted, failures },
-        { compact: true },
-      );
+      return `${JSON.stringify({ id: rule.id ?? null, key: urls.ruleKey(rule), title: rule.title, path: rule.relativePath, level: rule.level ?? null, status: rule.status ?? null, url: urls.rule(rule), queries: converted, failures })}\n`;
     })
     .join('');
 }
