@@ -14,10 +14,12 @@ export interface ExportedQuery {
 }
 
 export function exportedQueries(rule: DetectionRule, key: string, queries: readonly string[]): ExportedQuery[] {
+  // SIEMs refuse a search or rule without a name.
+  const title = rule.title.trim() || key;
   return queries.map((query, index) => ({
     rule,
     id: index === 0 ? key : `${key}-${index + 1}`,
-    name: queries.length === 1 ? rule.title : `${rule.title} (query ${index + 1} of ${queries.length})`,
+    name: queries.length === 1 ? title : `${title} (query ${index + 1} of ${queries.length})`,
     query,
   }));
 }

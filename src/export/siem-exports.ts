@@ -52,7 +52,7 @@ const BULK_FILES: Readonly<Record<string, { readonly formats: readonly (string |
   esql: { formats: [undefined], files: [elastic('esql')] },
 };
 
-export function bulkFilesFor(section: QuerySection): readonly BulkFile[] {
+function bulkFilesFor(section: QuerySection): readonly BulkFile[] {
   const entry = BULK_FILES[section.target];
   return entry && entry.formats.includes(section.format) ? entry.files : [];
 }
