@@ -111,7 +111,8 @@ export function techniquesCsv(kb: KnowledgeBase): CsvTable {
   return { columns: TECHNIQUES_COLUMNS, rows };
 }
 
-function tacticsFor(technique: AttackTechnique, ruleTactics: readonly string[]): readonly string[] {
+/** The tactics (shortnames) a rule files a technique under: those it tags that the technique belongs to, else all of the technique's. */
+export function tacticsFor(technique: AttackTechnique, ruleTactics: readonly string[]): readonly string[] {
   const claimed = ruleTactics.filter((tactic) => technique.tactics.includes(tactic));
   return claimed.length > 0 ? claimed : technique.tactics;
 }

@@ -16,6 +16,17 @@ import { SIGMA_LEVELS } from '../sigma/rule-metadata.ts';
 export const LAYER_FORMAT_VERSION = '4.5';
 /** The Navigator release the layers are written for; the format requires at least 4.9.0. */
 export const NAVIGATOR_VERSION = '5.2.0';
+/** MITRE's hosted Navigator. */
+export const ATTACK_NAVIGATOR_URL = 'https://mitre-attack.github.io/attack-navigator/';
+
+/**
+ * The hosted Navigator opening a layer: it fetches the layer itself, so `layerUrl` must be absolute and
+ * public (a site built with `site.base_url`), and the layer must be served with CORS allowed.
+ */
+export function navigatorLayerLink(layerUrl: string): string {
+  return `${ATTACK_NAVIGATOR_URL}#layerURL=${encodeURIComponent(layerUrl)}`;
+}
+
 /** Light to dark blue: few rules to many. */
 export const GRADIENT_COLORS = ['#dbe9f6', '#6baed6', '#08306b'] as const;
 

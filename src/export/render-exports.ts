@@ -12,6 +12,7 @@ import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
 import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
+import { renderSiemExports } from './siem-exports.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
 
 /**
@@ -20,6 +21,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
+ *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts)
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
@@ -60,6 +62,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
   const feed = renderAtomFeed(kb, urls, title);
   files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
+  files.push(...renderSiemExports(kb, queries, urls));
   return files;
 }
 

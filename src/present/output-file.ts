@@ -9,7 +9,7 @@ export interface OutputFile {
 }
 
 /** The sections of the Downloads page, in page order. */
-export type DownloadSection = 'layers' | 'json' | 'csv' | 'feed';
+export type DownloadSection = 'layers' | 'json' | 'siem' | 'csv' | 'feed';
 
 /**
  * What an export says about itself for the Downloads page: its section, what it holds, and how many of what
@@ -20,6 +20,8 @@ export interface DownloadEntry {
   readonly section: DownloadSection;
   readonly what: string;
   readonly count?: number;
+  /** A second, quieter line: what the file leaves out. */
+  readonly note?: string;
   /** A CSV file's header. */
   readonly columns?: readonly string[];
 }

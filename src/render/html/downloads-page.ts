@@ -1,5 +1,8 @@
 import type { DownloadEntry, DownloadSection, OutputFile } from '../../present/output-file.ts';
+import type { BuildConfig } from '../../config.ts';
+import { ATTACK_NAVIGATOR_URL, navigatorLayerLink } from '../../export/navigator-layer.ts';
 import { MARKDOWN_ROOT } from '../../present/page-addresses.ts';
+import { SiteUrls } from '../../present/site-urls.ts';
 import { count, externalLink, link, pageHeader, section } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
@@ -11,6 +14,13 @@ export function formatSize(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** Whether the layers open in the hosted Navigator from here, and why not. */
+function navigatorNote(published: SiteUrls | undefined): SafeHtml {
+  return published?.absolute
+    ? html`<p>“Open in ATT&CK Navigator” loads a layer from this site into MITRE’s hosted Navigator.</p>`
+    : html`<p class="muted">No “open in ATT&CK Navigator” links: the hosted Navigator loads a layer from a public, absolute URL, and this site was built without <code>site.base_url</code>. Download a layer and upload it instead.</p>`;
 }
 
 /** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
@@ -32,8 +42,11 @@ function filesByFolder(files: readonly OutputFile[], top: string): Map<string, O
  * own output files, so the page lists exactly what was written: each file with what it is and a count of
  * what it holds, as the export stated them (OutputFile.download), and its size.
  */
-export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext): SitePage {
+export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext, site?: Pick<BuildConfig['site'], 'baseUrl' | 'pathPrefix'>): SitePage {
   const { urls } = context;
+  // The Navigator fetches a layer by URL: only a published site (site.base_url) has one it can reach.
+  const published = site ? SiteUrls.published(context.kb, site) : undefined;
+  const openInNavigator = (file: OutputFile): SafeHtml | '' => (published?.absolute ? html`<br>${externalLink(navigatorLayerLink(published.href(`/${file.path}`)), 'open in ATT&CK Navigator')}` : '');
   const size = (file: OutputFile): number => file.bytes?.byteLength ?? Buffer.byteLength(file.content, 'utf8');
   const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
   const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
@@ -45,7 +58,8 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const layerFolders = filesByFolder(exports, 'layers');
   const csv = listedIn('csv');
   const feed = listedIn('feed')[0];
-  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : [])]);
+  const siem = listedIn('siem');
+  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : []), ...siem]);
   const others = exports.filter((file) => !listed.has(file));
 
   const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
@@ -57,11 +71,11 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
     parts.push(
       section(
         'ATT&CK Navigator layers',
-        html`<p>Layers for the ${externalLink('https://mitre-attack.github.io/attack-navigator/', 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${table(
+        html`<p>Layers for the ${externalLink(ATTACK_NAVIGATOR_URL, 'ATT&CK Navigator')} (“Open Existing Layer”, “Upload from local”): each technique scored by the number of rules tagged with it. <code>atc layer</code> writes one for any other filter.</p>${navigatorNote(published)}${table(
           'Navigator layers',
           ['File', 'Rules', 'Techniques', 'Size'],
           [
-            ...layers.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+            ...layers.map((file) => html`<tr><td>${fileLink(file)}${openInNavigator(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
             // One line per folder: a layer per ATT&CK group is a thousand files, not a thousand rows.
             ...[...layerFolders].map(([folder, documents]) => folderRow(folder, documents, `one layer per ${folder === 'layers/groups' ? 'ATT&CK group' : folder === 'layers/software' ? 'ATT&CK software' : 'entry'}: its techniques, scored by their rules`, 'id')),
           ],
@@ -84,6 +98,19 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
           ],
         )}`,
         { id: 'json' },
+      ),
+    );
+  }
+  if (siem.length > 0) {
+    parts.push(
+      section(
+        'SIEM exports',
+        html`<p>All rules of a query target in the file the SIEM imports, one entry per query (a rule with several conditions gives several). A rule that does not convert for a target is left out of that target’s files.</p>${table(
+          'SIEM files',
+          ['File', 'What', 'Entries', 'Size'],
+          siem.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}${file.download.note ? html`<br><span class="muted">${file.download.note}</span>` : ''}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(size(file))}</td></tr>`),
+        )}`,
+        { id: 'siem-exports' },
       ),
     );
   }
@@ -127,5 +154,5 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const body = html`${pageHeader('Exports', 'Downloads')}
 <p>Machine-readable copies of the knowledge base, written by the same build as these pages. Site URLs in them point to these pages.</p>
 ${parts.length > 0 ? parts : html`<p class="empty">This build wrote no export files.</p>`}`;
-  return { url: DOWNLOADS_PATH, title: 'Downloads', section: 'downloads', description: 'Navigator layers, JSON, CSV and the Atom feed of the knowledge base', body, searchable: false };
+  return { url: DOWNLOADS_PATH, title: 'Downloads', section: 'downloads', description: 'Navigator layers, SIEM exports, JSON, CSV and the Atom feed of the knowledge base', body, searchable: false };
 }

@@ -91,7 +91,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     finished(renderTriggerList(context)),
     finished(renderMatrixPage(coverage, context)),
     finished(renderConversionMatrixPage(context)),
-    finished(renderDownloadsPage(build.files ?? [], context)),
+    finished(renderDownloadsPage(build.files ?? [], context, build.config.site)),
     finished(renderTechniqueIndex(coverage, context)),
     finished(renderGapsPage(coverage, context)),
     finished(renderSearchPage(context)),

@@ -4,6 +4,7 @@ import type { QueryNode } from '../query-tree.ts';
 import type { SigmaRule } from '../sigma-rule.ts';
 import { toQueryTrees } from '../to-query-tree.ts';
 import { fieldName, renderTextQueryParts } from './render-text-query.ts';
+import { confSettings, confStanzaName, confDescription } from './splunk-conf.ts';
 import type { ConversionResult, Target, TargetSpec } from './target.ts';
 import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
 
@@ -106,36 +107,6 @@ function tableFields(rule: SigmaRule, prefix: string): string {
   return Array.isArray(fields) && fields.length ? prefix + fields.map((field) => fieldName(String(field), SPLUNK_TABLE_FIELD)).join(',') : '';
 }
 
-/*
- * savedsearches.conf syntax: a `[name]` line starts a stanza, `key = value` lines are its settings, and a
- * line ending in `\` continues the value on the next line. Rule text must not change that structure.
- */
-
-/** pySigma's stanza name (the title without `[` and `]`), with line breaks as spaces: one line, one stanza. */
-function stanzaName(title: string): string {
-  return title.replace(/[[\]]/g, '').replace(/[\r\n]+/g, ' ');
-}
-
-/** Description text as a setting value: a trailing backslash would continue it into the next setting. */
-function descriptionValue(description: string): string {
-  let end = description.length;
-  while (end > 0 && description[end - 1] === '\\') end--;
-  return description.slice(0, end);
-}
-
-/**
- * Setting lines. Each line break of a value (CR, LF or CRLF) becomes pySigma's continuation ` \`; a value
- * ending in a backslash cannot be written (it would swallow the next line).
- */
-function settings(entries: readonly (readonly [string, string])[]): string {
-  return entries
-    .map(([key, value]) => {
-      if (value.endsWith('\\')) throw new ConversionError('SigmaFeatureNotSupportedByBackendError', `the ${key} setting of a savedsearches.conf stanza cannot end with a backslash`);
-      return `\n${key} = ${value.split(/\r\n?|\n/).join(' \\\n')}`;
-    })
-    .join('');
-}
-
 interface SplunkFormat {
   query(query: SplunkQuery, rule: SigmaRule): string;
   /** Joins the queries of a file into the outputs (default: one output per query). */
@@ -147,14 +118,14 @@ const FORMATS: Readonly<Record<string, SplunkFormat>> = {
   // A savedsearches.conf stanza per query, one file per rule file.
   savedsearches: {
     query: (query, rule) =>
-      `\n[${stanzaName(rule.title)}]` +
-      settings([
-        ['description', descriptionValue(rule.description?.trim() ?? '')],
+      `\n[${confStanzaName(rule.title)}]` +
+      confSettings([
+        ['description', confDescription(rule.description?.trim() ?? '')],
         ['search', plainText(query, false) + tableFields(rule, '\n| table ')],
       ]),
     output: (queries) => [
       '\n[default]' +
-        settings([
+        confSettings([
           ['dispatch.earliest_time', '-30d'],
           ['dispatch.latest_time', 'now'],
         ]) +
