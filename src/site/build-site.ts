@@ -73,7 +73,7 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
     // (complete documents, no chrome; through Eleventy they would cost as much as the real pages), then
     // the markdown and export files.
     const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context.siteTitle).value }));
-    written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, build.files ?? []));
+    written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, site.files), writeFiles(outputDir, build.files ?? []));
     files = performance.now() - started;
     const index = await searching;
     if (index) {

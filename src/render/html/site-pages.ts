@@ -2,7 +2,9 @@ import type { Build } from '../../build.ts';
 import { renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } from './entity-pages.ts';
-import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
+import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderSearchPage, renderTriggerList } from './list-pages.ts';
+import { renderRuleListPages, ruleListIndexFile } from './rule-list-pages.ts';
+import { ruleListIndex } from '../../present/rule-list-index.ts';
 import { renderRulePage } from './rule-page.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
 import { queryTargets, type PendingPage, type RedirectPage, type SiteContext, type SitePage } from './site-context.ts';
@@ -21,6 +23,8 @@ export interface SitePages {
   readonly pages: readonly PendingPage[];
   readonly redirects: readonly RedirectPage[];
   readonly search: readonly SearchRecord[];
+  /** Data files the pages' scripts read (rules/index.json), written beside the pages. */
+  readonly files: readonly OutputFile[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
   readonly feed?: string;
 }
@@ -61,9 +65,10 @@ function pending(url: string, render: () => SitePage): PendingPage {
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
+  const ruleList = ruleListIndex(kb, context.queries, context.targets);
   const pages: PendingPage[] = [
     finished(renderHomePage(coverage, context)),
-    finished(renderRuleListPage(context)),
+    ...renderRuleListPages(ruleList, context).map(finished),
     finished(renderDataNeededList(context)),
     finished(renderLoggingPolicyList(context)),
     finished(renderEnrichmentList(context)),
@@ -105,5 +110,5 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
       .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}) };
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), files: [ruleListIndexFile(ruleList, context)], ...(feed ? { feed } : {}) };
 }

@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../../model/entities.ts';
 import type { PageAddresses, RuleRedirect } from '../../present/page-addresses.ts';
+import { RULE_LIST_FACET_KEYS } from '../../present/rule-list-index.ts';
 import { atomicTestAnchor } from '../trigger-page.ts';
 
 /** The anchor of a section, from its title: "Kibana query" → "kibana-query", "X-Pack Watcher" → "x-pack-watcher". */
@@ -136,10 +137,11 @@ export class SiteUrls {
 }
 
 /**
- * URL parameters of the rule list: facets (tactic and technique ids, level, status, log source fields,
- * Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec), `q` (title
- * words) and `sort` (title, level, date, modified; `-` first for descending).
+ * URL parameters of the rule list: facets (tactic, technique, group/software ids, level, status, log source
+ * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec; see
+ * src/present/rule-list-index.ts), `q` (title words) and `sort` (title, level, date, modified; `-` first
+ * for descending).
  */
-export const RULE_LIST_KEYS = ['q', 'tactic', 'technique', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target', 'sort'] as const;
+export const RULE_LIST_KEYS = ['q', ...RULE_LIST_FACET_KEYS, 'sort'] as const;
 export type RuleListFilter = { readonly [key in (typeof RULE_LIST_KEYS)[number]]?: string | readonly string[] };
 
