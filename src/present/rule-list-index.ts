@@ -141,9 +141,19 @@ function facetSources(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, rea
   ];
 }
 
-/** The day a rule was last changed: `modified`, else `date`. */
-export function lastChanged(entry: Pick<RuleListEntry, 'date' | 'modified'>): string | undefined {
-  return entry.modified ?? entry.date;
+/** The day a rule was last changed: `modified`, else `date` (as `YYYY-MM-DD`). */
+function lastChanged(rule: DetectionRule): string | undefined {
+  return parseSigmaDate(rule.modified) ?? parseSigmaDate(rule.date);
+}
+
+/** The list's default order: most recently modified first (`modified`, else `date`), undated rules last, ties by title then path. */
+export function newestFirst(rules: readonly DetectionRule[]): DetectionRule[] {
+  const changed = new Map(rules.map((rule) => [rule, lastChanged(rule) ?? '']));
+  return [...rules].sort((a, b) => compareText(changed.get(b)!, changed.get(a)!) || compareByTitle(a, b));
+}
+
+function compareByTitle(a: DetectionRule, b: DetectionRule): number {
+  return compareText(a.title, b.title) || compareText(a.relativePath, b.relativePath);
 }
 
 /** Builds the list's facets and entries; deterministic (knowledge-base content only, code-unit order). */
@@ -161,9 +171,10 @@ export function ruleListIndex(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
     return { key: source.key, label: source.label, values, labels: values.map(describe) };
   });
   const positions = facets.map((facet) => new Map(facet.values.map((value, index) => [value, index])));
-  const byTitle = [...kb.rules].sort((a, b) => compareText(a.title, b.title) || compareText(a.relativePath, b.relativePath));
-  const titleRank = new Map(byTitle.map((rule, index) => [rule, index]));
-  const entries = kb.rules.map((rule, ruleIndex): RuleListEntry => {
+  const titleRank = new Map([...kb.rules].sort(compareByTitle).map((rule, index) => [rule, index]));
+  const ruleIndexes = new Map(kb.rules.map((rule, index) => [rule, index]));
+  const entries = newestFirst(kb.rules).map((rule): RuleListEntry => {
+    const ruleIndex = ruleIndexes.get(rule)!;
     const date = parseSigmaDate(rule.date);
     const modified = parseSigmaDate(rule.modified);
     return {
@@ -176,7 +187,6 @@ export function ruleListIndex(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
       titleRank: titleRank.get(rule)!,
     };
   });
-  entries.sort((a, b) => compareText(lastChanged(b) ?? '', lastChanged(a) ?? '') || a.titleRank - b.titleRank);
   return { facets, entries };
 }
 

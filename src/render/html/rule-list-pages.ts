@@ -23,7 +23,7 @@ export function ruleListPagePath(page: number): string {
  * rule's place in title order, `s` indexes `sources` (log sources), `k` indexes the technique facet's
  * values, `u` is the page path without the prefix.
  */
-export function ruleListIndexFile(index: RuleListIndex, context: SiteContext): OutputFile {
+export function ruleListIndexFile(index: RuleListIndex, context: SiteContext, pageSize = RULE_LIST_PAGE_SIZE): OutputFile {
   const sources = [...new Set(index.entries.map((entry) => entry.logSource))];
   const sourceIndex = new Map(sources.map((source, position) => [source, position]));
   const techniques = index.facets.find((facet) => facet.key === 'technique')!;
@@ -31,7 +31,7 @@ export function ruleListIndexFile(index: RuleListIndex, context: SiteContext): O
   const document = {
     v: 1,
     sort: DEFAULT_RULE_LIST_SORT,
-    page: RULE_LIST_PAGE_SIZE,
+    page: pageSize,
     known: { level: SIGMA_LEVELS, status: SIGMA_STATUSES },
     facets: index.facets,
     sources,
@@ -67,14 +67,14 @@ function pager(page: number, pages: number, context: SiteContext): SafeHtml {
  * small whatever the number of rules) over the first page of rows, and `/rules/page/<n>/`, the rest of the
  * list in the same order, so every rule is reachable without JavaScript.
  */
-export function renderRuleListPages(index: RuleListIndex, context: SiteContext): SitePage[] {
+export function renderRuleListPages(index: RuleListIndex, context: SiteContext, pageSize = RULE_LIST_PAGE_SIZE): SitePage[] {
   const { urls } = context;
   const total = index.entries.length;
-  const pages = Math.max(1, Math.ceil(total / RULE_LIST_PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(total / pageSize));
   return Array.from({ length: pages }, (_, position) => {
     const page = position + 1;
-    const rows = index.entries.slice(position * RULE_LIST_PAGE_SIZE, page * RULE_LIST_PAGE_SIZE).map((entry) => ruleRow(entry, context));
-    const first = position * RULE_LIST_PAGE_SIZE + 1;
+    const rows = index.entries.slice(position * pageSize, page * pageSize).map((entry) => ruleRow(entry, context));
+    const first = position * pageSize + 1;
     const range = total === 0 ? 'No rules' : `Rules ${first.toLocaleString('en-US')}–${(first + rows.length - 1).toLocaleString('en-US')} of ${count(total, 'rule')}`;
     const table = html`<div class="table-wrap"><table class="grid rule-table" id="rule-table"${page === 1 ? html` data-index="${urls.href(`/${RULE_LIST_INDEX_FILE}`)}"` : ''}>${TABLE_HEAD}<tbody>${rows}</tbody></table></div>`;
     if (page > 1) {
