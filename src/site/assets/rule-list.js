@@ -183,7 +183,11 @@
       button.type = 'button';
       button.className = 'sort-button';
       button.textContent = cell.textContent;
-      button.setAttribute('aria-label', 'Sort by ' + SORT_NAMES[key]);
+      // The visible name stays first in the accessible one ("Rule, sort by title").
+      var hint = document.createElement('span');
+      hint.className = 'visually-hidden';
+      hint.textContent = ', sort by ' + SORT_NAMES[key];
+      button.appendChild(hint);
       cell.textContent = '';
       cell.appendChild(button);
       button.addEventListener('click', function () {
