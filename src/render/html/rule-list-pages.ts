@@ -6,7 +6,7 @@ import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
 /** Rows per static page (/rules/, /rules/page/2/, …) and per "show more" in the browser. */
-export const RULE_LIST_PAGE_SIZE = 200;
+export const RULE_LIST_PAGE_SIZE = 100;
 /** The browser's copy of the list (README, "URLs of the HTML site"). */
 export const RULE_LIST_INDEX_FILE = 'rules/index.json';
 export const RULE_LIST_SCRIPT = 'rule-list.js';

@@ -242,7 +242,6 @@
           var label = '(' + counts[f][at] + ')';
           if (span.textContent !== label) span.textContent = label;
         });
-        group.boxes.forEach(function (box, at) { box.checked = chosen[f].indexOf(at) >= 0; });
       });
       groups.forEach(function (group, f) {
         group.picked.textContent = chosen[f].length === 0 ? '' : ': ' + chosen[f].map(function (at) { return group.facet.labels[at]; }).join(', ');
@@ -264,8 +263,18 @@
       summary.textContent = filters === 0 ? '' : '(' + filters + ' active)';
       var sortedBy = SORT_NAMES[sort.key] + (sort.descending ? ', descending' : ', ascending');
       counter.textContent = (shown === rules.length ? rules.length + ' rules' : shown + ' of ' + rules.length + ' rules match') + ', sorted by ' + sortedBy + '.';
-      if (updateUrl) writeUrl();
+      if (updateUrl) scheduleUrl();
     }
+    // history.replaceState costs tens of milliseconds on a busy machine: the URL follows once typing and
+    // clicking pause, and before the page is left.
+    var urlTimer = null;
+    function scheduleUrl() {
+      clearTimeout(urlTimer);
+      urlTimer = setTimeout(function () { urlTimer = null; writeUrl(); }, 200);
+    }
+    window.addEventListener('pagehide', function () {
+      if (urlTimer !== null) { clearTimeout(urlTimer); urlTimer = null; writeUrl(); }
+    });
     function countValues(into, values) {
       for (var v = 0; v < values.length; v += 1) into[values[v]] += 1;
     }
@@ -318,6 +327,9 @@
       event.preventDefault();
       text.value = '';
       chosen = facets.map(function () { return []; });
+      groups.forEach(function (group) {
+        (group.boxes || []).forEach(function (box) { box.checked = false; });
+      });
       sort = parseSort(defaultSort);
       apply(true);
     });
