@@ -5,33 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { checkLinks } from '../../src/site/check-links.ts';
-import { ARTIFACTS, PROJECT, atcBuild, axeViolations, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
+import { ARTIFACTS, PROJECT, atcBuild, axeViolations, launchChromium, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, watchedPage, type StaticServer } from './browser.ts';
 
 const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
 const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
 /** A rule with a `|fieldref` modifier, which the Lucene-based targets and EQL cannot convert. */
 const FIELDREF_RULE = 'rules/42219837-341f-49d6-8826-a6005401a6bd/';
-
-/** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */
-async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1') problems.push(`external request: ${request.url()}`);
-  });
-  return { page, problems };
-}
 
 describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
   let folder: string;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -113,4 +113,23 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     id: violation.id, impact: violation.impact, help: violation.help,
     nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
   })))`);
+}
+
+/** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1') problems.push(`external request: ${request.url()}`);
+  });
+  return { page, problems };
 }

@@ -6,19 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PROJECT, atcBuild, axeViolations, launchChromium, serveFolder, skipWithoutChromium, type StaticServer } from './browser.ts';
-
-/** A page that collects console errors and page errors. */
-async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { page, problems };
-}
+import type { Browser, Page } from 'playwright-core';
+import { PROJECT, atcBuild, axeViolations, launchChromium, serveFolder, skipWithoutChromium, watchedPage, type StaticServer } from './browser.ts';
 
 /** Waits until rule-list.js has rendered the list from the index (its count line names the sort). */
 async function listReady(page: Page): Promise<void> {

@@ -147,12 +147,20 @@
       fieldset.appendChild(legend);
       group.boxes = [];
       group.counts = [];
+      // One option made by hand, the others cloned from it: a facet can have a thousand values.
+      var model = document.createElement('label');
+      model.className = 'facet-option';
+      var modelBox = document.createElement('input');
+      modelBox.type = 'checkbox';
+      modelBox.name = group.facet.key;
+      model.appendChild(modelBox);
+      model.appendChild(document.createElement('span'));
+      var modelCount = document.createElement('span');
+      modelCount.className = 'facet-count';
+      model.appendChild(modelCount);
       group.facet.values.forEach(function (value, at) {
-        var option = document.createElement('label');
-        option.className = 'facet-option';
-        var box = document.createElement('input');
-        box.type = 'checkbox';
-        box.name = group.facet.key;
+        var option = model.cloneNode(true);
+        var box = option.firstChild;
         box.value = value;
         box.checked = chosen[f].indexOf(at) >= 0;
         box.addEventListener('change', function () {
@@ -161,16 +169,10 @@
           if (!box.checked && position >= 0) chosen[f].splice(position, 1);
           apply(true);
         });
-        var name = document.createElement('span');
-        name.textContent = group.facet.labels[at];
-        var number = document.createElement('span');
-        number.className = 'facet-count';
-        option.appendChild(box);
-        option.appendChild(name);
-        option.appendChild(number);
+        box.nextSibling.textContent = group.facet.labels[at];
         fieldset.appendChild(option);
         group.boxes.push(box);
-        group.counts.push(number);
+        group.counts.push(option.lastChild);
       });
       group.details.appendChild(fieldset);
     }
