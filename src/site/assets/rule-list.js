@@ -134,7 +134,7 @@
       var group = { details: details, picked: picked, boxes: null, counts: null, facet: facet };
       details.addEventListener('toggle', function () {
         if (details.open && !group.boxes) buildOptions(group, f);
-        if (details.open) apply(false);
+        if (details.open) apply(false, true);
       });
       groups.push(group);
       groupsBox.appendChild(details);
@@ -199,7 +199,8 @@
     });
 
     // ---- Filtering, counting, rendering ----------------------------------------------------------------
-    function apply(updateUrl) {
+    // countsOnly: a facet group opened, the rows stay as they are.
+    function apply(updateUrl, countsOnly) {
       var query = text.value.trim().toLowerCase();
       var active = [];
       var wanted = facets.map(function (facet, f) {
@@ -248,6 +249,7 @@
       groups.forEach(function (group, f) {
         group.picked.textContent = chosen[f].length === 0 ? '' : ': ' + chosen[f].map(function (at) { return group.facet.labels[at]; }).join(', ');
       });
+      if (countsOnly) return;
       var order = orderOf(sort);
       shownOrder = [];
       for (var i = 0; i < rules.length; i += 1) {
@@ -341,5 +343,11 @@
     if (window.matchMedia('(min-width: 60em)').matches) panel.open = true;
     document.getElementById('rule-pager').hidden = true;
     apply(false);
+    // The options of every facet are built while the reader looks at the list, so that opening one only
+    // shows it (a facet can have a thousand values).
+    var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 200); };
+    groups.forEach(function (group, f) {
+      idle(function () { if (!group.boxes) buildOptions(group, f); });
+    });
   }
 })();
