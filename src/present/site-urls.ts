@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
+import { RULE_LIST_FACET_KEYS } from './rule-list-index.ts';
 
 /** The Atom feed's path in the output; the pages link it as rel=alternate. */
 export const FEED_FILE = 'feed.xml';
@@ -160,11 +161,12 @@ export class SiteUrls {
 }
 
 /**
- * URL parameters of the rule list: facets (tactic and technique ids, level, status, log source fields,
- * Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec), `q` (title
- * words) and `sort` (title, level, date, modified; `-` first for descending).
+ * URL parameters of the rule list: facets (tactic, technique, group/software ids, level, status, log source
+ * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec; see
+ * src/present/rule-list-index.ts), `q` (title words) and `sort` (title, level, date, modified; `-` first
+ * for descending).
  */
-export const RULE_LIST_KEYS = ['q', 'tactic', 'technique', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target', 'sort'] as const;
+export const RULE_LIST_KEYS = ['q', ...RULE_LIST_FACET_KEYS, 'sort'] as const;
 export type RuleListFilter = { readonly [key in (typeof RULE_LIST_KEYS)[number]]?: string | readonly string[] };
 
 /** "https://example.org/kb" + prefix "/kb/" → "https://example.org/kb/"; "" when no usable base URL. */

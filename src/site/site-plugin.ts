@@ -101,7 +101,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
     });
   }
   if (options.files && options.files.length > 0) {
-    eleventyConfig.addGlobalData('atcFiles', () => current.files);
+    eleventyConfig.addGlobalData('atcFiles', () => [...current.site.files, ...current.files]);
     eleventyConfig.addTemplate('atc-files.11ty.js', {
       data: {
         pagination: { data: 'atcFiles', size: 1, alias: 'atcFile', addAllPagesToCollections: false },

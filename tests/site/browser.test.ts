@@ -125,34 +125,6 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await context.close();
   });
 
-  test('rule facets filter the list and keep their state in the URL', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, problems } = await watchedPage(context);
-    await page.goto(`${server.root}rules/?level=high&tactic=TA0006`);
-    assert.equal(await page.locator('#facet-level').inputValue(), 'high');
-    assert.equal(await page.locator('#facet-tactic').inputValue(), 'TA0006');
-    const visible = page.locator('#rule-table tbody tr:not([hidden])');
-    const count = await visible.count();
-    assert.ok(count > 0 && count < (await page.locator('#rule-table tbody tr').count()));
-    for (const level of await visible.locator('td:nth-child(2)').allInnerTexts()) assert.equal(level.trim(), 'high');
-    assert.match(await page.locator('#rule-count').innerText(), new RegExp(`^${count} of \\d+ rules match`));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'rules-filtered.png') });
-    // Changing a facet updates the URL, so the view can be shared.
-    await page.locator('#facet-trigger').selectOption('yes');
-    assert.match(page.url(), /level=high/);
-    assert.match(page.url(), /trigger=yes/);
-    const shared = page.url();
-    const other = await context.newPage();
-    await other.goto(shared);
-    assert.equal(await other.locator('#rule-table tbody tr:not([hidden])').count(), await visible.count());
-    // Clearing shows every rule again.
-    await page.locator('#facet-reset').click();
-    assert.equal(await visible.count(), await page.locator('#rule-table tbody tr').count());
-    assert.equal(new URL(page.url()).search, '');
-    assert.deepEqual(problems, []);
-    await context.close();
-  });
-
   test('a matrix cell leads to its technique page', async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const { page, problems } = await watchedPage(context);

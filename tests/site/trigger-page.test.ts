@@ -8,7 +8,8 @@ import type { AtomicInputArgument, TriggerTechnique } from '../../src/model/enti
 import { commandParts, invokeAtomicTestLines } from '../../src/present/atomic-invocation.ts';
 import type { SiteContext } from '../../src/render/html/site-context.ts';
 import { SiteUrls } from '../../src/present/site-urls.ts';
-import { renderTriggerPage, TRIGGER_RULE_PREVIEW } from '../../src/render/html/trigger-page.ts';
+import { renderTriggerPage } from '../../src/render/html/trigger-page.ts';
+import { RULE_PREVIEW_SIZE as TRIGGER_RULE_PREVIEW } from '../../src/render/html/components.ts';
 import { renderTriggerMarkdown } from '../../src/render/trigger-page.ts';
 import { loadKnowledgeBase, standardFolders } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
@@ -186,7 +187,7 @@ describe('the trigger page', () => {
     const modified = Array.from({ length: ruleCount }, (_, index) => index).filter((index) => index % 3 !== 0).length;
     assert.equal(dates.filter((date) => date === '2020-01-01').length, TRIGGER_RULE_PREVIEW - modified, 'a rule never modified counts by its creation date, after every newer change');
     const all = $('#detection-rules').parent().find(`a:contains("All ${ruleCount} rules")`);
-    assert.equal(all.attr('href'), '/rules/?technique=T1003.001&sort=-modified');
+    assert.equal(all.attr('href'), '/rules/?technique=T1003.001');
     assert.equal($('table.kv a[href="#detection-rules"]').text(), `${ruleCount} rules, after the tests`);
   });
 

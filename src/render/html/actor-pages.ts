@@ -4,7 +4,7 @@ import { compareText } from '../../model/compare-text.ts';
 import { actorLayerFile, pageActors, type PageActor } from '../../present/attack-actors.ts';
 import { matrixCell } from './attack-pages.ts';
 import { actorLink, inlineList, renderAttackDescription } from './attack-knowledge.ts';
-import { count, externalLink, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
+import { count, externalLink, keyValueTable, link, list, originBadge, pageHeader, ruleListPreview, section, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
 
@@ -93,7 +93,7 @@ ${section(
 ${actorMatrix(coverage, context)}
 ${techniqueTable(coverage, context)}`,
 )}
-${section('Detection rules tagged with it', ruleList(rules, context, `No rule is tagged with attack.${actor.id.toLowerCase()}`), { id: 'rules' })}
+${section('Detection rules tagged with it', ruleListPreview(rules, { actor: actor.id }, context, `No rule is tagged with attack.${actor.id.toLowerCase()}`), { id: 'rules' })}
 ${actor.kind === 'group' && software.length > 0 ? section(`Software it uses (${software.length})`, inlineList(software.map((entry) => actorLink(entry, context)), ''), { id: 'software' }) : ''}
 </article>`;
   return {

@@ -3,7 +3,7 @@ import { attackTacticUrl, tacticLabel } from '../../present/attack-labels.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
 import { atomicTestAnchor } from '../../present/site-urls.ts';
-import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleList, section, tacticLink, techniqueLabel } from './components.ts';
+import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleListPreview, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
 import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
@@ -84,7 +84,7 @@ ${heading(3, `${sub.id}: ${sub.name}`, `heading-${sub.id}`, coverage.technique(s
 ${techniqueFlags(sub, context)}
 <p>${attackTechniqueLink(sub.id)}</p>
 ${renderTechniqueKnowledge(sub, context, 'compact')}
-<div class="columns-2"><div><h4>Rules</h4>${ruleList(coverage.technique(sub.id).rules, context, 'No rule')}</div><div><h4>Triggers</h4>${triggerSummary(coverage.technique(sub.id).trigger, context)}<h4>Data Needed</h4>${dataNeededList(sub.id, context)}</div></div>
+<div class="columns-2"><div><h4>Rules</h4>${ruleListPreview(coverage.technique(sub.id).rules, { technique: sub.id }, context, 'No rule')}</div><div><h4>Triggers</h4>${triggerSummary(coverage.technique(sub.id).trigger, context)}<h4>Data Needed</h4>${dataNeededList(sub.id, context)}</div></div>
 </section>`,
   );
   const body = html`<article class="entity">
@@ -92,7 +92,7 @@ ${pageHeader('ATT&CK technique', title, html`<p class="badges"><span class="badg
 ${techniqueFlags(technique, context)}
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
 ${renderTechniqueKnowledge(technique, context, 'page')}
-${section('Detection rules', ruleList(coverage.technique(technique.id).rules, context, subs.length > 0 ? 'No rule for the technique itself; see the sub-techniques' : 'No rule for this technique yet'))}
+${section('Detection rules', html`${subs.length > 0 ? html`<p class="muted">Rules on the technique or one of its sub-techniques.</p>` : ''}${ruleListPreview(coverage.technique(technique.id).rolledUpRules, { technique: technique.id }, context, 'No rule for this technique yet')}`)}
 ${section('Triggers', triggerSummary(coverage.technique(technique.id).trigger, context))}
 ${section('Data Needed', dataNeededList(technique.id, context))}
 ${subs.length > 0 ? section('Sub-techniques', subSections) : ''}
@@ -121,9 +121,9 @@ export function renderTacticPage(tactic: AttackTactic, coverage: AttackCoverage,
   const body = html`<article class="entity">
 ${pageHeader('ATT&CK tactic', title, html`<p class="badges"><span class="badge tag">${counts.covered} of ${counts.techniques} techniques have a rule</span>${counts.gaps > 0 ? html` <span class="badge gap">${count(counts.gaps, 'gap')}</span>` : ''}${originBadge(tactic.origin)}</p>`)}
 ${originBanner(tactic.origin)}
-<p>${attackUrl ? html`${externalLink(attackUrl, `${tactic.name} on ATT&CK`)} · ` : ''}${link(urls.href(`/rules/?tactic=${encodeURIComponent(tactic.id)}`), `Filter the rule list by ${tactic.name}`)}</p>
+<p>${attackUrl ? html`${externalLink(attackUrl, `${tactic.name} on ATT&CK`)} · ` : ''}${link(urls.ruleList({ tactic: tactic.id }), `Filter the rule list by ${tactic.name}`)}</p>
 ${section('Techniques', html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Technique (sub-techniques with their rule counts)</th><th scope="col">Rules</th><th scope="col">Triggers</th><th scope="col">Gap</th></tr></thead><tbody>${rows}</tbody></table></div>`)}
-${section('Detection rules', ruleList(rules, context, 'No rule is tagged with this tactic'))}
+${section('Detection rules', ruleListPreview(rules, { tactic: tactic.id }, context, 'No rule is tagged with this tactic'))}
 </article>`;
   return { url: urls.pathTactic(tactic.id), title, section: 'matrix', description: `Coverage of the ATT&CK tactic ${tactic.name}`, body, searchable: true };
 }

@@ -4,7 +4,8 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import { html, join, SafeHtml, type HtmlValue } from './escape-html.ts';
 import { isWebUrl } from '../web-url.ts';
 import type { SiteContext } from './site-context.ts';
-import { sectionAnchor } from '../../present/site-urls.ts';
+import { sectionAnchor, type RuleListFilter } from '../../present/site-urls.ts';
+import { lastChanged, newestFirst } from '../../present/rule-list-index.ts';
 import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 
 /** Small building blocks shared by the page renderers. All text goes through the `html` tag. */
@@ -122,6 +123,22 @@ export function ruleItem(rule: DetectionRule, context: SiteContext): SafeHtml {
 
 export function ruleList(rules: readonly DetectionRule[], context: SiteContext, empty: string): SafeHtml {
   return list(rules.map((rule) => ruleItem(rule, context)), empty, 'rule-list', 'rule');
+}
+
+/** How many rules an entity page lists before it sends the reader to the rule list. */
+export const RULE_PREVIEW_SIZE = 20;
+
+/**
+ * An entity's rules as a page shows them: the RULE_PREVIEW_SIZE most recently modified, and a link to the
+ * rule list filtered to all of them. `filter` must select exactly `rules` in the list (one facet value:
+ * `{ dn: pageName }`, `{ technique: id }`…), so that the count in the link is the count the list shows.
+ */
+export function ruleListPreview(rules: readonly DetectionRule[], filter: RuleListFilter, context: SiteContext, empty: string): SafeHtml {
+  if (rules.length === 0) return list([], empty);
+  const shown = newestFirst(rules).slice(0, RULE_PREVIEW_SIZE);
+  const items = shown.map((rule) => html`<span class="date">${lastChanged(rule) ?? 'undated'}</span> ${ruleItem(rule, context)}`);
+  if (rules.length === shown.length) return list(items, empty, 'rule-list dated rule-preview', 'rule');
+  return html`<p class="muted">The ${shown.length} most recently modified of ${count(rules.length, 'rule')}.</p>${list(items, empty, 'rule-list dated rule-preview', 'rule')}<p class="rule-list-link">${link(context.urls.ruleList(filter), `All ${count(rules.length, 'rule')} in the rule list →`)}</p>`;
 }
 
 export function attackTechniqueLink(id: string): SafeHtml {

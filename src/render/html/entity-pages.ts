@@ -2,7 +2,7 @@ import type { DataNeeded, Enrichment, LoggingPolicy } from '../../model/entities
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { compareTechniqueIds } from '../../attack/attack-catalog.ts';
 import { renderAuthorMarkdown } from './author-markdown.ts';
-import { code, codeBlock, codeList, keyValueTable, link, list, pageHeader, prose, reference, ruleList, section, techniqueLabel } from './components.ts';
+import { code, codeBlock, codeList, keyValueTable, link, list, pageHeader, prose, reference, ruleListPreview, section, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
@@ -46,7 +46,7 @@ export function renderDataNeededPage(entry: DataNeeded, context: SiteContext): S
   const body = html`<article class="entity">
 ${pageHeader('Data Needed', entry.title, html`<p class="badges">${policies.length === 0 ? html`<span class="badge gap">no Logging Policy</span>` : ''} <span class="badge tag">${rules.length} ${rules.length === 1 ? 'rule' : 'rules'}</span></p>`)}
 ${section('Summary', keyValueTable(rows, `Summary of ${entry.title}`))}
-${section('Detection rules', html`<p class="muted">Rules whose log source this entry describes (or whose enrichments need it).</p>${ruleList(rules, context, 'No rule needs this data yet')}`)}
+${section('Detection rules', html`<p class="muted">Rules whose log source this entry describes (or whose enrichments need it).</p>${ruleListPreview(rules, { dn: kb.addresses.pageName(entry) }, context, 'No rule needs this data yet')}`)}
 ${section('Techniques covered', html`<p class="muted">ATT&amp;CK techniques of the rules above: what collecting this data gives you.</p>${techniqueCloud(techniquesOf(rules, context), context)}`)}
 ${samples.length > 0 ? section('Log samples', samples) : ''}
 </article>`;
@@ -72,7 +72,7 @@ ${pageHeader('Logging Policy', policy.title)}
 ${section('Summary', keyValueTable(rows, `Summary of ${policy.title}`))}
 ${policy.configuration ? section('Configuration', html`<div class="markdown">${renderAuthorMarkdown(policy.configuration)}</div>`) : ''}
 ${policy.sample ? section('Sample', codeBlock(policy.sample)) : ''}
-${section('Detection rules enabled', html`<p class="muted">Rules that need the Data Needed entries this policy switches on.</p>${ruleList(rules, context, 'No rule depends on this policy yet')}`)}
+${section('Detection rules enabled', html`<p class="muted">Rules that need the Data Needed entries this policy switches on.</p>${ruleListPreview(rules, { lp: kb.addresses.pageName(policy) }, context, 'No rule depends on this policy yet')}`)}
 </article>`;
   return { url: urls.pathLoggingPolicy(policy), title: policy.title, section: 'logging-policies', description: policy.description.trim().split('\n')[0], body, searchable: true };
 }
@@ -103,7 +103,7 @@ export function renderEnrichmentPage(enrichment: Enrichment, context: SiteContex
 ${pageHeader('Enrichment', enrichment.title)}
 ${section('Summary', keyValueTable(rows, `Summary of ${enrichment.title}`))}
 ${enrichment.config ? section('Config', html`<div class="markdown">${renderAuthorMarkdown(enrichment.config)}</div>`) : ''}
-${section('Detection rules', ruleList(kb.rulesByEnrichment.get(enrichment) ?? [], context, 'No rule uses this enrichment yet'))}
+${section('Detection rules', ruleListPreview(kb.rulesByEnrichment.get(enrichment) ?? [], { enrichment: kb.addresses.pageName(enrichment) }, context, 'No rule uses this enrichment yet'))}
 </article>`;
   return { url: urls.pathEnrichment(enrichment), title: enrichment.title, section: 'enrichments', description: enrichment.description.trim().split('\n')[0], body, searchable: true };
 }

@@ -1,104 +1,18 @@
-import { attackSummary, compareTechniqueIds, type AttackCatalog } from '../../attack/attack-catalog.ts';
+import { attackSummary, type AttackCatalog } from '../../attack/attack-catalog.ts';
 import { compareText } from '../../model/compare-text.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import { describeLogSource } from '../../link/match-data-needed.ts';
-import { code, count, levelBadge, link, list, pageHeader, ruleList, section, statusBadge, techniqueLabel } from './components.ts';
+import { code, count, levelBadge, link, list, pageHeader, ruleList, section, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import { originSuffix, tacticLabel } from '../../present/attack-labels.ts';
 import { COVERAGE_DEFINITION, type AttackCoverage, type TechniqueCoverage } from '../../link/attack-coverage.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
-import { SIGMA_LEVELS, SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
+import { SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
+import { LEVEL_ORDER } from '../../present/rule-list-index.ts';
 import { SEARCH_KINDS } from './search-records.ts';
 
-/** The facets of the rule list: URL parameter, label, and how a rule's values are read. */
-interface Facet {
-  readonly key: string;
-  readonly label: string;
-  readonly values: (rule: DetectionRule) => readonly string[];
-  /** Option label for a value. */
-  readonly describe?: (value: string) => string;
-  /** Option order; by label otherwise. */
-  readonly order?: readonly string[];
-}
-
-const LEVEL_ORDER: readonly string[] = [...SIGMA_LEVELS].reverse();
 const STATUS_ORDER: readonly string[] = SIGMA_STATUSES;
-
-function ruleFacets(context: SiteContext): Facet[] {
-  const { kb } = context;
-  const logsource = (key: 'product' | 'category' | 'service') => (rule: DetectionRule) => [...new Set(rule.logsources.map((source) => source[key]).filter((value): value is string => !!value))];
-  return [
-    { key: 'tactic', label: 'Tactic', values: (rule) => kb.ruleLinks.get(rule)!.tactics.map((tactic) => tactic.id), describe: (id) => { const tactic = kb.attack.tactic(id); return tactic ? `${tacticLabel(tactic)}${originSuffix(tactic.origin)}` : id; }, order: kb.attack.tactics.map((tactic) => tactic.id) },
-    {
-      key: 'technique',
-      label: 'Technique',
-      // A sub-technique also counts for its parent, so "T1003" finds rules tagged T1003.001.
-      values: (rule) => [...new Set(kb.ruleLinks.get(rule)!.techniques.flatMap((technique) => (technique.parent ? [technique.parent, technique.id] : [technique.id])))],
-      describe: (id) => { const technique = kb.attack.technique(id); return `${id} ${technique?.name ?? ''}${originSuffix(technique?.origin)}`; },
-    },
-    { key: 'level', label: 'Level', values: (rule) => (rule.level ? [rule.level] : []), order: LEVEL_ORDER },
-    { key: 'status', label: 'Status', values: (rule) => (rule.status ? [rule.status] : []), order: STATUS_ORDER },
-    { key: 'product', label: 'Log source product', values: logsource('product') },
-    { key: 'category', label: 'Log source category', values: logsource('category') },
-    { key: 'service', label: 'Log source service', values: logsource('service') },
-    { key: 'dn', label: 'Data Needed', values: (rule) => kb.ruleLinks.get(rule)!.dataNeeded.map((match) => match.dataNeeded.title).concat(kb.ruleLinks.get(rule)!.dataNeeded.length === 0 ? ['(none)'] : []) },
-    { key: 'trigger', label: 'Has a trigger', values: (rule) => [kb.ruleLinks.get(rule)!.triggers.length > 0 ? 'yes' : 'no'], order: ['yes', 'no'] },
-    {
-      key: 'target',
-      label: 'Query target',
-      values: (rule) => (context.queries.get(rule) ?? []).map((query, index) => `${query.result.ok ? '' : '!'}${context.targets[index]?.key ?? query.section.target}`),
-      describe: (value) => {
-        const target = context.targets.find((candidate) => candidate.key === value.replace(/^!/, ''));
-        return `${target?.title ?? value.replace(/^!/, '')}: ${value.startsWith('!') ? 'not available' : 'converts'}`;
-      },
-      order: context.targets.flatMap((target) => [target.key, `!${target.key}`]),
-    },
-  ];
-}
-
-/**
- * The rule list: every rule as a table row (readable without JavaScript), with facet selects whose state
- * lives in the URL query (`/rules/?tactic=TA0006&level=high`), so a filtered view can be shared. The
- * script filters rows from each row's `data-facets` and recounts the options.
- */
-export function renderRuleListPage(context: SiteContext): SitePage {
-  const { kb, urls } = context;
-  const facets = ruleFacets(context);
-  const valuesByRule = kb.rules.map((rule) => facets.map((facet) => facet.values(rule)));
-  const selects = facets.map((facet, facetIndex) => {
-    const counts = new Map<string, number>();
-    for (const values of valuesByRule) for (const value of values[facetIndex]!) counts.set(value, (counts.get(value) ?? 0) + 1);
-    const describe = facet.describe ?? ((value: string) => value);
-    const values = [...counts.keys()].sort((a, b) => {
-      if (facet.order) {
-        const ia = facet.order.indexOf(a);
-        const ib = facet.order.indexOf(b);
-        if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
-      }
-      return facet.key === 'technique' ? compareTechniqueIds(a, b) : compareText(describe(a), describe(b));
-    });
-    return html`<div class="facet"><label for="facet-${facet.key}">${facet.label}</label><select id="facet-${facet.key}" name="${facet.key}" data-facet="${facet.key}"><option value="">any</option>${values.map(
-      (value) => html`<option value="${value}" data-label="${describe(value)}">${describe(value)} (${counts.get(value)!})</option>`,
-    )}</select></div>`;
-  });
-  const rows = kb.rules.map((rule, ruleIndex) => {
-    const links = kb.ruleLinks.get(rule)!;
-    const data: Record<string, readonly string[]> = {};
-    facets.forEach((facet, facetIndex) => (data[facet.key] = valuesByRule[ruleIndex]![facetIndex]!));
-    return html`<tr data-facets="${JSON.stringify(data)}"><td>${link(urls.rule(rule), rule.title)}</td><td>${levelBadge(rule.level)}</td><td>${statusBadge(rule.status)}</td><td>${rule.logsources[0] ? describeLogSource(rule.logsources[0]) : 'correlation'}</td><td>${links.techniques.map((technique) => technique.id).join(' ')}</td></tr>`;
-  });
-  const body = html`${pageHeader('Detection rules', 'Rules')}
-<form class="facets" id="rule-facets" action="" method="get" role="search" aria-label="Filter rules">
-<div class="facet facet-text"><label for="facet-q">Title contains</label><input id="facet-q" name="q" type="search" autocomplete="off"></div>
-${selects}
-<div class="facet-actions"><button type="submit" class="no-js-only">Apply</button><a href="${urls.href('/rules/')}" class="button" id="facet-reset">Clear filters</a></div>
-</form>
-<p id="rule-count" aria-live="polite">${count(kb.rules.length, 'rule')}.</p>
-<div class="table-wrap"><table class="grid rule-table" id="rule-table"><thead><tr><th scope="col">Rule</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Log source</th><th scope="col">Techniques</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-  return { url: '/rules/', title: 'Detection rules', section: 'rules', description: 'Every detection rule, filterable by tactic, technique, level, status, log source, Data Needed, trigger and query target', body, searchable: false };
-}
 
 export function renderDataNeededList(context: SiteContext): SitePage {
   const { kb, urls } = context;

@@ -5,7 +5,9 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import { renderMatrixPage, renderTacticPage, renderTechniqueIndex, renderTechniquePage, subTechniqueRedirects } from './attack-pages.ts';
 import type { AttackCoverage } from '../../link/attack-coverage.ts';
 import { renderDataNeededPage, renderEnrichmentPage, renderLoggingPolicyPage } from './entity-pages.ts';
-import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderRuleListPage, renderSearchPage, renderTriggerList } from './list-pages.ts';
+import { renderDataNeededList, renderEnrichmentList, renderGapsPage, renderHomePage, renderLoggingPolicyList, renderSearchPage, renderTriggerList } from './list-pages.ts';
+import { renderRuleListPages, ruleListIndexFile } from './rule-list-pages.ts';
+import { ruleListIndex } from '../../present/rule-list-index.ts';
 import { renderRulePage } from './rule-page.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
 import { queryTargets } from '../../present/query-targets.ts';
@@ -30,7 +32,10 @@ export interface SitePages {
   readonly search: readonly SearchRecord[];
   /** The Atom feed's URL (prefixed), when the build wrote one: the layout links it as rel=alternate. */
   readonly feed?: string;
-  /** Files of the site that are not pages, beside the pages that link them: each rule's YAML source, and queries too long for their rule page (query-files.ts). */
+  /**
+   * Files of the site that are not pages, beside the pages that link them: each rule's YAML source, queries
+   * too long for their rule page (query-files.ts), and the rule list's index that its script reads (rules/index.json).
+   */
   readonly files: readonly OutputFile[];
 }
 
@@ -82,9 +87,10 @@ function pending(url: string, render: () => SitePage): PendingPage {
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
+  const ruleList = ruleListIndex(kb, context.queries, context.targets);
   const pages: PendingPage[] = [
     finished(renderHomePage(coverage, context)),
-    finished(renderRuleListPage(context)),
+    ...renderRuleListPages(ruleList, context).map(finished),
     finished(renderDataNeededList(context)),
     finished(renderLoggingPolicyList(context)),
     finished(renderEnrichmentList(context)),
@@ -126,5 +132,5 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
       .map((tactic) => ({ url: urls.pathTactic(tactic.shortname), target: urls.tactic(tactic.id), title: tactic.name, reason: `The tactic’s address is its ATT&CK id, ${tactic.id}.` })),
   ];
   const feed = build.files?.some((file) => file.path === FEED_FILE) ? urls.href(`/${FEED_FILE}`) : undefined;
-  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}), files: [...ruleSourceFiles(kb.rules, urls), ...oversizedQueryFiles(context)] };
+  return { context, pages, redirects, search: search ?? searchRecords(context, coverage), ...(feed ? { feed } : {}), files: [...ruleSourceFiles(kb.rules, urls), ...oversizedQueryFiles(context), ruleListIndexFile(ruleList, context)] };
 }

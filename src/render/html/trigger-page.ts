@@ -1,10 +1,7 @@
 import type { AtomicTest, TriggerTechnique } from '../../model/entities.ts';
-import type { DetectionRule } from '../../model/detection-rule.ts';
-import { compareText } from '../../model/compare-text.ts';
 import { commandParts, invokeAtomicTestLines } from '../../present/atomic-invocation.ts';
-import { parseSigmaDate } from '../../sigma/rule-metadata.ts';
 import { atomicTestAnchor } from '../../present/site-urls.ts';
-import { attackTechniqueLink, code, codeBlock, copyButton, count, keyValueTable, link, list, pageHeader, prose, ruleItem, section, tacticLink, techniqueLabel } from './components.ts';
+import { attackTechniqueLink, code, codeBlock, copyButton, count, keyValueTable, link, list, pageHeader, prose, ruleListPreview, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
@@ -118,27 +115,7 @@ function inputForm(test: AtomicTest, anchor: string): SafeHtml | string {
 
 /** The technique's own rules, most recently modified (else created) first, the first 20, then a link to all of them. */
 function detectionRules(trigger: TriggerTechnique, context: SiteContext): SafeHtml {
-  const { kb, urls } = context;
-  const coverage = kb.coverage.technique(trigger.techniqueId);
-  const rules = coverage.rules;
-  const onSubs = coverage.rolledUpRules.length - rules.length;
-  const shown = recentlyChangedFirst(rules).slice(0, TRIGGER_RULE_PREVIEW);
-  return html`${
-    rules.length === 0
-      ? html`<p class="empty">No detection rule for this technique yet.</p>`
-      : html`<p class="muted">The rules tagged with ${trigger.techniqueId}, most recently modified first: what these tests should set off.</p><ul class="plain-list dated rule-preview">${shown.map(
-          (rule) => html`<li><span class="date">${lastChange(rule) ?? 'undated'}</span> ${ruleItem(rule, context)}</li>`,
-        )}</ul>`
-  }${rules.length > shown.length ? html`<p>${link(urls.ruleList({ technique: [trigger.techniqueId], sort: '-modified' }), `All ${count(rules.length, 'rule')} →`)}</p>` : ''}${
-    onSubs > 0 ? html`<p>${link(urls.technique(trigger.techniqueId), `${count(onSubs, 'more rule')} on its sub-techniques`)}</p>` : ''
-  }`;
-}
-
-function lastChange(rule: DetectionRule): string | undefined {
-  return parseSigmaDate(rule.modified) ?? parseSigmaDate(rule.date);
-}
-
-/** Newest change first; undated rules last; then by path, so the order never depends on load order. */
-function recentlyChangedFirst(rules: readonly DetectionRule[]): DetectionRule[] {
-  return [...rules].sort((a, b) => compareText(lastChange(b) ?? '', lastChange(a) ?? '') || compareText(a.relativePath, b.relativePath));
+  // The rules the technique page counts (its sub-techniques' too), so the link's count is the list's.
+  const rules = context.kb.coverage.technique(trigger.techniqueId).rolledUpRules;
+  return html`${rules.length > 0 ? html`<p class="muted">The rules tagged with ${trigger.techniqueId}${trigger.techniqueId.includes('.') ? '' : ' or one of its sub-techniques'}: what these tests should set off.</p>` : ''}${ruleListPreview(rules, { technique: trigger.techniqueId }, context, 'No detection rule for this technique yet.')}`;
 }

@@ -1,4 +1,5 @@
-// atc-kb site script: query tabs (remembered target), copy buttons, rule facets in the URL, the "/" key to search.
+// atc-kb site script: query tabs (remembered target), copy buttons, conversion filters, the "/" key to search.
+// The rule list's code is rule-list.js and the search page's search.js, each loaded by its page only.
 // Plain script, no dependencies; every page works without it (all tabs shown, lists unfiltered).
 (function () {
   'use strict';
@@ -162,82 +163,6 @@
       setTimeout(function () { button.textContent = 'Copy'; button.removeAttribute('data-copied'); }, 2000);
     });
   });
-
-  // ---- Rule facets ------------------------------------------------------------------------------------
-  var facetForm = document.getElementById('rule-facets');
-  if (facetForm) {
-    var table = document.getElementById('rule-table');
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var facets = rows.map(function (row) { return JSON.parse(row.getAttribute('data-facets')); });
-    var titles = rows.map(function (row) { return row.cells[0].textContent.toLowerCase(); });
-    var selects = Array.prototype.slice.call(facetForm.querySelectorAll('select[data-facet]'));
-    var text = document.getElementById('facet-q');
-    var counter = document.getElementById('rule-count');
-    var params = new URLSearchParams(location.search);
-    selects.forEach(function (select) {
-      var wanted = params.get(select.name);
-      if (wanted !== null) {
-        var found = Array.prototype.some.call(select.options, function (option) { return option.value === wanted; });
-        if (!found) {
-          var missing = document.createElement('option');
-          missing.value = wanted;
-          missing.textContent = wanted + ' (0)';
-          missing.setAttribute('data-label', wanted);
-          select.appendChild(missing);
-        }
-        select.value = wanted;
-      }
-    });
-    if (params.get('q')) text.value = params.get('q');
-    function matches(index, skip) {
-      var values = facets[index];
-      for (var s = 0; s < selects.length; s += 1) {
-        if (s === skip) continue;
-        var wanted = selects[s].value;
-        if (wanted && (values[selects[s].name] || []).indexOf(wanted) < 0) return false;
-      }
-      var query = text.value.trim().toLowerCase();
-      return !query || titles[index].indexOf(query) >= 0;
-    }
-    function apply(updateUrl) {
-      var shown = 0;
-      rows.forEach(function (row, index) {
-        var visible = matches(index, -1);
-        row.hidden = !visible;
-        if (visible) shown += 1;
-      });
-      // Live counts: how many rules each option would leave, given the other facets.
-      selects.forEach(function (select, s) {
-        var counts = {};
-        rows.forEach(function (row, index) {
-          if (!matches(index, s)) return;
-          (facets[index][select.name] || []).forEach(function (value) { counts[value] = (counts[value] || 0) + 1; });
-        });
-        Array.prototype.forEach.call(select.options, function (option) {
-          if (!option.value) return;
-          option.textContent = option.getAttribute('data-label') + ' (' + (counts[option.value] || 0) + ')';
-        });
-      });
-      counter.textContent = shown === rows.length ? rows.length + ' rules.' : shown + ' of ' + rows.length + ' rules match.';
-      if (updateUrl) {
-        var query = new URLSearchParams();
-        if (text.value.trim()) query.set('q', text.value.trim());
-        selects.forEach(function (select) { if (select.value) query.set(select.name, select.value); });
-        var search = query.toString();
-        history.replaceState(null, '', location.pathname + (search ? '?' + search : '') + location.hash);
-      }
-    }
-    selects.forEach(function (select) { select.addEventListener('change', function () { apply(true); }); });
-    text.addEventListener('input', function () { apply(true); });
-    facetForm.addEventListener('submit', function (event) { event.preventDefault(); apply(true); });
-    document.getElementById('facet-reset').addEventListener('click', function (event) {
-      event.preventDefault();
-      selects.forEach(function (select) { select.value = ''; });
-      text.value = '';
-      apply(true);
-    });
-    apply(false);
-  }
 
   // ---- Conversion matrix filters --------------------------------------------------------------------------
   // Cells are "✓" (converted) or a link "#reason-<n>" with the category as the cell's class. A target
