@@ -126,7 +126,7 @@ function detectionRules(trigger: TriggerTechnique, context: SiteContext): SafeHt
   return html`${
     rules.length === 0
       ? html`<p class="empty">No detection rule for this technique yet.</p>`
-      : html`<p class="muted">The rules tagged with ${trigger.techniqueId}, most recently modified first: what these tests should set off.</p><ul class="plain-list dated rule-preview">${shown.map(
+      : html`<p class="muted">The rules tagged with ${trigger.techniqueId}, most recently modified first: what these tests should set off.</p><ul class="rule-list dated rule-preview">${shown.map(
           (rule) => html`<li><span class="date">${lastChange(rule) ?? 'undated'}</span> ${ruleItem(rule, context)}</li>`,
         )}</ul>`
   }${rules.length > shown.length ? html`<p>${link(urls.ruleList({ technique: [trigger.techniqueId], sort: '-modified' }), `All ${count(rules.length, 'rule')} →`)}</p>` : ''}${
