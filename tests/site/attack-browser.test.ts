@@ -24,7 +24,7 @@ describe('ATT&CK coverage pages with provisional entities, in Chromium', { skip:
     await site?.close();
   });
 
-  test('provisional tactic and technique pages, the matrix and the gaps: readable, linked, axe clean in light and dark mode', { timeout: 120_000 }, async () => {
+  test('provisional tactic and technique pages, the matrix and the gaps: readable, linked, axe clean in light and dark mode', { timeout: 300_000 }, async () => {
     const pages = ['', 'matrix/', 'gaps/', 'tactics/defense-impairment/', 'tactics/stealth/', 'techniques/T1685/', 'techniques/T1003/', 'triggers/T1685/', 'rules/?tactic=stealth'];
     const serious: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {

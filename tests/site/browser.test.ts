@@ -323,7 +323,7 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await context.close();
   });
 
-  test('accessibility: axe-core finds no serious or critical violation on any page type, in light and dark mode', { timeout: 180_000 }, async () => {
+  test('accessibility: axe-core finds no serious or critical violation on any page type, in light and dark mode', { timeout: 360_000 }, async () => {
     // One page of each type, plus states the script creates (an unsupported query tab, a filtered matrix).
     const pages = [
       '',
