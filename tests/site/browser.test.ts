@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { checkLinks } from '../../src/site/check-links.ts';
-import { ARTIFACTS, atcBuild, axeViolations, openSampleSite, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, watchedPage, type SiteInChromium, type StaticServer } from './browser.ts';
+import { ARTIFACTS, SAMPLE_PAGE_TYPES, atcBuild, axeViolations, openSampleSite, sampleConfigWithPrefix, serveFolder, skipWithoutChromium, watchedPage, type SiteInChromium, type StaticServer } from './browser.ts';
 
 const COMSVCS_RULE = 'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/';
 const DEPRECATED_RULE = 'rules/15e19897-f5b5-4939-8101-c81ff3d36f23/';
@@ -326,33 +326,14 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
   test('accessibility: axe-core finds no serious or critical violation on any page type, in light and dark mode', { timeout: 360_000 }, async () => {
     // One page of each type, plus states the script creates (an unsupported query tab, a filtered matrix).
     const pages = [
-      '',
-      COMSVCS_RULE,
+      ...SAMPLE_PAGE_TYPES,
       `${FIELDREF_RULE}#eql`,
       DEPRECATED_RULE,
-      'rules/',
       'rules/?level=high',
-      'matrix/',
-      'techniques/',
-      'techniques/T1003/',
-      'tactics/TA0006/',
-      'data-needed/',
       'data-needed/DN_0002_4688_windows_process_creation_with_commandline/',
-      'logging-policies/',
-      'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
-      'enrichments/',
-      'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
-      'triggers/',
-      'triggers/T1003.001/',
-      'gaps/',
       'search/?q=lsass',
-      'conversions/',
       'conversions/?target=eql&status=unsupported',
-      'downloads/',
-      'groups/',
       'groups/G0125/',
-      'software/',
-      'software/S0002/',
     ];
     const found: Array<{ scheme: string; url: string; id: string; impact: string | null; help: string; nodes: string[] }> = [];
     for (const colorScheme of ['light', 'dark'] as const) {

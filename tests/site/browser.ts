@@ -121,6 +121,32 @@ export function atcBuild(args: string[], cwd: string): string {
 }
 
 export const PROJECT = path.resolve(import.meta.dirname, '../..');
+
+/** One page of each type of the sample site (the browser tests add the states they need: a query tab, a filter, search results). */
+export const SAMPLE_PAGE_TYPES: readonly string[] = [
+  '',
+  'rules/',
+  'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/',
+  'matrix/',
+  'techniques/',
+  'techniques/T1003/',
+  'tactics/TA0006/',
+  'data-needed/',
+  'data-needed/DN_0003_1_windows_sysmon_process_creation/',
+  'logging-policies/',
+  'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
+  'enrichments/',
+  'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
+  'triggers/',
+  'triggers/T1003.001/',
+  'gaps/',
+  'conversions/',
+  'downloads/',
+  'groups/',
+  'groups/G0016/',
+  'software/',
+  'software/S0002/',
+];
 export const ARTIFACTS = path.join(PROJECT, 'test-artifacts');
 
 /** Opens a page that records console errors, page errors, dialogs and requests leaving 127.0.0.1. */

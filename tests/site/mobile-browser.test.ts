@@ -12,7 +12,7 @@ import { sharedCorpusConfig, sharedCorpusExists } from '../../scripts/shared-cor
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { list } from '../../src/render/html/components.ts';
 import { listTargets } from '../../src/sigma/convert-collection.ts';
-import { PROJECT, atcBuild, axeViolations, siteInChromium, skipWithoutChromium, type SiteInChromium, type StaticServer } from './browser.ts';
+import { PROJECT, SAMPLE_PAGE_TYPES, atcBuild, axeViolations, siteInChromium, skipWithoutChromium, type SiteInChromium, type StaticServer } from './browser.ts';
 
 const PHONE = { width: 390, height: 844 };
 const HEADER_LIMIT = 64;
@@ -20,31 +20,7 @@ const HEADER_LIMIT = 64;
 const LONG_SAMPLE_PAGE = 'data-needed/DN_0003_1_windows_sysmon_process_creation/';
 
 /** One page of each type of the sample site; the search page with results, since they hold the longest names. */
-const SAMPLE_PAGES = [
-  '',
-  'rules/',
-  'rules/c13720be-cded-4ca2-aa87-6f0ee89f04f8/',
-  'matrix/',
-  'techniques/',
-  'techniques/T1003/',
-  'tactics/TA0006/',
-  'data-needed/',
-  LONG_SAMPLE_PAGE,
-  'logging-policies/',
-  'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
-  'enrichments/',
-  'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
-  'triggers/',
-  'triggers/T1003.001/',
-  'gaps/',
-  'search/?q=sysmon',
-  'conversions/',
-  'downloads/',
-  'groups/',
-  'groups/G0016/',
-  'software/',
-  'software/S0002/',
-];
+const SAMPLE_PAGES = [...SAMPLE_PAGE_TYPES, 'search/?q=sysmon'];
 
 interface Fit {
   readonly url: string;
