@@ -62,7 +62,13 @@ describe('the search page in Chromium', { skip: skipWithoutChromium() }, () => {
     assert.deepEqual(second.slice(0, 20), first);
     assert.ok(second.every((card) => card.kind === 'Group'));
     assert.equal(await page.evaluate<string | null>(`document.activeElement.getAttribute('href')`), second[20]!.href);
-    while (await more.isVisible()) await more.click();
+    // Each click loads a page of results with the button disabled, and the last one hides it: wait for either
+    // before looking again, or a click may wait on a button that is about to go.
+    const settled = "(() => { const button = document.getElementById('search-more'); return button.hidden || !button.disabled; })()";
+    while (await more.isVisible()) {
+      await more.click();
+      await page.waitForFunction(settled);
+    }
     const all = await resultCards(page);
     assert.equal(all.length, total);
     assert.equal(new Set(all.map((card) => card.href)).size, total, 'no result is listed twice');

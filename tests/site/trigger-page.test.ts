@@ -191,10 +191,11 @@ describe('the trigger page', () => {
     assert.equal($('table.kv a[href="#detection-rules"]').text(), `${ruleCount} rules, after the tests`);
   });
 
-  test('with 20 rules or fewer every rule is listed and there is no "all" link', (t) => {
+  test('with 20 rules or fewer every rule is listed, and the link to them in the rule list stays', (t) => {
     const { $ } = triggerPage(t, 2);
     assert.equal($('.rule-preview li').length, 2);
-    assert.equal($('a[href^="/rules/?"]').length, 0);
+    assert.equal($('.rule-list-link a').attr('href'), '/rules/?technique=T1003.001');
+    assert.equal($('.rule-list-link a').text(), 'All 2 rules in the rule list →');
   });
 
   test('the markdown page also puts the tests first, with their Invoke-AtomicTest lines, and lists every rule after them', (t) => {

@@ -137,8 +137,9 @@ export function ruleListPreview(rules: readonly DetectionRule[], filter: RuleLis
   if (rules.length === 0) return list([], empty);
   const shown = newestFirst(rules).slice(0, RULE_PREVIEW_SIZE);
   const items = shown.map((rule) => html`<span class="date">${lastChanged(rule) ?? 'undated'}</span> ${ruleItem(rule, context)}`);
-  if (rules.length === shown.length) return list(items, empty, 'rule-list dated rule-preview', 'rule');
-  return html`<p class="muted">The ${shown.length} most recently modified of ${count(rules.length, 'rule')}.</p>${list(items, empty, 'rule-list dated rule-preview', 'rule')}<p class="rule-list-link">${link(context.urls.ruleList(filter), `All ${count(rules.length, 'rule')} in the rule list →`)}</p>`;
+  const more = rules.length > shown.length ? html`<p class="muted">The ${shown.length} most recently modified of ${count(rules.length, 'rule')}.</p>` : '';
+  // The link also for a short list: there the reader can sort and narrow the same rules further.
+  return html`${more}${list(items, empty, 'rule-list dated rule-preview', 'rule')}<p class="rule-list-link">${link(context.urls.ruleList(filter), `All ${count(rules.length, 'rule')} in the rule list →`)}</p>`;
 }
 
 export function attackTechniqueLink(id: string): SafeHtml {
