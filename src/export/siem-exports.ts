@@ -1,4 +1,5 @@
-import { formatQuerySectionSpec, type QuerySection } from '../config.ts';
+import type { QuerySection } from '../config.ts';
+import { queryTargets } from '../present/query-targets.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
@@ -73,23 +74,20 @@ interface ExportTarget {
   readonly index: number;
 }
 
-/** Sections in configuration order, one per spec (a spec configured twice converts alike), each with its own folder. */
+/** The site's query targets (present/query-targets.ts), one per spec (a spec configured twice converts alike), each with its own folder. */
 function exportTargets(queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>): ExportTarget[] {
-  const first = queries.values().next();
-  if (first.done) return [];
   const specs = new Set<string>();
   const folders = new Set<string>();
   const targets: ExportTarget[] = [];
-  first.value.forEach((result, index) => {
-    const spec = formatQuerySectionSpec(result.section);
-    if (specs.has(spec)) return;
-    specs.add(spec);
+  queryTargets(queries).forEach((target, index) => {
+    if (specs.has(target.key)) return;
+    specs.add(target.key);
     // Lower case: two specs must not share a folder on a case-insensitive file system.
-    const base = safeName(spec.toLowerCase());
+    const base = safeName(target.key.toLowerCase());
     let folder = base;
     for (let counter = 2; folders.has(folder); counter++) folder = `${base}-${counter}`;
     folders.add(folder);
-    targets.push({ spec, title: result.title, section: result.section, folder: `exports/${folder}`, index });
+    targets.push({ spec: target.key, title: target.title, section: target.section, folder: `exports/${folder}`, index });
   });
   return targets;
 }

@@ -4,10 +4,10 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import { sectionAnchor } from './site-urls.ts';
 
 /**
- * Ids a rule page uses for its own sections (and the prefixes its query panels derive ids with): no
- * query target may take one as its anchor or alias.
+ * Ids a rule page uses besides its query panels (the page chrome's and its sections'): no query target may
+ * take one as its anchor or alias.
  */
-export const RULE_PAGE_SECTION_IDS: ReadonlySet<string> = new Set(['main', 'summary', 'why-this-data-needed', 'sigma-rule', 'sigma-source', 'queries', 'related-rules', 'source']);
+export const RULE_PAGE_SECTION_IDS: ReadonlySet<string> = new Set(['main', 'site-nav', 'site-search', 'summary', 'why-this-data-needed', 'sigma-rule', 'sigma-source', 'queries']);
 
 /** A configured query section: a tab on every rule page. */
 export interface QueryTarget {

@@ -286,30 +286,10 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
     });
     const pages = [
-      '',
-      'rules/',
-      COMSVCS_RULE,
+      ...SAMPLE_PAGE_TYPES,
       DEPRECATED_RULE,
-      'data-needed/',
       'data-needed/DN_0002_4688_windows_process_creation_with_commandline/',
-      'logging-policies/',
-      'logging-policies/LP_0002_windows_audit_process_creation_with_commandline/',
-      'enrichments/',
-      'enrichments/EN_0001_cache_sysmon_process_creation_by_guid/',
-      'triggers/',
-      'triggers/T1003.001/',
-      'matrix/',
-      'techniques/',
-      'techniques/T1003/',
-      'tactics/TA0006/',
-      'gaps/',
-      'conversions/',
       'conversions/?target=eql&status=unsupported',
-      'downloads/',
-      'groups/',
-      'groups/G0016/',
-      'software/',
-      'software/S0002/',
       'search/?q=powershell',
     ];
     for (const url of pages) {

@@ -26,7 +26,6 @@ import { html, type SafeHtml } from './escape-html.ts';
 import { highlightYaml } from './highlight-yaml.ts';
 import { queryCode } from './query-files.ts';
 import type { SitePage, SiteContext } from './site-context.ts';
-import type { QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import { conversionStatusLine, conversionSummary } from './conversion-pages.ts';
 import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { HTML_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../../present/rule-summary.ts';
@@ -104,7 +103,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
     ['Why this Data Needed', 'why-this-data-needed'],
     ['Sigma rule', 'sigma-rule'],
     ...(queries.length > 0 ? [['Queries', 'queries'] as const] : []),
-    ...queries.map((query, index) => [query.title, queryTargetAt(context, index, query).anchor] as const),
+    ...queries.map((query, index) => [query.title, context.targets[index]!.anchor] as const),
   ];
   const body = html`<article class="entity rule">
 ${pageHeader(rule.correlations.length > 0 ? 'Correlation rule' : 'Detection rule', rule.title, html`<p class="badges">${levelBadge(rule.level)} ${statusBadge(rule.status)} ${links.techniques.length > 0 ? html`<span class="badge tag">${links.techniques.map((technique) => technique.id).join(' · ')}</span>` : ''}</p>`)}
@@ -186,7 +185,7 @@ function renderQueryTabs(rule: DetectionRule, context: SiteContext): SafeHtml {
   const queries = context.queries.get(rule) ?? [];
   if (queries.length === 0) return html``;
   const panels = queries.map((query, index) => {
-    const { anchor, alias, key } = queryTargetAt(context, index, query);
+    const { anchor, alias, key } = context.targets[index]!;
     const content = query.result.ok
       ? html`${conversionStatusLine(query, key, context)}${queryCode(rule, query, `query-${anchor}`, context)}${
           query.result.queries.length > 1 ? html`<p class="muted">${query.result.queries.length} queries, one per line: one per rule of the collection.</p>` : ''
@@ -195,14 +194,8 @@ function renderQueryTabs(rule: DetectionRule, context: SiteContext): SafeHtml {
     return html`<section class="tab-panel" id="${anchor}" data-target="${key}" aria-labelledby="heading-${anchor}">${alias ? html`<span id="${alias}" class="anchor-alias"></span>` : ''}<h3 id="heading-${anchor}">${query.title} <a class="anchor" href="#${anchor}" aria-label="${`Link to ${query.title}`}">#</a></h3>${content}</section>`;
   });
   const tabs = queries.map((query, index) => {
-    const { anchor, key } = queryTargetAt(context, index, query);
+    const { anchor, key } = context.targets[index]!;
     return html`<button type="button" role="tab" id="tab-${anchor}" aria-controls="${anchor}" data-target="${key}" aria-selected="${index === 0 ? 'true' : 'false'}" tabindex="${index === 0 ? '0' : '-1'}">${query.title}${query.result.ok ? '' : html` <span class="tab-note">(✗ ${query.result.category})</span>`}</button>`;
   });
   return html`<section class="block queries" aria-labelledby="queries">${heading(2, 'Queries')}${conversionSummary(queries, context)}<p class="muted">Converted from the Sigma rule at build time. Your choice of target is remembered on every rule page.</p><div class="tabs" data-tabs><div role="tablist" aria-label="Query targets" hidden>${tabs}</div>${panels}</div></section>`;
-}
-
-/** The site's target for a rule's query result (results come in the targets' order). */
-function queryTargetAt(context: SiteContext, index: number, query: QuerySectionResult): { anchor: string; alias?: string; key: string } {
-  const target = context.targets[index];
-  return target ?? { anchor: `query-${index + 1}`, key: query.section.target };
 }

@@ -53,6 +53,7 @@ export interface SiteContext {
   readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
   readonly urls: SiteUrls;
   readonly siteTitle: string;
+  /** The configured query targets; every rule's query results come in this order, one per target. */
   readonly targets: readonly QueryTarget[];
   /** Where the rule files live upstream (`site.repo_url`), when configured: rule pages link their file there. */
   readonly repository?: RuleRepository;
