@@ -33,9 +33,9 @@ export const ELASTIC_SEVERITY = {
  */
 export const ELASTIC_DEFAULT_INDEX = ['apm-*-transaction*', 'auditbeat-*', 'endgame-*', 'filebeat-*', 'logs-*', 'packetbeat-*', 'traces-apm*', 'winlogbeat-*', '-*elastic-cloud-logs-*'] as const;
 
-/** One line per query (a rule with two conditions gives two rules, `rule_id` of the second ending in `-2`). */
-export function elasticDetectionRules(kb: KnowledgeBase, entries: readonly ExportedQuery[], language: ElasticLanguage): string {
-  return entries.map((entry) => `${JSON.stringify(elasticRule(kb, entry, language))}\n`).join('');
+/** Writes one line per query to `write` (a rule with two conditions gives two rules, `rule_id` of the second ending in `-2`). */
+export function writeElasticDetectionRules(kb: KnowledgeBase, entries: readonly ExportedQuery[], language: ElasticLanguage, write: (text: string) => void): void {
+  for (const entry of entries) write(`${JSON.stringify(elasticRule(kb, entry, language))}\n`);
 }
 
 export function elasticRule(kb: KnowledgeBase, entry: ExportedQuery, language: ElasticLanguage): JsonObject {

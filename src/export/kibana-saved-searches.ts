@@ -11,8 +11,9 @@ import type { ExportedQuery } from './exported-query.ts';
 export const KIBANA_DATA_VIEW = 'logs-*';
 const INDEX_REFERENCE = 'kibanaSavedObjectMeta.searchSourceJSON.index';
 
-export function kibanaSavedSearches(entries: readonly ExportedQuery[], language: 'lucene' | 'kuery'): string {
-  return entries.map((entry) => `${JSON.stringify(kibanaSavedSearch(entry, language))}\n`).join('');
+/** Writes one line per query to `write`. */
+export function writeKibanaSavedSearches(entries: readonly ExportedQuery[], language: 'lucene' | 'kuery', write: (text: string) => void): void {
+  for (const entry of entries) write(`${JSON.stringify(kibanaSavedSearch(entry, language))}\n`);
 }
 
 export function kibanaSavedSearch(entry: ExportedQuery, language: 'lucene' | 'kuery'): JsonObject {

@@ -4,13 +4,13 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
-import { encodedFile, type OutputFile } from '../present/output-file.ts';
+import { encodedFile, PieceEncoder, type OutputFile } from '../present/output-file.ts';
 import type { JsonObject } from './api-json.ts';
-import { elasticDetectionRules, type ElasticLanguage } from './elastic-detection-rules.ts';
+import { writeElasticDetectionRules, type ElasticLanguage } from './elastic-detection-rules.ts';
 import { exportedQueries, type ExportedQuery } from './exported-query.ts';
-import { kibanaSavedSearches } from './kibana-saved-searches.ts';
+import { writeKibanaSavedSearches } from './kibana-saved-searches.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
-import { splunkSavedSearches } from './splunk-saved-searches.ts';
+import { writeSplunkSavedSearches, type LeftOutQuery } from './splunk-saved-searches.ts';
 import { stableJson } from './stable-json.ts';
 
 /**
@@ -30,15 +30,26 @@ export type BulkFileKind = 'splunk-saved-searches' | 'kibana-saved-searches' | '
 interface BulkFile {
   readonly kind: BulkFileKind;
   readonly file: string;
-  write(kb: KnowledgeBase, entries: readonly ExportedQuery[]): { content: string; leftOut: readonly { entry: ExportedQuery; reason: string }[] };
+  /** Writes the file's text to `write`; returns the queries it cannot hold. */
+  write(kb: KnowledgeBase, entries: readonly ExportedQuery[], write: (text: string) => void): readonly LeftOutQuery[];
 }
 
-const SPLUNK: BulkFile = { kind: 'splunk-saved-searches', file: 'savedsearches.conf', write: (_kb, entries) => splunkSavedSearches(entries) };
-const KIBANA_LUCENE: BulkFile = { kind: 'kibana-saved-searches', file: 'kibana-saved-searches.ndjson', write: (_kb, entries) => ({ content: kibanaSavedSearches(entries, 'lucene'), leftOut: [] }) };
+const SPLUNK: BulkFile = { kind: 'splunk-saved-searches', file: 'savedsearches.conf', write: (_kb, entries, write) => writeSplunkSavedSearches(entries, write) };
+const KIBANA_LUCENE: BulkFile = {
+  kind: 'kibana-saved-searches',
+  file: 'kibana-saved-searches.ndjson',
+  write: (_kb, entries, write) => {
+    writeKibanaSavedSearches(entries, 'lucene', write);
+    return [];
+  },
+};
 const elastic = (language: ElasticLanguage): BulkFile => ({
   kind: 'elastic-detection-rules',
   file: 'elastic-detection-rules.ndjson',
-  write: (kb, entries) => ({ content: elasticDetectionRules(kb, entries, language), leftOut: [] }),
+  write: (kb, entries, write) => {
+    writeElasticDetectionRules(kb, entries, language, write);
+    return [];
+  },
 });
 
 /**
@@ -108,7 +119,8 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
       else notConverted++;
     }
     for (const writer of writers) {
-      const { content, leftOut } = writer.write(kb, entries);
+      const encoder = new PieceEncoder();
+      const leftOut = writer.write(kb, entries, encoder.write);
       const path = `${target.folder}/${writer.file}`;
       const omitted = new Set(leftOut.map(({ entry }) => entry));
       const written = entries.filter((entry) => !omitted.has(entry));
@@ -117,7 +129,7 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
         leftOut.length > 0 ? `${leftOut.length} ${leftOut.length === 1 ? 'query' : 'queries'} the file cannot hold (${[...new Set(leftOut.map((left) => left.reason))].join('; ')})` : '',
       ].filter((text) => text !== '');
       files.push(
-        encodedFile(path, content, {
+        encoder.finish(path, {
           section: 'siem',
           what: `${target.title} (${target.spec}): ${KIND_WHAT[writer.kind]}`,
           count: written.length,
@@ -136,8 +148,10 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
       });
     }
   }
+  const jsonl = new PieceEncoder();
+  writeQueriesJsonl(kb, queries, targets, urls, jsonl.write);
   files.push(
-    encodedFile(QUERIES_JSONL, queriesJsonl(kb, queries, targets, urls), {
+    jsonl.finish(QUERIES_JSONL, {
       section: 'siem',
       what: `Every rule’s queries for every target (${targets.map((target) => target.spec).join(', ')}), one JSON line per rule, with why a rule does not convert`,
       count: kb.rules.length,
@@ -158,18 +172,16 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
  * written in a fixed order rather than sorted: this is the largest export (every query of every target),
  * and the order is as deterministic.
  */
-function queriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly ExportTarget[], urls: SiteUrls): string {
-  return kb.rules
-    .map((rule) => {
-      const results = queries.get(rule) ?? [];
-      const converted: Record<string, string[] | null> = {};
-      const failures: Record<string, string> = {};
-      for (const target of targets) {
-        const result = results[target.index]?.result;
-        converted[target.spec] = result?.ok ? [...result.queries] : null;
-        if (result && !result.ok) failures[target.spec] = result.reason;
-      }
-      return `${JSON.stringify({ id: rule.id ?? null, key: kb.addresses.ruleSegment(rule), title: rule.title, path: rule.relativePath, level: rule.level ?? null, status: rule.status ?? null, url: urls.rule(rule), queries: converted, failures })}\n`;
-    })
-    .join('');
+function writeQueriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly ExportTarget[], urls: SiteUrls, write: (text: string) => void): void {
+  for (const rule of kb.rules) {
+    const results = queries.get(rule) ?? [];
+    const converted: Record<string, string[] | null> = {};
+    const failures: Record<string, string> = {};
+    for (const target of targets) {
+      const result = results[target.index]?.result;
+      converted[target.spec] = result?.ok ? [...result.queries] : null;
+      if (result && !result.ok) failures[target.spec] = result.reason;
+    }
+    write(`${JSON.stringify({ id: rule.id ?? null, key: kb.addresses.ruleSegment(rule), title: rule.title, path: rule.relativePath, level: rule.level ?? null, status: rule.status ?? null, url: urls.rule(rule), queries: converted, failures })}\n`);
+  }
 }

@@ -22,17 +22,16 @@ const LINE_BREAKERS = /[\u0000-\u001f\u007f-\u009f\\]+/g;
 const UNWRITABLE_IN_QUERY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const DESCRIPTION_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-/** The file and the queries that could not be written into it (with why). */
-export interface SavedSearchesFile {
-  readonly content: string;
-  readonly written: readonly ExportedQuery[];
-  readonly leftOut: readonly { readonly entry: ExportedQuery; readonly reason: string }[];
+/** A query that could not be written into the file, and why. */
+export interface LeftOutQuery {
+  readonly entry: ExportedQuery;
+  readonly reason: string;
 }
 
-export function splunkSavedSearches(entries: readonly ExportedQuery[]): SavedSearchesFile {
+/** Writes the file to `write`, a stanza at a time; returns the queries it could not hold. */
+export function writeSplunkSavedSearches(entries: readonly ExportedQuery[], write: (text: string) => void): LeftOutQuery[] {
+  write('# Saved searches converted from Sigma rules by atc-kb; every search is disabled until enabled here or in Splunk.\n');
   const names = new Set(['default']);
-  const stanzas: string[] = [];
-  const written: ExportedQuery[] = [];
   const leftOut: { entry: ExportedQuery; reason: string }[] = [];
   for (const entry of entries) {
     if (UNWRITABLE_IN_QUERY.test(entry.query)) {
@@ -57,11 +56,9 @@ export function splunkSavedSearches(entries: readonly ExportedQuery[]): SavedSea
       continue;
     }
     const name = uniqueName(stanzaName(entry.name), entry.id, names);
-    stanzas.push(`# Sigma rule ${oneLine(entry.id)}: ${oneLine(rule.relativePath)}\n[${name}]${settings}\n`);
-    written.push(entry);
+    write(`\n# Sigma rule ${oneLine(entry.id)}: ${oneLine(rule.relativePath)}\n[${name}]${settings}\n`);
   }
-  const header = '# Saved searches converted from Sigma rules by atc-kb; every search is disabled until enabled here or in Splunk.\n';
-  return { content: [header, ...stanzas].join('\n'), written, leftOut };
+  return leftOut;
 }
 
 function oneLine(text: string): string {
