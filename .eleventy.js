@@ -11,14 +11,17 @@ const { buildKnowledgeBase } = await import('./src/build.ts');
 const { formatIssueReport } = await import('./src/report-issues.ts');
 const { renderSitePages } = await import('./src/render/html/site-pages.ts');
 const { sitePlugin } = await import('./src/site/site-plugin.ts');
+const { listedFile, streamedInMemory } = await import('./src/present/output-file.ts');
 
 /** Builds the knowledge base and its pages from atc.config.yml, printing problems (warnings and errors). */
 function buildFromConfig() {
   const { config, issues } = loadConfig({});
   const build = buildKnowledgeBase(config);
   process.stderr.write(formatIssueReport([...issues, ...build.issues], { minimumSeverity: 'warning' }));
-  const site = renderSitePages(build);
-  return { config, site, files: [...build.files, ...site.files] };
+  // The dev server serves every file from memory, the bulk exports too (atc build streams them to disk).
+  const streamed = streamedInMemory(build.streamed);
+  const site = renderSitePages(build, undefined, undefined, streamed.map(listedFile));
+  return { config, site, files: [...build.files, ...streamed] };
 }
 
 /** @param {import('@11ty/eleventy').EleventyUserConfig} eleventyConfig */

@@ -35,6 +35,7 @@ async function buildWholeSite(out: string, config = corpusConfig(allTargets())):
   return {
     ...build.timings,
     'prepare site': prepare,
+    'bulk exports': site.streamed,
     'html render': site.pages,
     eleventy: site.eleventy,
     'other files': site.files,
@@ -143,7 +144,7 @@ function runScale(scratch: string): void {
     const growth = row === first ? '' : `, since 1×: ${(((row.seconds - first.seconds) / (row.rules - first.rules)) * 1000).toFixed(2)} ms and ${(((row.peakMb - first.peakMb) / (row.rules - first.rules)) * 1024).toFixed(0)} KB per added rule`;
     console.log(`${String(factor).padStart(11)}× ${row.rules} rules: ${row.seconds.toFixed(1)} s, peak RSS ${row.peakMb.toFixed(0)} MB; ${((row.seconds / row.rules) * 1000).toFixed(2)} ms and ${((row.peakMb / row.rules) * 1024).toFixed(0)} KB per rule${growth}`);
     // Per stage, to see which one bends the curve when the total does.
-    const stages = ['load', 'link', 'convert', 'render', 'check', 'html render', 'eleventy', 'other files', 'pagefind'].map((stage) => `${stage} ${(result[stage]! / 1000).toFixed(1)}`);
+    const stages = ['load', 'link', 'convert', 'render', 'check', 'bulk exports', 'html render', 'eleventy', 'other files', 'pagefind'].map((stage) => `${stage} ${(result[stage]! / 1000).toFixed(1)}`);
     console.log(`             stages (s): ${stages.join(', ')}`);
   }
   console.log(`             ${linearityNote(rows)}`);

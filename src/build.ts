@@ -14,7 +14,7 @@ import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
 import { renderMarkdownPages } from './render/render-markdown-pages.ts';
-import type { OutputFile } from './present/output-file.ts';
+import type { OutputFile, StreamedFiles } from './present/output-file.ts';
 
 export interface StageTimings {
   load: number;
@@ -31,6 +31,8 @@ export interface Build {
   readonly kb: KnowledgeBase;
   readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
   readonly files: readonly OutputFile[];
+  /** Exports too large to hold, written by the site straight into the output (the bulk SIEM files). */
+  readonly streamed?: StreamedFiles;
   /** Sorted by file and position. */
   readonly issues: readonly Issue[];
   /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
@@ -75,7 +77,8 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   options.onStage?.('render');
 
   const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title);
-  if (options.exports !== false) files.push(...renderExports(linked.kb, converted.queries, config));
+  const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config);
+  if (exports) files.push(...exports.files);
   const render = clock();
   options.onStage?.('check');
   const checked = runChecks(linked.kb, converted.queries, files);
@@ -88,6 +91,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     kb: linked.kb,
     queries: converted.queries,
     files,
+    ...(exports?.streamed && { streamed: exports.streamed }),
     issues: issues.sort(compareIssues),
     attackSource: attack.source,
     fileCounts: {

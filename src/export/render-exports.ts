@@ -3,7 +3,7 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
-import { encodedFile, type OutputFile } from '../present/output-file.ts';
+import { encodedFile, type OutputFile, type StreamedFiles } from '../present/output-file.ts';
 import { toCsv } from './csv.ts';
 import type { CsvTable } from './csv-exports.ts';
 import { actorLayers } from './actor-layers.ts';
@@ -12,7 +12,7 @@ import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
 import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
-import { renderSiemExports } from './siem-exports.ts';
+import { siemExports } from './siem-exports.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
 
 /**
@@ -21,10 +21,10 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
- *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts)
+ *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts), streamed
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
-export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): OutputFile[] {
+export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): { files: OutputFile[]; streamed?: StreamedFiles } {
   const urls = SiteUrls.published(kb, config.site);
   const files: OutputFile[] = [];
   const title = config.site.title;
@@ -62,8 +62,8 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
   const feed = renderAtomFeed(kb, urls, title);
   files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
-  files.push(...renderSiemExports(kb, queries, urls));
-  return files;
+  const streamed = siemExports(kb, queries, urls);
+  return { files, ...(streamed && { streamed }) };
 }
 
 const BULK_WHAT: Readonly<Record<string, string>> = {

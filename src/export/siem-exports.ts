@@ -4,7 +4,7 @@ import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { safeName } from '../present/page-addresses.ts';
-import { encodedFile, PieceEncoder, type OutputFile } from '../present/output-file.ts';
+import type { ListedFile, StreamedFiles, TextSink } from '../present/output-file.ts';
 import type { JsonObject } from './api-json.ts';
 import { writeElasticDetectionRules, type ElasticLanguage } from './elastic-detection-rules.ts';
 import { exportedQueries, type ExportedQuery } from './exported-query.ts';
@@ -31,7 +31,7 @@ interface BulkFile {
   readonly kind: BulkFileKind;
   readonly file: string;
   /** Writes the file's text to `write`; returns the queries it cannot hold. */
-  write(kb: KnowledgeBase, entries: readonly ExportedQuery[], write: (text: string) => void): readonly LeftOutQuery[];
+  write(kb: KnowledgeBase, entries: readonly ExportedQuery[], write: TextSink['write']): readonly LeftOutQuery[];
 }
 
 const SPLUNK: BulkFile = { kind: 'splunk-saved-searches', file: 'savedsearches.conf', write: (_kb, entries, write) => writeSplunkSavedSearches(entries, write) };
@@ -103,11 +103,30 @@ function exportTargets(queries: ReadonlyMap<DetectionRule, readonly QuerySection
   return targets;
 }
 
-export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: SiteUrls): OutputFile[] {
+/**
+ * The bulk files, streamed (StreamedFiles): the site writes them a line at a time into the output folder,
+ * since together they are tens of megabytes (queries.jsonl alone is about 27 MB on the SigmaHQ corpus).
+ * Undefined when no configured target has queries.
+ */
+export function siemExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: SiteUrls): StreamedFiles | undefined {
   const targets = exportTargets(queries);
-  if (targets.length === 0) return [];
-  const files: OutputFile[] = [];
+  if (targets.length === 0) return undefined;
+  return { write: (open) => writeSiemExports(kb, queries, urls, targets, open) };
+}
+
+function writeSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, urls: SiteUrls, targets: readonly ExportTarget[], open: (path: string) => TextSink): ListedFile[] {
+  const files: ListedFile[] = [];
   const listed: JsonObject[] = [];
+  const writeFile = (path: string, produce: (write: TextSink['write']) => void): number => {
+    const sink = open(path);
+    let size = 0;
+    try {
+      produce((text) => sink.write(text));
+    } finally {
+      size = sink.close();
+    }
+    return size;
+  };
   for (const target of targets) {
     const writers = bulkFilesFor(target.section);
     if (writers.length === 0) continue;
@@ -119,23 +138,27 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
       else notConverted++;
     }
     for (const writer of writers) {
-      const encoder = new PieceEncoder();
-      const leftOut = writer.write(kb, entries, encoder.write);
       const path = `${target.folder}/${writer.file}`;
+      let leftOut: readonly LeftOutQuery[] = [];
+      const size = writeFile(path, (write) => {
+        leftOut = writer.write(kb, entries, write);
+      });
       const omitted = new Set(leftOut.map(({ entry }) => entry));
       const written = entries.filter((entry) => !omitted.has(entry));
       const missing = [
         notConverted > 0 ? `${notConverted} ${notConverted === 1 ? 'rule' : 'rules'} that do not convert for this target` : '',
         leftOut.length > 0 ? `${leftOut.length} ${leftOut.length === 1 ? 'query' : 'queries'} the file cannot hold (${[...new Set(leftOut.map((left) => left.reason))].join('; ')})` : '',
       ].filter((text) => text !== '');
-      files.push(
-        encoder.finish(path, {
+      files.push({
+        path,
+        size,
+        download: {
           section: 'siem',
           what: `${target.title} (${target.spec}): ${KIND_WHAT[writer.kind]}`,
           count: written.length,
           ...(missing.length > 0 && { note: `Leaves out ${missing.join(' and ')}.` }),
-        }),
-      );
+        },
+      });
       listed.push({
         path,
         kind: writer.kind,
@@ -148,22 +171,21 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
       });
     }
   }
-  const jsonl = new PieceEncoder();
-  writeQueriesJsonl(kb, queries, targets, urls, jsonl.write);
-  files.push(
-    jsonl.finish(QUERIES_JSONL, {
+  files.push({
+    path: QUERIES_JSONL,
+    size: writeFile(QUERIES_JSONL, (write) => writeQueriesJsonl(kb, queries, targets, urls, write)),
+    download: {
       section: 'siem',
       what: `Every rule’s queries for every target (${targets.map((target) => target.spec).join(', ')}), one JSON line per rule, with why a rule does not convert`,
       count: kb.rules.length,
-    }),
-  );
-  files.push(
-    encodedFile(
-      SIEM_EXPORTS_INDEX,
-      stableJson({ format_version: SIEM_EXPORTS_FORMAT_VERSION, files: listed, queries: { path: QUERIES_JSONL, rules: kb.rules.length, targets: targets.map((target) => target.spec) } }),
-      { section: 'siem', what: 'The list of these files, with the counts above, as JSON', count: listed.length },
-    ),
-  );
+    },
+  });
+  const index = stableJson({ format_version: SIEM_EXPORTS_FORMAT_VERSION, files: listed, queries: { path: QUERIES_JSONL, rules: kb.rules.length, targets: targets.map((target) => target.spec) } });
+  files.push({
+    path: SIEM_EXPORTS_INDEX,
+    size: writeFile(SIEM_EXPORTS_INDEX, (write) => write(index)),
+    download: { section: 'siem', what: 'The list of these files, with the counts above, as JSON', count: listed.length },
+  });
   return files;
 }
 
@@ -172,7 +194,7 @@ export function renderSiemExports(kb: KnowledgeBase, queries: ReadonlyMap<Detect
  * written in a fixed order rather than sorted: this is the largest export (every query of every target),
  * and the order is as deterministic.
  */
-function writeQueriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly ExportTarget[], urls: SiteUrls, write: (text: string) => void): void {
+function writeQueriesJsonl(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly ExportTarget[], urls: SiteUrls, write: TextSink['write']): void {
   for (const rule of kb.rules) {
     const results = queries.get(rule) ?? [];
     const converted: Record<string, string[] | null> = {};

@@ -26,6 +26,54 @@ export interface DownloadEntry {
   readonly columns?: readonly string[];
 }
 
+/** What the Downloads page lists of a file: its path, size in bytes, and what it holds. */
+export interface ListedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly download?: DownloadEntry;
+}
+
+/** One file being written piece by piece; `close` returns its size in bytes. */
+export interface TextSink {
+  write(text: string): void;
+  close(): number;
+}
+
+/**
+ * Files the site writes straight into the output folder, a line at a time, and never holds whole: the bulk
+ * SIEM exports, tens of megabytes that would otherwise sit in memory from rendering to writing. `write`
+ * produces every file, in order, through `open`, and says what each holds, which is known only once it is
+ * written (how many queries a file could not hold). Deterministic: every call writes the same bytes.
+ */
+export interface StreamedFiles {
+  write(open: (path: string) => TextSink): readonly ListedFile[];
+}
+
+export function listedFile(file: OutputFile): ListedFile {
+  return { path: file.path, size: outputFileSize(file), ...(file.download && { download: file.download }) };
+}
+
+/** What streamed files hold and how large they are, produced without being kept. */
+export function listStreamedFiles(streamed: StreamedFiles | undefined): readonly ListedFile[] {
+  if (!streamed) return [];
+  return streamed.write(() => {
+    let size = 0;
+    return { write: (text) => (size += Buffer.byteLength(text, 'utf8')), close: () => size };
+  });
+}
+
+/** Streamed files produced into memory instead: for the dev server, which serves files from memory, and for tests. */
+export function streamedInMemory(streamed: StreamedFiles | undefined): OutputFile[] {
+  if (!streamed) return [];
+  const encoders = new Map<string, PieceEncoder>();
+  const listed = streamed.write((path) => {
+    const encoder = new PieceEncoder();
+    encoders.set(path, encoder);
+    return encoder;
+  });
+  return listed.map((file) => encoders.get(file.path)!.finish(file.path, file.download));
+}
+
 /** The file's size in bytes, as written. */
 export function outputFileSize(file: OutputFile): number {
   return file.encoded ? file.encoded.reduce((sum, piece) => sum + piece.byteLength, 0) : Buffer.byteLength(file.content, 'utf8');
@@ -62,16 +110,16 @@ export function encodedFile(path: string, content: string, download?: DownloadEn
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Encodes a file's text as it is produced, piece by piece (a line, a stanza), straight into buffers. The
- * bulk SIEM exports are tens of megabytes: produced as one string (an array of lines, then joined) each
- * briefly existed three times over in the heap, and one character beyond Latin-1 made the joined string
- * two bytes per character; measured on the corpus, that garbage raised the build's peak memory by about
- * 120 MB. The buffers are kept as they are: concatenating them cost more than encoding them.
+ * A streamed file produced into memory (streamedInMemory): its text encoded as it comes, piece by piece,
+ * straight into buffers of a megabyte, never joined into one string (a file of tens of megabytes would
+ * briefly exist three times over in the heap, at two bytes per character once one character is beyond
+ * Latin-1). The buffers are kept as they are: concatenating them costs more than encoding them.
  */
-export class PieceEncoder {
+export class PieceEncoder implements TextSink {
   private readonly pieces: Buffer[] = [];
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
+  private size = 0;
 
   readonly write = (text: string): void => {
     // Three bytes per UTF-16 unit bound its UTF-8 length (a surrogate pair takes four for two units).
@@ -79,8 +127,14 @@ export class PieceEncoder {
       const needed = Buffer.byteLength(text, 'utf8');
       if (this.used + needed > this.chunk.length) this.nextChunk(needed);
     }
-    this.used += this.chunk.write(text, this.used, 'utf8');
+    const written = this.chunk.write(text, this.used, 'utf8');
+    this.used += written;
+    this.size += written;
   };
+
+  close(): number {
+    return this.size;
+  }
 
   private nextChunk(atLeast: number): void {
     if (this.used > 0) this.pieces.push(this.chunk.subarray(0, this.used));

@@ -1,10 +1,10 @@
 import { renderSitePages, siteModel, siteSearchRecords } from '../render/html/site-pages.ts';
 import path from 'node:path';
 import { closeSearchIndexer, SEARCH_FOLDER, startSearchIndex, type SearchIndexJob } from './search-index.ts';
-import type { SiteBuild, SiteModel } from '../render/html/site-pages.ts';
+import type { SiteBuild, SiteModel, SitePages } from '../render/html/site-pages.ts';
 import type { SearchRecord } from '../render/html/search-records.ts';
 import { writeSiteWithEleventy } from './site-plugin.ts';
-import { replaceOutputFolder, writeFiles, type ReplaceOptions } from './write-output.ts';
+import { replaceOutputFolder, writeFiles, writeStreamedFiles, type ReplaceOptions } from './write-output.ts';
 import { CACHE_FOLDER_NAME } from './output-cache.ts';
 import { refuseUnsafeOutput } from './output-guard.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
@@ -12,6 +12,8 @@ import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 export interface SiteTimings {
   /** Listing the pages and rendering the dozen list pages; entity pages render within `eleventy`, as each is written. */
   readonly pages: number;
+  /** Writing the streamed files (the bulk SIEM exports), which are produced as they are written. */
+  readonly streamed: number;
   /** Eleventy: rendering the entity pages, the pages through its pagination, and writing them. */
   readonly eleventy: number;
   /** Writing the redirect stubs, and the markdown and export files of the build. */
@@ -58,22 +60,32 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
       });
   searching.catch(() => undefined); // awaited below; this keeps an early failure from being reported as unhandled
   let started = performance.now();
-  const site = renderSitePages(build, model, records);
-  const pages = performance.now() - started;
-  started = performance.now();
+  let pages = 0;
+  let streaming = 0;
   let eleventy = 0;
   let files = 0;
   let indexed = 0;
   let written: string[] = [];
+  let site: SitePages | undefined;
   try {
-    written = await writeSiteWithEleventy(outputDir, { site, redirects: false });
+    // First the files too large to hold (the bulk SIEM exports), a line at a time, while Pagefind starts
+    // indexing on the other core: the Downloads page states their sizes, known only once they are written.
+    const streamed = build.streamed ? writeStreamedFiles(outputDir, build.streamed) : [];
+    written = streamed.map((file) => file.path);
+    streaming = performance.now() - started;
+    started = performance.now();
+    const rendered = renderSitePages(build, model, records, streamed);
+    site = rendered;
+    pages = performance.now() - started;
+    started = performance.now();
+    written = written.concat(await writeSiteWithEleventy(outputDir, { site: rendered, redirects: false }));
     eleventy = performance.now() - started;
     started = performance.now();
     // Written while Pagefind finishes the index (its own process, on the other core): the redirect stubs
     // (complete documents, no chrome; through Eleventy they would cost as much as the real pages), the
     // rules' source files and the files of queries too long for their pages, then the markdown and export files.
-    const stubs = site.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, site.context).value }));
-    written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, site.files), writeFiles(outputDir, build.files ?? []));
+    const stubs = rendered.redirects.map((redirect) => ({ path: `${redirect.url.slice(1)}index.html`, content: renderRedirectHtml(redirect, rendered.context).value }));
+    written = written.concat(writeFiles(outputDir, stubs), writeFiles(outputDir, rendered.files), writeFiles(outputDir, build.files ?? []));
     files = performance.now() - started;
     const index = await searching;
     if (index) {
@@ -88,11 +100,12 @@ export async function buildSite(build: SiteBuild, outputDir: string, options: { 
   }
   return {
     pages,
+    streamed: streaming,
     eleventy,
     files,
     search,
-    htmlPages: site.pages.length,
-    redirects: site.redirects.length,
+    htmlPages: site!.pages.length,
+    redirects: site!.redirects.length,
     indexedPages: indexed,
     written,
   };

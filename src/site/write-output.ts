@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { acquireBuildLock } from './build-lock.ts';
+import type { ListedFile, StreamedFiles, TextSink } from '../present/output-file.ts';
 import { outputCache, type OutputCache } from './output-cache.ts';
 import { diskErrorOf, displayPath, OutputFolderError } from './output-folder-error.ts';
 import { lstatOrUndefined, refuseForeignFolder } from './output-guard.ts';
@@ -26,6 +27,60 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
     else writeFileSync(target, file.encoded?.[0] ?? file.content);
   }
   return files.map((file) => file.path);
+}
+
+/** Bytes of text gathered before each write to the file. */
+const STREAM_BUFFER_BYTES = 1 << 18;
+
+/**
+ * Writes streamed files (StreamedFiles) under `root`, each through one reused buffer, so that however
+ * large they are, the build never holds more than a quarter megabyte of them; returns what they hold.
+ */
+export function writeStreamedFiles(root: string, streamed: StreamedFiles): readonly ListedFile[] {
+  const buffer = Buffer.allocUnsafe(STREAM_BUFFER_BYTES);
+  return streamed.write((file) => {
+    const target = path.join(root, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    return new FileSink(target, buffer);
+  });
+}
+
+class FileSink implements TextSink {
+  private readonly descriptor: number;
+  private used = 0;
+  private size = 0;
+  constructor(target: string, private readonly buffer: Buffer) {
+    this.descriptor = openSync(target, 'w');
+  }
+
+  write(text: string): void {
+    // Three bytes per UTF-16 unit bound its UTF-8 length.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) return this.writeAll(Buffer.from(text, 'utf8'));
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8');
+  }
+
+  close(): number {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.descriptor);
+    }
+    return this.size;
+  }
+
+  private flush(): void {
+    const bytes = this.buffer.subarray(0, this.used);
+    this.used = 0;
+    this.writeAll(bytes);
+  }
+
+  private writeAll(bytes: Uint8Array): void {
+    for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.descriptor, bytes, offset);
+    this.size += bytes.byteLength;
+  }
 }
 
 function writePieces(target: string, pieces: readonly Uint8Array[]): void {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { buildKnowledgeBase, type Build } from '../../src/build.ts';
+import { streamedInMemory } from '../../src/present/output-file.ts';
 import { DEFAULT_CONFIG, type BuildConfig } from '../../src/config.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
 import { CORPUS, PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
@@ -11,13 +12,13 @@ import { sharedCorpusConfig } from '../../scripts/shared-corpus.ts';
 
 export interface BuiltExports {
   readonly build: Build;
-  /** Every output file by path (markdown pages and exports). */
+  /** Every output file by path (markdown pages and exports, the streamed ones too). */
   readonly files: ReadonlyMap<string, string>;
 }
 
 export function buildExports(config: BuildConfig, options: { convert?: boolean } = {}): BuiltExports {
   const build = buildKnowledgeBase(config, options);
-  return { build, files: new Map(build.files.map((file) => [file.path, file.content])) };
+  return { build, files: new Map([...build.files, ...streamedInMemory(build.streamed)].map((file) => [file.path, file.content])) };
 }
 
 /** The embedded sample knowledge base with its atc.config.yml; `site` overrides the site settings. */

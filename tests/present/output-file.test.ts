@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodedFile, outputFileSize, PieceEncoder } from '../../src/present/output-file.ts';
-import { writeFiles } from '../../src/site/write-output.ts';
+import { encodedFile, listStreamedFiles, outputFileSize, PieceEncoder, streamedInMemory, type StreamedFiles } from '../../src/present/output-file.ts';
+import { writeFiles, writeStreamedFiles } from '../../src/site/write-output.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
 
 // Pieces of every UTF-8 length (1 to 4 bytes per character), a piece larger than a chunk, and enough text
@@ -36,4 +36,30 @@ test('an encoder with nothing written gives an empty file', () => {
   const file = new PieceEncoder().finish('empty.ndjson');
   assert.equal(file.content, '');
   assert.equal(outputFileSize(file), 0);
+});
+
+// Two files, the second saying what the first held (as the SIEM exports' index does).
+const twoFiles: StreamedFiles = {
+  write(open) {
+    const first = open('exports/a/lines.ndjson');
+    for (const piece of pieces()) first.write(piece);
+    const size = first.close();
+    const second = open('exports/index.json');
+    second.write(JSON.stringify({ size }));
+    return [
+      { path: 'exports/a/lines.ndjson', size, download: { section: 'siem', what: 'lines' } },
+      { path: 'exports/index.json', size: second.close() },
+    ];
+  },
+};
+
+test('streamed files written to disk, produced into memory, and only counted agree byte for byte', (t) => {
+  const root = makeTempFolder(t);
+  const written = writeStreamedFiles(root, twoFiles);
+  const inMemory = streamedInMemory(twoFiles);
+  assert.deepEqual(listStreamedFiles(twoFiles), written);
+  assert.deepEqual(inMemory.map((file) => [file.path, outputFileSize(file), file.download]), written.map((file) => [file.path, file.size, file.download]));
+  for (const file of inMemory) assert.equal(readFileSync(path.join(root, file.path), 'utf8'), file.content, file.path);
+  assert.equal(readFileSync(path.join(root, 'exports/a/lines.ndjson'), 'utf8'), pieces().join(''));
+  assert.equal(written[0]!.size, Buffer.byteLength(pieces().join(''), 'utf8'));
 });

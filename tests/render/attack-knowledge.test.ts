@@ -22,6 +22,7 @@ import { renderDownloadsPage } from '../../src/render/html/downloads-page.ts';
 import { renderSitePages, siteModel } from '../../src/render/html/site-pages.ts';
 import type { SiteContext } from '../../src/render/html/site-context.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
+import { listedFile } from '../../src/present/output-file.ts';
 
 const technique = (id: string, name: string, extra: Partial<AttackTechnique> = {}): AttackTechnique => ({
   id,
@@ -249,11 +250,11 @@ describe('Navigator layers per group and software', () => {
 
   test('the build writes one layer per group and software, each valid, and Downloads lists them in one line per folder', (t) => {
     const { kb, context } = knowledgeBase(t);
-    const files = renderExports(kb, new Map(), DEFAULT_CONFIG);
+    const { files } = renderExports(kb, new Map(), DEFAULT_CONFIG);
     const layers = files.filter((file) => /^layers\/(groups|software)\//.test(file.path));
     assert.deepEqual(layers.map((file) => file.path), ['layers/groups/G0007.json', 'layers/groups/G0016.json', 'layers/groups/G9999.json', 'layers/software/S0002.json']);
     for (const file of layers) assert.ok(validate(JSON.parse(file.content)), `${file.path}: ${JSON.stringify(validate.errors)}`);
-    const $ = cheerio.load(renderDownloadsPage(files, context).body.value);
+    const $ = cheerio.load(renderDownloadsPage(files.map(listedFile), context).body.value);
     const rows = $('section[aria-labelledby="navigator-layers"] tbody tr').map((_, row) => $(row).text()).get();
     assert.ok(rows.some((row) => row.startsWith('layers/groups/<id>.json') && row.includes('3 files')), rows.join('\n'));
     assert.ok(rows.some((row) => row.startsWith('layers/software/<id>.json') && row.includes('1 file')), rows.join('\n'));

@@ -1,4 +1,4 @@
-import { outputFileSize, type DownloadEntry, type DownloadSection, type OutputFile } from '../../present/output-file.ts';
+import type { DownloadEntry, DownloadSection, ListedFile } from '../../present/output-file.ts';
 import type { BuildConfig } from '../../config.ts';
 import { ATTACK_NAVIGATOR_URL, navigatorLayerLink } from '../../export/navigator-layer.ts';
 import { MARKDOWN_ROOT } from '../../present/page-addresses.ts';
@@ -24,8 +24,8 @@ function navigatorNote(published: SiteUrls | undefined): SafeHtml {
 }
 
 /** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
-function filesByFolder(files: readonly OutputFile[], top: string): Map<string, OutputFile[]> {
-  const folders = new Map<string, OutputFile[]>();
+function filesByFolder(files: readonly ListedFile[], top: string): Map<string, ListedFile[]> {
+  const folders = new Map<string, ListedFile[]>();
   for (const file of files) {
     const slash = file.path.lastIndexOf('/');
     const folder = file.path.slice(0, slash);
@@ -40,17 +40,17 @@ function filesByFolder(files: readonly OutputFile[], top: string): Map<string, O
 /**
  * The machine-readable files of the build (Navigator layers, JSON, CSV, the Atom feed), from the build's
  * own output files, so the page lists exactly what was written: each file with what it is and a count of
- * what it holds, as the export stated them (OutputFile.download), and its size.
+ * what it holds, as the export stated them (ListedFile.download), and its size.
  */
-export function renderDownloadsPage(files: readonly OutputFile[], context: SiteContext, site?: Pick<BuildConfig['site'], 'baseUrl' | 'pathPrefix'>): SitePage {
+export function renderDownloadsPage(files: readonly ListedFile[], context: SiteContext, site?: Pick<BuildConfig['site'], 'baseUrl' | 'pathPrefix'>): SitePage {
   const { urls } = context;
   // The Navigator fetches a layer by URL: only a published site (site.base_url) has one it can reach.
   const published = site ? SiteUrls.published(context.kb, site) : undefined;
-  const openInNavigator = (file: OutputFile): SafeHtml | '' => (published?.absolute ? html`<br>${externalLink(navigatorLayerLink(published.href(`/${file.path}`)), 'open in ATT&CK Navigator')}` : '');
-  const fileLink = (file: OutputFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
+  const openInNavigator = (file: ListedFile): SafeHtml | '' => (published?.absolute ? html`<br>${externalLink(navigatorLayerLink(published.href(`/${file.path}`)), 'open in ATT&CK Navigator')}` : '');
+  const fileLink = (file: ListedFile): SafeHtml => link(urls.href(`/${file.path}`), file.path);
   const markdown = files.filter((file) => file.path.startsWith(`${MARKDOWN_ROOT}/`));
   const exports = files.filter((file) => !file.path.startsWith(`${MARKDOWN_ROOT}/`));
-  const listedIn = (section: DownloadSection) => exports.filter((file): file is OutputFile & { download: DownloadEntry } => file.download?.section === section);
+  const listedIn = (section: DownloadSection) => exports.filter((file): file is ListedFile & { download: DownloadEntry } => file.download?.section === section);
   const layers = listedIn('layers');
   const bulk = listedIn('json');
   const entityFolders = filesByFolder(exports, 'api');
@@ -64,8 +64,8 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
   const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
     html`<div class="table-wrap"><table class="grid downloads"><caption class="visually-hidden">${caption}</caption><thead><tr>${headings.map((heading, index) => html`<th scope="col"${index >= 2 ? html` class="num"` : ''}>${heading}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
   const parts: SafeHtml[] = [];
-  const folderRow = (folder: string, documents: readonly OutputFile[], what: string, key = 'key'): SafeHtml =>
-    html`<tr><td><code>${folder}/&lt;${key}&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>${what}</td><td class="num">${count(documents.length, 'file')}</td><td class="num">${formatSize(documents.reduce((sum, file) => sum + outputFileSize(file), 0))}</td></tr>`;
+  const folderRow = (folder: string, documents: readonly ListedFile[], what: string, key = 'key'): SafeHtml =>
+    html`<tr><td><code>${folder}/&lt;${key}&gt;.json</code>, e.g. ${fileLink(documents[0]!)}</td><td>${what}</td><td class="num">${count(documents.length, 'file')}</td><td class="num">${formatSize(documents.reduce((sum, file) => sum + file.size, 0))}</td></tr>`;
   if (layers.length > 0) {
     parts.push(
       section(
@@ -74,7 +74,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
           'Navigator layers',
           ['File', 'Rules', 'Techniques', 'Size'],
           [
-            ...layers.map((file) => html`<tr><td>${fileLink(file)}${openInNavigator(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(outputFileSize(file))}</td></tr>`),
+            ...layers.map((file) => html`<tr><td>${fileLink(file)}${openInNavigator(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
             // One line per folder: a layer per ATT&CK group is a thousand files, not a thousand rows.
             ...[...layerFolders].map(([folder, documents]) => folderRow(folder, documents, `one layer per ${folder === 'layers/groups' ? 'ATT&CK group' : folder === 'layers/software' ? 'ATT&CK software' : 'entry'}: its techniques, scored by their rules`, 'id')),
           ],
@@ -92,7 +92,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
           'JSON files',
           ['File', 'What', 'Entities', 'Size'],
           [
-            ...bulk.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(outputFileSize(file))}</td></tr>`),
+            ...bulk.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
             ...folderRows,
           ],
         )}`,
@@ -107,7 +107,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
         html`<p>All rules of a query target in the file the SIEM imports, one entry per query (a rule with several conditions gives several). A rule that does not convert for a target is left out of that target’s files.</p>${table(
           'SIEM files',
           ['File', 'What', 'Entries', 'Size'],
-          siem.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}${file.download.note ? html`<br><span class="muted">${file.download.note}</span>` : ''}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(outputFileSize(file))}</td></tr>`),
+          siem.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}${file.download.note ? html`<br><span class="muted">${file.download.note}</span>` : ''}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
         )}`,
         { id: 'siem-exports' },
       ),
@@ -120,7 +120,7 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
         html`<p>Spreadsheet-ready (RFC 4180, UTF-8, a header row; several values in a cell are separated by <code>; </code>).</p>${table(
           'CSV files',
           ['File', 'What', 'Rows', 'Size'],
-          csv.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}<br><span class="muted">columns: ${(file.download.columns ?? []).join(', ')}</span></td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(outputFileSize(file))}</td></tr>`),
+          csv.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}<br><span class="muted">columns: ${(file.download.columns ?? []).join(', ')}</span></td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
         )}`,
         { id: 'csv' },
       ),
@@ -131,21 +131,21 @@ export function renderDownloadsPage(files: readonly OutputFile[], context: SiteC
       section(
         'Feed',
         html`<p>An Atom feed of the most recently added or modified rules, newest first: subscribe to it in a feed reader to review new rules.</p>${table('Feed', ['File', 'What', 'Entries', 'Size'], [
-          html`<tr><td>${fileLink(feed)}</td><td>${feed.download.what}</td><td class="num">${feed.download.count ?? ''}</td><td class="num">${formatSize(outputFileSize(feed))}</td></tr>`,
+          html`<tr><td>${fileLink(feed)}</td><td>${feed.download.what}</td><td class="num">${feed.download.count ?? ''}</td><td class="num">${formatSize(feed.size)}</td></tr>`,
         ])}`,
         { id: 'feed' },
       ),
     );
   }
   if (others.length > 0) {
-    parts.push(section('Other files', table('Other files', ['File', 'What', 'Count', 'Size'], others.map((file) => html`<tr><td>${fileLink(file)}</td><td></td><td class="num"></td><td class="num">${formatSize(outputFileSize(file))}</td></tr>`)), { id: 'other-files' }));
+    parts.push(section('Other files', table('Other files', ['File', 'What', 'Count', 'Size'], others.map((file) => html`<tr><td>${fileLink(file)}</td><td></td><td class="num"></td><td class="num">${formatSize(file.size)}</td></tr>`)), { id: 'other-files' }));
   }
   const readme = markdown.find((file) => file.path === `${MARKDOWN_ROOT}/README.md`);
   if (readme) {
     parts.push(
       section(
         'Markdown edition',
-        html`<p>${link(urls.href(`/${readme.path}`), 'The markdown pages')} (${count(markdown.length, 'file')}, ${formatSize(markdown.reduce((sum, file) => sum + outputFileSize(file), 0))}): one page per entity with relative links, to browse on GitHub.</p>`,
+        html`<p>${link(urls.href(`/${readme.path}`), 'The markdown pages')} (${count(markdown.length, 'file')}, ${formatSize(markdown.reduce((sum, file) => sum + file.size, 0))}): one page per entity with relative links, to browse on GitHub.</p>`,
         { id: 'markdown' },
       ),
     );

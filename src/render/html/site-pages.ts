@@ -17,7 +17,7 @@ import { renderTriggerPage } from './trigger-page.ts';
 import { renderConversionMatrixPage } from './conversion-pages.ts';
 import { renderDownloadsPage } from './downloads-page.ts';
 import { FEED_FILE } from '../../present/site-urls.ts';
-import type { OutputFile } from '../../present/output-file.ts';
+import { listedFile, listStreamedFiles, type ListedFile, type OutputFile, type StreamedFiles } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
@@ -45,6 +45,7 @@ export interface SiteBuild {
   readonly queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>;
   readonly config: BuildConfig;
   readonly files?: readonly OutputFile[];
+  readonly streamed?: StreamedFiles;
 }
 
 /** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
@@ -84,7 +85,11 @@ function pending(url: string, render: () => SitePage): PendingPage {
 }
 
 /** Every page of the site, in knowledge-base order; the pages of entities render when written (PendingPage). */
-export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[]): SitePages {
+/**
+ * `streamed` lists the build's streamed files as the site wrote them (their sizes are known only then); when
+ * it is not given, they are produced once, without being kept, to be counted.
+ */
+export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[], streamed?: readonly ListedFile[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
   const ruleList = ruleListIndex(kb, context.queries, context.targets);
@@ -97,7 +102,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     finished(renderTriggerList(context)),
     finished(renderMatrixPage(coverage, context)),
     finished(renderConversionMatrixPage(context)),
-    finished(renderDownloadsPage(build.files ?? [], context, build.config.site)),
+    finished(renderDownloadsPage([...(build.files ?? []).map(listedFile), ...(streamed ?? listStreamedFiles(build.streamed))], context, build.config.site)),
     finished(renderTechniqueIndex(coverage, context)),
     finished(renderGapsPage(coverage, context)),
     finished(renderSearchPage(context)),
