@@ -5,7 +5,7 @@ import { compareText } from '../model/compare-text.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { encodedFile, type OutputFile } from '../present/output-file.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
-import { API_FORMAT_VERSION, apiPath, dataNeededLinkJson, loggingPolicyLinkJson, ruleLinkJson, type JsonObject } from './api-json.ts';
+import { API_FORMAT_VERSION, apiPath, dataNeededLinkJson, loggingPolicyLinkJson } from './api-json.ts';
 import { toCsv } from './csv.ts';
 import { CSV_LIST_SEPARATOR } from './csv-exports.ts';
 import { navigatorLayer } from './navigator-layer.ts';
@@ -21,8 +21,11 @@ import { stableJson } from './stable-json.ts';
 export function profileExports(kb: KnowledgeBase, profiles: readonly ProfileCoverage[], urls: SiteUrls, siteTitle: string): OutputFile[] {
   if (profiles.length === 0) return [];
   const files: OutputFile[] = [];
+  const summaries: ProfileSummary[] = [];
   for (const coverage of profiles) {
     const { profile, key } = coverage;
+    const summary = profileSummary(kb, coverage);
+    summaries.push(summary);
     const runnable = rulesWithStatus(coverage, 'runnable');
     const partial = rulesWithStatus(coverage, 'partial');
     const layer = navigatorLayer(kb, runnable, urls, {
@@ -34,9 +37,8 @@ export function profileExports(kb: KnowledgeBase, profiles: readonly ProfileCove
     files.push(encodedFile(`layers/profiles/${key}.json`, stableJson(layer), { section: 'layers', what: `profile ${profile.title}: runnable rules per technique, partial rules in the comments`, count: layer.techniques.length }));
     const table = profileCsv(kb, coverage);
     files.push(encodedFile(`profiles/${key}.csv`, toCsv(table.columns, table.rows), { section: 'csv', what: `profile ${profile.title}: each rule it considers, its status and what it lacks`, count: table.rows.length, columns: table.columns }));
-    files.push(encodedFile(apiPath('profile', key), stableJson(profileDocument(kb, coverage, urls))));
+    files.push(encodedFile(apiPath('profile', key), stableJson(profileDocument(kb, coverage, summary, urls), { compact: true })));
   }
-  const summaries = profiles.map((coverage) => profileSummary(kb, coverage));
   files.push(encodedFile('api/profiles.json', stableJson({ format_version: COVERAGE_FORMAT_VERSION, count: summaries.length, profiles: summaries }, { compact: true }), { section: 'json', what: 'every coverage profile: rule counts, techniques covered, what to enable next (the JSON of atc coverage)', count: summaries.length }));
   return files;
 }
@@ -141,13 +143,13 @@ function describeShortfalls(kb: KnowledgeBase, entry: RuleInProfile): { dataNeed
 }
 
 /** api/profiles/<key>.json: the summary, and everything behind it, every entity linked as the other api/ documents link it. */
-function profileDocument(kb: KnowledgeBase, coverage: ProfileCoverage, urls: SiteUrls): Record<string, unknown> {
+function profileDocument(kb: KnowledgeBase, coverage: ProfileCoverage, summary: ProfileSummary, urls: SiteUrls): Record<string, unknown> {
   const { profile } = coverage;
-  const { runnable_rules: _listedBelow, ...summary } = profileSummary(kb, coverage);
+  const { runnable_rules: _listedBelow, ...counts } = summary;
   return {
     format_version: API_FORMAT_VERSION,
     kind: 'profile',
-    ...summary,
+    ...counts,
     description: profile.description,
     format: profile.format,
     ...(profile.queries && { queries: profile.queries.spec }),
@@ -158,21 +160,23 @@ function profileDocument(kb: KnowledgeBase, coverage: ProfileCoverage, urls: Sit
     tactics: coverage.tactics.map((tactic) => tactic.id),
     gaps: coverage.gaps.map((technique) => technique.id).sort(compareTechniqueIds),
     ranked: coverage.ranked.map((candidate) => ({ kind: candidate.kind, name: candidate.name, new_runnable_rules: candidate.newRunnableRules, new_techniques: candidate.newTechniques, score: candidate.score })),
-    rule_statuses: coverage.rules.map((entry) => ({ ...ruleLinkJson(kb, urls, entry.rule), status: entry.status, shortfalls: entry.shortfalls.map((shortfall) => shortfallJson(kb, urls, shortfall)) })),
+    // A profile considers every rule of the knowledge base: each is named by its key (api/rules/<key>.json), not by a full link.
+    rule_statuses: coverage.rules.map((entry) => ({ key: kb.addresses.ruleSegment(entry.rule), status: entry.status, ...(entry.shortfalls.length > 0 && { shortfalls: entry.shortfalls.map((shortfall) => shortfallJson(kb, shortfall)) }) })),
   };
 }
 
-function shortfallJson(kb: KnowledgeBase, urls: SiteUrls, shortfall: RuleShortfall): JsonObject {
+/** A shortfall with Data Needed entries by title and rules by key, as compact as the document's thousands of rules need. */
+function shortfallJson(kb: KnowledgeBase, shortfall: RuleShortfall): Record<string, unknown> {
   switch (shortfall.kind) {
     case 'fields':
-      return { kind: 'fields', document: shortfall.document, data_needed: shortfall.dataNeeded.map((entry) => dataNeededLinkJson(kb, urls, entry)), fields: [...shortfall.fields] };
+      return { kind: 'fields', document: shortfall.document, data_needed: shortfall.dataNeeded.map((entry) => entry.title), fields: [...shortfall.fields] };
     case 'data-needed':
-      return { kind: 'data_needed', document: shortfall.document, options: shortfall.options.map((entry) => dataNeededLinkJson(kb, urls, entry)) };
+      return { kind: 'data_needed', document: shortfall.document, options: shortfall.options.map((entry) => entry.title) };
     case 'no-data-needed':
       return { kind: 'no_data_needed', document: shortfall.document, log_source: shortfall.logSource };
     case 'conversion':
       return { kind: 'conversion', target: shortfall.target, reason: shortfall.reason };
     case 'correlated-rule':
-      return { kind: 'correlated_rule', rule: ruleLinkJson(kb, urls, shortfall.rule), status: shortfall.status };
+      return { kind: 'correlated_rule', rule: kb.addresses.ruleSegment(shortfall.rule), status: shortfall.status };
   }
 }
