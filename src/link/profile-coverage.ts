@@ -82,7 +82,7 @@ function profileCoverage(kb: KnowledgeBase, profile: CoverageProfile, key: strin
     partial: rules.filter((entry) => entry.status === 'partial').length,
     notRunnable: rules.filter((entry) => entry.status === 'not-runnable').length,
   };
-  const { ranked, steps } = enableNext(kb, considered, available, loggingPolicies, byRule, evaluator);
+  const { ranked, steps } = enableNext(kb, considered, available, loggingPolicies, byRule, target);
   return {
     profile,
     key,
@@ -127,11 +127,6 @@ class RuleEvaluator {
   evaluateAll(rules: readonly DetectionRule[], available: ReadonlySet<DataNeeded>): RuleInProfile[] {
     const memo = new Map<DetectionRule, RuleInProfile>();
     return rules.map((rule) => this.evaluate(rule, available, memo, new Set()));
-  }
-
-  /** Whether the rule runs with `available` (a fresh evaluation, for "enable next"). */
-  runs(rule: DetectionRule, available: ReadonlySet<DataNeeded>): boolean {
-    return this.evaluate(rule, available, new Map(), new Set()).status === 'runnable';
   }
 
   private evaluate(rule: DetectionRule, available: ReadonlySet<DataNeeded>, memo: Map<DetectionRule, RuleInProfile>, visiting: Set<DetectionRule>): RuleInProfile {
@@ -192,8 +187,35 @@ class RuleEvaluator {
 }
 
 /**
+ * What a rule needs to run, flattened for "enable next": per document (its own, then those of the rules it
+ * correlates, recursively) the entries that supply every field it uses. It runs when each list holds an
+ * available entry and it (and every rule it correlates) converts to the profile's target. Undefined for a
+ * rule that no set of entries makes runnable (a document no entry fully supplies, or no conversion).
+ */
+function runRequirement(kb: KnowledgeBase, rule: DetectionRule, converts: (rule: DetectionRule) => boolean, visiting = new Set<DetectionRule>()): (readonly DataNeeded[])[] | undefined {
+  if (visiting.has(rule) || !converts(rule)) return undefined;
+  visiting.add(rule);
+  const links = kb.ruleLinks.get(rule)!;
+  const documents: (readonly DataNeeded[])[] = [];
+  for (const requirement of links.requirements) {
+    const full = requirement.candidates.filter((candidate) => candidate.missingFields.length === 0).map((candidate) => candidate.dataNeeded);
+    if (full.length === 0) return undefined;
+    documents.push(full);
+  }
+  for (const other of links.correlatedRules) {
+    if (other === rule) continue;
+    const needed = runRequirement(kb, other, converts, visiting);
+    if (!needed) return undefined;
+    documents.push(...needed);
+  }
+  visiting.delete(rule);
+  return documents.length > 0 ? documents : undefined;
+}
+
+/**
  * The ranking of every lacking entry and policy by what adding it alone gains, and the greedy sequence:
- * at each step the best one given the steps before it, with the totals after it.
+ * at each step the best one given the steps before it, with the totals after it. Per rule only the
+ * documents it still lacks are kept, so a candidate's gain is a check of the rules that list its entries.
  */
 function enableNext(
   kb: KnowledgeBase,
@@ -201,20 +223,30 @@ function enableNext(
   initiallyAvailable: ReadonlySet<DataNeeded>,
   loggingPolicies: readonly LoggingPolicy[],
   byRule: ReadonlyMap<DetectionRule, RuleInProfile>,
-  evaluator: RuleEvaluator,
+  target: { readonly convert: ConversionCheck } | undefined,
 ): { ranked: EnableCandidate[]; steps: EnableStep[] } {
-  // Which considered rules an entry can change: those whose documents (or correlated rules' documents) list it.
+  const converts = (rule: DetectionRule): boolean => !target || target.convert(rule).ok;
+  const runnable = new Set(considered.filter((rule) => byRule.get(rule)!.status === 'runnable'));
+  const covered = new Set(coveredTechniques(kb, [...runnable]).map((technique) => technique.id));
+  const available = new Set(initiallyAvailable);
+  // Per rule that can still become runnable: the documents no available entry supplies yet.
+  const lacking = new Map<DetectionRule, (readonly DataNeeded[])[]>();
   const rulesByEntry = new Map<DataNeeded, DetectionRule[]>();
   for (const rule of considered) {
-    for (const entry of entriesOf(kb, rule, new Set())) {
+    if (runnable.has(rule)) continue;
+    const documents = runRequirement(kb, rule, converts)?.filter((entries) => !entries.some((entry) => available.has(entry)));
+    if (!documents || documents.length === 0) continue;
+    lacking.set(rule, documents);
+    for (const entry of new Set(documents.flat())) {
       const list = rulesByEntry.get(entry);
       if (list) list.push(rule);
       else rulesByEntry.set(entry, [rule]);
     }
   }
-  const runnable = new Set(considered.filter((rule) => byRule.get(rule)!.status === 'runnable'));
-  const covered = new Set(coveredTechniques(kb, [...runnable]).map((technique) => technique.id));
-  let available = new Set(initiallyAvailable);
+  const becomeRunnable = (adds: ReadonlySet<DataNeeded>): DetectionRule[] => {
+    const affected = new Set([...adds].flatMap((entry) => rulesByEntry.get(entry) ?? []));
+    return [...affected].filter((rule) => !runnable.has(rule) && lacking.get(rule)!.every((entries) => entries.some((entry) => adds.has(entry))));
+  };
   const heldPolicies = new Set(loggingPolicies);
   const options: { kind: EnableCandidate['kind']; entity: DataNeeded | LoggingPolicy; entries: readonly DataNeeded[] }[] = [
     ...kb.dataNeeded.map((entry) => ({ kind: 'data_needed' as const, entity: entry, entries: [entry] })),
@@ -224,9 +256,7 @@ function enableNext(
   const gain = (option: (typeof options)[number]): EnableCandidate | undefined => {
     const adds = option.entries.filter((entry) => !available.has(entry));
     if (adds.length === 0) return undefined;
-    const widened = new Set([...available, ...adds]);
-    const affected = new Set(adds.flatMap((entry) => rulesByEntry.get(entry) ?? []));
-    const newlyRunnable = [...affected].filter((rule) => !runnable.has(rule) && evaluator.runs(rule, widened));
+    const newlyRunnable = becomeRunnable(new Set(adds));
     const newTechniques = new Set(coveredTechniques(kb, newlyRunnable).map((technique) => technique.id).filter((id) => !covered.has(id)));
     const weight = newlyRunnable.reduce((sum, rule) => sum + (rule.level ? RUN_LEVEL_WEIGHT[rule.level] : UNLEVELLED_WEIGHT), 0);
     return {
@@ -248,28 +278,21 @@ function enableNext(
   const steps: EnableStep[] = [];
   let next = ranked[0];
   while (next && steps.length < ENABLE_NEXT_STEPS) {
-    available = new Set([...available, ...next.adds]);
-    for (const rule of new Set(next.adds.flatMap((entry) => rulesByEntry.get(entry) ?? []))) {
-      if (!runnable.has(rule) && evaluator.runs(rule, available)) {
-        runnable.add(rule);
-        for (const technique of kb.ruleLinks.get(rule)!.countedTechniques) covered.add(technique.id);
-      }
+    const adds = new Set(next.adds);
+    const newlyRunnable = becomeRunnable(adds);
+    for (const entry of adds) available.add(entry);
+    for (const rule of newlyRunnable) {
+      runnable.add(rule);
+      for (const technique of kb.ruleLinks.get(rule)!.countedTechniques) covered.add(technique.id);
+    }
+    // What the new entries supply is no longer lacking.
+    for (const rule of new Set([...adds].flatMap((entry) => rulesByEntry.get(entry) ?? []))) {
+      if (!runnable.has(rule)) lacking.set(rule, lacking.get(rule)!.filter((entries) => !entries.some((entry) => adds.has(entry))));
     }
     steps.push({ ...next, runnableAfter: runnable.size, techniquesAfter: covered.size });
     next = best(options.flatMap((option) => gain(option) ?? []))[0];
   }
   return { ranked, steps };
-}
-
-/** Every Data Needed entry named by a rule's documents, or by those of the rules it correlates. */
-function entriesOf(kb: KnowledgeBase, rule: DetectionRule, visiting: Set<DetectionRule>): Set<DataNeeded> {
-  const entries = new Set<DataNeeded>();
-  if (visiting.has(rule)) return entries;
-  visiting.add(rule);
-  const links = kb.ruleLinks.get(rule)!;
-  for (const requirement of links.requirements) for (const candidate of requirement.candidates) entries.add(candidate.dataNeeded);
-  for (const other of links.correlatedRules) for (const entry of entriesOf(kb, other, visiting)) entries.add(entry);
-  return entries;
 }
 
 /** Techniques the rules count under (a revoked tag also counts under its replacement), by id. */
