@@ -101,6 +101,10 @@ describe('atc coverage', () => {
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^atc coverage: .+\nusage: atc coverage/);
     }
+    const typo = writeTempTree(t, { 'typo.yml': 'title: Typo\ndata_needed: [DN_0003_1_windows_sysmon_proces_creation]\n' });
+    const warned = atc(['--profiles', typo]);
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.match(warned.stderr, /typo\.yml:\d+:\d+ warning unknown-profile-reference .*DN_0003_1_windows_sysmon_process_creation/m, 'a misspelt name, which lowers coverage quietly, is shown with the closest name');
     const help = atc(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^usage: atc coverage /);
