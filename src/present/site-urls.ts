@@ -41,6 +41,7 @@ export function sectionAnchor(title: string): string {
  *   /techniques/<T1234>/#T1234.001 (sub-techniques nested), /techniques/<T1234.001>/ redirects there
  *   /tactics/<TA0001>/ (a provisional tactic: /tactics/<shortname>/), /matrix/, /gaps/, /search/, /rules/ (faceted list)
  *   /groups/<G0016>/, /software/<S0002>/ (and the lists /groups/, /software/)
+ *   /profiles/<key>/ (ProfileCoverage.key), /use-cases/<page name>/ (and the lists /profiles/, /use-cases/)
  */
 export class SiteUrls {
   /** The path prefix ("/" or "/kb/"): what every page link starts with. */
@@ -139,6 +140,22 @@ export class SiteUrls {
   }
   actor(actor: Pick<AttackActor, 'id'> & { readonly kind: 'group' | 'software' }): string {
     return this.href(this.pathActor(actor));
+  }
+
+  /** A coverage profile's page, by ProfileCoverage.key; `/profiles/` without one. */
+  pathProfile(key?: string): string {
+    return key === undefined ? '/profiles/' : `/profiles/${key}/`;
+  }
+  profile(key?: string): string {
+    return this.href(this.pathProfile(key));
+  }
+
+  /** A use case's page, by its page name (useCasePageNames); `/use-cases/` without one. */
+  pathUseCase(name?: string): string {
+    return name === undefined ? '/use-cases/' : `/use-cases/${name}/`;
+  }
+  useCase(name?: string): string {
+    return this.href(this.pathUseCase(name));
   }
 
   asset(name: string): string {

@@ -5,7 +5,14 @@ import type { DataNeeded } from '../../model/entities.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 
 /** The kinds of search results, in the order the search page offers them as a filter. */
-export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software'] as const;
+export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software', 'Profile', 'Use case'] as const;
+
+/** The kinds a build has pages of: profiles and use cases only when it has some. */
+export function searchKinds(context: SiteContext): (typeof SEARCH_KINDS)[number][] {
+  const profiles = context.profiles?.profiles.length ?? 0;
+  const useCases = context.profiles?.useCases.length ?? 0;
+  return SEARCH_KINDS.filter((kind) => (kind === 'Profile' ? profiles > 0 : kind === 'Use case' ? useCases > 0 : true));
+}
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */
 export interface SearchRecord {
@@ -217,6 +224,29 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     for (const sub of coverage.subTechniques(technique.id)) {
       records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics }, id: sub.id, card: {}, names: [sub.name] });
     }
+  }
+  for (const profile of context.profiles?.profiles ?? []) {
+    records.push({
+      url: urls.pathProfile(profile.key),
+      title: profile.profile.title,
+      kind: 'Profile',
+      content: lines(profile.profile.title, profile.profile.description, `${profile.counts.runnable} runnable rules`, profile.available.map((entry) => entry.title), profile.loggingPolicies.map((policy) => policy.title)),
+      filters: { type: ['Profile'] },
+      card: {},
+      names: [profile.key],
+    });
+  }
+  for (const useCase of context.profiles?.useCases ?? []) {
+    records.push({
+      url: urls.pathUseCase(context.profiles!.useCaseNames.get(useCase)),
+      title: useCase.name,
+      kind: 'Use case',
+      content: lines(useCase.name, useCase.title, useCase.description),
+      filters: { type: ['Use case'] },
+      ...idPrefix(useCase.title),
+      card: {},
+      names: [useCase.title],
+    });
   }
   const actors = pageActors(kb);
   for (const [kind, list] of [

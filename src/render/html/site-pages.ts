@@ -23,6 +23,10 @@ import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pa
 import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
 import { oversizedQueryFiles } from './query-files.ts';
+import type { ProfileCoverage } from '../../link/profile-coverage-model.ts';
+import type { UseCase } from '../../model/coverage-profile.ts';
+import { profileSite } from '../../present/profile-view.ts';
+import { renderProfileList, renderProfilePage, renderUseCaseList, renderUseCasePage } from './profile-pages.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -46,6 +50,8 @@ export interface SiteBuild {
   readonly config: BuildConfig;
   readonly files?: readonly OutputFile[];
   readonly streamed?: StreamedFiles;
+  readonly profiles?: readonly ProfileCoverage[];
+  readonly useCases?: readonly UseCase[];
 }
 
 /** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
@@ -57,6 +63,7 @@ export interface SiteModel {
 /** The URL scheme and the per-technique counts, which both the pages and the search records need. */
 export function siteModel(build: SiteBuild): SiteModel {
   const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
+  const profiles = profileSite(build);
   const context: SiteContext = {
     kb: build.kb,
     queries: build.queries,
@@ -64,6 +71,7 @@ export function siteModel(build: SiteBuild): SiteModel {
     siteTitle: build.config.site.title,
     targets: queryTargets(build.queries),
     ...(build.config.site.repository && { repository: build.config.site.repository }),
+    ...(profiles && { profiles }),
   };
   return { context, coverage: build.kb.coverage };
 }
@@ -92,7 +100,8 @@ function pending(url: string, render: () => SitePage): PendingPage {
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[], streamed?: readonly ListedFile[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
-  const ruleList = ruleListIndex(kb, context.queries, context.targets);
+  const ruleList = ruleListIndex(kb, context.queries, context.targets, context.profiles?.profiles);
+  const profiles = context.profiles;
   const pages: PendingPage[] = [
     finished(renderHomePage(coverage, context)),
     ...renderRuleListPages(ruleList, context).map(finished),
@@ -116,6 +125,10 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
     ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
+    ...(profiles && profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
+    ...(profiles?.profiles ?? []).map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles!, context))),
+    ...(profiles && profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
+    ...(profiles?.useCases ?? []).map((useCase) => pending(urls.pathUseCase(profiles!.useCaseNames.get(useCase)), () => renderUseCasePage(useCase, profiles!, context))),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({

@@ -35,11 +35,17 @@
     var techniqueFacet = -1;
     var levelFacet = -1;
     var statusFacet = -1;
+    var profileFacet = -1;
+    var runnableFacet = -1;
     facets.forEach(function (facet, position) {
       if (facet.key === 'technique') techniqueFacet = position;
       if (facet.key === 'level') levelFacet = position;
       if (facet.key === 'status') statusFacet = position;
+      if (facet.key === 'profile') profileFacet = position;
+      if (facet.key === 'runnable') runnableFacet = position;
     });
+    var profileKeys = index.profiles || [];
+    var RUNNABLE_LETTERS = { y: 'yes', p: 'partial', n: 'no' };
     // Per facet: the chosen value indexes (a URL value no rule has is added to the facet's values).
     var chosen = facets.map(function () { return []; });
     var sort = parseSort(defaultSort);
@@ -200,7 +206,30 @@
 
     // ---- Filtering, counting, rendering ----------------------------------------------------------------
     // countsOnly: a facet group opened, the rows stay as they are.
+    // `runnable` is tied to `profile`: a rule's values are its statuses in the chosen profiles (in every
+    // profile when none is chosen), read from its letters (rule.p) whenever the chosen profiles change.
+    var runnableFor = null;
+    function tieRunnable() {
+      if (profileFacet < 0 || runnableFacet < 0) return;
+      var positions = chosen[profileFacet].map(function (at) { return profileKeys.indexOf(facets[profileFacet].values[at]); }).filter(function (at) { return at >= 0; });
+      if (positions.length === 0) positions = profileKeys.map(function (key, at) { return at; });
+      var key = positions.join(',');
+      if (key === runnableFor) return;
+      runnableFor = key;
+      var values = facets[runnableFacet].values;
+      for (var r = 0; r < rules.length; r += 1) {
+        var own = [];
+        for (var i = 0; i < positions.length; i += 1) {
+          var at = values.indexOf(RUNNABLE_LETTERS[(rules[r].p || '').charAt(positions[i])]);
+          if (at >= 0 && own.indexOf(at) < 0) own.push(at);
+        }
+        own.sort(function (a, b) { return a - b; });
+        rules[r].f[runnableFacet] = own;
+      }
+    }
+
     function apply(updateUrl, countsOnly) {
+      tieRunnable();
       var query = text.value.trim().toLowerCase();
       var active = [];
       var wanted = facets.map(function (facet, f) {

@@ -1,0 +1,206 @@
+// Coverage profile and use-case pages (HTML and markdown), the rule pages' "Runs in" row, the rule list's
+// profile facet and the search records, on the sample knowledge base with profiles made by hand
+// (tests/helpers/profile-fixture.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { load } from 'cheerio';
+import { buildKnowledgeBase } from '../../src/build.ts';
+import { loadConfig } from '../../src/load/load-config.ts';
+import { renderSitePages, siteModel, type SiteBuild } from '../../src/render/html/site-pages.ts';
+import { filterRuleList, ruleListIndex } from '../../src/present/rule-list-index.ts';
+import { ruleListIndexFile } from '../../src/render/html/rule-list-pages.ts';
+import { renderPageDocument, siteChrome } from '../../src/render/html/page-document.ts';
+import { renderMarkdownPages } from '../../src/render/render-markdown-pages.ts';
+import { profileSite } from '../../src/present/profile-view.ts';
+import { walkMarkdownLinks } from '../../src/check/markdown-links.ts';
+import { handMadeProfile, handMadeUseCase } from '../helpers/profile-fixture.ts';
+import { PROJECT } from '../site/browser.ts';
+
+const build = buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config, { exports: false });
+const { kb } = build;
+const sysmonEntries = kb.dataNeeded.filter((entry) => /sysmon/i.test(entry.title) && /windows/i.test(entry.title));
+const useCase = handMadeUseCase('UC_0001_credential_dumping', 'Credential <b>dumping</b>', {
+  rules: [kb.rules[0]!.title, 'no such rule'],
+  dataNeeded: [sysmonEntries[0]!.title],
+  description: 'Watch <img src=x onerror=alert(1)> LSASS',
+});
+const sysmon = handMadeProfile(kb, 'sysmon-everywhere', 'Sysmon <script>alert(1)</script> everywhere', sysmonEntries, { description: 'All Windows hosts run <b>Sysmon</b>', useCases: [useCase] });
+const security = handMadeProfile(kb, 'security-log', 'Security log', kb.dataNeeded.filter((entry) => /^DN_000[27]_/.test(entry.title)));
+const profiles = [sysmon, security];
+const siteBuild: SiteBuild = { ...build, profiles, useCases: [useCase] };
+const site = renderSitePages(siteBuild);
+const page = (url: string) => {
+  const pending = site.pages.find((candidate) => candidate.url === url);
+  assert.ok(pending, `a page at ${url}`);
+  return pending.render();
+};
+const $page = (url: string) => load(page(url).body.value);
+
+describe('a profile page', () => {
+  const $ = $page('/profiles/sysmon-everywhere/');
+
+  test('states the counts, each linked to the rule list filtered to the profile and status', () => {
+    const summary = $('#summary').closest('section');
+    const row = (label: string) => summary.find('th').filter((_, cell) => $(cell).text() === label).next();
+    assert.equal(row('Runnable rules').text(), `${sysmon.counts.runnable} rules`);
+    assert.equal(row('Runnable rules').find('a').attr('href'), '/rules/?profile=sysmon-everywhere&runnable=yes');
+    assert.equal(row('Partly runnable rules').find('a').attr('href'), '/rules/?profile=sysmon-everywhere&runnable=partial');
+    assert.equal(row('Not runnable rules').text(), `${sysmon.counts.notRunnable} rules`);
+    assert.ok(sysmon.counts.runnable > 0 && sysmon.counts.partial + sysmon.counts.notRunnable > 0, 'the fixture has rules of every kind');
+  });
+
+  test('draws the ATT&CK matrix with the profile’s runnable rules, column by column as the per-tactic table counts', () => {
+    const perTactic = new Map($('#coverage-per-tactic').closest('section').find('tbody tr').map((_, row) => [[$(row).find('th').text(), $(row).find('td').text()]]).get() as [string, string][]);
+    assert.equal(perTactic.size, kb.attack.tactics.length);
+    for (const tactic of kb.attack.tactics) {
+      const column = $(`#matrix-${tactic.id}`).find('.muted').text(); // covered/techniques
+      assert.equal(perTactic.get(tactic.name)!.split(' / ')[0], column.split('/')[0], tactic.name);
+      assert.equal(perTactic.get(tactic.name)!.split(' / ')[1], String(kb.coverage.tactic(tactic).covered));
+    }
+    // A cell counts the profile's runnable rules on its technique, not the knowledge base's rules.
+    const runnable = new Set(sysmon.rules.filter((entry) => entry.status === 'runnable').map((entry) => entry.rule));
+    const technique = kb.coverage.pageTechniques.find((candidate) => kb.coverage.technique(candidate.id).rolledUpRules.some((rule) => !runnable.has(rule)) && kb.coverage.technique(candidate.id).rolledUpRules.some((rule) => runnable.has(rule)));
+    if (technique) {
+      const expected = kb.coverage.technique(technique.id).rolledUpRules.filter((rule) => runnable.has(rule)).length;
+      const cell = $(`.matrix a.cell[href="/techniques/${technique.id}/"]`).first();
+      assert.equal(cell.find('.cell-count').text().replace('⚠', '').trim(), String(expected));
+    }
+  });
+
+  test('lists what to enable next with links, and charts the cumulative runnable rules as an accessible SVG', () => {
+    const rows = $('#enable-next').closest('section').find('tbody tr');
+    assert.equal(rows.length, sysmon.enableNext.length);
+    const first = sysmon.enableNext[0]!;
+    assert.equal(rows.first().find('td').eq(2).find('a').attr('href'), `/data-needed/${kb.addresses.pageName(first.entity)}/`);
+    assert.equal(rows.first().find('td').eq(5).text(), String(first.runnableAfter));
+    const svg = $('svg.enable-chart');
+    assert.equal(svg.attr('role'), 'img');
+    assert.match(svg.find('title').text(), new RegExp(`^Runnable rules now and after each step: ${[sysmon.counts.runnable, ...sysmon.enableNext.map((step) => step.runnableAfter)].join(', ')}$`));
+    assert.equal(svg.find('polyline').attr('points')!.split(' ').length, sysmon.enableNext.length + 1);
+    assert.equal(svg.find('script, foreignObject').length, 0);
+  });
+
+  test('names what each partly runnable rule lacks, and lists the gaps', () => {
+    const partial = sysmon.rules.filter((entry) => entry.status === 'partial');
+    const items = $('#partly-runnable-rules').closest('section').find('ul.rule-list > li');
+    assert.equal(items.length, partial.length);
+    assert.ok(partial.length > 0, 'the fixture has partly runnable rules');
+    {
+      const firstText = items.first().text();
+      assert.ok(firstText.includes(partial[0]!.rule.title));
+      assert.match(firstText, /fields missing from|log source not collected/);
+    }
+    assert.equal($('#gaps').closest('section').find('a[href^="/techniques/"]').length, sysmon.gaps.length);
+  });
+
+  test('escapes the profile’s own text', () => {
+    const document = page('/profiles/sysmon-everywhere/').body.value;
+    assert.ok(!document.includes('<script>alert(1)') && !document.includes('<b>Sysmon'));
+    assert.equal($('h1').text(), sysmon.profile.title);
+  });
+});
+
+test('/profiles/ puts the profiles side by side, one column each', () => {
+  const $ = $page('/profiles/');
+  assert.deepEqual($('thead th').slice(1).map((_, cell) => $(cell).text()).get(), profiles.map((profile) => profile.profile.title));
+  const runnable = $('tbody tr').first().find('td').map((_, cell) => $(cell).text()).get();
+  assert.deepEqual(runnable, profiles.map((profile) => `${profile.counts.runnable} rules`));
+});
+
+test('a use case page lists its rules and Data Needed that exist, and each profile’s share of it', () => {
+  const $ = $page('/use-cases/UC_0001_credential_dumping/');
+  assert.equal($('h1').text(), 'Credential <b>dumping</b>');
+  const rulesRow = $('th').filter((_, cell) => $(cell).text() === 'Detection rules').next();
+  assert.equal(rulesRow.find('a').first().text(), kb.rules[0]!.title);
+  assert.ok(!rulesRow.text().includes('no such rule'));
+  const inProfiles = $('#in-the-profiles').closest('section').find('tbody tr');
+  assert.equal(inProfiles.length, 2);
+  assert.equal(inProfiles.first().find('td').first().text(), 'yes');
+  assert.equal(inProfiles.last().find('td').first().text(), 'no');
+  assert.ok(!page('/use-cases/UC_0001_credential_dumping/').body.value.includes('<img'));
+  assert.equal($page('/use-cases/')('tbody tr').length, 1);
+});
+
+describe('rule pages', () => {
+  const row = (rule: (typeof kb.rules)[number], built = site) => {
+    const rendered = built.pages.find((candidate) => candidate.url === built.context.urls.pathRule(rule))!.render();
+    const $ = load(rendered.body.value);
+    return $('th').filter((_, cell) => $(cell).text() === 'Runs in').next();
+  };
+
+  test('say where the rule runs, partial marked, and nothing for a rule no profile runs', () => {
+    for (const rule of kb.rules) {
+      const expected = profiles.flatMap((profile) => {
+        const status = profile.byRule.get(rule)!.status;
+        return status === 'runnable' ? [profile.profile.title] : status === 'partial' ? [`${profile.profile.title} (partial)`] : [];
+      });
+      const cell = row(rule);
+      assert.deepEqual(cell.find('li').map((_, item) => load(item).text()).get(), expected, rule.title);
+      if (expected.length === 0) assert.equal(cell.length, 0);
+    }
+  });
+
+  test('have no "Runs in" row, no profile facet and no Profiles navigation when the build has no profiles', () => {
+    const plain = renderSitePages(build);
+    assert.equal(row(kb.rules[0]!, plain).length, 0);
+    assert.ok(!plain.pages.some((candidate) => candidate.url.startsWith('/profiles/') || candidate.url.startsWith('/use-cases/')));
+    const navigation = (context: typeof site.context) => load(renderPageDocument(page('/profiles/'), siteChrome(context, new Map())))('.site-nav a').map((_, link) => load(link).text()).get();
+    assert.ok(navigation(site.context).includes('Profiles'));
+    assert.ok(!navigation(plain.context).includes('Profiles'));
+  });
+});
+
+describe('the rule list facet', () => {
+  const index = ruleListIndex(kb, build.queries, siteModel(siteBuild).context.targets, profiles);
+  const rulesWhere = (profile: typeof sysmon, status: string) => profile.rules.filter((entry) => entry.status === status).map((entry) => entry.rule);
+  const selected = (filter: Parameters<typeof filterRuleList>[1]) => new Set(filterRuleList(index, filter).map((entry) => entry.rule));
+
+  test('profile=<key>&runnable=yes|partial|no selects the profile’s rules of that status', () => {
+    for (const profile of profiles) {
+      for (const [value, status] of [['yes', 'runnable'], ['partial', 'partial'], ['no', 'not-runnable']] as const) {
+        assert.deepEqual(selected({ profile: [profile.key], runnable: [value] }), new Set(rulesWhere(profile, status)), `${profile.key} ${value}`);
+      }
+    }
+  });
+
+  test('runnable without a profile means in any profile; two profiles, in either', () => {
+    assert.deepEqual(selected({ runnable: ['yes'] }), new Set([...rulesWhere(sysmon, 'runnable'), ...rulesWhere(security, 'runnable')]));
+    assert.deepEqual(selected({ profile: [sysmon.key, security.key], runnable: ['yes'] }), new Set([...rulesWhere(sysmon, 'runnable'), ...rulesWhere(security, 'runnable')]));
+  });
+
+  test('the JSON index carries one status letter per profile, and nothing without profiles', () => {
+    const withProfiles = JSON.parse(String(ruleListIndexFile(index, site.context).content)) as { profiles: string[]; rules: { u: string; p: string }[] };
+    assert.deepEqual(withProfiles.profiles, ['sysmon-everywhere', 'security-log']);
+    for (const entry of withProfiles.rules) assert.match(entry.p, /^[ypn-]{2}$/);
+    const plain = ruleListIndexFile(ruleListIndex(kb, build.queries, site.context.targets), site.context);
+    const parsed = JSON.parse(String(plain.content)) as { profiles?: unknown; facets: { key: string }[]; rules: { p?: string }[] };
+    assert.equal(parsed.profiles, undefined);
+    assert.ok(parsed.rules.every((rule) => rule.p === undefined) && !parsed.facets.some((facet) => facet.key === 'profile'));
+  });
+});
+
+test('search finds profiles and use cases by name', () => {
+  const records = site.search.filter((record) => record.kind === 'Profile' || record.kind === 'Use case');
+  assert.deepEqual(records.map((record) => [record.kind, record.url, record.title]), [
+    ['Profile', '/profiles/sysmon-everywhere/', sysmon.profile.title],
+    ['Profile', '/profiles/security-log/', 'Security log'],
+    ['Use case', '/use-cases/UC_0001_credential_dumping/', 'Credential <b>dumping</b>'],
+  ]);
+  assert.ok(!renderSitePages(build).search.some((record) => record.kind === 'Profile'));
+});
+
+test('the markdown edition has a page per profile and use case, and every link of it resolves', () => {
+  const files = renderMarkdownPages(kb, build.queries, 'Sample', profileSite({ kb, profiles, useCases: [useCase] }));
+  const pages = new Map(files.map((file) => [file.path, String(file.content)]));
+  const profilePage = pages.get('markdown/Profiles/sysmon-everywhere.md')!;
+  assert.match(profilePage, /^\| Title +\| Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere \|\n/);
+  assert.match(profilePage, new RegExp(`\\| Runnable rules +\\| ${sysmon.counts.runnable} \\|`));
+  assert.match(profilePage, /## Enable next\n\n\| Step \| Kind \| Name/);
+  assert.match(profilePage, /## Partly runnable rules/);
+  assert.ok(pages.has('markdown/Use_Cases/UC_0001_credential_dumping.md'));
+  const runnableRule = sysmon.rules.find((entry) => entry.status === 'runnable')!.rule;
+  assert.match(pages.get(`markdown/${kb.addresses.markdownPath(runnableRule)}`)!, /\| Runs in +\| <ul><li>\[Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere\]\(\.\.\/Profiles\/sysmon-everywhere\.md\)/);
+  const walk = walkMarkdownLinks(pages);
+  assert.deepEqual(walk.broken, []);
+});
