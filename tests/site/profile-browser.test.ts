@@ -1,0 +1,77 @@
+// Coverage profile pages in Chromium, on the sample site written with profiles made by hand
+// (tests/helpers/profile-fixture.ts): a profile page and /profiles/ fit a 390 px phone and axe finds
+// nothing serious in light and dark mode, and the rule list's profile facet (rule-list.js over
+// rules/index.json) shows exactly the profile's runnable rules.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildKnowledgeBase } from '../../src/build.ts';
+import { loadConfig } from '../../src/load/load-config.ts';
+import { buildSite } from '../../src/site/build-site.ts';
+import type { ProfileCoverage } from '../../src/link/profile-coverage-model.ts';
+import { handMadeProfile } from '../helpers/profile-fixture.ts';
+import { PROJECT, axeViolations, siteInChromium, skipWithoutChromium, watchedPage, type SiteInChromium } from './browser.ts';
+
+const PHONE = { width: 390, height: 844 };
+
+async function listReady(page: Page): Promise<void> {
+  await page.waitForFunction(`document.getElementById('rule-count').textContent.includes('sorted by')`);
+}
+
+describe('coverage profiles in Chromium', { skip: skipWithoutChromium() }, () => {
+  let site: SiteInChromium;
+  let profile: ProfileCoverage;
+  let other: ProfileCoverage;
+  const runnableTitles = (of: ProfileCoverage) => of.rules.filter((entry) => entry.status === 'runnable').map((entry) => entry.rule.title).sort();
+
+  before(async () => {
+    const build = buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config, { exports: false });
+    profile = handMadeProfile(build.kb, 'sysmon-everywhere', 'Sysmon everywhere, with a name long enough to wrap on a phone', build.kb.dataNeeded.filter((entry) => /sysmon/i.test(entry.title)));
+    other = handMadeProfile(build.kb, 'security-log', 'Security log with command line', build.kb.dataNeeded.filter((entry) => /^DN_000[27]_/.test(entry.title)));
+    site = await siteInChromium('atc-profiles-', (folder) => buildSite({ ...build, profiles: [profile, other] }, path.join(folder, '_site'), { search: false }));
+  });
+
+  after(async () => {
+    await site?.close();
+  });
+
+  test('a profile page and /profiles/ fit a phone, and axe finds nothing serious in light and dark mode', async () => {
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await site.browser.newContext({ viewport: PHONE, colorScheme });
+      const { page, problems } = await watchedPage(context);
+      for (const url of ['profiles/sysmon-everywhere/', 'profiles/']) {
+        await page.goto(site.server.root + url);
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+        assert.ok(width <= PHONE.width, `${url} is ${width} px wide`);
+        for (const violation of await axeViolations(page)) {
+          if (violation.impact === 'serious' || violation.impact === 'critical') found.push(`${colorScheme} ${url} ${violation.id}: ${violation.help} ${violation.nodes.map((node) => node.target.join(' ')).join('; ')}`);
+        }
+      }
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+    assert.deepEqual(found, []);
+  });
+
+  test('the runnable count links to the rule list, which shows exactly the profile’s runnable rules', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${site.server.root}profiles/sysmon-everywhere/`);
+    await page.locator('#summary ~ .table-wrap a[href*="runnable=yes"]').click();
+    await page.waitForURL(/\/rules\/\?profile=sysmon-everywhere&runnable=yes$/);
+    await listReady(page);
+    const shown = async () => (await page.locator('#rule-table tbody tr td:first-child').allInnerTexts()).sort();
+    assert.deepEqual(await shown(), runnableTitles(profile));
+    // Choosing the other profile keeps `runnable=yes` tied to it: its runnable rules, not the first one's.
+    await page.locator('details[data-facet="profile"] > summary').click();
+    await page.locator('details[data-facet="profile"] input[value="sysmon-everywhere"]').uncheck();
+    await page.locator('details[data-facet="profile"] input[value="security-log"]').check();
+    await page.waitForURL(/\?profile=security-log&runnable=yes$/, { timeout: 5_000 });
+    assert.notDeepEqual(runnableTitles(other), runnableTitles(profile));
+    assert.deepEqual(await shown(), runnableTitles(other));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
