@@ -4,7 +4,7 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
 import { atomicTestAnchor } from '../../present/site-urls.ts';
 import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleListPreview, section, tacticLink, techniqueLabel } from './components.ts';
-import { html, type SafeHtml } from './escape-html.ts';
+import { html, SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
 import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
 import { renderTechniqueKnowledge } from './attack-knowledge.ts';
@@ -137,12 +137,14 @@ export function matrixCell(technique: AttackTechnique, coverage: AttackCoverage,
 
 /**
  * The ATT&CK matrix of a coverage (the knowledge base's, or a profile's runnable rules): tactics as columns,
- * techniques as cells coloured by rule count, sub-techniques folded in; with its legend.
+ * techniques as cells coloured by rule count, sub-techniques folded in; with its legend. Its column headings
+ * are h2 on the matrix page and h3 inside a section of another page.
  */
-export function matrixGrid(coverage: AttackCoverage, context: SiteContext): SafeHtml {
+export function matrixGrid(coverage: AttackCoverage, context: SiteContext, headingLevel: 2 | 3 = 2): SafeHtml {
   const { kb } = context;
+  const h = new SafeHtml(`h${headingLevel}`);
   const column = (id: string, heading: SafeHtml, techniques: readonly AttackTechnique[], covered: number, shortname: string | undefined): SafeHtml =>
-    html`<section class="matrix-column" aria-labelledby="matrix-${id}"><h2 id="matrix-${id}">${heading} <span class="muted">${covered}/${techniques.length}</span></h2><ul>${techniques.map((technique) => {
+    html`<section class="matrix-column" aria-labelledby="matrix-${id}"><${h} id="matrix-${id}">${heading} <span class="muted">${covered}/${techniques.length}</span></${h}><ul>${techniques.map((technique) => {
       const subs = coverage.subTechniques(technique.id).filter((sub) => shortname === undefined || sub.tactics.length === 0 || sub.tactics.includes(shortname));
       return html`<li>${matrixCell(technique, coverage, context, true)}${
         subs.length > 0

@@ -93,7 +93,7 @@ ${prose(profile.profile.description)}
 <nav class="toc" aria-label="On this page"><ul><li><a href="#summary">Summary</a></li><li><a href="#coverage-per-tactic">Coverage per tactic</a></li><li><a href="#att-ck-matrix">ATT&amp;CK matrix</a></li><li><a href="#enable-next">Enable next</a></li><li><a href="#partly-runnable-rules">Partly runnable rules</a></li><li><a href="#gaps">Gaps</a></li></ul></nav>
 ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
 ${section('Coverage per tactic', html`<div class="table-wrap"><table class="grid"><caption class="visually-hidden">Techniques covered by runnable rules, of the techniques with rules, per tactic</caption><thead><tr><th scope="col">Tactic</th><th scope="col">Techniques covered / with rules</th></tr></thead><tbody>${tacticRows}</tbody></table></div>`)}
-${section('ATT&CK matrix', html`<p>Each cell counts the profile’s runnable rules on the technique; ⚠ marks Atomic Red Team tests without one.</p>${matrixGrid(coverage, context)}`)}
+${section('ATT&CK matrix', html`<p>Each cell counts the profile’s runnable rules on the technique; ⚠ marks Atomic Red Team tests without one.</p>${matrixGrid(coverage, context, 3)}`)}
 ${section('Enable next', enableNextSection(profile, context))}
 ${section('Partly runnable rules', list(partial.map((entry) => html`${ruleItem(entry.rule, context)}${shortfallList(entry, context)}`), 'None', 'rule-list', 'rule'))}
 ${section('Gaps', html`<p>Techniques with Atomic Red Team tests and no runnable rule in this profile.</p>${list(profile.gaps.map((technique) => techniqueLabel(technique.id, context)), 'None', 'plain-list', 'technique')}`)}
@@ -108,7 +108,7 @@ export function renderProfileList(site: ProfileSite, context: SiteContext): Site
     html`<tr><th scope="row">${label}</th>${site.profiles.map((profile) => html`<td>${cell(profile)}</td>`)}</tr>`;
   const firstStep = (profile: ProfileCoverage): SafeHtml | string => {
     const step = profile.enableNext[0];
-    return step ? html`${entityLink(step.entity, context)} <span class="muted">(+${step.newRunnableRules} rules, +${step.newTechniques} techniques)</span>` : html`<span class="empty">nothing</span>`;
+    return step ? html`${entityLink(step.entity, context)} <span class="muted">(+${count(step.newRunnableRules, 'rule')}, +${count(step.newTechniques, 'technique')})</span>` : html`<span class="empty">nothing</span>`;
   };
   const body = html`${pageHeader('Coverage', 'Coverage profiles')}
 <p>What each environment can run: a rule is runnable when every document of it has an available Data Needed entry that supplies its fields (and it converts to the profile’s query target, when one is named); partly runnable when some do, or the log source is there without every field.${site.useCases.length > 0 ? html` See also ${link(urls.useCase(), 'the use cases')}.` : ''}</p>
