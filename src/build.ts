@@ -4,6 +4,11 @@ import { convertKnowledgeBase, type QuerySectionResult } from './convert/convert
 import { renderExports } from './export/render-exports.ts';
 import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
+import { computeProfileCoverage } from './link/profile-coverage.ts';
+import type { ProfileCoverage } from './link/profile-coverage-model.ts';
+import { profileConversions } from './convert/profile-conversions.ts';
+import { loadProfiles, loadUseCases } from './load/load-profiles.ts';
+import type { UseCase } from './model/coverage-profile.ts';
 import { loadAttackData, type AttackDataSource } from './load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from './load/load-data-needed.ts';
 import { CONFIG_FILE_NAME } from './load/load-config.ts';
@@ -14,12 +19,15 @@ import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
 import { renderMarkdownPages } from './render/render-markdown-pages.ts';
+import { profileSite } from './present/profile-view.ts';
 import type { OutputFile, StreamedFiles } from './present/output-file.ts';
 
 export interface StageTimings {
   load: number;
   link: number;
   convert: number;
+  /** Coverage profiles: what each can run (src/link/profile-coverage.ts). */
+  coverage: number;
   render: number;
   check: number;
 }
@@ -33,6 +41,10 @@ export interface Build {
   readonly files: readonly OutputFile[];
   /** Exports too large to hold, written by the site straight into the output (the bulk SIEM files). */
   readonly streamed?: StreamedFiles;
+  /** What each coverage profile can run; empty without profiles. */
+  readonly profiles: readonly ProfileCoverage[];
+  /** The older tool's use cases, by title. */
+  readonly useCases: readonly UseCase[];
   /** Sorted by file and position. */
   readonly issues: readonly Issue[];
   /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
@@ -56,6 +68,8 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget);
   const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget);
   const triggers = loadTriggers(config.inputs.triggers, undefined, budget);
+  const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget);
+  const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget);
   const load = clock();
   options.onStage?.('link');
 
@@ -74,9 +88,17 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
     : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? CONFIG_FILE_NAME, userPipelineMap(config.pipelines ?? []));
   const convert = clock();
+  options.onStage?.('coverage');
+  const covered = computeProfileCoverage({
+    kb: linked.kb,
+    profiles: profiles.items,
+    useCases: useCases.items,
+    conversions: profileConversions(linked.kb.rules, config, converted.queries, options.convert !== false, userPipelineMap(config.pipelines ?? [])),
+  });
+  const coverage = clock();
   options.onStage?.('render');
 
-  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title);
+  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases }));
   const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config);
   if (exports) files.push(...exports.files);
   const render = clock();
@@ -84,14 +106,16 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const checked = runChecks(linked.kb, converted.queries, files);
   const check = clock();
 
-  const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
-  issues.push(...linked.issues, ...converted.issues, ...checked);
+  const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases].flatMap((loaded) => loaded.issues);
+  issues.push(...linked.issues, ...converted.issues, ...covered.issues, ...checked);
   return {
     config,
     kb: linked.kb,
     queries: converted.queries,
     files,
     ...(exports?.streamed && { streamed: exports.streamed }),
+    profiles: covered.profiles,
+    useCases: covered.useCases,
     issues: issues.sort(compareIssues),
     attackSource: attack.source,
     fileCounts: {
@@ -101,7 +125,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
       enrichments: enrichments.fileCount,
       triggers: triggers.fileCount,
     },
-    timings: { load, link, convert, render, check },
+    timings: { load, link, convert, coverage, render, check },
   };
 }
 

@@ -16,6 +16,10 @@ export interface InputFolders {
   readonly loggingPolicies: readonly string[];
   readonly enrichments: readonly string[];
   readonly triggers: readonly string[];
+  /** Coverage profiles (`profiles/*.yml`) and the older tool's customers (`customers/CU_*.yml`). */
+  readonly profiles?: readonly string[];
+  /** The older tool's use cases (`use_cases/UC_*.yml`). */
+  readonly useCases?: readonly string[];
 }
 
 /** A file the configuration names, with the place that names it: problems with the file as a whole are reported there. */
@@ -79,6 +83,8 @@ export const DEFAULT_CONFIG: BuildConfig = {
     loggingPolicies: ['logging_policies'],
     enrichments: ['enrichments'],
     triggers: ['triggers'],
+    profiles: ['profiles', 'customers'],
+    useCases: ['use_cases'],
   },
   outDir: '_site',
   site: { title: 'ATT&CK detection knowledge base', baseUrl: '', pathPrefix: '/' },

@@ -22,6 +22,7 @@ const STAGE_LABEL: Record<BuildStage | 'site', string> = {
   load: 'loading files',
   link: 'linking',
   convert: 'converting rules',
+  coverage: 'computing profile coverage',
   render: 'rendering pages and exports',
   check: 'checking',
   site: 'writing the site',

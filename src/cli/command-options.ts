@@ -60,6 +60,8 @@ export function parseKnowledgeBaseArguments(args: string[]): { overrides: Config
         'logging-policies': { type: 'string', multiple: true },
         enrichments: { type: 'string', multiple: true },
         triggers: { type: 'string', multiple: true },
+        profiles: { type: 'string', multiple: true },
+        'use-cases': { type: 'string', multiple: true },
         // Accepted so that CI can pass check the options it passes build; check writes nothing.
         out: { type: 'string' },
         targets: { type: 'string' },
@@ -88,6 +90,8 @@ export function parseKnowledgeBaseArguments(args: string[]): { overrides: Config
       loggingPolicies: values['logging-policies'],
       enrichments: values.enrichments,
       triggers: values.triggers,
+      profiles: values.profiles,
+      useCases: values['use-cases'],
       outDir: values.out,
       querySections,
     },
@@ -103,6 +107,8 @@ const FOLDER_OPTIONS = [
   ['logging-policies', 'loggingPolicies'],
   ['enrichments', 'enrichments'],
   ['triggers', 'triggers'],
+  ['profiles', 'profiles'],
+  ['use-cases', 'useCases'],
 ] as const satisfies readonly (readonly [string, keyof ConfigOverrides])[];
 
 /**

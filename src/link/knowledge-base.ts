@@ -3,7 +3,7 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import type { PageAddresses } from '../present/page-addresses.ts';
 import type { AttackCoverage } from './attack-coverage.ts';
-import type { DataNeededMatch } from './match-data-needed.ts';
+import type { DataNeededMatch, DocumentRequirement } from './match-data-needed.ts';
 
 /** Everything a rule links to, computed once by the linker. Lists are in display order. */
 export interface RuleLinks {
@@ -23,6 +23,8 @@ export interface RuleLinks {
   readonly otherTags: readonly string[];
   /** Sorted by title. */
   readonly dataNeeded: readonly DataNeededMatch[];
+  /** Per document of the rule's own collection, every entry that would let it run (coverage profiles read these). */
+  readonly requirements: readonly DocumentRequirement[];
   /** Triggers for the rule's techniques, in technique order. */
   readonly triggers: readonly TriggerTechnique[];
   readonly enrichments: readonly Enrichment[];

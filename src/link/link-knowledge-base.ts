@@ -8,7 +8,7 @@ import type { SigmaCorrelation, SigmaRule } from '../sigma/sigma-rule.ts';
 import { AttackCoverage } from './attack-coverage.ts';
 import type { KnowledgeBase, RuleLinks } from './knowledge-base.ts';
 import { compareText } from '../model/compare-text.ts';
-import { DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type RuleDocumentFacts } from './match-data-needed.ts';
+import { DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type DocumentRequirement, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
 import { withProvisionalAttack } from './provisional-attack.ts';
 
@@ -132,7 +132,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   const ruleLinks = new Map<DetectionRule, RuleLinks>();
   const correlatedBy = new Map<DetectionRule, DetectionRule[]>();
   const relatedBy = new Map<DetectionRule, { type: string; rule: DetectionRule }[]>();
-  const partialLinks = new Map<DetectionRule, Omit<RuleLinks, 'correlatedBy' | 'relatedBy'>>();
+  const partialLinks = new Map<DetectionRule, Omit<RuleLinks, 'correlatedBy' | 'relatedBy' | 'requirements'>>();
 
   for (const rule of rules) {
     const { tactics, techniques, groups, software, otherTags } = classifyTags(rule, attack, actors, report);
@@ -172,9 +172,11 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
 
   // Data Needed needs the correlated rules' own matches, so it runs once every rule is indexed.
   const directMatches = new Map<DetectionRule, DataNeededMatch[]>();
+  const requirements = new Map<DetectionRule, DocumentRequirement[]>();
   for (const rule of rules) {
     const facts = rule.rules.map(documentFacts);
-    const { matches, problems } = matchDataNeeded(facts, index);
+    const { matches, problems, requirements: documentRequirements } = matchDataNeeded(facts, index);
+    requirements.set(rule, documentRequirements);
     for (const problem of problems) {
       const sigma = rule.rules[problem.document]!;
       report(
@@ -197,6 +199,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     ruleLinks.set(rule, {
       ...links,
       dataNeeded: mergeMatches(directMatches.get(rule)!, inherited),
+      requirements: requirements.get(rule)!,
       correlatedBy: sortRules(correlatedBy.get(rule) ?? []),
       relatedBy: (relatedBy.get(rule) ?? []).sort((a, b) => compareText(a.rule.relativePath, b.rule.relativePath)),
     });

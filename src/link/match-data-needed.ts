@@ -33,6 +33,19 @@ export interface DataNeededMatch {
   readonly reasons: readonly DataNeededReason[];
 }
 
+/**
+ * What one document (rule of a collection) needs in order to run: every Data Needed entry describing one of
+ * the events its log source maps to, each with the fields the document uses that the entry lacks. Any one
+ * entry without missing fields lets it run; coverage profiles (profile-coverage.ts) read this, where the
+ * matches above keep only the closest entries.
+ */
+export interface DocumentRequirement {
+  readonly document: number;
+  /** The document's log source, e.g. "product: windows, category: process_creation". */
+  readonly logSource: string;
+  readonly candidates: readonly { readonly dataNeeded: DataNeeded; readonly missingFields: readonly string[] }[];
+}
+
 export interface DocumentMatchProblem {
   readonly document: number;
   readonly kind: 'no-log-source-row' | 'no-entry' | 'missing-fields';
@@ -77,13 +90,16 @@ export class DataNeededIndex {
 export function matchDataNeeded(
   documents: readonly RuleDocumentFacts[],
   index: DataNeededIndex,
-): { matches: DataNeededMatch[]; problems: DocumentMatchProblem[] } {
+): { matches: DataNeededMatch[]; problems: DocumentMatchProblem[]; requirements: DocumentRequirement[] } {
   const reasons = new Map<DataNeeded, DataNeededReason[]>();
   const problems: DocumentMatchProblem[] = [];
+  const requirements: DocumentRequirement[] = [];
   documents.forEach((facts, document) => {
     const found = lookUpLogSource(facts.logsource);
     const logSourceText = describeLogSource(facts.logsource);
+    const candidatesOfDocument = new Map<DataNeeded, readonly string[]>();
     if (!found) {
+      requirements.push({ document, logSource: logSourceText, candidates: [] });
       problems.push({ document, kind: 'no-log-source-row', message: `no Data Needed mapping for log source ${logSourceText}` });
       return;
     }
@@ -94,6 +110,10 @@ export function matchDataNeeded(
         const candidates = index.candidates(event, eventId);
         if (candidates.length === 0) continue;
         const scored = candidates.map((entry) => ({ entry, missing: index.missingFields(entry, facts.fields) }));
+        for (const { entry, missing } of scored) {
+          const known = candidatesOfDocument.get(entry);
+          if (!known || missing.length < known.length) candidatesOfDocument.set(entry, missing);
+        }
         const fewest = Math.min(...scored.map((candidate) => candidate.missing.length));
         const kept = scored.filter((candidate) => candidate.missing.length === fewest);
         const eventText = describeEvent(event, eventId);
@@ -114,6 +134,13 @@ export function matchDataNeeded(
         }
       }
     }
+    requirements.push({
+      document,
+      logSource: logSourceText,
+      candidates: [...candidatesOfDocument]
+        .map(([dataNeeded, missingFields]) => ({ dataNeeded, missingFields }))
+        .sort((a, b) => a.missingFields.length - b.missingFields.length || compareText(a.dataNeeded.title, b.dataNeeded.title)),
+    });
     if (!matchedAny) {
       const events = found.row.events
         .flatMap((event) => (event.eventIds ?? (facts.eventIds.length > 0 ? facts.eventIds : [undefined])).map((eventId) => describeEvent(event, eventId)))
@@ -124,7 +151,7 @@ export function matchDataNeeded(
   const matches = [...reasons.entries()]
     .map(([dataNeeded, list]) => ({ dataNeeded, reasons: list }))
     .sort((a, b) => compareText(a.dataNeeded.title, b.dataNeeded.title));
-  return { matches, problems };
+  return { matches, problems, requirements };
 }
 
 export function describeLogSource(logsource: RuleDocumentFacts['logsource']): string {

@@ -10,7 +10,7 @@ import { readRuleRepositorySettings, resolveRuleRepository, type RuleRepositoryS
 
 export const CONFIG_FILE_NAME = 'atc.config.yml';
 
-const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'output', 'site', 'queries', 'pipelines', 'attack']);
+const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'profiles', 'use_cases', 'output', 'site', 'queries', 'pipelines', 'attack']);
 const ATTACK_KEYS = new Set(['bundle', 'version', 'overlay']);
 const PIPELINE_ENTRY_KEYS = new Set(['name', 'file']);
 const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix', 'repo_url', 'repo_branch', 'repo_path']);
@@ -24,6 +24,8 @@ export interface ConfigOverrides {
   readonly loggingPolicies?: readonly string[];
   readonly enrichments?: readonly string[];
   readonly triggers?: readonly string[];
+  readonly profiles?: readonly string[];
+  readonly useCases?: readonly string[];
   readonly outDir?: string;
   readonly querySections?: readonly QuerySection[];
 }
@@ -49,6 +51,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
     loggingPolicies: fromCli(overrides.loggingPolicies) ?? config.inputs.loggingPolicies,
     enrichments: fromCli(overrides.enrichments) ?? config.inputs.enrichments,
     triggers: fromCli(overrides.triggers) ?? config.inputs.triggers,
+    profiles: fromCli(overrides.profiles) ?? config.inputs.profiles,
+    useCases: fromCli(overrides.useCases) ?? config.inputs.useCases,
   };
   // Settled with the final rules folders: --rules moves them.
   const resolvedRepository = repository && resolveRuleRepository(repository, inputs.rules, config.rootDir, issues);
@@ -76,6 +80,8 @@ function withFoldersResolved(config: BuildConfig, rootDir: string): BuildConfig 
       loggingPolicies: resolveAll(config.inputs.loggingPolicies),
       enrichments: resolveAll(config.inputs.enrichments),
       triggers: resolveAll(config.inputs.triggers),
+      profiles: resolveAll(config.inputs.profiles ?? []),
+      useCases: resolveAll(config.inputs.useCases ?? []),
     },
     outDir: path.resolve(rootDir, config.outDir),
   };
@@ -118,6 +124,8 @@ function readConfigFile(absolutePath: string, displayPath: string, cwd: string, 
       loggingPolicies: folders('logging_policies', defaults.inputs.loggingPolicies),
       enrichments: folders('enrichments', defaults.inputs.enrichments),
       triggers: folders('triggers', defaults.inputs.triggers),
+      profiles: folders('profiles', defaults.inputs.profiles ?? []),
+      useCases: folders('use_cases', defaults.inputs.useCases ?? []),
     },
     outDir: path.resolve(rootDir, reader.string('output') ?? DEFAULT_CONFIG.outDir),
     site: {

@@ -3,7 +3,7 @@ import { makeIssue, type Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
-import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
+import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
 import { FieldReader } from './read-fields.ts';
 
 const DATA_NEEDED_KEYS = new Set([
@@ -113,24 +113,3 @@ function checkContributors(reader: FieldReader): void {
   reader.stringList('contributors');
 }
 
-/** atc-data entities are one document per file; more is a mistake worth reporting rather than guessing. */
-function singleDocument<T>(
-  file: InputFile,
-  documents: readonly SourceDocument[],
-  issues: Issue[],
-  what: string,
-  read: (reader: FieldReader, document: SourceDocument) => T | undefined,
-): T[] {
-  if (documents.length === 0) {
-    issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', `empty file; expected a ${what}`));
-    return [];
-  }
-  if (documents.length > 1) {
-    issues.push(makeIssue(file.displayPath, documents[1]!.position, 'field-value', `a ${what} file holds one YAML document; found ${documents.length}`));
-  }
-  const document = documents[0]!;
-  const reader = FieldReader.forDocument(document, issues, what);
-  if (!reader) return [];
-  const entity = read(reader, document);
-  return entity === undefined ? [] : [entity];
-}

@@ -1,8 +1,9 @@
-import type { Issue } from '../model/issue.ts';
+import { makeIssue, type Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import { findInputFiles, type InputFile } from './find-input-files.ts';
 import { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { readYamlFile } from './read-yaml-file.ts';
+import { FieldReader } from './read-fields.ts';
 
 export interface LoadedFiles<T> {
   readonly items: T[];
@@ -39,4 +40,26 @@ export function loadEntityFiles<T>(
     items.push(...readFile(file, yaml.text, yaml.documents, issues));
   }
   return { items, issues, fileCount };
+}
+
+/** atc-data entities are one document per file; more is a mistake worth reporting rather than guessing. */
+export function singleDocument<T>(
+  file: InputFile,
+  documents: readonly SourceDocument[],
+  issues: Issue[],
+  what: string,
+  read: (reader: FieldReader, document: SourceDocument) => T | undefined,
+): T[] {
+  if (documents.length === 0) {
+    issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', `empty file; expected a ${what}`));
+    return [];
+  }
+  if (documents.length > 1) {
+    issues.push(makeIssue(file.displayPath, documents[1]!.position, 'field-value', `a ${what} file holds one YAML document; found ${documents.length}`));
+  }
+  const document = documents[0]!;
+  const reader = FieldReader.forDocument(document, issues, what);
+  if (!reader) return [];
+  const entity = read(reader, document);
+  return entity === undefined ? [] : [entity];
 }

@@ -31,7 +31,7 @@ describe('atc build: issues and summary', () => {
     const layers = 3 + attackCatalog().groups.length + attackCatalog().software.length;
     assert.match(result.stderr, new RegExp(`^ {2}written to _site: 4 markdown pages, ${layers} Navigator layers, \\d+ api/ documents, 3 CSV files, 1 feed`, 'm'));
     assert.match(result.stderr, /^ {2}0 errors, 0 warnings, 3 notes \(notes are not listed; atc check lists them\)$/m);
-    assert.match(result.stderr, /^ {2}time: [\d.]+ s \(load [\d.]+, link [\d.]+, convert [\d.]+, render [\d.]+, check [\d.]+, site [\d.]+\)$/m);
+    assert.match(result.stderr, /^ {2}time: [\d.]+ s \(load [\d.]+, link [\d.]+, convert [\d.]+, coverage [\d.]+, render [\d.]+, check [\d.]+, site [\d.]+\)$/m);
     assert.doesNotMatch(result.stderr, /[\r\u001b]/, 'no terminal control in CI');
     assert.ok(result.stderr.split('\n').length < 25, 'one screen');
     for (const file of ['layers/all.json', 'layers/product-windows.json', 'layers/level-high.json', 'api/rules.json', 'api/rules/3e1f7c52-6a43-4b0e-9a51-0c8f2d7b9e10.json', 'analytics.csv', 'rules.csv', 'techniques.csv', 'feed.xml']) {
@@ -83,7 +83,7 @@ describe('atc build: issues and summary', () => {
     const { config } = loadConfig({ configFile: 'atc.config.yml' }, PROJECT_ROOT);
     const stages: string[] = [];
     const build = buildKnowledgeBase(config, { onStage: (stage) => stages.push(stage) });
-    assert.deepEqual(stages, ['load', 'link', 'convert', 'render', 'check']);
+    assert.deepEqual(stages, ['load', 'link', 'convert', 'coverage', 'render', 'check']);
     const text = formatBuildSummary({ build, issues: build.issues, outDir: '_site', site: '316 HTML pages', siteSeconds: 1.5, totalSeconds: 2 });
     assert.ok(text.split('\n').length <= 24, text);
     assert.match(describeFiles(build.files), /^\d+ markdown pages, \d+ Navigator layers, \d+ api\/ documents, 3 CSV files, 1 feed$/);

@@ -78,6 +78,14 @@ describe('atc check: the check-stage issue codes, through the real command', () 
     assert.match(report.issues[0]!.message, /names no Logging Policy/);
   });
 
+  test('unknown-profile-reference (warning): at the name in the profile, with the closest known name', () => {
+    const result = atc(['check', '--format', 'json'], fixture('unknown-profile-reference'));
+    assert.equal(result.status, 0);
+    const report: JsonReport = JSON.parse(result.stdout);
+    assert.deepEqual(brief(report), [['profiles/security-log.yml', 4, 5, 'warning', 'unknown-profile-reference']]);
+    assert.match(report.issues[0]!.message, /closest: "DN_0002_4688_windows_process_creation_with_commandline"/);
+  });
+
   test('broken-link (error): a missing page and a missing anchor in author-written markdown; a link inside code is no link; exit 1', () => {
     const result = atc(['check'], fixture('broken-link'));
     assert.equal(result.status, 1);
@@ -201,7 +209,7 @@ describe('atc check: the load and link issue codes, on tests/fixtures/invalid', 
     const generatedElsewhere = ['symlink-outside-input', 'symlink-dangling', 'kb-size-limit'];
     const covered = new Set([...fixtures.map((item) => item.code), ...checkStage, 'file-too-large', 'yaml-list-limit', ...generatedElsewhere]);
     assert.deepEqual(Object.keys(ISSUE_CODES).filter((code) => !covered.has(code)), []);
-    assert.deepEqual(checkStage.sort(), ['broken-link', 'conversion-failed', 'data-needed-no-logging-policy', 'duplicate-rule-title']);
+    assert.deepEqual(checkStage.sort(), ['broken-link', 'conversion-failed', 'data-needed-no-logging-policy', 'duplicate-rule-title', 'unknown-profile-reference']);
   });
 
   for (const item of fixtures) {

@@ -19,12 +19,12 @@ import { renderDownloadsPage } from './downloads-page.ts';
 import { FEED_FILE } from '../../present/site-urls.ts';
 import { listedFile, listStreamedFiles, type ListedFile, type OutputFile, type StreamedFiles } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
+import type { ProfileCoverage } from '../../link/profile-coverage-model.ts';
+import type { UseCase } from '../../model/coverage-profile.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
 import { oversizedQueryFiles } from './query-files.ts';
-import type { ProfileCoverage } from '../../link/profile-coverage-model.ts';
-import type { UseCase } from '../../model/coverage-profile.ts';
 import { profileSite } from '../../present/profile-view.ts';
 import { renderProfileList, renderProfilePage, renderUseCaseList, renderUseCasePage } from './profile-pages.ts';
 
@@ -50,6 +50,7 @@ export interface SiteBuild {
   readonly config: BuildConfig;
   readonly files?: readonly OutputFile[];
   readonly streamed?: StreamedFiles;
+  /** What each coverage profile can run (src/link/profile-coverage.ts), and the use cases. */
   readonly profiles?: readonly ProfileCoverage[];
   readonly useCases?: readonly UseCase[];
 }
