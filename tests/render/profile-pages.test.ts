@@ -1,6 +1,6 @@
 // Coverage profile and use-case pages (HTML and markdown), the rule pages' "Runs in" row, the rule list's
-// profile facet and the search records, on the sample knowledge base with profiles made by hand
-// (tests/helpers/profile-fixture.ts).
+// profile facet and the search records, on the sample knowledge base: its own profiles, customer file and
+// use case, plus a profile and a use case made by hand (tests/helpers/profile-fixture.ts) whose text is hostile.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -19,16 +19,16 @@ import { PROJECT } from '../site/browser.ts';
 
 const build = buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config, { exports: false });
 const { kb } = build;
-const sysmonEntries = kb.dataNeeded.filter((entry) => /sysmon/i.test(entry.title) && /windows/i.test(entry.title));
-const useCase = handMadeUseCase('UC_0001_credential_dumping', 'Credential <b>dumping</b>', {
+const sysmon = build.profiles.find((profile) => profile.key === 'sysmon-everywhere')!;
+const sampleUseCase = build.useCases[0]!;
+const useCase = handMadeUseCase('UC_0099_hostile', 'Credential <b>dumping</b>', {
   rules: [kb.rules[0]!.title, 'no such rule'],
-  dataNeeded: [sysmonEntries[0]!.title],
+  dataNeeded: [sysmon.available[0]!.title],
   description: 'Watch <img src=x onerror=alert(1)> LSASS',
 });
-const sysmon = handMadeProfile(kb, 'sysmon-everywhere', 'Sysmon <script>alert(1)</script> everywhere', sysmonEntries, { description: 'All Windows hosts run <b>Sysmon</b>', useCases: [useCase] });
-const security = handMadeProfile(kb, 'security-log', 'Security log', kb.dataNeeded.filter((entry) => /^DN_000[27]_/.test(entry.title)));
-const profiles = [sysmon, security];
-const siteBuild: SiteBuild = { ...build, profiles, useCases: [useCase] };
+const hostile = handMadeProfile(kb, 'hostile', 'Sysmon <script>alert(1)</script> everywhere', sysmon.available, { description: 'All Windows hosts run <b>Sysmon</b>', useCases: [useCase] });
+const profiles = [...build.profiles, hostile];
+const siteBuild: SiteBuild = { ...build, profiles, useCases: [...build.useCases, useCase] };
 const site = renderSitePages(siteBuild);
 const page = (url: string) => {
   const pending = site.pages.find((candidate) => candidate.url === url);
@@ -47,7 +47,7 @@ describe('a profile page', () => {
     assert.equal(row('Runnable rules').find('a').attr('href'), '/rules/?profile=sysmon-everywhere&runnable=yes');
     assert.equal(row('Partly runnable rules').find('a').attr('href'), '/rules/?profile=sysmon-everywhere&runnable=partial');
     assert.equal(row('Not runnable rules').text(), `${sysmon.counts.notRunnable} rules`);
-    assert.ok(sysmon.counts.runnable > 0 && sysmon.counts.partial + sysmon.counts.notRunnable > 0, 'the fixture has rules of every kind');
+    assert.ok(sysmon.counts.runnable > 0 && sysmon.counts.partial > 0 && sysmon.counts.notRunnable > 0, 'the sample profile has rules of every kind');
   });
 
   test('draws the ATT&CK matrix with the profile’s runnable rules, column by column as the per-tactic table counts', () => {
@@ -72,7 +72,7 @@ describe('a profile page', () => {
     const rows = $('#enable-next').closest('section').find('tbody tr');
     assert.equal(rows.length, sysmon.enableNext.length);
     const first = sysmon.enableNext[0]!;
-    assert.equal(rows.first().find('td').eq(2).find('a').attr('href'), `/data-needed/${kb.addresses.pageName(first.entity)}/`);
+    assert.equal(rows.first().find('td').eq(2).find('a').attr('href'), `/${first.kind === 'logging_policy' ? 'logging-policies' : 'data-needed'}/${kb.addresses.pageName(first.entity)}/`);
     assert.equal(rows.first().find('td').eq(5).text(), String(first.runnableAfter));
     const svg = $('svg.enable-chart');
     assert.equal(svg.attr('role'), 'img');
@@ -85,7 +85,7 @@ describe('a profile page', () => {
     const partial = sysmon.rules.filter((entry) => entry.status === 'partial');
     const items = $('#partly-runnable-rules').closest('section').find('ul.rule-list > li');
     assert.equal(items.length, partial.length);
-    assert.ok(partial.length > 0, 'the fixture has partly runnable rules');
+    assert.ok(partial.length > 0, 'the sample profile has partly runnable rules');
     {
       const firstText = items.first().text();
       assert.ok(firstText.includes(partial[0]!.rule.title));
@@ -95,9 +95,9 @@ describe('a profile page', () => {
   });
 
   test('escapes the profile’s own text', () => {
-    const document = page('/profiles/sysmon-everywhere/').body.value;
+    const document = page('/profiles/hostile/').body.value;
     assert.ok(!document.includes('<script>alert(1)') && !document.includes('<b>Sysmon'));
-    assert.equal($('h1').text(), sysmon.profile.title);
+    assert.equal($page('/profiles/hostile/')('h1').text(), hostile.profile.title);
   });
 });
 
@@ -109,17 +109,22 @@ test('/profiles/ puts the profiles side by side, one column each', () => {
 });
 
 test('a use case page lists its rules and Data Needed that exist, and each profile’s share of it', () => {
-  const $ = $page('/use-cases/UC_0001_credential_dumping/');
+  const sample = $page('/use-cases/UC_0001_credential_dumping/');
+  assert.equal(sample('h1').text(), sampleUseCase.name);
+  const listing = sample('#in-the-profiles').closest('section').find('tbody tr');
+  assert.deepEqual(listing.map((_, row) => sample(row).find('td').first().text()).get(), profiles.map((profile) => (profile.useCases.includes(sampleUseCase) ? 'yes' : 'no')));
+  assert.ok(listing.first().find('td').first().text() === 'yes' || profiles.some((profile) => profile.useCases.includes(sampleUseCase)), 'a sample profile lists the use case');
+  const $ = $page('/use-cases/UC_0099_hostile/');
   assert.equal($('h1').text(), 'Credential <b>dumping</b>');
   const rulesRow = $('th').filter((_, cell) => $(cell).text() === 'Detection rules').next();
   assert.equal(rulesRow.find('a').first().text(), kb.rules[0]!.title);
   assert.ok(!rulesRow.text().includes('no such rule'));
   const inProfiles = $('#in-the-profiles').closest('section').find('tbody tr');
-  assert.equal(inProfiles.length, 2);
-  assert.equal(inProfiles.first().find('td').first().text(), 'yes');
-  assert.equal(inProfiles.last().find('td').first().text(), 'no');
-  assert.ok(!page('/use-cases/UC_0001_credential_dumping/').body.value.includes('<img'));
-  assert.equal($page('/use-cases/')('tbody tr').length, 1);
+  assert.equal(inProfiles.length, profiles.length);
+  assert.equal(inProfiles.first().find('td').first().text(), 'no');
+  assert.equal(inProfiles.last().find('td').first().text(), 'yes');
+  assert.ok(!page('/use-cases/UC_0099_hostile/').body.value.includes('<img'));
+  assert.equal($page('/use-cases/')('tbody tr').length, 2);
 });
 
 describe('rule pages', () => {
@@ -132,7 +137,7 @@ describe('rule pages', () => {
   test('say where the rule runs, partial marked, and nothing for a rule no profile runs', () => {
     for (const rule of kb.rules) {
       const expected = profiles.flatMap((profile) => {
-        const status = profile.byRule.get(rule)!.status;
+        const status = profile.byRule.get(rule)?.status;
         return status === 'runnable' ? [profile.profile.title] : status === 'partial' ? [`${profile.profile.title} (partial)`] : [];
       });
       const cell = row(rule);
@@ -142,7 +147,7 @@ describe('rule pages', () => {
   });
 
   test('have no "Runs in" row, no profile facet and no Profiles navigation when the build has no profiles', () => {
-    const plain = renderSitePages(build);
+    const plain = renderSitePages({ ...build, profiles: [], useCases: [] });
     assert.equal(row(kb.rules[0]!, plain).length, 0);
     assert.ok(!plain.pages.some((candidate) => candidate.url.startsWith('/profiles/') || candidate.url.startsWith('/use-cases/')));
     const navigation = (context: typeof site.context) => load(renderPageDocument(page('/profiles/'), siteChrome(context, new Map())))('.site-nav a').map((_, link) => load(link).text()).get();
@@ -165,15 +170,20 @@ describe('the rule list facet', () => {
   });
 
   test('runnable without a profile means in any profile; two profiles, in either', () => {
-    assert.deepEqual(selected({ runnable: ['yes'] }), new Set([...rulesWhere(sysmon, 'runnable'), ...rulesWhere(security, 'runnable')]));
-    assert.deepEqual(selected({ profile: [sysmon.key, security.key], runnable: ['yes'] }), new Set([...rulesWhere(sysmon, 'runnable'), ...rulesWhere(security, 'runnable')]));
+    const [first, second] = build.profiles as [typeof sysmon, typeof sysmon];
+    assert.deepEqual(selected({ runnable: ['yes'] }), new Set(profiles.flatMap((profile) => rulesWhere(profile, 'runnable'))));
+    assert.deepEqual(selected({ profile: [first.key, second.key], runnable: ['yes'] }), new Set([...rulesWhere(first, 'runnable'), ...rulesWhere(second, 'runnable')]));
+    assert.notDeepEqual(new Set(rulesWhere(first, 'runnable')), new Set(rulesWhere(second, 'runnable')), 'the sample profiles differ');
   });
 
   test('the JSON index carries one status letter per profile, and nothing without profiles', () => {
     const withProfiles = JSON.parse(String(ruleListIndexFile(index, site.context).content)) as { profiles: string[]; rules: { u: string; p: string }[] };
-    assert.deepEqual(withProfiles.profiles, ['sysmon-everywhere', 'security-log']);
-    for (const entry of withProfiles.rules) assert.match(entry.p, /^[ypn-]{2}$/);
+    assert.deepEqual(withProfiles.profiles, profiles.map((profile) => profile.key));
+    for (const entry of withProfiles.rules) assert.match(entry.p, new RegExp(`^[ypn-]{${profiles.length}}$`));
     const plain = ruleListIndexFile(ruleListIndex(kb, build.queries, site.context.targets), site.context);
+    const growth = String(ruleListIndexFile(index, site.context).content).length - String(plain.content).length;
+    // What the facet costs the browser's index per rule and profile (README, "URLs of the HTML site").
+    assert.ok(growth / kb.rules.length / profiles.length < 12, `${growth} bytes for ${kb.rules.length} rules and ${profiles.length} profiles`);
     const parsed = JSON.parse(String(plain.content)) as { profiles?: unknown; facets: { key: string }[]; rules: { p?: string }[] };
     assert.equal(parsed.profiles, undefined);
     assert.ok(parsed.rules.every((rule) => rule.p === undefined) && !parsed.facets.some((facet) => facet.key === 'profile'));
@@ -183,24 +193,24 @@ describe('the rule list facet', () => {
 test('search finds profiles and use cases by name', () => {
   const records = site.search.filter((record) => record.kind === 'Profile' || record.kind === 'Use case');
   assert.deepEqual(records.map((record) => [record.kind, record.url, record.title]), [
-    ['Profile', '/profiles/sysmon-everywhere/', sysmon.profile.title],
-    ['Profile', '/profiles/security-log/', 'Security log'],
-    ['Use case', '/use-cases/UC_0001_credential_dumping/', 'Credential <b>dumping</b>'],
+    ...profiles.map((profile) => ['Profile', `/profiles/${profile.key}/`, profile.profile.title]),
+    ['Use case', '/use-cases/UC_0001_credential_dumping/', sampleUseCase.name],
+    ['Use case', '/use-cases/UC_0099_hostile/', 'Credential <b>dumping</b>'],
   ]);
-  assert.ok(!renderSitePages(build).search.some((record) => record.kind === 'Profile'));
+  assert.ok(!renderSitePages({ ...build, profiles: [], useCases: [] }).search.some((record) => record.kind === 'Profile'));
 });
 
 test('the markdown edition has a page per profile and use case, and every link of it resolves', () => {
-  const files = renderMarkdownPages(kb, build.queries, 'Sample', profileSite({ kb, profiles, useCases: [useCase] }));
+  const files = renderMarkdownPages(kb, build.queries, 'Sample', profileSite({ kb, profiles, useCases: [...build.useCases, useCase] }));
   const pages = new Map(files.map((file) => [file.path, String(file.content)]));
+  assert.match(pages.get('markdown/Profiles/hostile.md')!, /^\| Title +\| Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere \|\n/);
   const profilePage = pages.get('markdown/Profiles/sysmon-everywhere.md')!;
-  assert.match(profilePage, /^\| Title +\| Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere \|\n/);
   assert.match(profilePage, new RegExp(`\\| Runnable rules +\\| ${sysmon.counts.runnable} \\|`));
   assert.match(profilePage, /## Enable next\n\n\| Step \| Kind \| Name/);
   assert.match(profilePage, /## Partly runnable rules/);
-  assert.ok(pages.has('markdown/Use_Cases/UC_0001_credential_dumping.md'));
+  assert.ok(pages.has('markdown/Use_Cases/UC_0001_credential_dumping.md') && pages.has('markdown/Use_Cases/UC_0099_hostile.md'));
   const runnableRule = sysmon.rules.find((entry) => entry.status === 'runnable')!.rule;
-  assert.match(pages.get(`markdown/${kb.addresses.markdownPath(runnableRule)}`)!, /\| Runs in +\| <ul><li>\[Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere\]\(\.\.\/Profiles\/sysmon-everywhere\.md\)/);
+  assert.match(pages.get(`markdown/${kb.addresses.markdownPath(runnableRule)}`)!, /\| Runs in +\| <ul>.*<li>\[Sysmon everywhere\]\(\.\.\/Profiles\/sysmon-everywhere\.md\)<\/li>.*<li>\[Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere\]\(\.\.\/Profiles\/hostile\.md\)/);
   const walk = walkMarkdownLinks(pages);
   assert.deepEqual(walk.broken, []);
 });

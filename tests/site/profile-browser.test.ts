@@ -1,17 +1,15 @@
-// Coverage profile pages in Chromium, on the sample site written with profiles made by hand
-// (tests/helpers/profile-fixture.ts): a profile page and /profiles/ fit a 390 px phone and axe finds
-// nothing serious in light and dark mode, and the rule list's profile facet (rule-list.js over
-// rules/index.json) shows exactly the profile's runnable rules.
+// Coverage profile pages in Chromium, on the sample site built with `atc build` (its two profiles and its
+// customer file): a profile page and /profiles/ fit a 390 px phone and axe finds nothing serious in light
+// and dark mode, and the rule list's profile facet (rule-list.js over rules/index.json) shows exactly the
+// profile's runnable rules.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
-import { buildSite } from '../../src/site/build-site.ts';
 import type { ProfileCoverage } from '../../src/link/profile-coverage-model.ts';
-import { handMadeProfile } from '../helpers/profile-fixture.ts';
-import { PROJECT, axeViolations, siteInChromium, skipWithoutChromium, watchedPage, type SiteInChromium } from './browser.ts';
+import { PROJECT, atcBuild, axeViolations, siteInChromium, skipWithoutChromium, watchedPage, type SiteInChromium } from './browser.ts';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -27,9 +25,9 @@ describe('coverage profiles in Chromium', { skip: skipWithoutChromium() }, () =>
 
   before(async () => {
     const build = buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config, { exports: false });
-    profile = handMadeProfile(build.kb, 'sysmon-everywhere', 'Sysmon everywhere, with a name long enough to wrap on a phone', build.kb.dataNeeded.filter((entry) => /sysmon/i.test(entry.title)));
-    other = handMadeProfile(build.kb, 'security-log', 'Security log with command line', build.kb.dataNeeded.filter((entry) => /^DN_000[27]_/.test(entry.title)));
-    site = await siteInChromium('atc-profiles-', (folder) => buildSite({ ...build, profiles: [profile, other] }, path.join(folder, '_site'), { search: false }));
+    profile = build.profiles.find((candidate) => candidate.key === 'sysmon-everywhere')!;
+    other = build.profiles.find((candidate) => candidate.key === 'security-log-command-line')!;
+    site = await siteInChromium('atc-profiles-', (folder) => atcBuild(['--out', path.join(folder, '_site')], PROJECT));
   });
 
   after(async () => {
@@ -67,8 +65,8 @@ describe('coverage profiles in Chromium', { skip: skipWithoutChromium() }, () =>
     // Choosing the other profile keeps `runnable=yes` tied to it: its runnable rules, not the first one's.
     await page.locator('details[data-facet="profile"] > summary').click();
     await page.locator('details[data-facet="profile"] input[value="sysmon-everywhere"]').uncheck();
-    await page.locator('details[data-facet="profile"] input[value="security-log"]').check();
-    await page.waitForURL(/\?profile=security-log&runnable=yes$/, { timeout: 5_000 });
+    await page.locator('details[data-facet="profile"] input[value="security-log-command-line"]').check();
+    await page.waitForURL(/\?profile=security-log-command-line&runnable=yes$/, { timeout: 5_000 });
     assert.notDeepEqual(runnableTitles(other), runnableTitles(profile));
     assert.deepEqual(await shown(), runnableTitles(other));
     assert.deepEqual(problems, []);
