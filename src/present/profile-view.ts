@@ -1,7 +1,9 @@
 import type { AttackTactic } from '../attack/attack-catalog.ts';
 import { AttackCoverage } from '../link/attack-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
-import type { ProfileCoverage, RuleShortfall, RunStatus } from '../link/profile-coverage-model.ts';
+import type { ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus } from '../link/profile-coverage-model.ts';
+import { compareText } from '../model/compare-text.ts';
+import { LEVEL_ORDER } from './rule-list-index.ts';
 import type { UseCase } from '../model/coverage-profile.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, LoggingPolicy } from '../model/entities.ts';
@@ -105,6 +107,23 @@ export function shortfallView(shortfall: RuleShortfall, rule: DetectionRule): Sh
     case 'correlated-rule':
       return { where, says: 'correlates', entities: [shortfall.rule], fields: [], detail: `${RUN_STATUS_LABEL[shortfall.status]} here` };
   }
+}
+
+/** How many partly runnable rules a profile's HTML page details; the rule list has them all. */
+export const PARTIAL_RULES_SHOWN = 200;
+
+/**
+ * The partly runnable rules a profile's page details, most severe first (then by title): what a SOC lead
+ * fixes first. A page with every one of them would pass a megabyte on a large knowledge base.
+ */
+export function partialRulesShown(profile: ProfileCoverage): { readonly shown: readonly RuleInProfile[]; readonly total: number } {
+  const partial = profile.rules.filter((entry) => entry.status === 'partial');
+  const rank = (entry: RuleInProfile) => {
+    const at = LEVEL_ORDER.indexOf(entry.rule.level ?? '');
+    return at < 0 ? LEVEL_ORDER.length : at;
+  };
+  const sorted = [...partial].sort((a, b) => rank(a) - rank(b) || compareText(a.rule.title, b.rule.title) || compareText(a.rule.relativePath, b.rule.relativePath));
+  return { shown: sorted.slice(0, PARTIAL_RULES_SHOWN), total: partial.length };
 }
 
 export interface UseCaseMembers {

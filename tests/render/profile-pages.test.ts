@@ -8,11 +8,11 @@ import { load } from 'cheerio';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
 import { renderSitePages, siteModel, type SiteBuild } from '../../src/render/html/site-pages.ts';
-import { filterRuleList, ruleListIndex } from '../../src/present/rule-list-index.ts';
+import { filterRuleList, LEVEL_ORDER, ruleListIndex } from '../../src/present/rule-list-index.ts';
 import { ruleListIndexFile } from '../../src/render/html/rule-list-pages.ts';
 import { renderPageDocument, siteChrome } from '../../src/render/html/page-document.ts';
 import { renderMarkdownPages } from '../../src/render/render-markdown-pages.ts';
-import { profileSite } from '../../src/present/profile-view.ts';
+import { PARTIAL_RULES_SHOWN, partialRulesShown, profileSite } from '../../src/present/profile-view.ts';
 import { walkMarkdownLinks } from '../../src/check/markdown-links.ts';
 import { handMadeProfile, handMadeUseCase } from '../helpers/profile-fixture.ts';
 import { PROJECT } from '../site/browser.ts';
@@ -81,10 +81,19 @@ describe('a profile page', () => {
     assert.equal(svg.find('script, foreignObject').length, 0);
   });
 
-  test('names what each partly runnable rule lacks, and lists the gaps', () => {
+  test('names what each partly runnable rule lacks, most severe first, and lists the gaps', () => {
     const partial = sysmon.rules.filter((entry) => entry.status === 'partial');
     const items = $('#partly-runnable-rules').closest('section').find('ul.rule-list > li');
     assert.equal(items.length, partial.length);
+    assert.deepEqual(items.map((_, item) => $(item).children('a').first().text()).get(), partialRulesShown(sysmon).shown.map((entry) => entry.rule.title));
+    // A large knowledge base's page details the PARTIAL_RULES_SHOWN most severe and leaves the rest to the rule list.
+    const many = { ...hostile, rules: Array.from({ length: PARTIAL_RULES_SHOWN }, () => hostile.rules).flat() };
+    const capped = partialRulesShown(many);
+    assert.equal(capped.total, hostile.counts.partial * PARTIAL_RULES_SHOWN);
+    assert.ok(new Set(hostile.rules.filter((entry) => entry.status === 'partial').map((entry) => entry.rule.level)).size > 1, 'partial rules of several levels');
+    assert.equal(capped.shown.length, PARTIAL_RULES_SHOWN);
+    const levels = capped.shown.map((entry) => LEVEL_ORDER.indexOf(entry.rule.level!));
+    assert.deepEqual(levels, [...levels].sort((a, b) => a - b));
     assert.ok(partial.length > 0, 'the sample profile has partly runnable rules');
     {
       const firstText = items.first().text();

@@ -2,7 +2,7 @@ import type { EnableStep, ProfileCoverage, RuleInProfile } from '../../link/prof
 import type { UseCase } from '../../model/coverage-profile.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { DataNeeded, LoggingPolicy } from '../../model/entities.ts';
-import { percent, profileAttackCoverage, shortfallView, tacticCoverageRows, type ProfileSite } from '../../present/profile-view.ts';
+import { partialRulesShown, percent, profileAttackCoverage, shortfallView, tacticCoverageRows, type ProfileSite } from '../../present/profile-view.ts';
 import { RUNNABLE_VALUES } from '../../present/rule-list-index.ts';
 import { matrixGrid } from './attack-pages.ts';
 import { code, codeList, count, keyValueTable, link, list, pageHeader, prose, ruleItem, section, tacticLink, techniqueLabel } from './components.ts';
@@ -70,7 +70,7 @@ export function renderProfilePage(profile: ProfileCoverage, site: ProfileSite, c
   const { counts } = profile;
   const coverage = profileAttackCoverage(profile, kb);
   const title = profile.profile.title;
-  const partial = profile.rules.filter((entry) => entry.status === 'partial');
+  const partial = partialRulesShown(profile);
   const rows: Array<[string, SafeHtml | string]> = [
     ['Runnable rules', ruleListLink(profile, 'runnable', counts.runnable, context)],
     ['Partly runnable rules', ruleListLink(profile, 'partial', counts.partial, context)],
@@ -95,7 +95,15 @@ ${section('Summary', keyValueTable(rows, `Summary of ${title}`))}
 ${section('Coverage per tactic', html`<div class="table-wrap"><table class="grid"><caption class="visually-hidden">Techniques covered by runnable rules, of the techniques with rules, per tactic</caption><thead><tr><th scope="col">Tactic</th><th scope="col">Techniques covered / with rules</th></tr></thead><tbody>${tacticRows}</tbody></table></div>`)}
 ${section('ATT&CK matrix', html`<p>Each cell counts the profile’s runnable rules on the technique; ⚠ marks Atomic Red Team tests without one.</p>${matrixGrid(coverage, context, 3)}`)}
 ${section('Enable next', enableNextSection(profile, context))}
-${section('Partly runnable rules', list(partial.map((entry) => html`${ruleItem(entry.rule, context)}${shortfallList(entry, context)}`), 'None', 'rule-list', 'rule'))}
+${section(
+  'Partly runnable rules',
+  html`${partial.total > partial.shown.length ? html`<p class="muted">The ${partial.shown.length} most severe of ${count(partial.total, 'rule')}; ${link(urls.ruleList({ profile: profile.key, runnable: RUNNABLE_VALUES.partial.value }), 'all of them in the rule list')}.</p>` : ''}${list(
+    partial.shown.map((entry) => html`${ruleItem(entry.rule, context)}${shortfallList(entry, context)}`),
+    'None',
+    'rule-list',
+    'rule',
+  )}`,
+)}
 ${section('Gaps', html`<p>Techniques with Atomic Red Team tests and no runnable rule in this profile.</p>${list(profile.gaps.map((technique) => techniqueLabel(technique.id, context)), 'None', 'plain-list', 'technique')}`)}
 </article>`;
   return { url: urls.pathProfile(profile.key), title, section: 'profiles', description: `What the ${title} environment can detect, and which log to switch on next`, body, searchable: true };
