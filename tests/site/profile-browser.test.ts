@@ -62,8 +62,12 @@ describe('coverage profiles in Chromium', { skip: skipWithoutChromium() }, () =>
     await listReady(page);
     const shown = async () => (await page.locator('#rule-table tbody tr td:first-child').allInnerTexts()).sort();
     assert.deepEqual(await shown(), runnableTitles(profile));
-    // Choosing the other profile keeps `runnable=yes` tied to it: its runnable rules, not the first one's.
+    // Each profile option counts that profile's runnable rules, whichever profile is chosen.
     await page.locator('details[data-facet="profile"] > summary').click();
+    const optionCount = async (key: string) => Number(/\((\d+)\)/.exec(await page.locator(`details[data-facet="profile"] label:has(input[value="${key}"]) .facet-count`).innerText())![1]);
+    assert.equal(await optionCount(profile.key), runnableTitles(profile).length);
+    assert.equal(await optionCount(other.key), runnableTitles(other).length);
+    // Choosing the other profile keeps `runnable=yes` tied to it: its runnable rules, not the first one's.
     await page.locator('details[data-facet="profile"] input[value="sysmon-everywhere"]').uncheck();
     await page.locator('details[data-facet="profile"] input[value="security-log-command-line"]').check();
     await page.waitForURL(/\?profile=security-log-command-line&runnable=yes$/, { timeout: 5_000 });

@@ -246,6 +246,9 @@
         counted.push(f);
         return new Array(facet.values.length).fill(0);
       });
+      // With `runnable` chosen, a profile option counts the rules of that status in that profile (the
+      // rows read the status in the chosen profiles, which is not what the other options would show).
+      var profileCounts = profileFacet >= 0 && counts[profileFacet] && wanted[runnableFacet] ? new Array(facets[profileFacet].values.length).fill(0) : null;
       var matches = new Uint8Array(rules.length);
       var shown = 0;
       for (var r = 0; r < rules.length; r += 1) {
@@ -267,7 +270,9 @@
         } else if (failures === 1 && counts[failed]) {
           countValues(counts[failed], values[failed]);
         }
+        if (profileCounts) countProfiles(r, active, wanted, profileCounts);
       }
+      if (profileCounts) counts[profileFacet] = profileCounts;
       counted.forEach(function (f) {
         var group = groups[f];
         group.counts.forEach(function (span, at) {
@@ -308,6 +313,21 @@
     window.addEventListener('pagehide', function () {
       if (urlTimer !== null) { clearTimeout(urlTimer); urlTimer = null; writeUrl(); }
     });
+    function countProfiles(r, active, wanted, into) {
+      var values = rules[r].f;
+      for (var a = 0; a < active.length; a += 1) {
+        var f = active[a];
+        if (f === profileFacet || f === runnableFacet) continue;
+        var hit = false;
+        for (var v = 0; v < values[f].length && !hit; v += 1) hit = wanted[f][values[f][v]] === true;
+        if (!hit) return;
+      }
+      var statuses = facets[runnableFacet].values;
+      values[profileFacet].forEach(function (at) {
+        var letter = (rules[r].p || '').charAt(profileKeys.indexOf(facets[profileFacet].values[at]));
+        if (wanted[runnableFacet][statuses.indexOf(RUNNABLE_LETTERS[letter])] === true) into[at] += 1;
+      });
+    }
     function countValues(into, values) {
       for (var v = 0; v < values.length; v += 1) into[values[v]] += 1;
     }
