@@ -244,8 +244,9 @@ function enableNext(
     }
   }
   const becomeRunnable = (adds: ReadonlySet<DataNeeded>): DetectionRule[] => {
-    const affected = new Set([...adds].flatMap((entry) => rulesByEntry.get(entry) ?? []));
-    return [...affected].filter((rule) => !runnable.has(rule) && lacking.get(rule)!.every((entries) => entries.some((entry) => adds.has(entry))));
+    // Most candidates add one entry: its list of rules is already free of repeats.
+    const affected = adds.size === 1 ? (rulesByEntry.get([...adds][0]!) ?? []) : [...new Set([...adds].flatMap((entry) => rulesByEntry.get(entry) ?? []))];
+    return affected.filter((rule) => !runnable.has(rule) && lacking.get(rule)!.every((entries) => entries.some((entry) => adds.has(entry))));
   };
   const heldPolicies = new Set(loggingPolicies);
   const options: { kind: EnableCandidate['kind']; entity: DataNeeded | LoggingPolicy; entries: readonly DataNeeded[] }[] = [
@@ -257,7 +258,8 @@ function enableNext(
     const adds = option.entries.filter((entry) => !available.has(entry));
     if (adds.length === 0) return undefined;
     const newlyRunnable = becomeRunnable(new Set(adds));
-    const newTechniques = new Set(coveredTechniques(kb, newlyRunnable).map((technique) => technique.id).filter((id) => !covered.has(id)));
+    const newTechniques = new Set<string>();
+    for (const rule of newlyRunnable) for (const technique of kb.ruleLinks.get(rule)!.countedTechniques) if (!covered.has(technique.id)) newTechniques.add(technique.id);
     const weight = newlyRunnable.reduce((sum, rule) => sum + (rule.level ? RUN_LEVEL_WEIGHT[rule.level] : UNLEVELLED_WEIGHT), 0);
     return {
       kind: option.kind,
