@@ -16,8 +16,8 @@ import { useCasePageNames } from './page-addresses.ts';
 export interface ProfileSite {
   readonly profiles: readonly ProfileCoverage[];
   readonly useCases: readonly UseCase[];
-  /** Each use case's page name (`/use-cases/<name>/`, `Use_Cases/<name>.md`). */
-  readonly useCaseNames: ReadonlyMap<UseCase, string>;
+  /** A use case's page name (`/use-cases/<name>/`, `Use_Cases/<name>.md`). */
+  useCaseName(useCase: UseCase): string;
   readonly useCaseMembers: ReadonlyMap<UseCase, UseCaseMembers>;
 }
 
@@ -26,7 +26,13 @@ export function profileSite(build: { readonly kb: KnowledgeBase; readonly profil
   const profiles = build.profiles ?? [];
   const useCases = build.useCases ?? [];
   if (profiles.length === 0 && useCases.length === 0) return undefined;
-  return { profiles, useCases, useCaseNames: useCasePageNames(useCases).names, useCaseMembers: useCaseMembers(useCases, build.kb) };
+  const names = useCasePageNames(useCases).names;
+  const useCaseName = (useCase: UseCase): string => {
+    const name = names.get(useCase);
+    if (name === undefined) throw new Error(`${useCase.file} is not one of this build's use cases`);
+    return name;
+  };
+  return { profiles, useCases, useCaseName, useCaseMembers: useCaseMembers(useCases, build.kb) };
 }
 
 /** How a status reads on a page. */

@@ -168,15 +168,18 @@ function facetSources(
 /** `profile`: the profiles whose filters let the rule in; `runnable`: its statuses there (see RUNNABLE_VALUES). */
 function profileFacetSources(profiles: readonly ProfileCoverage[]): FacetSource[] {
   const titles = new Map(profiles.map((profile) => [profile.key, profile.profile.title]));
-  const statuses = Object.values(RUNNABLE_VALUES);
+  const statuses = Object.entries(RUNNABLE_VALUES) as [RunStatus, (typeof RUNNABLE_VALUES)[RunStatus]][];
   return [
     { key: 'profile', label: 'Coverage profile', values: (rule) => profiles.filter((profile) => profile.byRule.has(rule)).map((profile) => profile.key), describe: (key) => titles.get(key) ?? key, order: profiles.map((profile) => profile.key) },
     {
       key: 'runnable',
       label: 'Runs in the profile',
-      values: (rule) => statuses.filter((status) => profiles.some((profile) => profile.byRule.get(rule) !== undefined && RUNNABLE_VALUES[profile.byRule.get(rule)!.status] === status)).map((status) => status.value),
-      describe: (value) => statuses.find((status) => status.value === value)?.label ?? value,
-      order: statuses.map((status) => status.value),
+      values: (rule) => {
+        const held = new Set(profiles.map((profile) => profile.byRule.get(rule)?.status));
+        return statuses.filter(([status]) => held.has(status)).map(([, shown]) => shown.value);
+      },
+      describe: (value) => statuses.find(([, shown]) => shown.value === value)?.[1].label ?? value,
+      order: statuses.map(([, shown]) => shown.value),
     },
   ];
 }

@@ -6,6 +6,10 @@ import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechniqu
 import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
 import { RULE_LIST_FACET_KEYS } from './rule-list-index.ts';
 
+/** The lists of coverage profiles and use cases. */
+export const PROFILE_LIST_PATH = '/profiles/';
+export const USE_CASE_LIST_PATH = '/use-cases/';
+
 /** The Atom feed's path in the output; the pages link it as rel=alternate. */
 export const FEED_FILE = 'feed.xml';
 
@@ -142,19 +146,19 @@ export class SiteUrls {
     return this.href(this.pathActor(actor));
   }
 
-  /** A coverage profile's page, by ProfileCoverage.key; `/profiles/` without one. */
-  pathProfile(key?: string): string {
-    return key === undefined ? '/profiles/' : `/profiles/${key}/`;
+  /** A coverage profile's page, by ProfileCoverage.key. */
+  pathProfile(key: string): string {
+    return `/profiles/${key}/`;
   }
-  profile(key?: string): string {
+  profile(key: string): string {
     return this.href(this.pathProfile(key));
   }
 
-  /** A use case's page, by its page name (useCasePageNames); `/use-cases/` without one. */
-  pathUseCase(name?: string): string {
-    return name === undefined ? '/use-cases/' : `/use-cases/${name}/`;
+  /** A use case's page, by its page name (useCasePageNames). */
+  pathUseCase(name: string): string {
+    return `/use-cases/${name}/`;
   }
-  useCase(name?: string): string {
+  useCase(name: string): string {
     return this.href(this.pathUseCase(name));
   }
 
@@ -179,7 +183,8 @@ export class SiteUrls {
 
 /**
  * URL parameters of the rule list: facets (tactic, technique, group/software ids, level, status, log source
- * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec; see
+ * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec, coverage
+ * profile key and runnable yes/partial/no; see
  * src/present/rule-list-index.ts), `q` (title words) and `sort` (title, level, date, modified; `-` first
  * for descending).
  */

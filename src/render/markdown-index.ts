@@ -57,7 +57,7 @@ export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string, profil
           '',
           '## Use Cases',
           '',
-          ...profiles.useCases.map((useCase) => `- ${link(useCase.name, useCaseMarkdownPath(profiles.useCaseNames.get(useCase)!))}`),
+          ...profiles.useCases.map((useCase) => `- ${link(useCase.name, useCaseMarkdownPath(profiles.useCaseName(useCase)))}`),
         ]
       : []),
   ];

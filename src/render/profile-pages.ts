@@ -38,7 +38,7 @@ export function renderProfileMarkdown(profile: ProfileCoverage, site: ProfileSit
     ...(profile.profile.queries ? [['Query target', codeCell(profile.profile.queries.spec)] as [string, string]] : []),
     ['Data Needed', cellList(profile.available.map((entry) => entityLink(entry, kb)), 'None')],
     ['Logging Policies', cellList(profile.loggingPolicies.map((policy) => entityLink(policy, kb)), 'None')],
-    ['Use cases', cellList(profile.useCases.map((useCase) => link(useCase.name, `../${useCaseMarkdownPath(site.useCaseNames.get(useCase)!)}`)), 'None')],
+    ['Use cases', cellList(profile.useCases.map((useCase) => link(useCase.name, `../${useCaseMarkdownPath(site.useCaseName(useCase))}`)), 'None')],
     ['Gaps', cellList(profile.gaps.map((technique) => escapeText(`${technique.id}: ${technique.name}`)), 'None')],
   ];
   const enable = profile.enableNext.map((step, index) => [
@@ -83,6 +83,6 @@ export function renderUseCaseMarkdown(useCase: UseCase, site: ProfileSite, kb: K
 export function renderProfileMarkdownPages(site: ProfileSite, kb: KnowledgeBase): OutputFile[] {
   return [
     ...site.profiles.map((profile) => encodedFile(`${MARKDOWN_ROOT}/${profileMarkdownPath(profile.key)}`, renderProfileMarkdown(profile, site, kb))),
-    ...site.useCases.map((useCase) => encodedFile(`${MARKDOWN_ROOT}/${useCaseMarkdownPath(site.useCaseNames.get(useCase)!)}`, renderUseCaseMarkdown(useCase, site, kb))),
+    ...site.useCases.map((useCase) => encodedFile(`${MARKDOWN_ROOT}/${useCaseMarkdownPath(site.useCaseName(useCase))}`, renderUseCaseMarkdown(useCase, site, kb))),
   ];
 }

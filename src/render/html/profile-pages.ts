@@ -8,6 +8,7 @@ import { matrixGrid } from './attack-pages.ts';
 import { code, codeList, count, keyValueTable, link, list, pageHeader, prose, ruleItem, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, join, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
+import { PROFILE_LIST_PATH, USE_CASE_LIST_PATH } from '../../present/site-urls.ts';
 
 function entityLink(entity: DataNeeded | LoggingPolicy | DetectionRule, context: SiteContext): SafeHtml {
   const { urls } = context;
@@ -81,7 +82,7 @@ export function renderProfilePage(profile: ProfileCoverage, site: ProfileSite, c
     ...(profile.profile.queries ? [['Query target', code(profile.profile.queries.spec)] as [string, SafeHtml]] : []),
     ['Data Needed', list(profile.available.map((entry) => entityLink(entry, context)), 'None', 'plain-list', 'entry')],
     ['Logging Policies', list(profile.loggingPolicies.map((policy) => entityLink(policy, context)), 'None', 'plain-list', 'policy')],
-    ['Use cases', list(profile.useCases.map((useCase) => link(urls.useCase(site.useCaseNames.get(useCase)), useCase.name)), 'None')],
+    ['Use cases', list(profile.useCases.map((useCase) => link(urls.useCase(site.useCaseName(useCase)), useCase.name)), 'None')],
     ['Source', html`${code(profile.profile.relativePath)}${profile.profile.format === 'customer' ? ' (the older tool’s customer file)' : ''}`],
   ];
   const tacticRows = tacticCoverageRows(coverage, kb).map(
@@ -119,7 +120,7 @@ export function renderProfileList(site: ProfileSite, context: SiteContext): Site
     return step ? html`${entityLink(step.entity, context)} <span class="muted">(+${count(step.newRunnableRules, 'rule')}, +${count(step.newTechniques, 'technique')})</span>` : html`<span class="empty">nothing</span>`;
   };
   const body = html`${pageHeader('Coverage', 'Coverage profiles')}
-<p>What each environment can run: a rule is runnable when every document of it has an available Data Needed entry that supplies its fields (and it converts to the profile’s query target, when one is named); partly runnable when some do, or the log source is there without every field.${site.useCases.length > 0 ? html` See also ${link(urls.useCase(), 'the use cases')}.` : ''}</p>
+<p>What each environment can run: a rule is runnable when every document of it has an available Data Needed entry that supplies its fields (and it converts to the profile’s query target, when one is named); partly runnable when some do, or the log source is there without every field.${site.useCases.length > 0 ? html` See also ${link(urls.href(USE_CASE_LIST_PATH), 'the use cases')}.` : ''}</p>
 <div class="table-wrap"><table class="grid profile-table"><caption class="visually-hidden">Coverage profiles side by side</caption><thead><tr><th scope="col">Profile</th>${site.profiles.map((profile) => html`<th scope="col">${link(urls.profile(profile.key), profile.profile.title)}</th>`)}</tr></thead><tbody>
 ${row('Runnable rules', (profile) => ruleListLink(profile, 'runnable', profile.counts.runnable, context))}
 ${row('Partly runnable', (profile) => ruleListLink(profile, 'partial', profile.counts.partial, context))}
@@ -129,7 +130,7 @@ ${row('Tactics covered', (profile) => `${profile.tactics.length} of ${kb.attack.
 ${row('Share of the knowledge base', (profile) => percent(profile.share))}
 ${row('Enable first', firstStep)}
 </tbody></table></div>`;
-  return { url: urls.pathProfile(), title: 'Coverage profiles', section: 'profiles', description: 'Coverage profiles side by side', body, searchable: false };
+  return { url: PROFILE_LIST_PATH, title: 'Coverage profiles', section: 'profiles', description: 'Coverage profiles side by side', body, searchable: false };
 }
 
 export function renderUseCasePage(useCase: UseCase, site: ProfileSite, context: SiteContext): SitePage {
@@ -153,14 +154,14 @@ ${pageHeader('Use case', useCase.name)}
 ${section('Summary', keyValueTable(rows, `Summary of ${useCase.name}`))}
 ${site.profiles.length > 0 ? section('In the profiles', html`<div class="table-wrap"><table class="grid"><caption class="visually-hidden">The use case in each coverage profile</caption><thead><tr><th scope="col">Profile</th><th scope="col">Lists it</th><th scope="col">Runnable rules</th><th scope="col">Data Needed it has</th></tr></thead><tbody>${profileRows}</tbody></table></div>`) : ''}
 </article>`;
-  return { url: urls.pathUseCase(site.useCaseNames.get(useCase)), title: useCase.name, section: 'profiles', description: `The use case ${useCase.name}: its rules and log sources`, body, searchable: true };
+  return { url: urls.pathUseCase(site.useCaseName(useCase)), title: useCase.name, section: 'profiles', description: `The use case ${useCase.name}: its rules and log sources`, body, searchable: true };
 }
 
 export function renderUseCaseList(site: ProfileSite, context: SiteContext): SitePage {
   const { urls } = context;
   const rows = site.useCases.map((useCase) => {
     const members = site.useCaseMembers.get(useCase)!;
-    return html`<tr><td>${link(urls.useCase(site.useCaseNames.get(useCase)), useCase.name)}</td><td class="num">${members.rules.length}</td><td class="num">${members.dataNeeded.length}</td><td>${join(
+    return html`<tr><td>${link(urls.useCase(site.useCaseName(useCase)), useCase.name)}</td><td class="num">${members.rules.length}</td><td class="num">${members.dataNeeded.length}</td><td>${join(
       site.profiles.filter((profile) => profile.useCases.includes(useCase)).map((profile) => link(urls.profile(profile.key), profile.profile.title)),
       ', ',
     )}</td></tr>`;
@@ -168,5 +169,5 @@ export function renderUseCaseList(site: ProfileSite, context: SiteContext): Site
   const body = html`${pageHeader('Coverage', 'Use cases')}
 <p>Named sets of rules and log sources, and the profiles that list them.</p>
 <div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Use case</th><th scope="col">Rules</th><th scope="col">Data Needed</th><th scope="col">Profiles</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-  return { url: urls.pathUseCase(), title: 'Use cases', section: 'profiles', body, searchable: false };
+  return { url: USE_CASE_LIST_PATH, title: 'Use cases', section: 'profiles', body, searchable: false };
 }

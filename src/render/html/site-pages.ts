@@ -25,7 +25,7 @@ import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pa
 import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
 import { oversizedQueryFiles } from './query-files.ts';
-import { profileSite } from '../../present/profile-view.ts';
+import { profileSite, type ProfileSite } from '../../present/profile-view.ts';
 import { renderProfileList, renderProfilePage, renderUseCaseList, renderUseCasePage } from './profile-pages.ts';
 
 export interface SitePages {
@@ -93,6 +93,17 @@ function pending(url: string, render: () => SitePage): PendingPage {
   return { url, render };
 }
 
+/** The coverage profiles' and use cases' pages, each list only when it has entries. */
+function profilePages(profiles: ProfileSite, context: SiteContext): PendingPage[] {
+  const { urls } = context;
+  return [
+    ...(profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
+    ...profiles.profiles.map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles, context))),
+    ...(profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
+    ...profiles.useCases.map((useCase) => pending(urls.pathUseCase(profiles.useCaseName(useCase)), () => renderUseCasePage(useCase, profiles, context))),
+  ];
+}
+
 /** Every page of the site, in knowledge-base order; the pages of entities render when written (PendingPage). */
 /**
  * `streamed` lists the build's streamed files as the site wrote them (their sizes are known only then); when
@@ -126,10 +137,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
     ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
-    ...(profiles && profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
-    ...(profiles?.profiles ?? []).map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles!, context))),
-    ...(profiles && profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
-    ...(profiles?.useCases ?? []).map((useCase) => pending(urls.pathUseCase(profiles!.useCaseNames.get(useCase)), () => renderUseCasePage(useCase, profiles!, context))),
+    ...(profiles ? profilePages(profiles, context) : []),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({
