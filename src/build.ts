@@ -99,7 +99,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   options.onStage?.('render');
 
   const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases }));
-  const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config);
+  const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config, covered.profiles);
   if (exports) files.push(...exports.files);
   const render = clock();
   options.onStage?.('check');

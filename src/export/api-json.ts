@@ -31,10 +31,27 @@ export const API_FOLDER = {
   enrichment: 'enrichments',
   trigger: 'triggers',
   technique: 'techniques',
+  profile: 'profiles',
 } as const;
 
 export function apiPath(kind: keyof typeof API_FOLDER, key: string): string {
   return `api/${API_FOLDER[kind]}/${key}.json`;
+}
+
+/** How every api/ document refers to a rule (keys in sorted order, so that stableJson need not copy the object). */
+export function ruleLinkJson(kb: Pick<KnowledgeBase, 'addresses'>, urls: SiteUrls, rule: DetectionRule): JsonObject {
+  const key = kb.addresses.ruleSegment(rule);
+  return { api: apiPath('rule', key), id: rule.id, key, title: rule.title, url: urls.rule(rule) };
+}
+
+export function dataNeededLinkJson(kb: Pick<KnowledgeBase, 'addresses'>, urls: SiteUrls, entry: DataNeeded): JsonObject {
+  const key = kb.addresses.pageName(entry);
+  return { api: apiPath('data-needed', key), key, title: entry.title, url: urls.dataNeeded(entry) };
+}
+
+export function loggingPolicyLinkJson(kb: Pick<KnowledgeBase, 'addresses'>, urls: SiteUrls, policy: LoggingPolicy): JsonObject {
+  const key = kb.addresses.pageName(policy);
+  return { api: apiPath('logging-policy', key), key, title: policy.title, url: urls.loggingPolicy(policy) };
 }
 
 export interface ApiDocuments {
@@ -52,14 +69,13 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
   const ruleLink = (rule: DetectionRule): JsonObject => {
     let link = ruleLinks.get(rule);
     if (!link) {
-      const key = kb.addresses.ruleSegment(rule);
-      link = { api: apiPath('rule', key), id: rule.id, key, title: rule.title, url: urls.rule(rule) };
+      link = ruleLinkJson(kb, urls, rule);
       ruleLinks.set(rule, link);
     }
     return link;
   };
-  const dataNeededLink = (entry: DataNeeded): JsonObject => ({ api: apiPath('data-needed', kb.addresses.pageName(entry)), key: kb.addresses.pageName(entry), title: entry.title, url: urls.dataNeeded(entry) });
-  const policyLink = (policy: LoggingPolicy): JsonObject => ({ api: apiPath('logging-policy', kb.addresses.pageName(policy)), key: kb.addresses.pageName(policy), title: policy.title, url: urls.loggingPolicy(policy) });
+  const dataNeededLink = (entry: DataNeeded): JsonObject => dataNeededLinkJson(kb, urls, entry);
+  const policyLink = (policy: LoggingPolicy): JsonObject => loggingPolicyLinkJson(kb, urls, policy);
   const enrichmentLink = (enrichment: Enrichment): JsonObject => ({ api: apiPath('enrichment', kb.addresses.pageName(enrichment)), key: kb.addresses.pageName(enrichment), title: enrichment.title, url: urls.enrichment(enrichment) });
   const triggerLink = (trigger: TriggerTechnique): JsonObject => ({ api: apiPath('trigger', kb.addresses.pageName(trigger)), key: kb.addresses.pageName(trigger), title: trigger.displayName, url: urls.trigger(trigger) });
   const tacticLink = (tactic: AttackTactic): JsonObject => {

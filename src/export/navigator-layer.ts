@@ -82,7 +82,16 @@ export interface LayerOptions {
   readonly techniques?: readonly AttackTechnique[];
   /** false: no per-rule metadata and links (the actor layers, ~950 of them, would repeat T1059's hundreds of rules in each). */
   readonly listRules?: boolean;
+  /**
+   * Rules that fall short of `rules` (a profile's partial rules): they add no score, but each technique
+   * lists them in its comment and metadata, and a technique that has only such rules gets an entry of
+   * score 0 in PARTIAL_COLOR, so the layer shows what one more log source would light up.
+   */
+  readonly partial?: readonly DetectionRule[];
 }
+
+/** Entries whose techniques have only partial rules. */
+export const PARTIAL_COLOR = '#fdae6b';
 
 /** Gap entries: Atomic tests, no rule. */
 export const GAP_COLOR = '#d62728';
@@ -105,23 +114,39 @@ export function layerTechniques(kb: KnowledgeBase, rules: readonly DetectionRule
 export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[], urls: SiteUrls, options: LayerOptions): NavigatorLayer {
   // Given techniques take their rules from kb.coverage (the same rules layerTechniques finds), not from a pass over the rules.
   const techniques = options.techniques === undefined ? layerTechniques(kb, rules) : new Map(options.techniques.map((technique) => [technique, kb.coverage.technique(technique.id).rules]));
-  const withSubEntries = new Set([...techniques.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
+  const partial = options.partial ? layerTechniques(kb, options.partial) : new Map<AttackTechnique, DetectionRule[]>();
+  const withSubEntries = new Set([...techniques.keys(), ...partial.keys()].map((technique) => technique.parent).filter((parent): parent is string => parent !== null));
   const entries: NavigatorTechnique[] = [];
   let maxScore = 0;
   for (const [technique, tagged] of techniques) {
     const sorted = options.listRules === false ? tagged : [...tagged].sort(compareRules);
     const score = sorted.length;
     maxScore = Math.max(maxScore, score);
+    const partialRules = [...(partial.get(technique) ?? [])].sort(compareRules);
     const base = {
       techniqueID: technique.id,
       score,
-      comment: ruleSummary(sorted),
+      comment: partialRules.length > 0 ? `${ruleSummary(sorted)}; partial: ${ruleSummary(partialRules)}` : ruleSummary(sorted),
       enabled: true,
-      metadata: options.listRules === false ? [] : sorted.map((rule) => ({ name: 'rule', value: `${rule.title} (${rule.level ?? 'no level'})` })),
+      metadata: options.listRules === false ? [] : [...sorted.map((rule) => ruleMetadata('rule', rule)), ...partialRules.map((rule) => ruleMetadata('partial rule', rule))],
       ...(urls.absolute && options.listRules !== false && { links: sorted.map((rule) => ({ label: rule.title, url: urls.rule(rule) })) }),
       ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
     };
     pushEntries(entries, technique, technique.origin ? { ...base, comment: `${base.comment}; ${originSentence(technique.origin)}` } : base, options);
+  }
+  const partialOnly = [...partial].filter(([technique]) => !techniques.has(technique));
+  for (const [technique, rules] of partialOnly) {
+    const sorted = [...rules].sort(compareRules);
+    const comment = `no runnable rule; partial: ${ruleSummary(sorted)}${technique.origin ? `; ${originSentence(technique.origin)}` : ''}`;
+    pushEntries(entries, technique, {
+      techniqueID: technique.id,
+      score: 0,
+      color: PARTIAL_COLOR,
+      comment,
+      enabled: true,
+      metadata: sorted.map((rule) => ruleMetadata('partial rule', rule)),
+      ...(withSubEntries.has(technique.id) && { showSubtechniques: true }),
+    }, options);
   }
   const { coverage } = kb;
   const gapEntries = options.withGaps ? [...coverage.gaps(), ...coverage.subTechniqueGaps()] : [];
@@ -146,6 +171,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       { label: '1 rule', color: GRADIENT_COLORS[0] },
       ...(maxScore > 1 ? [{ label: `${maxScore} rules`, color: GRADIENT_COLORS[GRADIENT_COLORS.length - 1]! }] : []),
       ...(gapEntries.length > 0 ? [{ label: 'gap: Atomic tests, no rule', color: GAP_COLOR }] : []),
+      ...(partialOnly.length > 0 ? [{ label: 'partial rules only', color: PARTIAL_COLOR }] : []),
     ],
     metadata: [
       { name: 'generator', value: 'atc-kb' },
@@ -153,6 +179,7 @@ export function navigatorLayer(kb: KnowledgeBase, rules: readonly DetectionRule[
       { name: 'filter', value: options.filter || 'all rules' },
       { name: 'rules', value: String(rules.length) },
       { name: 'techniques', value: String(techniques.size) },
+      ...(options.partial ? [{ name: 'partial rules', value: `${options.partial.length}, on ${partialOnly.length} further techniques` }] : []),
       ...(options.withGaps
         ? [
             { name: 'covered techniques', value: `${coverage.counts.covered} of ${coverage.counts.techniques}` },
@@ -184,6 +211,10 @@ function attackAdditionsMetadata(kb: KnowledgeBase): NavigatorMetadata[] {
       : []),
     ...(overlay.tactics + overlay.techniques > 0 ? [{ name: 'overlay', value: `${overlay.tactics} tactics and ${overlay.techniques} techniques from the ATT&CK overlay` }] : []),
   ];
+}
+
+function ruleMetadata(name: string, rule: DetectionRule): NavigatorMetadata {
+  return { name, value: `${rule.title} (${rule.level ?? 'no level'})` };
 }
 
 /** "3 rules (high 2, medium 1)". */

@@ -11,6 +11,8 @@ import { apiDocuments } from './api-json.ts';
 import { renderAtomFeed } from './atom-feed.ts';
 import { analyticsCsv, rulesCsv, techniquesCsv } from './csv-exports.ts';
 import { navigatorLayer, type NavigatorLayer } from './navigator-layer.ts';
+import type { ProfileCoverage } from '../link/profile-coverage-model.ts';
+import { profileExports } from './profile-exports.ts';
 import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
 import { siemExports } from './siem-exports.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
@@ -21,10 +23,16 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
  *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
+ *   layers/profiles/<key>.json, profiles/<key>.csv, api/profiles/<key>.json, api/profiles.json   per coverage profile (profile-exports.ts)
  *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts), streamed
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
-export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, config: Pick<BuildConfig, 'site'>): { files: OutputFile[]; streamed?: StreamedFiles } {
+export function renderExports(
+  kb: KnowledgeBase,
+  queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
+  config: Pick<BuildConfig, 'site'>,
+  profiles: readonly ProfileCoverage[] = [],
+): { files: OutputFile[]; streamed?: StreamedFiles } {
   const urls = SiteUrls.published(kb, config.site);
   const files: OutputFile[] = [];
   const title = config.site.title;
@@ -60,6 +68,7 @@ export function renderExports(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
   files.push(csvFile('analytics.csv', 'one row per rule × technique × Data Needed × Logging Policy', analyticsCsv(kb)));
   files.push(csvFile('rules.csv', 'one row per rule file, with its log sources, techniques and the targets it converts for', rulesCsv(kb, queries)));
   files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
+  files.push(...profileExports(kb, profiles, urls, title));
   const feed = renderAtomFeed(kb, urls, title);
   files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
   const streamed = siemExports(kb, queries, urls);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
 import { compareTechniqueIds } from '../../src/attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import { LAYER_FORMAT_VERSION, navigatorLayer, type NavigatorLayer } from '../../src/export/navigator-layer.ts';
@@ -11,23 +10,8 @@ import { filteredTactics, parseRuleFilter, selectRules, type RuleFilter } from '
 import { SiteUrls } from '../../src/present/site-urls.ts';
 import { PROJECT_ROOT, skipUnlessExists } from '../helpers/knowledge-base.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
+import { assertValidLayer, validateLayerSchema as validate } from './layer-schema.ts';
 import { buildExports, CORPUS_FOLDERS, corpusConfig, filesUnder, sampleConfig } from './export-helpers.ts';
-
-const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, 'navigator-layer.schema.json'), 'utf8'));
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
-
-/** Schema validation plus what a schema cannot say (maxValue > minValue; one entry per technique × tactic; order). */
-function assertValidLayer(layer: unknown, name: string): asserts layer is NavigatorLayer {
-  const valid = validate(layer);
-  assert.ok(valid, `${name}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
-  const typed = layer as NavigatorLayer;
-  assert.ok(typed.gradient.maxValue > typed.gradient.minValue, `${name}: gradient maxValue > minValue`);
-  const keys = typed.techniques.map((entry) => `${entry.techniqueID}/${entry.tactic ?? ''}`);
-  assert.equal(new Set(keys).size, keys.length, `${name}: one entry per technique × tactic`);
-  for (let index = 1; index < typed.techniques.length; index++) {
-    assert.ok(compareTechniqueIds(typed.techniques[index - 1]!.techniqueID, typed.techniques[index]!.techniqueID) <= 0, `${name}: entries sorted by technique id`);
-  }
-}
 
 /** Distinct techniques tagged by rules that the snapshot knows and has not revoked. */
 function knownTaggedTechniques(kb: KnowledgeBase): Set<string> {

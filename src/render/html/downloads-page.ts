@@ -23,13 +23,16 @@ function navigatorNote(published: SiteUrls | undefined): SafeHtml {
     : html`<p class="muted">No “open in ATT&CK Navigator” links: the hosted Navigator loads a layer from a public, absolute URL, and this site was built without <code>site.base_url</code>. Download a layer and upload it instead.</p>`;
 }
 
-/** The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order. */
+/**
+ * The files one folder below `top` (api/rules/…, layers/groups/…), by folder, in output order; a file that
+ * states its own entry (a profile's layer) gets its own row instead.
+ */
 function filesByFolder(files: readonly ListedFile[], top: string): Map<string, ListedFile[]> {
   const folders = new Map<string, ListedFile[]>();
   for (const file of files) {
     const slash = file.path.lastIndexOf('/');
     const folder = file.path.slice(0, slash);
-    if (!file.path.endsWith('.json') || !folder.startsWith(`${top}/`) || folder.indexOf('/', top.length + 1) !== -1) continue;
+    if (file.download || !file.path.endsWith('.json') || !folder.startsWith(`${top}/`) || folder.indexOf('/', top.length + 1) !== -1) continue;
     const list = folders.get(folder);
     if (list) list.push(file);
     else folders.set(folder, [file]);
