@@ -1,5 +1,6 @@
 import type { AttackTactic } from '../attack/attack-catalog.ts';
 import { AttackCoverage } from '../link/attack-coverage.ts';
+import { ReferenceResolver } from '../link/profile-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus } from '../link/profile-coverage-model.ts';
 import { compareText } from '../model/compare-text.ts';
@@ -139,22 +140,19 @@ export interface UseCaseMembers {
 }
 
 /**
- * A use case's rules (by Sigma id or title, as the older tool named them), Data Needed and Logging Policies
- * that the knowledge base has; names it lacks are the loader's warnings, and left out here.
+ * A use case's rules, Data Needed and Logging Policies that the knowledge base has, resolved as the
+ * coverage computation resolves them (a rule by Sigma id, else every rule of that title); the names it
+ * lacks were reported there, and are left out here.
  */
 function useCaseMembers(useCases: readonly UseCase[], kb: KnowledgeBase): Map<UseCase, UseCaseMembers> {
-  const rulesByTitle = new Map<string, DetectionRule>();
-  for (const rule of kb.rules) if (!rulesByTitle.has(rule.title)) rulesByTitle.set(rule.title, rule);
-  const resolved = <T>(references: readonly { readonly title: string }[], find: (title: string) => T | undefined): T[] => [
-    ...new Set(references.map((reference) => find(reference.title)).filter((found) => found !== undefined)),
-  ];
+  const resolver = new ReferenceResolver(kb, useCases, []);
   return new Map(
     useCases.map((useCase) => [
       useCase,
       {
-        rules: resolved(useCase.rules, (title) => kb.rulesById.get(title) ?? rulesByTitle.get(title)),
-        dataNeeded: resolved(useCase.dataNeeded, (title) => kb.dataNeededByTitle.get(title)),
-        loggingPolicies: resolved(useCase.loggingPolicies, (title) => kb.loggingPoliciesByTitle.get(title)),
+        rules: resolver.rules(useCase.rules, useCase.file),
+        dataNeeded: resolver.dataNeeded(useCase.dataNeeded, useCase.file),
+        loggingPolicies: resolver.loggingPolicies(useCase.loggingPolicies, useCase.file),
       },
     ]),
   );
