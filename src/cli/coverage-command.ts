@@ -4,7 +4,7 @@ import { buildKnowledgeBase } from '../build.ts';
 import { COVERAGE_FORMATS, formatCoverage, judgeCoverage, missingFromRun, parseBaseline, type BaselineProfile, type CoverageFormat, type ReportedProfile } from '../check/coverage-verdict.ts';
 import { profileSummary } from '../export/profile-exports.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
-import { formatIssue } from '../model/issue.ts';
+import { formatIssue, type Issue } from '../model/issue.ts';
 import { escapeControlCharacters, terminalLine } from '../terminal-text.ts';
 import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import type { CheckIo } from './check-command.ts';
@@ -58,7 +58,10 @@ export async function runCoverage(args: string[], io: CheckIo = process): Promis
   // No query section of the pages is converted: coverage needs only the targets profiles name, which the
   // computation converts on demand (src/convert/profile-conversions.ts).
   const build = buildKnowledgeBase({ ...config, querySections: [] }, { exports: false, configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME });
-  if (build.profiles.length === 0) return usageError(io, 'no coverage profile found (profiles/*.yml, customers/CU_*.yml; see --profiles DIR)');
+  if (build.profiles.length === 0) {
+    printProfileIssues(io, [...configIssues, ...build.issues], config.inputs.profiles ?? []);
+    return usageError(io, 'no coverage profile found (profiles/*.yml, customers/CU_*.yml; see --profiles DIR)');
+  }
 
   const wanted = taken.all.profile ?? [];
   const unknown = wanted.filter((name) => !build.profiles.some((coverage) => coverage.profile.title === name || coverage.key === name));
@@ -70,10 +73,7 @@ export async function runCoverage(args: string[], io: CheckIo = process): Promis
   // With --profile, the profiles left out are left out of the comparison too.
   if (baseline && wanted.length === 0) failures.push(...missingFromRun(baseline, reported));
 
-  // A misspelt Data Needed or policy name in a profile quietly lowers its coverage: its warnings are shown here too.
-  const profileFiles = new Set(build.profiles.map((coverage) => coverage.profile.file));
-  const profileIssues = [...configIssues, ...build.issues].filter((issue) => profileFiles.has(issue.file));
-  for (const issue of profileIssues) io.stderr.write(`${terminalLine(formatIssue(issue))}\n`);
+  printProfileIssues(io, [...configIssues, ...build.issues], config.inputs.profiles ?? []);
 
   io.stdout.write(formatCoverage(format, reported, failures));
   if (taken.values['write-baseline'] !== undefined) {
@@ -87,6 +87,17 @@ export async function runCoverage(args: string[], io: CheckIo = process): Promis
     io.stderr.write(`atc coverage: ${verdict}; ${reported.length} of ${build.profiles.length} profiles, ${build.kb.rules.length} rules, checked in ${seconds} s${taken.values['write-baseline'] !== undefined ? `; baseline written to ${escapeControlCharacters(taken.values['write-baseline'])}` : ''}\n`);
   }
   return failures.length === 0 ? 0 : 1;
+}
+
+/**
+ * The issues of the files in the profile folders: a misspelt Data Needed or policy name quietly lowers a
+ * profile's coverage, and a file that cannot be read is no profile at all; `atc check` shows the rest.
+ */
+function printProfileIssues(io: CheckIo, issues: readonly Issue[], profileFolders: readonly string[]): void {
+  const folders = profileFolders.map((folder) => `${path.resolve(folder)}${path.sep}`);
+  for (const issue of issues) {
+    if (folders.some((folder) => path.resolve(issue.file).startsWith(folder))) io.stderr.write(`${terminalLine(formatIssue(issue))}\n`);
+  }
 }
 
 function readBaseline(file: string): BaselineProfile[] | string {

@@ -95,7 +95,7 @@ describe('atc coverage', () => {
     const empty = writeTempTree(t, { 'not-a-profile.yml': 'title: [unterminated' });
     const none = atc(['--profiles', empty]);
     assert.equal(none.status, 2, none.stderr);
-    assert.match(none.stderr, /no coverage profile found/);
+    assert.match(none.stderr, /not-a-profile\.yml:\d+:\d+ error yaml-syntax [^\n]*\natc coverage: no coverage profile found/, 'the broken file is named');
     for (const args of [['--format', 'xml'], ['--min-techniques', 'many'], ['--min-techniques', '-1'], ['--frobnicate'], ['--baseline', path.join(empty, 'absent.json')]]) {
       const result = atc(['--profiles', profiles, ...args]);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);

@@ -54,8 +54,10 @@ describe('ATT&CK Navigator layers', () => {
         'layers/all.json',
         ...[...new Set(kb.rules.flatMap((rule) => rule.logsources.map((logsource) => logsource.product?.toLowerCase())).filter(Boolean))].sort().map((product) => `layers/product-${product}.json`),
         ...[...new Set(kb.rules.map((rule) => rule.level).filter(Boolean))].sort().map((level) => `layers/level-${level}.json`),
+        ...sample.build.profiles.map((coverage) => `layers/profiles/${coverage.key}.json`),
       ].sort(),
     );
+    assert.ok(sample.build.profiles.length >= 2, 'the sample has coverage profiles, whose layers are validated too');
     for (const [file, content] of layers) assertValidLayer(JSON.parse(content), file);
   });
 
