@@ -19,6 +19,7 @@ import { loadTriggers } from './load/load-triggers.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
 import { renderMarkdownPages } from './render/render-markdown-pages.ts';
+import { profileSite } from './present/profile-view.ts';
 import type { OutputFile, StreamedFiles } from './present/output-file.ts';
 
 export interface StageTimings {
@@ -97,7 +98,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const coverage = clock();
   options.onStage?.('render');
 
-  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title);
+  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases }));
   const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config, covered.profiles);
   if (exports) files.push(...exports.files);
   const render = clock();

@@ -332,7 +332,7 @@ function gapsOf(kb: KnowledgeBase, covered: readonly AttackTechnique[]): AttackT
 }
 
 /** Resolves the names profiles and use cases give, reporting each unknown one at its place with the closest known name. */
-class ReferenceResolver {
+export class ReferenceResolver {
   private readonly rulesByTitle = new Map<string, DetectionRule[]>();
   private readonly useCasesByTitle: ReadonlyMap<string, UseCase>;
   private readonly suggestions = new Map<string, number>();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { compareText } from '../model/compare-text.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
+import type { UseCase } from '../model/coverage-profile.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
 
@@ -18,6 +19,23 @@ export const MARKDOWN_FOLDER: Record<Entity['kind'], string> = {
   enrichment: 'Enrichments',
   trigger: 'Triggers',
 };
+
+/** Folders of the markdown pages of coverage profiles (named by ProfileCoverage.key) and use cases. */
+export const PROFILE_MARKDOWN_FOLDER = 'Profiles';
+export const USE_CASE_MARKDOWN_FOLDER = 'Use_Cases';
+
+/** A profile's markdown page under the markdown root, by ProfileCoverage.key. */
+export function profileMarkdownPath(key: string): string {
+  return `${PROFILE_MARKDOWN_FOLDER}/${key}.md`;
+}
+
+/** A use case's markdown page under the markdown root, by its page name (useCasePageNames). */
+export function useCaseMarkdownPath(name: string): string {
+  return `${USE_CASE_MARKDOWN_FOLDER}/${name}.md`;
+}
+
+/** Entities named by the same rules as the address table's, though not in it: use cases. */
+type NamedEntity = Entity | UseCase;
 
 /**
  * Longest name kept as written. File systems refuse names over 255 bytes (ENAMETOOLONG), and the name
@@ -59,7 +77,7 @@ function shortHash(text: string): string {
 }
 
 /** What an entity's page is named after: a rule's file basename, an entry's title, a trigger's technique id. */
-function wantedName(entity: Entity): string {
+function wantedName(entity: NamedEntity): string {
   return entity.kind === 'rule' ? entity.name : entity.kind === 'trigger' ? entity.techniqueId : entity.title;
 }
 
@@ -136,7 +154,16 @@ export class PageAddresses {
   }
 }
 
-interface Candidate<T extends Entity> {
+/**
+ * Use cases' page names (`/use-cases/<name>/`, `Use_Cases/<name>.md`): their titles, made safe and unique
+ * as every other page name is. Profiles need none: ProfileCoverage.key is theirs.
+ */
+export function useCasePageNames(useCases: readonly UseCase[]): { names: ReadonlyMap<UseCase, string>; issues: Issue[] } {
+  const issues: Issue[] = [];
+  return { names: uniqueNames(useCases, issues), issues };
+}
+
+interface Candidate<T extends NamedEntity> {
   readonly entity: T;
   readonly index: number;
   readonly name: string;
@@ -145,7 +172,7 @@ interface Candidate<T extends Entity> {
 }
 
 /** The order in which colliding entities claim a name: independent of load order. */
-function claimOrder<T extends Entity>(a: Candidate<T>, b: Candidate<T>): number {
+function claimOrder<T extends NamedEntity>(a: Candidate<T>, b: Candidate<T>): number {
   return (
     Number(a.cleaned) - Number(b.cleaned) ||
     compareText(a.entity.relativePath, b.entity.relativePath) ||
@@ -157,7 +184,7 @@ function claimOrder<T extends Entity>(a: Candidate<T>, b: Candidate<T>): number 
   );
 }
 
-function uniqueNames<T extends Entity>(entities: readonly T[], issues: Issue[]): Map<T, string> {
+function uniqueNames<T extends NamedEntity>(entities: readonly T[], issues: Issue[]): Map<T, string> {
   const claims = new Map<string, Candidate<T>[]>();
   entities.forEach((entity, index) => {
     const wanted = wantedName(entity);

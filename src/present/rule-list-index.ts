@@ -6,6 +6,7 @@ import { compareText } from '../model/compare-text.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { parseSigmaDate, SIGMA_LEVELS, SIGMA_STATUSES } from '../sigma/rule-metadata.ts';
 import { originSuffix, tacticLabel } from './attack-labels.ts';
+import type { ProfileCoverage, RunStatus } from '../link/profile-coverage-model.ts';
 
 /**
  * The rule list as data: its facets (URL keys of README "URLs of the HTML site", the same as SiteUrls'
@@ -15,12 +16,25 @@ import { originSuffix, tacticLabel } from './attack-labels.ts';
  */
 
 /** Facet keys, in the order the list's URL writes them. */
-export const RULE_LIST_FACET_KEYS = ['tactic', 'technique', 'actor', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target'] as const;
+export const RULE_LIST_FACET_KEYS = ['tactic', 'technique', 'actor', 'level', 'status', 'product', 'category', 'service', 'dn', 'lp', 'enrichment', 'trigger', 'target', 'profile', 'runnable'] as const;
 export type RuleListFacetKey = (typeof RULE_LIST_FACET_KEYS)[number];
 
 /** Sort keys of the list; `-` before a key sorts descending. */
 export const RULE_LIST_SORTS = ['title', 'level', 'date', 'modified'] as const;
 export const DEFAULT_RULE_LIST_SORT = '-modified';
+
+/**
+ * The `runnable` facet's values (`?profile=<key>&runnable=yes`), and the letter of each status in a rule's
+ * `profileStatuses`. The facet is tied to `profile`: a rule's `runnable` values are its statuses in the chosen
+ * profiles, in every profile when none is chosen.
+ */
+export const RUNNABLE_VALUES: { readonly [status in RunStatus]: { readonly value: string; readonly letter: string; readonly label: string } } = {
+  runnable: { value: 'yes', letter: 'y', label: 'Runnable' },
+  partial: { value: 'partial', letter: 'p', label: 'Partly runnable' },
+  'not-runnable': { value: 'no', letter: 'n', label: 'Not runnable' },
+};
+/** The letter of a profile whose filters leave the rule out. */
+export const NOT_CONSIDERED = '-';
 
 /** The Data Needed value of rules that match no Data Needed entry: not a page name (those never hold parentheses). */
 export const NO_DATA_NEEDED = '(none)';
@@ -47,12 +61,16 @@ export interface RuleListEntry {
   readonly techniques: readonly string[];
   /** Position in title order: the tie-break of every sort. */
   readonly titleRank: number;
+  /** One letter per profile of the index (RUNNABLE_VALUES, NOT_CONSIDERED); absent without profiles. */
+  readonly profileStatuses?: string;
 }
 
 export interface RuleListIndex {
   readonly facets: readonly RuleListFacet[];
   /** Every rule once, most recently modified first (`modified`, else `date`; undated rules last), ties by title. */
   readonly entries: readonly RuleListEntry[];
+  /** The profiles' keys, in the order of each entry's `profileStatuses` letters. */
+  readonly profiles: readonly string[];
 }
 
 interface FacetSource {
@@ -68,7 +86,12 @@ interface FacetSource {
 /** Most severe first: the level facet's option order and the list's level sort. */
 export const LEVEL_ORDER: readonly string[] = [...SIGMA_LEVELS].reverse();
 
-function facetSources(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly { readonly key: string; readonly title: string }[]): FacetSource[] {
+function facetSources(
+  kb: KnowledgeBase,
+  queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
+  targets: readonly { readonly key: string; readonly title: string }[],
+  profiles: readonly ProfileCoverage[],
+): FacetSource[] {
   const links = (rule: DetectionRule) => kb.ruleLinks.get(rule)!;
   const logsource = (key: 'product' | 'category' | 'service') => (rule: DetectionRule) => [...new Set(rule.logsources.map((source) => source[key]).filter((value): value is string => !!value))];
   const titles = new Map<string, string>();
@@ -138,7 +161,35 @@ function facetSources(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, rea
       describe: (value) => `${target(value)?.title ?? value.replace(/^!/, '')}: ${value.startsWith('!') ? 'not available' : 'converts'}`,
       order: targets.flatMap((entry) => [entry.key, `!${entry.key}`]),
     },
+    ...(profiles.length === 0 ? [] : profileFacetSources(profiles)),
   ];
+}
+
+/** `profile`: the profiles whose filters let the rule in; `runnable`: its statuses there (see RUNNABLE_VALUES). */
+function profileFacetSources(profiles: readonly ProfileCoverage[]): FacetSource[] {
+  const titles = new Map(profiles.map((profile) => [profile.key, profile.profile.title]));
+  const statuses = Object.entries(RUNNABLE_VALUES) as [RunStatus, (typeof RUNNABLE_VALUES)[RunStatus]][];
+  return [
+    { key: 'profile', label: 'Coverage profile', values: (rule) => profiles.filter((profile) => profile.byRule.has(rule)).map((profile) => profile.key), describe: (key) => titles.get(key) ?? key, order: profiles.map((profile) => profile.key) },
+    {
+      key: 'runnable',
+      label: 'Runs in the profile',
+      values: (rule) => {
+        const held = new Set(profiles.map((profile) => profile.byRule.get(rule)?.status));
+        return statuses.filter(([status]) => held.has(status)).map(([, shown]) => shown.value);
+      },
+      describe: (value) => statuses.find(([, shown]) => shown.value === value)?.[1].label ?? value,
+      order: statuses.map(([, shown]) => shown.value),
+    },
+  ];
+}
+
+/** A rule's status in each profile, one letter each (RUNNABLE_VALUES, NOT_CONSIDERED). */
+function profileLetters(rule: DetectionRule, profiles: readonly ProfileCoverage[]): string {
+  return profiles.map((profile) => {
+    const entry = profile.byRule.get(rule);
+    return entry === undefined ? NOT_CONSIDERED : RUNNABLE_VALUES[entry.status].letter;
+  }).join('');
 }
 
 /** The day a rule was last changed: `modified`, else `date` (as `YYYY-MM-DD`). */
@@ -157,8 +208,13 @@ function compareByTitle(a: DetectionRule, b: DetectionRule): number {
 }
 
 /** Builds the list's facets and entries; deterministic (knowledge-base content only, code-unit order). */
-export function ruleListIndex(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>, targets: readonly { readonly key: string; readonly title: string }[]): RuleListIndex {
-  const sources = facetSources(kb, queries, targets);
+export function ruleListIndex(
+  kb: KnowledgeBase,
+  queries: ReadonlyMap<DetectionRule, readonly QuerySectionResult[]>,
+  targets: readonly { readonly key: string; readonly title: string }[],
+  profiles: readonly ProfileCoverage[] = [],
+): RuleListIndex {
+  const sources = facetSources(kb, queries, targets, profiles);
   const valuesByRule = kb.rules.map((rule) => sources.map((source) => source.values(rule)));
   const facets: RuleListFacet[] = sources.map((source, facetIndex) => {
     const describe = source.describe ?? ((value: string) => value);
@@ -185,16 +241,35 @@ export function ruleListIndex(kb: KnowledgeBase, queries: ReadonlyMap<DetectionR
       logSource: rule.logsources[0] ? describeLogSource(rule.logsources[0]) : 'correlation',
       techniques: kb.ruleLinks.get(rule)!.techniques.map((technique) => technique.id),
       titleRank: titleRank.get(rule)!,
+      ...(profiles.length > 0 && { profileStatuses: profileLetters(rule, profiles) }),
     };
   });
-  return { facets, entries };
+  return { facets, entries, profiles: profiles.map((profile) => profile.key) };
 }
 
-/** The entries a filter selects (within a facet any of its values, across facets all), in list order. */
+/**
+ * The entries a filter selects (within a facet any of its values, across facets all), in list order. The
+ * `runnable` facet reads the rule's statuses in the chosen profiles only (rule-list.js does the same).
+ */
 export function filterRuleList(index: RuleListIndex, filter: Partial<Record<RuleListFacetKey, readonly string[]>>): RuleListEntry[] {
   const wanted = index.facets.map((facet) => {
     const values = filter[facet.key] ?? [];
     return values.length === 0 ? undefined : new Set(values.map((value) => facet.values.indexOf(value)));
   });
-  return index.entries.filter((entry) => wanted.every((set, facetIndex) => !set || entry.facetValues[facetIndex]!.some((value) => set.has(value))));
+  const runnableFacet = index.facets.findIndex((facet) => facet.key === 'runnable');
+  const chosenProfiles = (filter.profile ?? []).map((key) => index.profiles.indexOf(key)).filter((at) => at >= 0);
+  const runnable = runnableFacet < 0 || chosenProfiles.length === 0 ? undefined : statusesIn(index.facets[runnableFacet]!, chosenProfiles);
+  return index.entries.filter((entry) =>
+    wanted.every((set, facetIndex) => {
+      if (!set) return true;
+      const values = runnable && facetIndex === runnableFacet ? runnable(entry) : entry.facetValues[facetIndex]!;
+      return values.some((value) => set.has(value));
+    }),
+  );
+}
+
+/** A rule's `runnable` values (indexes into the facet's values) in the profiles at `chosen` positions. */
+function statusesIn(facet: RuleListFacet, chosen: readonly number[]): (entry: RuleListEntry) => number[] {
+  const byLetter = new Map(Object.values(RUNNABLE_VALUES).map((status) => [status.letter, facet.values.indexOf(status.value)]));
+  return (entry) => [...new Set(chosen.map((at) => byLetter.get(entry.profileStatuses?.[at] ?? NOT_CONSIDERED)).filter((value) => value !== undefined && value >= 0))] as number[];
 }

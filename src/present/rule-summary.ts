@@ -3,6 +3,8 @@ import type { KnowledgeBase, RuleLinks } from '../link/knowledge-base.ts';
 import { similarRules } from './similar-rules.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { TriggerTechnique } from '../model/entities.ts';
+import type { ProfileCoverage } from '../link/profile-coverage-model.ts';
+import { runsIn } from './profile-view.ts';
 
 /**
  * The rows of a rule's summary table: the seed's table, which the markdown page keeps row for row, and the
@@ -16,6 +18,7 @@ export type RuleRow =
   | 'techniques'
   | 'actors'
   | 'dataNeeded'
+  | 'runsIn'
   | 'enrichments'
   | 'triggers'
   | 'level'
@@ -41,7 +44,7 @@ interface RowSpec {
   /** Shown when the row has nothing to list; a row without one is left out when empty. */
   readonly empty?: string;
   /** Whether the row has content (for rows left out when empty). */
-  readonly has?: (rule: DetectionRule, links: RuleLinks, kb: KnowledgeBase) => boolean;
+  readonly has?: (rule: DetectionRule, links: RuleLinks, kb: KnowledgeBase, profiles: readonly ProfileCoverage[]) => boolean;
 }
 
 export const RULE_ROWS: { readonly [key in RuleRow]: RowSpec } = {
@@ -51,6 +54,8 @@ export const RULE_ROWS: { readonly [key in RuleRow]: RowSpec } = {
   techniques: { label: 'ATT&CK Technique', empty: 'Not mapped to an ATT&CK technique' },
   actors: { label: 'ATT&CK Group / Software', markdownLabel: 'ATT&CK Groups and Software', has: (_, links) => links.groups.length + links.software.length > 0 },
   dataNeeded: { label: 'Data Needed', empty: 'No Data Needed entry matches this rule' },
+  // Absent without profiles, and for a rule no profile can run: the profile pages say why.
+  runsIn: { label: 'Runs in', has: (rule, _, __, profiles) => runsIn(rule, profiles).length > 0 },
   enrichments: { label: 'Enrichment', has: (_, links) => links.enrichments.length > 0 },
   triggers: { label: 'Trigger', empty: 'No Atomic Red Team test for these techniques yet' },
   level: { label: 'Severity Level', empty: 'not set' },
@@ -89,6 +94,7 @@ export const MARKDOWN_RULE_ROWS: readonly RuleRow[] = [
   'referencedBy',
   'actors',
   'otherTags',
+  'runsIn',
 ];
 
 /** The site's rows: the seed's, with the title, dates, log sources and Sigma id a reader of the page looks for. */
@@ -99,6 +105,7 @@ export const HTML_RULE_ROWS: readonly RuleRow[] = [
   'techniques',
   'actors',
   'dataNeeded',
+  'runsIn',
   'enrichments',
   'triggers',
   'level',
@@ -119,9 +126,9 @@ export const HTML_RULE_ROWS: readonly RuleRow[] = [
 ];
 
 /** The rows of `order` this rule shows: every row with an empty text, and the others when they have content. */
-export function ruleRows(rule: DetectionRule, kb: KnowledgeBase, order: readonly RuleRow[]): RuleRow[] {
+export function ruleRows(rule: DetectionRule, kb: KnowledgeBase, order: readonly RuleRow[], profiles: readonly ProfileCoverage[] = []): RuleRow[] {
   const links = kb.ruleLinks.get(rule)!;
-  return order.filter((row) => RULE_ROWS[row].has?.(rule, links, kb) ?? true);
+  return order.filter((row) => RULE_ROWS[row].has?.(rule, links, kb, profiles) ?? true);
 }
 
 /** A trigger as a rule's table names it: "T1003.001: LSASS Memory" (ATT&CK's name, else Atomic Red Team's). */

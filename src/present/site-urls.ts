@@ -6,6 +6,10 @@ import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechniqu
 import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
 import { RULE_LIST_FACET_KEYS } from './rule-list-index.ts';
 
+/** The lists of coverage profiles and use cases. */
+export const PROFILE_LIST_PATH = '/profiles/';
+export const USE_CASE_LIST_PATH = '/use-cases/';
+
 /** The Atom feed's path in the output; the pages link it as rel=alternate. */
 export const FEED_FILE = 'feed.xml';
 
@@ -41,6 +45,7 @@ export function sectionAnchor(title: string): string {
  *   /techniques/<T1234>/#T1234.001 (sub-techniques nested), /techniques/<T1234.001>/ redirects there
  *   /tactics/<TA0001>/ (a provisional tactic: /tactics/<shortname>/), /matrix/, /gaps/, /search/, /rules/ (faceted list)
  *   /groups/<G0016>/, /software/<S0002>/ (and the lists /groups/, /software/)
+ *   /profiles/<key>/ (ProfileCoverage.key), /use-cases/<page name>/ (and the lists /profiles/, /use-cases/)
  */
 export class SiteUrls {
   /** The path prefix ("/" or "/kb/"): what every page link starts with. */
@@ -141,6 +146,22 @@ export class SiteUrls {
     return this.href(this.pathActor(actor));
   }
 
+  /** A coverage profile's page, by ProfileCoverage.key. */
+  pathProfile(key: string): string {
+    return `/profiles/${key}/`;
+  }
+  profile(key: string): string {
+    return this.href(this.pathProfile(key));
+  }
+
+  /** A use case's page, by its page name (useCasePageNames). */
+  pathUseCase(name: string): string {
+    return `/use-cases/${name}/`;
+  }
+  useCase(name: string): string {
+    return this.href(this.pathUseCase(name));
+  }
+
   asset(name: string): string {
     return this.href(`/assets/${name}`);
   }
@@ -162,7 +183,8 @@ export class SiteUrls {
 
 /**
  * URL parameters of the rule list: facets (tactic, technique, group/software ids, level, status, log source
- * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec; see
+ * fields, Data Needed / Logging Policy / Enrichment page names, trigger yes/no, query target spec, coverage
+ * profile key and runnable yes/partial/no; see
  * src/present/rule-list-index.ts), `q` (title words) and `sort` (title, level, date, modified; `-` first
  * for descending).
  */

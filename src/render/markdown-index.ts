@@ -1,9 +1,10 @@
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { escapeCell, escapeText, link, table } from './markdown-syntax.ts';
-import type { Entity } from '../present/page-addresses.ts';
+import { profileMarkdownPath, useCaseMarkdownPath, type Entity } from '../present/page-addresses.ts';
+import type { ProfileSite } from '../present/profile-view.ts';
 
 /** `README.md` at the markdown root: what the knowledge base holds, with a link to every page. */
-export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string): string {
+export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string, profiles?: ProfileSite): string {
   const here = (entity: Entity): string => kb.addresses.markdownPath(entity);
   const parts = [
     `# ${escapeText(siteTitle)}`,
@@ -18,6 +19,7 @@ export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string): strin
         [link('Logging Policies', '#logging-policies'), String(kb.loggingPolicies.length)],
         [link('Enrichments', '#enrichments'), String(kb.enrichments.length)],
         [link('Triggers', '#triggers'), String(kb.triggers.length)],
+        ...(profiles ? [[link('Coverage Profiles', '#coverage-profiles'), String(profiles.profiles.length)], [link('Use Cases', '#use-cases'), String(profiles.useCases.length)]] : []),
       ],
     ),
     '',
@@ -43,6 +45,21 @@ export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string): strin
     '## Triggers',
     '',
     ...kb.triggers.map((trigger) => `- ${link(`${trigger.techniqueId}: ${trigger.displayName}`, here(trigger))}`),
+    ...(profiles
+      ? [
+          '',
+          '## Coverage Profiles',
+          '',
+          table(
+            ['Profile', 'Runnable', 'Partial', 'Not runnable'],
+            profiles.profiles.map((profile) => [link(profile.profile.title, profileMarkdownPath(profile.key)), String(profile.counts.runnable), String(profile.counts.partial), String(profile.counts.notRunnable)]),
+          ),
+          '',
+          '## Use Cases',
+          '',
+          ...profiles.useCases.map((useCase) => `- ${link(useCase.name, useCaseMarkdownPath(profiles.useCaseName(useCase)))}`),
+        ]
+      : []),
   ];
   return `${parts.join('\n')}\n`;
 }

@@ -15,6 +15,9 @@ import { RULE_LIST_KEYS } from '../../src/present/site-urls.ts';
 import { sharedCorpusConfig, sharedCorpusExists } from '../../scripts/shared-corpus.ts';
 import { PROJECT } from '../site/browser.ts';
 
+/** Facets only a build with coverage profiles has (tests/render/profile-pages.test.ts covers them). */
+const WITHOUT_PROFILES: readonly string[] = ['profile', 'runnable'];
+
 const sampleBuild = (): Build => buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT, 'atc.config.yml') }).config);
 
 function indexOf(build: Build): RuleListIndex {
@@ -46,8 +49,8 @@ describe('the rule list index', () => {
     for (let position = 1; position < byRank.length; position += 1) assert.ok(byRank[position - 1]!.rule.title <= byRank[position]!.rule.title);
   });
 
-  test('has a facet for every key of the list URL except q and sort, and each value a rule has', () => {
-    assert.deepEqual(index.facets.map((facet) => facet.key), RULE_LIST_KEYS.filter((key) => key !== 'q' && key !== 'sort'));
+  test('has a facet for every key of the list URL except q and sort (and the profile facets, without profiles), and each value a rule has', () => {
+    assert.deepEqual(index.facets.map((facet) => facet.key), RULE_LIST_KEYS.filter((key) => !['q', 'sort', ...WITHOUT_PROFILES].includes(key)));
     for (const [facetIndex, facet] of index.facets.entries()) {
       assert.equal(new Set(facet.values).size, facet.values.length, `${facet.key}: values are unique`);
       assert.equal(facet.labels.length, facet.values.length);
@@ -83,7 +86,7 @@ describe('the rule list index', () => {
       assert.equal(`/${rule.u}`, context.urls.pathRule(entry.rule));
       assert.deepEqual(rule.f, entry.facetValues);
     });
-    assert.deepEqual(document.facets.map((facet) => facet.key), [...RULE_LIST_FACET_KEYS]);
+    assert.deepEqual(document.facets.map((facet) => facet.key), RULE_LIST_FACET_KEYS.filter((key) => !WITHOUT_PROFILES.includes(key)));
   });
 
   test('static pages hold every rule once, in list order, linked page to page', () => {

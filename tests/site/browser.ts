@@ -146,6 +146,10 @@ export const SAMPLE_PAGE_TYPES: readonly string[] = [
   'groups/G0016/',
   'software/',
   'software/S0002/',
+  'profiles/',
+  'profiles/sysmon-everywhere/',
+  'use-cases/',
+  'use-cases/UC_0001_credential_dumping/',
 ];
 export const ARTIFACTS = path.join(PROJECT, 'test-artifacts');
 

@@ -4,7 +4,7 @@ import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
 import { atomicTestAnchor } from '../../present/site-urls.ts';
 import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleListPreview, section, tacticLink, techniqueLabel } from './components.ts';
-import { html, type SafeHtml } from './escape-html.ts';
+import { html, SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
 import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
 import { renderTechniqueKnowledge } from './attack-knowledge.ts';
@@ -135,11 +135,16 @@ export function matrixCell(technique: AttackTechnique, coverage: AttackCoverage,
   return html`<a class="cell heat-${heatLevel(rules)}${gap ? ' gap' : ''}" href="${context.urls.technique(technique.id)}" title="${`${technique.id}: ${technique.name} (${label})`}"><span class="cell-name"><span class="cell-id">${technique.id}</span> ${technique.name}</span><span class="cell-count" aria-label="${label}">${rules}${gap ? html`<span aria-hidden="true"> ⚠</span>` : ''}</span></a>`;
 }
 
-/** The ATT&CK matrix: tactics as columns, techniques as cells coloured by rule count, sub-techniques folded in. */
-export function renderMatrixPage(coverage: AttackCoverage, context: SiteContext): SitePage {
-  const { kb, urls } = context;
+/**
+ * The ATT&CK matrix of a coverage (the knowledge base's, or a profile's runnable rules): tactics as columns,
+ * techniques as cells coloured by rule count, sub-techniques folded in; with its legend. Its column headings
+ * are h2 on the matrix page and h3 inside a section of another page.
+ */
+export function matrixGrid(coverage: AttackCoverage, context: SiteContext, headingLevel: 2 | 3 = 2): SafeHtml {
+  const { kb } = context;
+  const h = new SafeHtml(`h${headingLevel}`);
   const column = (id: string, heading: SafeHtml, techniques: readonly AttackTechnique[], covered: number, shortname: string | undefined): SafeHtml =>
-    html`<section class="matrix-column" aria-labelledby="matrix-${id}"><h2 id="matrix-${id}">${heading} <span class="muted">${covered}/${techniques.length}</span></h2><ul>${techniques.map((technique) => {
+    html`<section class="matrix-column" aria-labelledby="matrix-${id}"><${h} id="matrix-${id}">${heading} <span class="muted">${covered}/${techniques.length}</span></${h}><ul>${techniques.map((technique) => {
       const subs = coverage.subTechniques(technique.id).filter((sub) => shortname === undefined || sub.tactics.length === 0 || sub.tactics.includes(shortname));
       return html`<li>${matrixCell(technique, coverage, context, true)}${
         subs.length > 0
@@ -154,11 +159,17 @@ export function renderMatrixPage(coverage: AttackCoverage, context: SiteContext)
     columns.push(column('unplaced', html`No tactic`, unplaced, unplaced.filter((technique) => coverage.technique(technique.id).covered).length, undefined));
   }
   const legend = [0, 1, 2, 3, 4, 5].map((level, index) => html`<li><span class="swatch heat-${level}"></span>${['no rule', '1 rule', '2–3', '4–9', '10–24', '25+'][index]}</li>`);
+  return html`<ul class="legend" aria-label="Legend">${legend}<li><span class="swatch heat-0 gap"></span>gap</li></ul>
+<div class="matrix">${columns}</div>`;
+}
+
+/** The ATT&CK matrix page of the whole knowledge base. */
+export function renderMatrixPage(coverage: AttackCoverage, context: SiteContext): SitePage {
+  const { kb, urls } = context;
   const body = html`<div class="matrix-page">
 ${pageHeader('ATT&CK coverage', `ATT&CK matrix (Enterprise ${kb.attack.version})`)}
 <p>Each cell is a technique; its colour and number give the rules tagged with it (for a technique: with it or one of its sub-techniques). A cell marked <span class="badge gap">⚠ gap</span> has Atomic Red Team tests but no rule. Every cell links to its technique page; open “sub-techniques” to see them. ${coverage.counts.covered} of ${coverage.counts.techniques} techniques have a rule; ${count(coverage.counts.gaps, 'technique')} and ${count(coverage.counts.subTechniqueGaps, 'sub-technique')} of covered techniques are gaps (${link(urls.href('/gaps/'), 'the list')}).</p>
-<ul class="legend" aria-label="Legend">${legend}<li><span class="swatch heat-0 gap"></span>gap</li></ul>
-<div class="matrix">${columns}</div>
+${matrixGrid(coverage, context)}
 </div>`;
   return { url: '/matrix/', title: 'ATT&CK matrix', section: 'matrix', description: 'Detection coverage of the ATT&CK Enterprise matrix', body, searchable: false };
 }

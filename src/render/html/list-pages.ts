@@ -10,7 +10,7 @@ import { CONVERSIONS_PATH } from './conversion-pages.ts';
 import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
 import { SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 import { LEVEL_ORDER } from '../../present/rule-list-index.ts';
-import { SEARCH_KINDS } from './search-records.ts';
+import { searchKinds } from './search-records.ts';
 
 const STATUS_ORDER: readonly string[] = SIGMA_STATUSES;
 
@@ -193,7 +193,7 @@ export function renderSearchPage(context: SiteContext): SitePage {
   const body = html`${pageHeader('Search', 'Search the knowledge base')}
 <form class="search-form facets" id="search-form" action="" method="get" role="search" aria-label="Search">
 <div class="facet facet-text wide"><label for="search-q">Words</label><input id="search-q" name="q" type="search" autocomplete="off" placeholder="e.g. lsass, 4688, mimikatz, T1003"></div>
-<div class="facet"><label for="search-type">Type</label><select id="search-type" name="type">${options(SEARCH_KINDS)}</select></div>
+<div class="facet"><label for="search-type">Type</label><select id="search-type" name="type">${options(searchKinds(context))}</select></div>
 <div class="facet"><label for="search-level">Level</label><select id="search-level" name="level">${options(levels)}</select></div>
 <div class="facet"><label for="search-status">Status</label><select id="search-status" name="status">${options(statuses)}</select></div>
 <div class="facet"><label for="search-tactic">Tactic</label><select id="search-tactic" name="tactic">${options(kb.attack.tactics.map((tactic) => tactic.name))}</select></div>

@@ -36,6 +36,7 @@ const NAVIGATION: ReadonlyArray<{ key: SiteSection; label: string; path: string 
   { key: 'groups', label: 'Groups', path: '/groups/' },
   { key: 'software', label: 'Software', path: '/software/' },
   { key: 'gaps', label: 'Gaps', path: '/gaps/' },
+  { key: 'profiles', label: 'Profiles', path: '/profiles/' },
 ];
 
 /** `assetVersions` maps an asset's file name (site.css) to a short hash of its content. */
@@ -53,7 +54,8 @@ export function siteChrome(context: SiteContext, assetVersions: ReadonlyMap<stri
     js: asset('site.js'),
     asset,
     ...(feed === undefined ? {} : { feed }),
-    nav: NAVIGATION.map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
+    // Profiles only when the build has some: a knowledge base without them has no such page.
+    nav: NAVIGATION.filter((item) => item.key !== 'profiles' || (context.profiles?.profiles.length ?? 0) > 0).map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
     home: urls.href('/'),
     search: urls.href('/search/'),
     downloads: urls.href('/downloads/'),

@@ -26,7 +26,9 @@ export function ruleListPagePath(page: number): string {
  * value stored once. `facets[i].values` are the URL values and `labels` the option texts; a rule's `f[i]`
  * indexes facet i's values. Rules come in the default order (most recently modified first); `n` is the
  * rule's place in title order, `s` indexes `sources` (log sources), `k` indexes the technique facet's
- * values, `u` is the page path without the prefix.
+ * values, `u` is the page path without the prefix. With coverage profiles, `profiles` lists their keys and
+ * `p` holds one status letter per profile in that order (RUNNABLE_VALUES: y, p, n; `-` where the profile's
+ * filters leave the rule out): the script reads it to tie `runnable` to the chosen profiles.
  */
 export function ruleListIndexFile(index: RuleListIndex, context: SiteContext): OutputFile {
   const sources = [...new Set(index.entries.map((entry) => entry.logSource))];
@@ -40,6 +42,7 @@ export function ruleListIndexFile(index: RuleListIndex, context: SiteContext): O
     known: { level: SIGMA_LEVELS, status: SIGMA_STATUSES },
     facets: index.facets,
     sources,
+    ...(index.profiles.length > 0 && { profiles: index.profiles }),
     rules: index.entries.map((entry) => ({
       t: entry.rule.title,
       u: context.urls.pathRule(entry.rule).slice(1),
@@ -49,6 +52,7 @@ export function ruleListIndexFile(index: RuleListIndex, context: SiteContext): O
       s: sourceIndex.get(entry.logSource)!,
       k: entry.techniques.map((id) => techniqueIndex.get(id)!),
       f: entry.facetValues,
+      ...(entry.profileStatuses !== undefined && { p: entry.profileStatuses }),
     })),
   };
   return encodedFile(RULE_LIST_INDEX_FILE, JSON.stringify(document));
@@ -106,7 +110,7 @@ ${table}
       url: '/rules/',
       title: 'Detection rules',
       section: 'rules',
-      description: 'Every detection rule, sortable by title, level, date and modified, filterable by ATT&CK, level, status, log source, Data Needed, Logging Policy, Enrichment, trigger and query target',
+      description: 'Every detection rule, sortable by title, level, date and modified, filterable by ATT&CK, level, status, log source, Data Needed, Logging Policy, Enrichment, trigger, query target and coverage profile',
       body,
       searchable: false,
       scripts: [RULE_LIST_SCRIPT],

@@ -31,6 +31,7 @@ import { attackTacticUrl } from '../../present/attack-labels.ts';
 import { HTML_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../../present/rule-summary.ts';
 import type { RuleLinks } from '../../link/knowledge-base.ts';
 import { similarRules } from '../../present/similar-rules.ts';
+import { runsIn, statusNote } from '../../present/profile-view.ts';
 import { ruleSourceFileName, ruleSourcePath, upstreamRuleUrl } from '../../present/rule-source.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
@@ -58,6 +59,11 @@ const HTML_CELLS: { readonly [row in RuleRow]: (rule: DetectionRule, links: Rule
     ),
   actors: (_, links, context) => actorTagList([...links.groups, ...links.software], context),
   dataNeeded: (_, links, context) => list(links.dataNeeded.map((match) => link(context.urls.dataNeeded(match.dataNeeded), match.dataNeeded.title)), RULE_ROWS.dataNeeded.empty!),
+  runsIn: (rule, _, context) =>
+    list(
+      runsIn(rule, context.profiles?.profiles ?? []).map((entry) => html`${link(context.urls.profile(entry.profile.key), entry.profile.profile.title)}${statusNote(entry.status)}`),
+      '',
+    ),
   enrichments: (_, links, context) => list(links.enrichments.map((enrichment) => link(context.urls.enrichment(enrichment), enrichment.title)), ''),
   triggers: (_, links, context) =>
     list(
@@ -95,7 +101,7 @@ export function renderRulePage(rule: DetectionRule, context: SiteContext): SiteP
   const { kb, urls } = context;
   const links = kb.ruleLinks.get(rule)!;
   const queries = context.queries.get(rule) ?? [];
-  const rows = ruleRows(rule, kb, HTML_RULE_ROWS).map((row): [string, SafeHtml | string] => [RULE_ROWS[row].label, HTML_CELLS[row](rule, links, context)]);
+  const rows = ruleRows(rule, kb, HTML_RULE_ROWS, context.profiles?.profiles).map((row): [string, SafeHtml | string] => [RULE_ROWS[row].label, HTML_CELLS[row](rule, links, context)]);
 
   const banner = deprecationBanner(rule, context);
   const toc = [

@@ -3,9 +3,17 @@ import { tacticLabel } from '../../present/attack-labels.ts';
 import type { SiteContext } from './site-context.ts';
 import type { DataNeeded } from '../../model/entities.ts';
 import { pageActors } from '../../present/attack-actors.ts';
+import type { ProfileSite } from '../../present/profile-view.ts';
 
 /** The kinds of search results, in the order the search page offers them as a filter. */
-export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software'] as const;
+export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software', 'Profile', 'Use case'] as const;
+
+/** The kinds a build has pages of: profiles and use cases only when it has some. */
+export function searchKinds(context: SiteContext): (typeof SEARCH_KINDS)[number][] {
+  const profiles = context.profiles?.profiles.length ?? 0;
+  const useCases = context.profiles?.useCases.length ?? 0;
+  return SEARCH_KINDS.filter((kind) => (kind === 'Profile' ? profiles > 0 : kind === 'Use case' ? useCases > 0 : true));
+}
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */
 export interface SearchRecord {
@@ -218,6 +226,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
       records.push({ url: `${page}#${sub.id}`, title: `${sub.id}: ${technique.name}: ${sub.name}`, kind: 'Technique', content: lines(`${sub.id} ${sub.name}`, technique.name, tactics), filters: { type: ['Technique'], tactic: tactics }, id: sub.id, card: {}, names: [sub.name] });
     }
   }
+  records.push(...(context.profiles ? profileRecords(context.profiles, context) : []));
   const actors = pageActors(kb);
   for (const [kind, list] of [
     ['Group', actors.groups],
@@ -226,4 +235,30 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     for (const actor of list) records.push({ url: urls.pathActor(actor), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] }, id: actor.id, card: {}, names: [actor.name, ...actor.aliases] });
   }
   return records;
+}
+
+/** Profiles and use cases, found by name (a profile also by its key, a use case by its UC_ title). */
+function profileRecords(site: ProfileSite, context: SiteContext): SearchRecord[] {
+  const { urls } = context;
+  return [
+    ...site.profiles.map((profile): SearchRecord => ({
+      url: urls.pathProfile(profile.key),
+      title: profile.profile.title,
+      kind: 'Profile',
+      content: lines(profile.profile.title, profile.profile.description, `${profile.counts.runnable} runnable rules`, profile.available.map((entry) => entry.title), profile.loggingPolicies.map((policy) => policy.title)),
+      filters: { type: ['Profile'] },
+      card: {},
+      names: [profile.key],
+    })),
+    ...site.useCases.map((useCase): SearchRecord => ({
+      url: urls.pathUseCase(site.useCaseName(useCase)),
+      title: useCase.name,
+      kind: 'Use case',
+      content: lines(useCase.name, useCase.title, useCase.description),
+      filters: { type: ['Use case'] },
+      ...idPrefix(useCase.title),
+      card: {},
+      names: [useCase.title],
+    })),
+  ];
 }

@@ -5,9 +5,10 @@ import type { KnowledgeBase } from '../../link/knowledge-base.ts';
 import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { SafeHtml } from './escape-html.ts';
 import type { SiteUrls } from '../../present/site-urls.ts';
+import type { ProfileSite } from '../../present/profile-view.ts';
 
 /** Top-level areas of the site, for the navigation's current-page marker. */
-export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software';
+export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software' | 'profiles';
 
 /** One HTML page of the site: its body is finished HTML; the Eleventy layout only adds the chrome around it. */
 export interface SitePage {
@@ -57,4 +58,6 @@ export interface SiteContext {
   readonly targets: readonly QueryTarget[];
   /** Where the rule files live upstream (`site.repo_url`), when configured: rule pages link their file there. */
   readonly repository?: RuleRepository;
+  /** The build's coverage profiles and use cases, when it has any: their pages, the rule pages' "Runs in" row, the list's facet. */
+  readonly profiles?: ProfileSite;
 }

@@ -25,6 +25,8 @@ import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pa
 import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
 import { oversizedQueryFiles } from './query-files.ts';
+import { profileSite, type ProfileSite } from '../../present/profile-view.ts';
+import { renderProfileList, renderProfilePage, renderUseCaseList, renderUseCasePage } from './profile-pages.ts';
 
 export interface SitePages {
   readonly context: SiteContext;
@@ -62,6 +64,7 @@ export interface SiteModel {
 /** The URL scheme and the per-technique counts, which both the pages and the search records need. */
 export function siteModel(build: SiteBuild): SiteModel {
   const urls = new SiteUrls(build.kb, build.config.site.pathPrefix);
+  const profiles = profileSite(build);
   const context: SiteContext = {
     kb: build.kb,
     queries: build.queries,
@@ -69,6 +72,7 @@ export function siteModel(build: SiteBuild): SiteModel {
     siteTitle: build.config.site.title,
     targets: queryTargets(build.queries),
     ...(build.config.site.repository && { repository: build.config.site.repository }),
+    ...(profiles && { profiles }),
   };
   return { context, coverage: build.kb.coverage };
 }
@@ -89,6 +93,17 @@ function pending(url: string, render: () => SitePage): PendingPage {
   return { url, render };
 }
 
+/** The coverage profiles' and use cases' pages, each list only when it has entries. */
+function profilePages(profiles: ProfileSite, context: SiteContext): PendingPage[] {
+  const { urls } = context;
+  return [
+    ...(profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
+    ...profiles.profiles.map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles, context))),
+    ...(profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
+    ...profiles.useCases.map((useCase) => pending(urls.pathUseCase(profiles.useCaseName(useCase)), () => renderUseCasePage(useCase, profiles, context))),
+  ];
+}
+
 /** Every page of the site, in knowledge-base order; the pages of entities render when written (PendingPage). */
 /**
  * `streamed` lists the build's streamed files as the site wrote them (their sizes are known only then); when
@@ -97,7 +112,8 @@ function pending(url: string, render: () => SitePage): PendingPage {
 export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(build), search?: readonly SearchRecord[], streamed?: readonly ListedFile[]): SitePages {
   const { context, coverage } = model;
   const { kb, urls } = context;
-  const ruleList = ruleListIndex(kb, context.queries, context.targets);
+  const ruleList = ruleListIndex(kb, context.queries, context.targets, context.profiles?.profiles);
+  const profiles = context.profiles;
   const pages: PendingPage[] = [
     finished(renderHomePage(coverage, context)),
     ...renderRuleListPages(ruleList, context).map(finished),
@@ -121,6 +137,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
     ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
+    ...(profiles ? profilePages(profiles, context) : []),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({

@@ -35,11 +35,17 @@
     var techniqueFacet = -1;
     var levelFacet = -1;
     var statusFacet = -1;
+    var profileFacet = -1;
+    var runnableFacet = -1;
     facets.forEach(function (facet, position) {
       if (facet.key === 'technique') techniqueFacet = position;
       if (facet.key === 'level') levelFacet = position;
       if (facet.key === 'status') statusFacet = position;
+      if (facet.key === 'profile') profileFacet = position;
+      if (facet.key === 'runnable') runnableFacet = position;
     });
+    var profileKeys = index.profiles || [];
+    var RUNNABLE_LETTERS = { y: 'yes', p: 'partial', n: 'no' };
     // Per facet: the chosen value indexes (a URL value no rule has is added to the facet's values).
     var chosen = facets.map(function () { return []; });
     var sort = parseSort(defaultSort);
@@ -200,7 +206,30 @@
 
     // ---- Filtering, counting, rendering ----------------------------------------------------------------
     // countsOnly: a facet group opened, the rows stay as they are.
+    // `runnable` is tied to `profile`: a rule's values are its statuses in the chosen profiles (in every
+    // profile when none is chosen), read from its letters (rule.p) whenever the chosen profiles change.
+    var runnableFor = null;
+    function tieRunnable() {
+      if (profileFacet < 0 || runnableFacet < 0) return;
+      var positions = chosen[profileFacet].map(function (at) { return profileKeys.indexOf(facets[profileFacet].values[at]); }).filter(function (at) { return at >= 0; });
+      if (positions.length === 0) positions = profileKeys.map(function (key, at) { return at; });
+      var key = positions.join(',');
+      if (key === runnableFor) return;
+      runnableFor = key;
+      var values = facets[runnableFacet].values;
+      for (var r = 0; r < rules.length; r += 1) {
+        var own = [];
+        for (var i = 0; i < positions.length; i += 1) {
+          var at = values.indexOf(RUNNABLE_LETTERS[(rules[r].p || '').charAt(positions[i])]);
+          if (at >= 0 && own.indexOf(at) < 0) own.push(at);
+        }
+        own.sort(function (a, b) { return a - b; });
+        rules[r].f[runnableFacet] = own;
+      }
+    }
+
     function apply(updateUrl, countsOnly) {
+      tieRunnable();
       var query = text.value.trim().toLowerCase();
       var active = [];
       var wanted = facets.map(function (facet, f) {
@@ -217,6 +246,9 @@
         counted.push(f);
         return new Array(facet.values.length).fill(0);
       });
+      // With `runnable` chosen, a profile option counts the rules of that status in that profile (the
+      // rows read the status in the chosen profiles, which is not what the other options would show).
+      var profileCounts = profileFacet >= 0 && counts[profileFacet] && wanted[runnableFacet] ? new Array(facets[profileFacet].values.length).fill(0) : null;
       var matches = new Uint8Array(rules.length);
       var shown = 0;
       for (var r = 0; r < rules.length; r += 1) {
@@ -238,7 +270,9 @@
         } else if (failures === 1 && counts[failed]) {
           countValues(counts[failed], values[failed]);
         }
+        if (profileCounts) countProfiles(r, active, wanted, profileCounts);
       }
+      if (profileCounts) counts[profileFacet] = profileCounts;
       counted.forEach(function (f) {
         var group = groups[f];
         group.counts.forEach(function (span, at) {
@@ -279,6 +313,21 @@
     window.addEventListener('pagehide', function () {
       if (urlTimer !== null) { clearTimeout(urlTimer); urlTimer = null; writeUrl(); }
     });
+    function countProfiles(r, active, wanted, into) {
+      var values = rules[r].f;
+      for (var a = 0; a < active.length; a += 1) {
+        var f = active[a];
+        if (f === profileFacet || f === runnableFacet) continue;
+        var hit = false;
+        for (var v = 0; v < values[f].length && !hit; v += 1) hit = wanted[f][values[f][v]] === true;
+        if (!hit) return;
+      }
+      var statuses = facets[runnableFacet].values;
+      values[profileFacet].forEach(function (at) {
+        var letter = (rules[r].p || '').charAt(profileKeys.indexOf(facets[profileFacet].values[at]));
+        if (wanted[runnableFacet][statuses.indexOf(RUNNABLE_LETTERS[letter])] === true) into[at] += 1;
+      });
+    }
     function countValues(into, values) {
       for (var v = 0; v < values.length; v += 1) into[values[v]] += 1;
     }
