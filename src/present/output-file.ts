@@ -106,47 +106,72 @@ export function encodedFile(path: string, content: string, download?: DownloadEn
   return new EncodedFile(path, [Buffer.from(content, 'utf8')], download);
 }
 
-/** Encoded text is gathered in buffers of a megabyte. */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Encodes text as UTF-8 into one reused buffer and hands the bytes to `emit` whenever it fills (and at
+ * `flush`); a text larger than the buffer is handed over on its own. The one encoding loop of every file
+ * produced piece by piece, whether the pieces are kept (PieceEncoder) or written to disk (the site's
+ * streamed files). The bytes `emit` gets are valid only until it returns.
+ */
+export class Utf8Batcher {
+  private readonly buffer: Buffer;
+  private used = 0;
+  private total = 0;
+
+  constructor(
+    bufferBytes: number,
+    private readonly emit: (bytes: Uint8Array) => void,
+  ) {
+    this.buffer = Buffer.allocUnsafe(bufferBytes);
+  }
+
+  /** Bytes written so far, flushed or not. */
+  get size(): number {
+    return this.total;
+  }
+
+  write(text: string): void {
+    // Three bytes per UTF-16 unit bound its UTF-8 length (a surrogate pair takes four for two units).
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        const bytes = Buffer.from(text, 'utf8');
+        this.total += bytes.byteLength;
+        this.emit(bytes);
+        return;
+      }
+    }
+    const written = this.buffer.write(text, this.used, 'utf8');
+    this.used += written;
+    this.total += written;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    const bytes = this.buffer.subarray(0, this.used);
+    this.used = 0;
+    this.emit(bytes);
+  }
+}
 
 /**
  * A streamed file produced into memory (streamedInMemory): its text encoded as it comes, piece by piece,
- * straight into buffers of a megabyte, never joined into one string (a file of tens of megabytes would
- * briefly exist three times over in the heap, at two bytes per character once one character is beyond
- * Latin-1). The buffers are kept as they are: concatenating them costs more than encoding them.
+ * never joined into one string (a file of tens of megabytes would briefly exist three times over in the
+ * heap, at two bytes per character once one character is beyond Latin-1). The pieces are kept as they
+ * are: concatenating them costs more than encoding them.
  */
 export class PieceEncoder implements TextSink {
   private readonly pieces: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  private used = 0;
-  private size = 0;
+  private readonly batcher = new Utf8Batcher(1 << 20, (bytes) => this.pieces.push(Buffer.from(bytes)));
 
-  readonly write = (text: string): void => {
-    // Three bytes per UTF-16 unit bound its UTF-8 length (a surrogate pair takes four for two units).
-    if (this.used + text.length * 3 > this.chunk.length) {
-      const needed = Buffer.byteLength(text, 'utf8');
-      if (this.used + needed > this.chunk.length) this.nextChunk(needed);
-    }
-    const written = this.chunk.write(text, this.used, 'utf8');
-    this.used += written;
-    this.size += written;
-  };
+  readonly write = (text: string): void => this.batcher.write(text);
 
   close(): number {
-    return this.size;
-  }
-
-  private nextChunk(atLeast: number): void {
-    if (this.used > 0) this.pieces.push(this.chunk.subarray(0, this.used));
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
-    this.used = 0;
+    return this.batcher.size;
   }
 
   /** The file of everything written so far; the encoder is not to be written to after. */
   finish(path: string, download?: DownloadEntry): OutputFile {
-    // The last chunk is copied to its length, so that the unused rest of its megabyte is not held.
-    const pieces = this.used > 0 ? [...this.pieces, Buffer.from(this.chunk.subarray(0, this.used))] : [...this.pieces];
-    this.used = 0;
-    return new EncodedFile(path, pieces, download);
+    this.batcher.flush();
+    return new EncodedFile(path, [...this.pieces], download);
   }
 }

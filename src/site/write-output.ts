@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { acquireBuildLock } from './build-lock.ts';
-import type { ListedFile, StreamedFiles, TextSink } from '../present/output-file.ts';
+import { Utf8Batcher, type ListedFile, type StreamedFiles, type TextSink } from '../present/output-file.ts';
 import { outputCache, type OutputCache } from './output-cache.ts';
 import { diskErrorOf, displayPath, OutputFolderError } from './output-folder-error.ts';
 import { lstatOrUndefined, refuseForeignFolder } from './output-guard.ts';
@@ -9,7 +9,7 @@ import { MANIFEST_NAME, readManifest, writeManifest } from './output-manifest.ts
 
 /**
  * Writes files under `root` (paths relative and slash-separated), creating each folder once, and returns
- * their paths; a file held encoded (`encoded`, encodedFile) is written as it is, piece by piece. Synchronous on purpose: measured on the corpus's 9,859 markdown and export files,
+ * their paths; a file held encoded (`encoded`, encodedFile) is written as it is. Synchronous on purpose: measured on the corpus's 9,859 markdown and export files,
  * promise-based writes cost four times the CPU (0.9 s against 0.2 s on a RAM disk), and the build has a
  * core to spare only when its main thread is idle, which is when the site writes them (while Pagefind
  * finishes its index).
@@ -23,8 +23,9 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
       mkdirSync(directory, { recursive: true });
       made.add(directory);
     }
-    if (file.encoded && file.encoded.length > 1) writePieces(target, file.encoded);
-    else writeFileSync(target, file.encoded?.[0] ?? file.content);
+    // Only a file produced into memory (tests, the dev server) comes in several pieces.
+    const encoded = file.encoded && (file.encoded.length === 1 ? file.encoded[0]! : Buffer.concat(file.encoded));
+    writeFileSync(target, encoded ?? file.content);
   }
   return files.map((file) => file.path);
 }
@@ -33,64 +34,38 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
 const STREAM_BUFFER_BYTES = 1 << 18;
 
 /**
- * Writes streamed files (StreamedFiles) under `root`, each through one reused buffer, so that however
- * large they are, the build never holds more than a quarter megabyte of them; returns what they hold.
+ * Writes streamed files (StreamedFiles) under `root`, each through a buffer of a quarter megabyte, so that
+ * however large they are, the build never holds more of them; returns what they hold.
  */
 export function writeStreamedFiles(root: string, streamed: StreamedFiles): readonly ListedFile[] {
-  const buffer = Buffer.allocUnsafe(STREAM_BUFFER_BYTES);
   return streamed.write((file) => {
     const target = path.join(root, file);
     mkdirSync(path.dirname(target), { recursive: true });
-    return new FileSink(target, buffer);
+    return new FileSink(target);
   });
 }
 
 class FileSink implements TextSink {
   private readonly descriptor: number;
-  private used = 0;
-  private size = 0;
-  constructor(target: string, private readonly buffer: Buffer) {
+  private readonly batcher = new Utf8Batcher(STREAM_BUFFER_BYTES, (bytes) => {
+    for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.descriptor, bytes, offset);
+  });
+
+  constructor(target: string) {
     this.descriptor = openSync(target, 'w');
   }
 
   write(text: string): void {
-    // Three bytes per UTF-16 unit bound its UTF-8 length.
-    if (this.used + text.length * 3 > this.buffer.length) {
-      this.flush();
-      if (text.length * 3 > this.buffer.length) return this.writeAll(Buffer.from(text, 'utf8'));
-    }
-    this.used += this.buffer.write(text, this.used, 'utf8');
+    this.batcher.write(text);
   }
 
   close(): number {
     try {
-      this.flush();
+      this.batcher.flush();
     } finally {
       closeSync(this.descriptor);
     }
-    return this.size;
-  }
-
-  private flush(): void {
-    const bytes = this.buffer.subarray(0, this.used);
-    this.used = 0;
-    this.writeAll(bytes);
-  }
-
-  private writeAll(bytes: Uint8Array): void {
-    for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.descriptor, bytes, offset);
-    this.size += bytes.byteLength;
-  }
-}
-
-function writePieces(target: string, pieces: readonly Uint8Array[]): void {
-  const descriptor = openSync(target, 'w');
-  try {
-    for (const piece of pieces) {
-      for (let offset = 0; offset < piece.byteLength; ) offset += writeSync(descriptor, piece, offset);
-    }
-  } finally {
-    closeSync(descriptor);
+    return this.batcher.size;
   }
 }
 
