@@ -5,7 +5,7 @@ import { renderExports } from './export/render-exports.ts';
 import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
 import { computeProfileCoverage } from './link/profile-coverage.ts';
-import type { ProfileCoverage } from './link/profile-coverage-model.ts';
+import type { ProfileCoverage, UseCaseMembers } from './link/profile-coverage-model.ts';
 import { profileConversions } from './convert/profile-conversions.ts';
 import { loadProfiles, loadUseCases } from './load/load-profiles.ts';
 import type { UseCase } from './model/coverage-profile.ts';
@@ -45,6 +45,8 @@ export interface Build {
   readonly profiles: readonly ProfileCoverage[];
   /** The older tool's use cases, by title. */
   readonly useCases: readonly UseCase[];
+  /** What of each use case the knowledge base has, resolved once with the profiles. */
+  readonly useCaseMembers: ReadonlyMap<UseCase, UseCaseMembers>;
   /** Sorted by file and position. */
   readonly issues: readonly Issue[];
   /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
@@ -98,7 +100,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const coverage = clock();
   options.onStage?.('render');
 
-  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases }));
+  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases, useCaseMembers: covered.useCaseMembers }));
   const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config, covered.profiles);
   if (exports) files.push(...exports.files);
   const render = clock();
@@ -116,6 +118,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     ...(exports?.streamed && { streamed: exports.streamed }),
     profiles: covered.profiles,
     useCases: covered.useCases,
+    useCaseMembers: covered.useCaseMembers,
     issues: issues.sort(compareIssues),
     attackSource: attack.source,
     fileCounts: {

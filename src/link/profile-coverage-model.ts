@@ -57,6 +57,13 @@ export interface EnableStep extends EnableCandidate {
   readonly techniquesAfter: number;
 }
 
+/** What of a use case the knowledge base has: its rules, Data Needed and Logging Policies (names it lacks are reported and left out). */
+export interface UseCaseMembers {
+  readonly rules: readonly DetectionRule[];
+  readonly dataNeeded: readonly DataNeeded[];
+  readonly loggingPolicies: readonly LoggingPolicy[];
+}
+
 export interface ProfileCoverage {
   readonly profile: CoverageProfile;
   /** The page name and URL segment, unique among profiles. */

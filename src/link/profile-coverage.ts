@@ -8,7 +8,7 @@ import { safeName } from '../present/page-addresses.ts';
 import type { SigmaLevel } from '../sigma/rule-metadata.ts';
 import { closestName } from './closest-name.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
-import type { EnableCandidate, EnableStep, ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus } from './profile-coverage-model.ts';
+import type { EnableCandidate, EnableStep, ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus, UseCaseMembers } from './profile-coverage-model.ts';
 
 /** How much a newly runnable rule weighs in "enable next", by level: a critical rule is worth five informational ones. */
 export const RUN_LEVEL_WEIGHT: Readonly<Record<SigmaLevel, number>> = { informational: 1, low: 2, medium: 3, high: 4, critical: 5 };
@@ -40,16 +40,17 @@ export type ProfileConversions = (spec: string) => ConversionCheck | { readonly 
  * For each profile: which rules it can run, what the others lack, its coverage, and what to switch on next
  * (profile-coverage-model.ts states the rules). Pure: every page, export and `atc coverage` reads the result.
  */
-export function computeProfileCoverage(inputs: ProfileCoverageInputs): { profiles: ProfileCoverage[]; useCases: UseCase[]; issues: Issue[] } {
+export function computeProfileCoverage(inputs: ProfileCoverageInputs): { profiles: ProfileCoverage[]; useCases: UseCase[]; useCaseMembers: Map<UseCase, UseCaseMembers>; issues: Issue[] } {
   const { kb } = inputs;
   const issues: Issue[] = [];
   const names = new ReferenceResolver(kb, inputs.useCases, issues);
   const useCases = [...inputs.useCases].sort((a, b) => compareText(a.title, b.title) || compareText(a.relativePath, b.relativePath));
-  for (const useCase of useCases) {
-    names.dataNeeded(useCase.dataNeeded, useCase.file);
-    names.loggingPolicies(useCase.loggingPolicies, useCase.file);
-    names.rules(useCase.rules, useCase.file);
-  }
+  const useCaseMembers = new Map<UseCase, UseCaseMembers>(
+    useCases.map((useCase) => [
+      useCase,
+      { rules: names.rules(useCase.rules, useCase.file), dataNeeded: names.dataNeeded(useCase.dataNeeded, useCase.file), loggingPolicies: names.loggingPolicies(useCase.loggingPolicies, useCase.file) },
+    ]),
+  );
   const keys = new Set<string>();
   const profiles = inputs.profiles.map((profile) => {
     let key = safeName(profile.relativePath.replace(/\.ya?ml$/i, '').split('/').pop()!);
@@ -58,7 +59,7 @@ export function computeProfileCoverage(inputs: ProfileCoverageInputs): { profile
     keys.add(key.toLowerCase());
     return profileCoverage(kb, profile, key, names, inputs.conversions, issues);
   });
-  return { profiles, useCases, issues };
+  return { profiles, useCases, useCaseMembers, issues };
 }
 
 function profileCoverage(kb: KnowledgeBase, profile: CoverageProfile, key: string, names: ReferenceResolver, conversions: ProfileConversions, issues: Issue[]): ProfileCoverage {
@@ -332,7 +333,7 @@ function gapsOf(kb: KnowledgeBase, covered: readonly AttackTechnique[]): AttackT
 }
 
 /** Resolves the names profiles and use cases give, reporting each unknown one at its place with the closest known name. */
-export class ReferenceResolver {
+class ReferenceResolver {
   private readonly rulesByTitle = new Map<string, DetectionRule[]>();
   private readonly useCasesByTitle: ReadonlyMap<string, UseCase>;
   private readonly suggestions = new Map<string, number>();

@@ -1,13 +1,12 @@
 import type { AttackTactic } from '../attack/attack-catalog.ts';
 import { AttackCoverage } from '../link/attack-coverage.ts';
-import { ReferenceResolver } from '../link/profile-coverage.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
-import type { ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus } from '../link/profile-coverage-model.ts';
+import type { ProfileCoverage, RuleInProfile, RuleShortfall, RunStatus, UseCaseMembers } from '../link/profile-coverage-model.ts';
 import { compareText } from '../model/compare-text.ts';
 import { LEVEL_ORDER } from './rule-list-index.ts';
 import type { UseCase } from '../model/coverage-profile.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
-import type { DataNeeded, LoggingPolicy } from '../model/entities.ts';
+import type { DataNeeded } from '../model/entities.ts';
 import { useCasePageNames } from './page-addresses.ts';
 
 /**
@@ -23,7 +22,13 @@ export interface ProfileSite {
 }
 
 /** The view of a build's profiles; undefined when it has neither profiles nor use cases, so no page, row or facet appears. */
-export function profileSite(build: { readonly kb: KnowledgeBase; readonly profiles?: readonly ProfileCoverage[]; readonly useCases?: readonly UseCase[] }): ProfileSite | undefined {
+export function profileSite(build: {
+  readonly kb: KnowledgeBase;
+  readonly profiles?: readonly ProfileCoverage[];
+  readonly useCases?: readonly UseCase[];
+  /** Resolved by the coverage computation (computeProfileCoverage), with the profiles. */
+  readonly useCaseMembers?: ReadonlyMap<UseCase, UseCaseMembers>;
+}): ProfileSite | undefined {
   const profiles = build.profiles ?? [];
   const useCases = build.useCases ?? [];
   if (profiles.length === 0 && useCases.length === 0) return undefined;
@@ -33,7 +38,10 @@ export function profileSite(build: { readonly kb: KnowledgeBase; readonly profil
     if (name === undefined) throw new Error(`${useCase.file} is not one of this build's use cases`);
     return name;
   };
-  return { profiles, useCases, useCaseName, useCaseMembers: useCaseMembers(useCases, build.kb) };
+  const members = build.useCaseMembers ?? new Map<UseCase, UseCaseMembers>();
+  const unresolved = useCases.find((useCase) => !members.has(useCase));
+  if (unresolved) throw new Error(`${unresolved.file} was not resolved with this build's profiles`);
+  return { profiles, useCases, useCaseName, useCaseMembers: members };
 }
 
 /** How a status reads on a page. */
@@ -131,29 +139,4 @@ export function partialRulesShown(profile: ProfileCoverage): { readonly shown: r
   };
   const sorted = [...partial].sort((a, b) => rank(a) - rank(b) || compareText(a.rule.title, b.rule.title) || compareText(a.rule.relativePath, b.rule.relativePath));
   return { shown: sorted.slice(0, PARTIAL_RULES_SHOWN), total: partial.length };
-}
-
-export interface UseCaseMembers {
-  readonly rules: readonly DetectionRule[];
-  readonly dataNeeded: readonly DataNeeded[];
-  readonly loggingPolicies: readonly LoggingPolicy[];
-}
-
-/**
- * A use case's rules, Data Needed and Logging Policies that the knowledge base has, resolved as the
- * coverage computation resolves them (a rule by Sigma id, else every rule of that title); the names it
- * lacks were reported there, and are left out here.
- */
-function useCaseMembers(useCases: readonly UseCase[], kb: KnowledgeBase): Map<UseCase, UseCaseMembers> {
-  const resolver = new ReferenceResolver(kb, useCases, []);
-  return new Map(
-    useCases.map((useCase) => [
-      useCase,
-      {
-        rules: resolver.rules(useCase.rules, useCase.file),
-        dataNeeded: resolver.dataNeeded(useCase.dataNeeded, useCase.file),
-        loggingPolicies: resolver.loggingPolicies(useCase.loggingPolicies, useCase.file),
-      },
-    ]),
-  );
 }

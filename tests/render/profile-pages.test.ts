@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { load } from 'cheerio';
 import { buildKnowledgeBase } from '../../src/build.ts';
+import { computeProfileCoverage } from '../../src/link/profile-coverage.ts';
 import { loadConfig } from '../../src/load/load-config.ts';
 import { renderSitePages, siteModel, type SiteBuild } from '../../src/render/html/site-pages.ts';
 import { filterRuleList, LEVEL_ORDER, ruleListIndex } from '../../src/present/rule-list-index.ts';
@@ -28,7 +29,10 @@ const useCase = handMadeUseCase('UC_0099_hostile', 'Credential <b>dumping</b>', 
 });
 const hostile = handMadeProfile(kb, 'hostile', 'Sysmon <script>alert(1)</script> everywhere', sysmon.available, { description: 'All Windows hosts run <b>Sysmon</b>', useCases: [useCase] });
 const profiles = [...build.profiles, hostile];
-const siteBuild: SiteBuild = { ...build, profiles, useCases: [...build.useCases, useCase] };
+// The hand-made use case is resolved by the computation, as the build resolves the sample's.
+const useCases = [...build.useCases, useCase];
+const { useCaseMembers } = computeProfileCoverage({ kb, profiles: [], useCases, conversions: () => undefined });
+const siteBuild: SiteBuild = { ...build, profiles, useCases, useCaseMembers };
 const site = renderSitePages(siteBuild);
 const page = (url: string) => {
   const pending = site.pages.find((candidate) => candidate.url === url);
@@ -210,7 +214,7 @@ test('search finds profiles and use cases by name', () => {
 });
 
 test('the markdown edition has a page per profile and use case, and every link of it resolves', () => {
-  const files = renderMarkdownPages(kb, build.queries, 'Sample', profileSite({ kb, profiles, useCases: [...build.useCases, useCase] }));
+  const files = renderMarkdownPages(kb, build.queries, 'Sample', profileSite({ kb, profiles, useCases, useCaseMembers }));
   const pages = new Map(files.map((file) => [file.path, String(file.content)]));
   assert.match(pages.get('markdown/Profiles/hostile.md')!, /^\| Title +\| Sysmon &lt;script&gt;alert\(1\)&lt;\/script&gt; everywhere \|\n/);
   const profilePage = pages.get('markdown/Profiles/sysmon-everywhere.md')!;

@@ -19,7 +19,7 @@ import { renderDownloadsPage } from './downloads-page.ts';
 import { FEED_FILE } from '../../present/site-urls.ts';
 import { listedFile, listStreamedFiles, type ListedFile, type OutputFile, type StreamedFiles } from '../../present/output-file.ts';
 import { flattenString } from '../flatten-string.ts';
-import type { ProfileCoverage } from '../../link/profile-coverage-model.ts';
+import type { ProfileCoverage, UseCaseMembers } from '../../link/profile-coverage-model.ts';
 import type { UseCase } from '../../model/coverage-profile.ts';
 import { renderActorPage, renderGroupList, renderSoftwareList } from './actor-pages.ts';
 import { pageActors } from '../../present/attack-actors.ts';
@@ -53,6 +53,7 @@ export interface SiteBuild {
   /** What each coverage profile can run (src/link/profile-coverage.ts), and the use cases. */
   readonly profiles?: readonly ProfileCoverage[];
   readonly useCases?: readonly UseCase[];
+  readonly useCaseMembers?: ReadonlyMap<UseCase, UseCaseMembers>;
 }
 
 /** Every HTML page of the site, as data: pure, deterministic (knowledge-base order), no Eleventy, no I/O. */
