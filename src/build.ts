@@ -16,6 +16,7 @@ import { loadDetectionRules } from './load/load-detection-rules.ts';
 import { KnowledgeBaseBudget } from './load/knowledge-base-budget.ts';
 import { userPipelineMap } from './load/load-pipelines.ts';
 import { loadTriggers } from './load/load-triggers.ts';
+import { loadResponseActions, loadResponsePlaybooks, loadResponseStages } from './load/load-response.ts';
 import type { DetectionRule } from './model/detection-rule.ts';
 import { compareIssues, type Issue } from './model/issue.ts';
 import { renderMarkdownPages } from './render/render-markdown-pages.ts';
@@ -51,7 +52,7 @@ export interface Build {
   readonly issues: readonly Issue[];
   /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
   readonly attackSource: AttackDataSource;
-  readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number };
+  readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number; readonly responseActions: number; readonly responsePlaybooks: number; readonly responseStages: number };
   readonly timings: StageTimings;
 }
 
@@ -72,6 +73,9 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const triggers = loadTriggers(config.inputs.triggers, undefined, budget);
   const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget);
   const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget);
+  const responseActions = loadResponseActions(config.inputs.responseActions ?? [], undefined, budget);
+  const responsePlaybooks = loadResponsePlaybooks(config.inputs.responsePlaybooks ?? [], undefined, budget);
+  const responseStages = loadResponseStages(config.inputs.responseStages ?? [], undefined, budget);
   const load = clock();
   options.onStage?.('link');
 
@@ -82,6 +86,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     loggingPolicies: loggingPolicies.items,
     enrichments: enrichments.items,
     triggers: triggers.items,
+    response: { actions: responseActions.items, playbooks: responsePlaybooks.items, stages: responseStages.items },
   });
   const link = clock();
   options.onStage?.('convert');
@@ -108,7 +113,7 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const checked = runChecks(linked.kb, converted.queries, files);
   const check = clock();
 
-  const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases].flatMap((loaded) => loaded.issues);
+  const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases, responseActions, responsePlaybooks, responseStages].flatMap((loaded) => loaded.issues);
   issues.push(...linked.issues, ...converted.issues, ...covered.issues, ...checked);
   return {
     config,
@@ -127,6 +132,9 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
       loggingPolicies: loggingPolicies.fileCount,
       enrichments: enrichments.fileCount,
       triggers: triggers.fileCount,
+      responseActions: responseActions.fileCount,
+      responsePlaybooks: responsePlaybooks.fileCount,
+      responseStages: responseStages.fileCount,
     },
     timings: { load, link, convert, coverage, render, check },
   };

@@ -20,6 +20,10 @@ export interface InputFolders {
   readonly profiles?: readonly string[];
   /** The older tool's use cases (`use_cases/UC_*.yml`). */
   readonly useCases?: readonly string[];
+  /** RE&CT Response Actions (`RA_*.yml`), Response Playbooks (`RP_*.yml`) and Response Stages (`RS*.yml`). */
+  readonly responseActions?: readonly string[];
+  readonly responsePlaybooks?: readonly string[];
+  readonly responseStages?: readonly string[];
 }
 
 /** A file the configuration names, with the place that names it: problems with the file as a whole are reported there. */
@@ -85,6 +89,9 @@ export const DEFAULT_CONFIG: BuildConfig = {
     triggers: ['triggers'],
     profiles: ['profiles', 'customers'],
     useCases: ['use_cases'],
+    responseActions: ['response_actions'],
+    responsePlaybooks: ['response_playbooks'],
+    responseStages: ['response_stages'],
   },
   outDir: '_site',
   site: { title: 'ATT&CK detection knowledge base', baseUrl: '', pathPrefix: '/' },

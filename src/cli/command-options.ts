@@ -62,6 +62,9 @@ export function parseKnowledgeBaseArguments(args: string[]): { overrides: Config
         triggers: { type: 'string', multiple: true },
         profiles: { type: 'string', multiple: true },
         'use-cases': { type: 'string', multiple: true },
+        'response-actions': { type: 'string', multiple: true },
+        'response-playbooks': { type: 'string', multiple: true },
+        'response-stages': { type: 'string', multiple: true },
         // Accepted so that CI can pass check the options it passes build; check writes nothing.
         out: { type: 'string' },
         targets: { type: 'string' },
@@ -92,6 +95,9 @@ export function parseKnowledgeBaseArguments(args: string[]): { overrides: Config
       triggers: values.triggers,
       profiles: values.profiles,
       useCases: values['use-cases'],
+      responseActions: values['response-actions'],
+      responsePlaybooks: values['response-playbooks'],
+      responseStages: values['response-stages'],
       outDir: values.out,
       querySections,
     },
@@ -109,6 +115,9 @@ const FOLDER_OPTIONS = [
   ['triggers', 'triggers'],
   ['profiles', 'profiles'],
   ['use-cases', 'useCases'],
+  ['response-actions', 'responseActions'],
+  ['response-playbooks', 'responsePlaybooks'],
+  ['response-stages', 'responseStages'],
 ] as const satisfies readonly (readonly [string, keyof ConfigOverrides])[];
 
 /**

@@ -4,6 +4,8 @@ import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '..
 import type { PageAddresses } from '../present/page-addresses.ts';
 import type { AttackCoverage } from './attack-coverage.ts';
 import type { DataNeededMatch, DocumentRequirement } from './match-data-needed.ts';
+import type { ResponsePlaybook } from '../model/response.ts';
+import type { ResponseKnowledge } from './link-response.ts';
 
 /** Everything a rule links to, computed once by the linker. Lists are in display order. */
 export interface RuleLinks {
@@ -25,6 +27,8 @@ export interface RuleLinks {
   readonly dataNeeded: readonly DataNeededMatch[];
   /** Per document of the rule's own collection, every entry that would let it run (coverage profiles read these). */
   readonly requirements: readonly DocumentRequirement[];
+  /** Response Playbooks for the rule's techniques (and their parents), in playbook order: the rule page's "Response" row. */
+  readonly playbooks: readonly ResponsePlaybook[];
   /** Triggers for the rule's techniques, in technique order. */
   readonly triggers: readonly TriggerTechnique[];
   readonly enrichments: readonly Enrichment[];
@@ -48,6 +52,8 @@ export interface KnowledgeBase {
   readonly loggingPolicies: readonly LoggingPolicy[];
   readonly enrichments: readonly Enrichment[];
   readonly triggers: readonly TriggerTechnique[];
+  /** Response Actions, Playbooks and Stages (RE&CT), and their links. */
+  readonly response: ResponseKnowledge;
   /** Every entity's page name and the site's rule URLs, computed once: markdown, HTML, exports and checks all read it. */
   readonly addresses: PageAddresses;
 

@@ -11,12 +11,16 @@ import { compareText } from '../model/compare-text.ts';
 import { DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type DocumentRequirement, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
 import { withProvisionalAttack } from './provisional-attack.ts';
+import { linkResponse, playbooksForTechniques, type LoadedResponse } from './link-response.ts';
 
 /** Records an issue of the linking stage. */
 export type Report = (file: string, position: SourcePosition, code: IssueCode, message: string) => void;
 
 /** What the loaders produced: the graph's entity lists before linking (unsorted, duplicates included). */
-export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
+export type LoadedEntities = Pick<KnowledgeBase, 'attack' | 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'> & {
+  /** Response Actions, Playbooks and Stages; none when absent. */
+  readonly response?: LoadedResponse;
+};
 
 /** Builds the cross-reference graph once, by key, and reports every reference that does not resolve. */
 export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; issues: Issue[] } {
@@ -127,6 +131,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   // Every ATT&CK tag is kept: what the data does not know becomes a provisional tactic or technique.
   const attack = withProvisionalAttack(loaded.attack, rules, triggers, report);
   const actors = new Map<string, AttackActor>();
+  const response = linkResponse(loaded.response ?? { actions: [], playbooks: [], stages: [] }, attack, report);
 
   const index = new DataNeededIndex(dataNeeded);
   const ruleLinks = new Map<DetectionRule, RuleLinks>();
@@ -164,6 +169,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
       dataNeeded: [],
       countedTechniques,
       triggers: countedTechniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
+      playbooks: playbooksForTechniques(response, countedTechniques),
       enrichments: ruleEnrichments,
       correlatedRules,
       related,
@@ -227,7 +233,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   }
 
   // Page names are unique per kind only once every entity is known; both the markdown edition and the site use them.
-  const pages = PageAddresses.assign({ rules, dataNeeded, loggingPolicies, enrichments, triggers });
+  const pages = PageAddresses.assign({ rules, dataNeeded, loggingPolicies, enrichments, triggers, response });
   issues.push(...pages.issues);
 
   const sortedDataNeededByTechnique = new Map([...dataNeededByTechnique].map(([id, set]) => [id, [...set].sort((a, b) => compareText(a.title, b.title))]));
@@ -239,6 +245,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     loggingPolicies,
     enrichments,
     triggers,
+    response,
     addresses: pages.addresses,
     ruleLinks,
     rulesById,

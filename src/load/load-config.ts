@@ -10,7 +10,7 @@ import { readRuleRepositorySettings, resolveRuleRepository, type RuleRepositoryS
 
 export const CONFIG_FILE_NAME = 'atc.config.yml';
 
-const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'profiles', 'use_cases', 'output', 'site', 'queries', 'pipelines', 'attack']);
+const CONFIG_KEYS = new Set(['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'profiles', 'use_cases', 'response_actions', 'response_playbooks', 'response_stages', 'output', 'site', 'queries', 'pipelines', 'attack']);
 const ATTACK_KEYS = new Set(['bundle', 'version', 'overlay']);
 const PIPELINE_ENTRY_KEYS = new Set(['name', 'file']);
 const SITE_KEYS = new Set(['title', 'base_url', 'path_prefix', 'repo_url', 'repo_branch', 'repo_path']);
@@ -26,6 +26,9 @@ export interface ConfigOverrides {
   readonly triggers?: readonly string[];
   readonly profiles?: readonly string[];
   readonly useCases?: readonly string[];
+  readonly responseActions?: readonly string[];
+  readonly responsePlaybooks?: readonly string[];
+  readonly responseStages?: readonly string[];
   readonly outDir?: string;
   readonly querySections?: readonly QuerySection[];
 }
@@ -53,6 +56,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, cwd: string = proces
     triggers: fromCli(overrides.triggers) ?? config.inputs.triggers,
     profiles: fromCli(overrides.profiles) ?? config.inputs.profiles,
     useCases: fromCli(overrides.useCases) ?? config.inputs.useCases,
+    responseActions: fromCli(overrides.responseActions) ?? config.inputs.responseActions,
+    responsePlaybooks: fromCli(overrides.responsePlaybooks) ?? config.inputs.responsePlaybooks,
+    responseStages: fromCli(overrides.responseStages) ?? config.inputs.responseStages,
   };
   // Settled with the final rules folders: --rules moves them.
   const resolvedRepository = repository && resolveRuleRepository(repository, inputs.rules, config.rootDir, issues);
@@ -82,6 +88,9 @@ function withFoldersResolved(config: BuildConfig, rootDir: string): BuildConfig 
       triggers: resolveAll(config.inputs.triggers),
       profiles: resolveAll(config.inputs.profiles ?? []),
       useCases: resolveAll(config.inputs.useCases ?? []),
+      responseActions: resolveAll(config.inputs.responseActions ?? []),
+      responsePlaybooks: resolveAll(config.inputs.responsePlaybooks ?? []),
+      responseStages: resolveAll(config.inputs.responseStages ?? []),
     },
     outDir: path.resolve(rootDir, config.outDir),
   };
@@ -126,6 +135,9 @@ function readConfigFile(absolutePath: string, displayPath: string, cwd: string, 
       triggers: folders('triggers', defaults.inputs.triggers),
       profiles: folders('profiles', defaults.inputs.profiles ?? []),
       useCases: folders('use_cases', defaults.inputs.useCases ?? []),
+      responseActions: folders('response_actions', defaults.inputs.responseActions ?? []),
+      responsePlaybooks: folders('response_playbooks', defaults.inputs.responsePlaybooks ?? []),
+      responseStages: folders('response_stages', defaults.inputs.responseStages ?? []),
     },
     outDir: path.resolve(rootDir, reader.string('output') ?? DEFAULT_CONFIG.outDir),
     site: {

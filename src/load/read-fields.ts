@@ -45,6 +45,11 @@ export class FieldReader {
     return this.record[key];
   }
 
+  /** The mapping's keys in the order written (a playbook's stage lists are keyed by stage). */
+  keys(): string[] {
+    return Object.keys(this.record);
+  }
+
   position(key?: string | number, part: 'key' | 'value' = 'value'): SourcePosition {
     return this.document.locate(key === undefined ? this.base : [...this.base, key], part);
   }

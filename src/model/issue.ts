@@ -63,6 +63,9 @@ export const ISSUE_CODES = {
   'unknown-rule-reference': 'error',
   // a profile or use case naming what the knowledge base lacks: that name is left out of its coverage
   'unknown-profile-reference': 'warning',
+  'unknown-response-action': 'warning',
+  'unknown-response-playbook': 'warning',
+  'unknown-response-stage': 'error',
   'reference-cycle': 'error',
   'unknown-attack-tactic': 'warning',
   'unknown-attack-technique': 'warning',

@@ -5,8 +5,10 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { UseCase } from '../model/coverage-profile.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
+import type { ResponseAction, ResponsePlaybook, ResponseStage } from '../model/response.ts';
+import type { ResponseKnowledge } from '../link/link-response.ts';
 
-export type Entity = DetectionRule | DataNeeded | LoggingPolicy | Enrichment | TriggerTechnique;
+export type Entity = DetectionRule | DataNeeded | LoggingPolicy | Enrichment | TriggerTechnique | ResponseAction | ResponsePlaybook | ResponseStage;
 
 /** The markdown edition's folder in the output (its README and one folder per kind below). */
 export const MARKDOWN_ROOT = 'markdown';
@@ -18,6 +20,9 @@ export const MARKDOWN_FOLDER: Record<Entity['kind'], string> = {
   'logging-policy': 'Logging_Policies',
   enrichment: 'Enrichments',
   trigger: 'Triggers',
+  'response-action': 'Response_Actions',
+  'response-playbook': 'Response_Playbooks',
+  'response-stage': 'Response_Stages',
 };
 
 /** Folders of the markdown pages of coverage profiles (named by ProfileCoverage.key) and use cases. */
@@ -76,9 +81,18 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
-/** What an entity's page is named after: a rule's file basename, an entry's title, a trigger's technique id. */
+/** What an entity's page is named after: a rule's file basename, a trigger's technique id, a stage's id (RS0002), an entry's title. */
 function wantedName(entity: NamedEntity): string {
-  return entity.kind === 'rule' ? entity.name : entity.kind === 'trigger' ? entity.techniqueId : entity.title;
+  switch (entity.kind) {
+    case 'rule':
+      return entity.name;
+    case 'trigger':
+      return entity.techniqueId;
+    case 'response-stage':
+      return entity.id;
+    default:
+      return entity.title;
+  }
 }
 
 /** Names are compared as a case-insensitive file system (macOS, Windows) would, so that no page overwrites another there. */
@@ -93,7 +107,9 @@ export interface RuleRedirect {
   readonly relation?: { readonly type: string; readonly id: string };
 }
 
-export type AddressedEntities = Pick<KnowledgeBase, 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'>;
+export type AddressedEntities = Pick<KnowledgeBase, 'rules' | 'dataNeeded' | 'loggingPolicies' | 'enrichments' | 'triggers'> & {
+  readonly response?: Pick<ResponseKnowledge, 'actions' | 'playbooks' | 'stages'>;
+};
 
 /**
  * The one address table of a knowledge base: every entity's page name, unique within its kind, from which
@@ -121,7 +137,15 @@ export class PageAddresses {
   static assign(entities: AddressedEntities): { addresses: PageAddresses; issues: Issue[] } {
     const issues: Issue[] = [];
     const names = new Map<Entity, string>();
-    const kinds: readonly (readonly Entity[])[] = [entities.rules, entities.dataNeeded, entities.loggingPolicies, entities.enrichments, entities.triggers];
+    const response = entities.response;
+    const kinds: readonly (readonly Entity[])[] = [
+      entities.rules,
+      entities.dataNeeded,
+      entities.loggingPolicies,
+      entities.enrichments,
+      entities.triggers,
+      ...(response ? [response.actions, response.playbooks, response.stages] : []),
+    ];
     for (const kind of kinds) {
       for (const [entity, name] of uniqueNames(kind, issues)) names.set(entity, name);
     }

@@ -3,12 +3,19 @@ import { normalizePathPrefix } from '../config.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { AtomicTest, DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
+import type { ResponseAction, ResponsePlaybook, ResponseStage } from '../model/response.ts';
 import type { PageAddresses, RuleRedirect } from './page-addresses.ts';
 import { RULE_LIST_FACET_KEYS } from './rule-list-index.ts';
 
 /** The lists of coverage profiles and use cases. */
 export const PROFILE_LIST_PATH = '/profiles/';
 export const USE_CASE_LIST_PATH = '/use-cases/';
+
+/** The RE&CT matrix (stages as columns, Response Actions as cells), and the lists of the response entities. */
+export const RESPONSE_MATRIX_PATH = '/response/';
+export const RESPONSE_ACTION_LIST_PATH = '/response-actions/';
+export const RESPONSE_PLAYBOOK_LIST_PATH = '/response-playbooks/';
+export const RESPONSE_STAGE_LIST_PATH = '/response-stages/';
 
 /** The Atom feed's path in the output; the pages link it as rel=alternate. */
 export const FEED_FILE = 'feed.xml';
@@ -46,6 +53,8 @@ export function sectionAnchor(title: string): string {
  *   /tactics/<TA0001>/ (a provisional tactic: /tactics/<shortname>/), /matrix/, /gaps/, /search/, /rules/ (faceted list)
  *   /groups/<G0016>/, /software/<S0002>/ (and the lists /groups/, /software/)
  *   /profiles/<key>/ (ProfileCoverage.key), /use-cases/<page name>/ (and the lists /profiles/, /use-cases/)
+ *   /response-actions/<page name>/, /response-playbooks/<page name>/ (titles), /response-stages/<RS id>/
+ *   (and their lists), /response/ (the RE&CT matrix)
  */
 export class SiteUrls {
   /** The path prefix ("/" or "/kb/"): what every page link starts with. */
@@ -144,6 +153,27 @@ export class SiteUrls {
   }
   actor(actor: Pick<AttackActor, 'id'> & { readonly kind: 'group' | 'software' }): string {
     return this.href(this.pathActor(actor));
+  }
+
+  pathResponseAction(action: ResponseAction): string {
+    return `${RESPONSE_ACTION_LIST_PATH}${this.#addresses.pageName(action)}/`;
+  }
+  responseAction(action: ResponseAction): string {
+    return this.href(this.pathResponseAction(action));
+  }
+
+  pathResponsePlaybook(playbook: ResponsePlaybook): string {
+    return `${RESPONSE_PLAYBOOK_LIST_PATH}${this.#addresses.pageName(playbook)}/`;
+  }
+  responsePlaybook(playbook: ResponsePlaybook): string {
+    return this.href(this.pathResponsePlaybook(playbook));
+  }
+
+  pathResponseStage(stage: ResponseStage): string {
+    return `${RESPONSE_STAGE_LIST_PATH}${this.#addresses.pageName(stage)}/`;
+  }
+  responseStage(stage: ResponseStage): string {
+    return this.href(this.pathResponseStage(stage));
   }
 
   /** A coverage profile's page, by ProfileCoverage.key. */

@@ -73,4 +73,4 @@ export function sampleCopy(): string {
 }
 
 /** What sampleCopy puts in its folder. */
-export const SAMPLE_INPUTS = ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'profiles', 'customers', 'use_cases', 'atc.config.yml'];
+export const SAMPLE_INPUTS = ['rules', 'data_needed', 'logging_policies', 'enrichments', 'triggers', 'profiles', 'customers', 'use_cases', 'response_actions', 'response_playbooks', 'atc.config.yml'];

@@ -12,6 +12,7 @@ import { loadAttackCatalog } from '../../src/load/load-attack.ts';
 import { loadDataNeeded, loadEnrichments, loadLoggingPolicies } from '../../src/load/load-data-needed.ts';
 import { loadDetectionRules } from '../../src/load/load-detection-rules.ts';
 import { loadTriggers } from '../../src/load/load-triggers.ts';
+import { loadResponseActions, loadResponsePlaybooks, loadResponseStages } from '../../src/load/load-response.ts';
 import { compareIssues, type Issue } from '../../src/model/issue.ts';
 
 /** The project root (/work/main), whatever the working directory of the test run. */
@@ -41,6 +42,9 @@ export interface KnowledgeBaseFolders {
   readonly loggingPolicies?: readonly string[];
   readonly enrichments?: readonly string[];
   readonly triggers?: readonly string[];
+  readonly responseActions?: readonly string[];
+  readonly responsePlaybooks?: readonly string[];
+  readonly responseStages?: readonly string[];
 }
 
 export interface LoadedKnowledgeBase {
@@ -49,7 +53,7 @@ export interface LoadedKnowledgeBase {
   readonly issues: readonly Issue[];
 }
 
-/** The atc layout under `root`: rules/, data_needed/, logging_policies/, enrichments/, triggers/. */
+/** The atc layout under `root`: rules/, data_needed/, logging_policies/, enrichments/, triggers/, response_actions/, response_playbooks/, response_stages/. */
 export function standardFolders(root: string): Required<KnowledgeBaseFolders> {
   return {
     rules: [path.join(root, 'rules')],
@@ -57,6 +61,9 @@ export function standardFolders(root: string): Required<KnowledgeBaseFolders> {
     loggingPolicies: [path.join(root, 'logging_policies')],
     enrichments: [path.join(root, 'enrichments')],
     triggers: [path.join(root, 'triggers')],
+    responseActions: [path.join(root, 'response_actions')],
+    responsePlaybooks: [path.join(root, 'response_playbooks')],
+    responseStages: [path.join(root, 'response_stages')],
   };
 }
 
@@ -67,6 +74,9 @@ export function loadKnowledgeBase(folders: KnowledgeBaseFolders, cwd: string = P
   const loggingPolicies = loadLoggingPolicies(folders.loggingPolicies ?? [], cwd);
   const enrichments = loadEnrichments(folders.enrichments ?? [], cwd);
   const triggers = loadTriggers(folders.triggers ?? [], cwd);
+  const responseActions = loadResponseActions(folders.responseActions ?? [], cwd);
+  const responsePlaybooks = loadResponsePlaybooks(folders.responsePlaybooks ?? [], cwd);
+  const responseStages = loadResponseStages(folders.responseStages ?? [], cwd);
   const linked = linkKnowledgeBase({
     attack: attackCatalog(),
     rules: rules.items,
@@ -74,8 +84,9 @@ export function loadKnowledgeBase(folders: KnowledgeBaseFolders, cwd: string = P
     loggingPolicies: loggingPolicies.items,
     enrichments: enrichments.items,
     triggers: triggers.items,
+    response: { actions: responseActions.items, playbooks: responsePlaybooks.items, stages: responseStages.items },
   });
-  const issues = [rules, dataNeeded, loggingPolicies, enrichments, triggers].flatMap((loaded) => loaded.issues);
+  const issues = [rules, dataNeeded, loggingPolicies, enrichments, triggers, responseActions, responsePlaybooks, responseStages].flatMap((loaded) => loaded.issues);
   issues.push(...linked.issues);
   return { kb: linked.kb, issues: issues.sort(compareIssues) };
 }
