@@ -21,6 +21,7 @@ export type RuleRow =
   | 'runsIn'
   | 'enrichments'
   | 'triggers'
+  | 'response'
   | 'level'
   | 'falsePositives'
   | 'status'
@@ -58,6 +59,8 @@ export const RULE_ROWS: { readonly [key in RuleRow]: RowSpec } = {
   runsIn: { label: 'Runs in', has: (rule, _, __, profiles) => runsIn(rule, profiles).length > 0 },
   enrichments: { label: 'Enrichment', has: (_, links) => links.enrichments.length > 0 },
   triggers: { label: 'Trigger', empty: 'No Atomic Red Team test for these techniques yet' },
+  // Absent from a knowledge base without playbooks: there, every rule would say the same.
+  response: { label: 'Response', empty: 'No Response Playbook for these techniques yet', has: (_, __, kb) => kb.response.playbooks.length > 0 },
   level: { label: 'Severity Level', empty: 'not set' },
   falsePositives: { label: 'False Positives', empty: 'None documented' },
   status: { label: 'Development Status', empty: 'not set' },
@@ -95,6 +98,7 @@ export const MARKDOWN_RULE_ROWS: readonly RuleRow[] = [
   'actors',
   'otherTags',
   'runsIn',
+  'response',
 ];
 
 /** The site's rows: the seed's, with the title, dates, log sources and Sigma id a reader of the page looks for. */
@@ -108,6 +112,7 @@ export const HTML_RULE_ROWS: readonly RuleRow[] = [
   'runsIn',
   'enrichments',
   'triggers',
+  'response',
   'level',
   'falsePositives',
   'status',

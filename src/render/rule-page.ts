@@ -8,6 +8,7 @@ import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, refer
 import { profileMarkdownPath, type PageAddresses } from '../present/page-addresses.ts';
 import type { ProfileCoverage } from '../link/profile-coverage-model.ts';
 import { runsIn, statusNote } from '../present/profile-view.ts';
+import { responseLabel } from '../present/response-view.ts';
 import { MARKDOWN_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from '../present/rule-summary.ts';
 
 type MarkdownRow = Exclude<RuleRow, 'title' | 'dates' | 'logSources' | 'sigmaId' | 'similar' | 'source'>;
@@ -28,6 +29,7 @@ const MARKDOWN_CELLS: { readonly [row in MarkdownRow]: (rule: DetectionRule, lin
   dataNeeded: (_, links, __, addresses) => cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), RULE_ROWS.dataNeeded.empty!),
   runsIn: (rule, _, __, ___, profiles) => cellList(runsIn(rule, profiles).map((entry) => link(entry.profile.profile.title, `../${profileMarkdownPath(entry.profile.key)}`) + escapeText(statusNote(entry.status))), ''),
   enrichments: (_, links, __, addresses) => cellList(links.enrichments.map((enrichment) => link(enrichment.title, addresses.markdownLink(enrichment))), ''),
+  response: (_, links, __, addresses) => cellList(links.playbooks.map((playbook) => link(responseLabel(playbook), addresses.markdownLink(playbook))), RULE_ROWS.response.empty!),
   triggers: (_, links, attack, addresses) => cellList(links.triggers.map((trigger) => link(triggerLabel(trigger, attack), addresses.markdownLink(trigger))), RULE_ROWS.triggers.empty!),
   level: (rule) => escapeCell(rule.level ?? RULE_ROWS.level.empty!),
   falsePositives: (rule) => cellList(rule.falsepositives.map(escapeText), RULE_ROWS.falsePositives.empty!),

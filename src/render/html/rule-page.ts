@@ -32,6 +32,7 @@ import { HTML_RULE_ROWS, RULE_ROWS, ruleRows, triggerLabel, type RuleRow } from 
 import type { RuleLinks } from '../../link/knowledge-base.ts';
 import { similarRules } from '../../present/similar-rules.ts';
 import { runsIn, statusNote } from '../../present/profile-view.ts';
+import { responseLabel } from '../../present/response-view.ts';
 import { ruleSourceFileName, ruleSourcePath, upstreamRuleUrl } from '../../present/rule-source.ts';
 
 /** Relations whose naming rule takes over from the rule it names: the replacement of a deprecated rule. */
@@ -65,6 +66,7 @@ const HTML_CELLS: { readonly [row in RuleRow]: (rule: DetectionRule, links: Rule
       '',
     ),
   enrichments: (_, links, context) => list(links.enrichments.map((enrichment) => link(context.urls.enrichment(enrichment), enrichment.title)), ''),
+  response: (_, links, context) => list(links.playbooks.map((playbook) => link(context.urls.responsePlaybook(playbook), responseLabel(playbook))), RULE_ROWS.response.empty!),
   triggers: (_, links, context) =>
     list(
       links.triggers.map(
