@@ -1,4 +1,6 @@
-import { parentTechniqueId, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { compareTechniqueIds, parentTechniqueId, type AttackTechnique } from '../attack/attack-catalog.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
+import type { DataNeeded, LoggingPolicy } from '../model/entities.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { PlaybookStage } from '../link/link-response.ts';
 import { RESPONSE_CATEGORIES, responseCategory, type PlaybookSeverity, type ResponseAction, type ResponseCategory, type ResponsePlaybook, type ResponseStage, type SharingLevel } from '../model/response.ts';
@@ -95,4 +97,78 @@ export function playbooksForTechnique(kb: KnowledgeBase, id: string): ResponsePl
 export function techniquesWithoutPlaybook(kb: KnowledgeBase): AttackTechnique[] {
   if (kb.response.playbooks.length === 0) return [];
   return kb.attack.techniques.filter((technique) => (kb.rulesByTechnique.get(technique.id) ?? []).length > 0 && playbooksForTechnique(kb, technique.id).length === 0);
+}
+
+/** Whether the knowledge base has a response side of its own: the six built-in stages alone do not make one. */
+export function hasResponseContent(kb: KnowledgeBase): boolean {
+  return kb.response.actions.length > 0 || kb.response.playbooks.length > 0;
+}
+
+/**
+ * What an action's requirement or linked analytic names, when the knowledge base has it: RE&CT writes
+ * mitigation-system names (`MS_border_firewall`), which have no page here, and the 2019 files Data Needed
+ * titles, which do; a Logging Policy title is taken too.
+ */
+export function requirementTarget(kb: KnowledgeBase, requirement: string): DataNeeded | LoggingPolicy | undefined {
+  const title = requirement.trim();
+  return kb.dataNeededByTitle.get(title) ?? kb.loggingPoliciesByTitle.get(title);
+}
+
+/**
+ * An action's `linked_ra` (2019 schema), each resolved by title or by id like a playbook's lists, or kept
+ * as written when the knowledge base lacks it.
+ */
+export function linkedActions(kb: KnowledgeBase, action: ResponseAction): readonly (ResponseAction | string)[] {
+  const { response } = kb;
+  return action.linkedActions.map(({ title }) => response.actionsByTitle.get(title) ?? response.actions.find((other) => other.id !== undefined && other.id === title.toUpperCase()) ?? title);
+}
+
+const rulesAnswered = new WeakMap<KnowledgeBase, ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]>>();
+
+/**
+ * The detection rules each playbook answers (those whose `RuleLinks.playbooks` hold it), in rule order:
+ * the reverse of the rule pages' Response row, computed once per knowledge base.
+ */
+export function rulesByPlaybook(kb: KnowledgeBase): ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]> {
+  let found = rulesAnswered.get(kb);
+  if (found === undefined) {
+    const map = new Map<ResponsePlaybook, DetectionRule[]>();
+    if (kb.response.playbooks.length > 0) {
+      for (const rule of kb.rules) {
+        for (const playbook of kb.ruleLinks.get(rule)?.playbooks ?? []) {
+          const rules = map.get(playbook) ?? [];
+          rules.push(rule);
+          map.set(playbook, rules);
+        }
+      }
+    }
+    found = map;
+    rulesAnswered.set(kb, found);
+  }
+  return found;
+}
+
+/**
+ * The playbooks a technique's page lists: those tagged with the technique, its parent or one of its
+ * sub-techniques (the page holds its sub-techniques' sections), in playbook order, each with the
+ * techniques of that family it is tagged with, in ATT&CK order.
+ */
+export function playbooksForTechniquePage(kb: KnowledgeBase, id: string): { readonly playbook: ResponsePlaybook; readonly techniques: readonly string[] }[] {
+  const { response } = kb;
+  if (response.playbooks.length === 0) return [];
+  const family = (candidate: string): boolean => candidate === id || candidate === parentTechniqueId(id) || parentTechniqueId(candidate) === id;
+  const tagged = new Map<ResponsePlaybook, string[]>();
+  for (const [technique, playbooks] of response.playbooksByTechnique) {
+    if (!family(technique)) continue;
+    for (const playbook of playbooks) tagged.set(playbook, [...(tagged.get(playbook) ?? []), technique]);
+  }
+  return response.playbooks.flatMap((playbook) => {
+    const techniques = tagged.get(playbook);
+    return techniques ? [{ playbook, techniques: techniques.sort(compareTechniqueIds) }] : [];
+  });
+}
+
+/** How many actions a playbook lists over all its stages (an action listed under two stages counts twice: it is two steps). */
+export function playbookActionCount(kb: KnowledgeBase, playbook: ResponsePlaybook): number {
+  return playbookStageRows(playbook, kb).reduce((total, row) => total + row.actions.length, 0);
 }

@@ -8,6 +8,7 @@ import { html, SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';
 import type { AttackCoverage, TechniqueCoverage } from '../../link/attack-coverage.ts';
 import { renderTechniqueKnowledge } from './attack-knowledge.ts';
+import { playbooksForTechniquePage, responseLabel } from '../../present/response-view.ts';
 
 /** Heat bucket of a rule count, for the matrix colours (0, 1, 2-3, 4-9, 10-24, 25+). */
 export function heatLevel(rules: number): number {
@@ -95,9 +96,26 @@ ${renderTechniqueKnowledge(technique, context, 'page')}
 ${section('Detection rules', html`${subs.length > 0 ? html`<p class="muted">Rules on the technique or one of its sub-techniques.</p>` : ''}${ruleListPreview(coverage.technique(technique.id).rolledUpRules, { technique: technique.id }, context, 'No rule for this technique yet')}`)}
 ${section('Triggers', triggerSummary(coverage.technique(technique.id).trigger, context))}
 ${section('Data Needed', dataNeededList(technique.id, context))}
+${responsePlaybookSection(technique, context)}
 ${subs.length > 0 ? section('Sub-techniques', subSections) : ''}
 </article>`;
   return { url: urls.pathTechniquePage(technique.id), title, section: 'matrix', description: `Rules, tests and log sources for ATT&CK ${title}`, body, searchable: true };
+}
+
+/**
+ * How to respond: the playbooks tagged with the technique or one of its sub-techniques. Absent from a
+ * knowledge base without playbooks, where every technique page would say the same.
+ */
+function responsePlaybookSection(technique: AttackTechnique, context: SiteContext): SafeHtml {
+  if (context.kb.response.playbooks.length === 0) return html``;
+  const playbooks = playbooksForTechniquePage(context.kb, technique.id);
+  return section(
+    'Response playbooks',
+    list(
+      playbooks.map(({ playbook, techniques }) => html`${link(context.urls.responsePlaybook(playbook), responseLabel(playbook))} <span class="muted">(tagged ${techniques.join(', ')})</span>`),
+      'No Response Playbook for this technique yet',
+    ),
+  );
 }
 
 /** /techniques/T1003.001/ leads to the section of its parent's page. */

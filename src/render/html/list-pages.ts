@@ -11,6 +11,8 @@ import { summarizeConversions } from '../../convert/convert-knowledge-base.ts';
 import { SIGMA_STATUSES } from '../../sigma/rule-metadata.ts';
 import { LEVEL_ORDER } from '../../present/rule-list-index.ts';
 import { searchKinds } from './search-records.ts';
+import { techniquesWithoutPlaybook } from '../../present/response-view.ts';
+import { RESPONSE_GAP_ANCHOR, responseGapSection } from './response-pages.ts';
 
 const STATUS_ORDER: readonly string[] = SIGMA_STATUSES;
 
@@ -73,7 +75,7 @@ export function renderGapsPage(coverage: AttackCoverage, context: SiteContext): 
   const groups = [...byLogSource].sort((a, b) => b[1].length - a[1].length || compareText(a[0], b[0]));
   const withoutPolicy = kb.dataNeeded.filter((entry) => (kb.loggingPoliciesByDataNeeded.get(entry) ?? []).length === 0);
   const body = html`${pageHeader('Gaps', 'Coverage gaps')}
-<nav class="toc" aria-label="On this page"><ul><li><a href="#techniques-without-rules">Techniques with triggers but no rule (${untested.length}, and ${count(untestedSubs.length, 'sub-technique')} of covered techniques)</a></li><li><a href="#rules-without-data-needed">Rules whose log source matches no Data Needed (${unmatched.length})</a></li><li><a href="#data-needed-without-logging-policy">Data Needed without a Logging Policy (${withoutPolicy.length})</a></li></ul></nav>
+<nav class="toc" aria-label="On this page"><ul><li><a href="#techniques-without-rules">Techniques with triggers but no rule (${untested.length}, and ${count(untestedSubs.length, 'sub-technique')} of covered techniques)</a></li><li><a href="#rules-without-data-needed">Rules whose log source matches no Data Needed (${unmatched.length})</a></li><li><a href="#data-needed-without-logging-policy">Data Needed without a Logging Policy (${withoutPolicy.length})</a></li>${kb.response.playbooks.length > 0 ? html`<li><a href="#${RESPONSE_GAP_ANCHOR}">Techniques with rules but no playbook (${techniquesWithoutPlaybook(kb).length})</a></li>` : ''}</ul></nav>
 ${section(
   'Techniques with triggers but no rule',
   html`<p class="definition">${COVERAGE_DEFINITION} The home page, the matrix, the tactic and technique pages, <code>layers/all.json</code>, <code>techniques.csv</code> and <code>api/techniques.json</code> count the same way.</p>
@@ -105,6 +107,7 @@ ${section(
   )}`,
   { id: 'data-needed-without-logging-policy' },
 )}
+${responseGapSection(context)}
 <p class="muted">See also ${link(urls.href('/matrix/'), 'the ATT&CK matrix')}, where techniques with tests but no rule are marked ⚠ (${count(coverage.counts.gaps, 'technique')}).</p>`;
   return { url: '/gaps/', title: 'Coverage gaps', section: 'gaps', body, searchable: false };
 }

@@ -1,6 +1,8 @@
 import { flattenString } from '../flatten-string.ts';
 import { html, join, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage, SiteSection } from './site-context.ts';
+import { RESPONSE_MATRIX_PATH } from '../../present/site-urls.ts';
+import { hasResponseContent } from '../../present/response-view.ts';
 
 /**
  * What every page shares around its body: the header with the navigation and the search box, the
@@ -28,15 +30,17 @@ export interface SiteChrome {
 const NAVIGATION: ReadonlyArray<{ key: SiteSection; label: string; path: string }> = [
   { key: 'rules', label: 'Rules', path: '/rules/' },
   { key: 'matrix', label: 'Matrix', path: '/matrix/' },
-  { key: 'conversions', label: 'Conversions', path: '/conversions/' },
+  // Short labels: every item fits one row of the header at 1280 px (site.css); the pages' own titles are longer.
+  { key: 'conversions', label: 'Queries', path: '/conversions/' },
   { key: 'data-needed', label: 'Data Needed', path: '/data-needed/' },
-  { key: 'logging-policies', label: 'Logging Policies', path: '/logging-policies/' },
+  { key: 'logging-policies', label: 'Policies', path: '/logging-policies/' },
   { key: 'enrichments', label: 'Enrichments', path: '/enrichments/' },
   { key: 'triggers', label: 'Triggers', path: '/triggers/' },
   { key: 'groups', label: 'Groups', path: '/groups/' },
   { key: 'software', label: 'Software', path: '/software/' },
   { key: 'gaps', label: 'Gaps', path: '/gaps/' },
   { key: 'profiles', label: 'Profiles', path: '/profiles/' },
+  { key: 'response', label: 'Response', path: RESPONSE_MATRIX_PATH },
 ];
 
 /** `assetVersions` maps an asset's file name (site.css) to a short hash of its content. */
@@ -54,8 +58,8 @@ export function siteChrome(context: SiteContext, assetVersions: ReadonlyMap<stri
     js: asset('site.js'),
     asset,
     ...(feed === undefined ? {} : { feed }),
-    // Profiles only when the build has some: a knowledge base without them has no such page.
-    nav: NAVIGATION.filter((item) => item.key !== 'profiles' || (context.profiles?.profiles.length ?? 0) > 0).map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
+    // Profiles and Response only when the build has some: a knowledge base without them has no such page.
+    nav: NAVIGATION.filter((item) => (item.key === 'profiles' ? (context.profiles?.profiles.length ?? 0) > 0 : item.key === 'response' ? hasResponseContent(context.kb) : true)).map((item) => ({ key: item.key, label: item.label, href: urls.href(item.path) })),
     home: urls.href('/'),
     search: urls.href('/search/'),
     downloads: urls.href('/downloads/'),

@@ -13,9 +13,10 @@ export const SEARCH_NAMES_FILE = 'atc-names.json';
  * Which entity comes first when several match equally well: the entries are written in this order and
  * the browser keeps the file order within a match tier. A technique or tactic is what a bare ATT&CK word
  * means; Data Needed before the policies and enrichments that refer to it; a trigger after those, as its
- * title repeats its technique's; profiles and use cases, named by their authors, last.
+ * title repeats its technique's; then the response side (a playbook before the actions it lists, a stage,
+ * whose name is an everyday word, after them); profiles and use cases, named by their authors, last.
  */
-const PIN_ORDER: readonly SearchRecord['kind'][] = ['Technique', 'Tactic', 'Group', 'Software', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Profile', 'Use case'];
+const PIN_ORDER: readonly SearchRecord['kind'][] = ['Technique', 'Tactic', 'Group', 'Software', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Response Playbook', 'Response Action', 'Response Stage', 'Profile', 'Use case'];
 
 /**
  * One entity, as an array (the file is fetched by every search): its kind (index into

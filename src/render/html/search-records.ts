@@ -4,15 +4,20 @@ import type { SiteContext } from './site-context.ts';
 import type { DataNeeded } from '../../model/entities.ts';
 import { pageActors } from '../../present/attack-actors.ts';
 import type { ProfileSite } from '../../present/profile-view.ts';
+import { hasResponseContent, responseDisplayName, responseLabel } from '../../present/response-view.ts';
+import { responseCategory } from '../../model/response.ts';
 
 /** The kinds of search results, in the order the search page offers them as a filter. */
-export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software', 'Profile', 'Use case'] as const;
+export const SEARCH_KINDS = ['Rule', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Technique', 'Tactic', 'Group', 'Software', 'Profile', 'Use case', 'Response Playbook', 'Response Action', 'Response Stage'] as const;
 
-/** The kinds a build has pages of: profiles and use cases only when it has some. */
+const RESPONSE_KINDS: ReadonlySet<string> = new Set(['Response Playbook', 'Response Action', 'Response Stage']);
+
+/** The kinds a build has pages of: profiles, use cases and the response side only when it has some. */
 export function searchKinds(context: SiteContext): (typeof SEARCH_KINDS)[number][] {
   const profiles = context.profiles?.profiles.length ?? 0;
   const useCases = context.profiles?.useCases.length ?? 0;
-  return SEARCH_KINDS.filter((kind) => (kind === 'Profile' ? profiles > 0 : kind === 'Use case' ? useCases > 0 : true));
+  const response = hasResponseContent(context.kb);
+  return SEARCH_KINDS.filter((kind) => (kind === 'Profile' ? profiles > 0 : kind === 'Use case' ? useCases > 0 : RESPONSE_KINDS.has(kind) ? response : true));
 }
 
 /** One entry of the search index: what Pagefind stores for a page (or a section of one). */
@@ -227,6 +232,7 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     }
   }
   records.push(...(context.profiles ? profileRecords(context.profiles, context) : []));
+  records.push(...responseRecords(context));
   const actors = pageActors(kb);
   for (const [kind, list] of [
     ['Group', actors.groups],
@@ -235,6 +241,65 @@ export function searchRecords(context: SiteContext, coverage: AttackCoverage): S
     for (const actor of list) records.push({ url: urls.pathActor(actor), title: `${actor.id}: ${actor.name}`, kind, content: lines(`${actor.id} ${actor.name}`, actor.aliases), filters: { type: [kind] }, id: actor.id, card: {}, names: [actor.name, ...actor.aliases] });
   }
   return records;
+}
+
+/**
+ * Response Actions, Playbooks and Stages (only when the knowledge base has actions or playbooks: the
+ * built-in stages alone have no pages), found by RE&CT id (RA2401), by title (RA_2401_…) and by name.
+ */
+function responseRecords(context: SiteContext): SearchRecord[] {
+  const { kb, urls } = context;
+  const { response } = kb;
+  if (!hasResponseContent(kb)) return [];
+  const stageTitle = (action: (typeof response.actions)[number]): string | undefined => response.stageOf.get(action)?.title;
+  return [
+    ...response.playbooks.map((playbook): SearchRecord => {
+      const links = response.playbookLinks.get(playbook);
+      return {
+        url: urls.pathResponsePlaybook(playbook),
+        title: responseLabel(playbook),
+        kind: 'Response Playbook',
+        content: lines(
+          responseDisplayName(playbook),
+          playbook.description,
+          links?.tactics.map((tactic) => tactic.name),
+          links?.techniques.map((technique) => `${technique.id} ${technique.name}`),
+          links?.otherTags,
+          links?.stages.flatMap((stage) => stage.actions.map(responseDisplayName)),
+          playbook.workflow,
+          playbook.id,
+        ),
+        filters: { type: ['Response Playbook'], tactic: (links?.tactics ?? []).map((tactic) => tactic.name) },
+        ...(playbook.id ? { id: playbook.id } : idPrefix(playbook.title)),
+        card: { techniques: (links?.techniques ?? []).map((technique) => technique.id) },
+        names: [playbook.title],
+      };
+    }),
+    ...response.actions.map(
+      (action): SearchRecord => ({
+        url: urls.pathResponseAction(action),
+        title: responseLabel(action),
+        kind: 'Response Action',
+        content: lines(responseDisplayName(action), action.description, stageTitle(action), responseCategory(action), action.requirements, action.automation, action.workflow, action.id),
+        filters: { type: ['Response Action'] },
+        ...(action.id ? { id: action.id } : idPrefix(action.title)),
+        card: {},
+        names: [action.title],
+      }),
+    ),
+    ...response.stages.map(
+      (stage): SearchRecord => ({
+        url: urls.pathResponseStage(stage),
+        title: `${stage.id}: ${stage.title}`,
+        kind: 'Response Stage',
+        content: lines(`${stage.id} ${stage.title}`, stage.description),
+        filters: { type: ['Response Stage'] },
+        id: stage.id,
+        card: {},
+        names: [stage.title],
+      }),
+    ),
+  ];
 }
 
 /** Profiles and use cases, found by name (a profile also by its key, a use case by its UC_ title). */

@@ -8,7 +8,7 @@ import type { SiteUrls } from '../../present/site-urls.ts';
 import type { ProfileSite } from '../../present/profile-view.ts';
 
 /** Top-level areas of the site, for the navigation's current-page marker. */
-export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software' | 'profiles';
+export type SiteSection = 'home' | 'rules' | 'matrix' | 'conversions' | 'data-needed' | 'logging-policies' | 'enrichments' | 'triggers' | 'gaps' | 'search' | 'downloads' | 'groups' | 'software' | 'profiles' | 'response';
 
 /** One HTML page of the site: its body is finished HTML; the Eleventy layout only adds the chrome around it. */
 export interface SitePage {

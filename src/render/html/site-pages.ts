@@ -26,6 +26,8 @@ import { pageActors } from '../../present/attack-actors.ts';
 import { ruleSourceFiles } from '../../present/rule-source.ts';
 import { oversizedQueryFiles } from './query-files.ts';
 import { profileSite, type ProfileSite } from '../../present/profile-view.ts';
+import { hasResponseContent } from '../../present/response-view.ts';
+import { renderResponseActionList, renderResponseActionPage, renderResponseMatrixPage, renderResponsePlaybookList, renderResponsePlaybookPage, renderResponseStageList, renderResponseStagePage } from './response-pages.ts';
 import { renderProfileList, renderProfilePage, renderUseCaseList, renderUseCasePage } from './profile-pages.ts';
 
 export interface SitePages {
@@ -105,6 +107,21 @@ function profilePages(profiles: ProfileSite, context: SiteContext): PendingPage[
   ];
 }
 
+/** The response side's pages (RE&CT), only when the knowledge base has actions or playbooks: the built-in stages alone make none. */
+function responsePages(context: SiteContext): PendingPage[] {
+  const { kb, urls } = context;
+  if (!hasResponseContent(kb)) return [];
+  return [
+    finished(renderResponseMatrixPage(context)),
+    finished(renderResponseActionList(context)),
+    finished(renderResponsePlaybookList(context)),
+    finished(renderResponseStageList(context)),
+    ...kb.response.actions.map((action) => pending(urls.pathResponseAction(action), () => renderResponseActionPage(action, context))),
+    ...kb.response.playbooks.map((playbook) => pending(urls.pathResponsePlaybook(playbook), () => renderResponsePlaybookPage(playbook, context))),
+    ...kb.response.stages.map((stage) => pending(urls.pathResponseStage(stage), () => renderResponseStagePage(stage, context))),
+  ];
+}
+
 /** Every page of the site, in knowledge-base order; the pages of entities render when written (PendingPage). */
 /**
  * `streamed` lists the build's streamed files as the site wrote them (their sizes are known only then); when
@@ -139,6 +156,7 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
     ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
     ...(profiles ? profilePages(profiles, context) : []),
+    ...responsePages(context),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({
