@@ -38,12 +38,13 @@ test('every entity but the rules is in the names index once, with its id and nam
   assert.ok(mimikatz?.[4].includes('mimikatz'));
 });
 
-test('the names index lists techniques first, then the knowledge base, triggers, profiles and use cases, and the entity with fewer title words first within a kind', () => {
-  const order = ['Technique', 'Tactic', 'Group', 'Software', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Profile', 'Use case'];
+test('the names index lists techniques first, then the knowledge base, triggers, the response side, profiles and use cases, and the entity with fewer title words first within a kind', () => {
+  const order = ['Technique', 'Tactic', 'Group', 'Software', 'Data Needed', 'Logging Policy', 'Enrichment', 'Trigger', 'Response Playbook', 'Response Action', 'Response Stage', 'Profile', 'Use case'];
   const ranks = names.entries.map((row) => order.indexOf(names.kinds[row[0]]!));
   assert.ok(!ranks.includes(-1));
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
   assert.ok(ranks.includes(order.indexOf('Profile')) && ranks.includes(order.indexOf('Use case')), 'the sample has profiles and a use case');
+  assert.ok(ranks.includes(order.indexOf('Response Playbook')) && ranks.includes(order.indexOf('Response Action')), 'the sample has a playbook and actions');
   const dataNeeded = names.entries.filter((row) => names.kinds[row[0]] === 'Data Needed').map((row) => normalizedWords(row[2]).length);
   assert.deepEqual(dataNeeded, [...dataNeeded].sort((a, b) => a - b));
 });

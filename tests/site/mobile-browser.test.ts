@@ -124,8 +124,8 @@ describe('the sample site on a phone', { skip: skipWithoutChromium() }, () => {
     assert.ok(fit.width <= PHONE.width, `${fit.width} px wide without JavaScript`);
     assert.equal(await plain.locator('.menu-button').isVisible(), false, 'no button that cannot work');
     const links = plain.locator('nav.site-nav a');
-    assert.equal(await links.count(), 11, 'the sample has profiles, so Profiles is in the navigation');
-    for (const name of ['Rules', 'Gaps', 'Profiles']) {
+    assert.equal(await links.count(), 12, 'the sample has profiles and response content, so Profiles and Response are in the navigation');
+    for (const name of ['Rules', 'Gaps', 'Profiles', 'Response']) {
       const navLink = plain.locator('nav.site-nav a', { hasText: name });
       await navLink.scrollIntoViewIfNeeded();
       assert.equal(await navLink.isVisible(), true, name);
