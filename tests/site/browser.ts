@@ -150,6 +150,10 @@ export const SAMPLE_PAGE_TYPES: readonly string[] = [
   'profiles/sysmon-everywhere/',
   'use-cases/',
   'use-cases/UC_0001_credential_dumping/',
+  'response/',
+  'response-playbooks/RP_0001_credential_dumping_from_lsass/',
+  'response-actions/RA_2401_list_processes_that_accessed_lsass/',
+  'response-stages/RS0002/',
 ];
 export const ARTIFACTS = path.join(PROJECT, 'test-artifacts');
 
