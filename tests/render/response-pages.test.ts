@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/load/load-config.ts';
 import { renderPageDocument, siteChrome } from '../../src/render/html/page-document.ts';
 import { renderSitePages, type SitePages } from '../../src/render/html/site-pages.ts';
 import { PLAYBOOK_ROWS } from '../../src/present/response-view.ts';
-import { loadKnowledgeBase, PROJECT_ROOT, standardFolders } from '../helpers/knowledge-base.ts';
+import { CORPUS, loadKnowledgeBase, PROJECT_ROOT, skipUnlessExists, standardFolders } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
 
 const build = buildKnowledgeBase(loadConfig({ configFile: path.join(PROJECT_ROOT, 'atc.config.yml') }).config, { exports: false });
@@ -309,5 +309,32 @@ describe('a knowledge base without response content', () => {
     assert.equal($page('/gaps/', pages)('#techniques-without-playbook').length, 0);
     assert.equal($page('/techniques/T1003/', pages)('#response-playbooks').length, 0);
     assert.ok(!pages.search.some((record) => record.kind.startsWith('Response')));
+  });
+});
+
+const REACT = path.join(CORPUS, 'atc-react');
+
+describe('the RE&CT corpus', { skip: skipUnlessExists('the RE&CT corpus', REACT) }, () => {
+  test('every action, the phishing playbook and the six stages get pages; the matrix has a cell per action and the stage pages a row per action', () => {
+    const folders = { responseActions: [path.join(REACT, 'response_actions')], responsePlaybooks: [path.join(REACT, 'response_playbooks')], responseStages: [path.join(REACT, 'response_stages')] };
+    const { kb: react } = loadKnowledgeBase(folders);
+    const pages = renderSitePages({ kb: react, queries: new Map(), config: DEFAULT_CONFIG });
+    const rendered = pages.pages.filter((page) => page.url.startsWith('/response')).map((page) => page.render());
+    assert.equal(rendered.filter((page) => /^\/response-actions\/.+\//.test(page.url)).length, react.response.actions.length);
+    assert.ok(react.response.actions.length >= 200, `${react.response.actions.length} actions`);
+    const matrix = $page('/response/', pages);
+    assert.equal(matrix('a.response-cell').length, react.response.actions.length);
+    let rows = 0;
+    for (const stage of react.response.stages) {
+      const stageRows = $page(`/response-stages/${stage.id}/`, pages)('tbody tr').length;
+      assert.equal(matrix(`#response-${stage.id.toLowerCase()}`).find('.muted').first().text(), String(stageRows), stage.id);
+      rows += stageRows;
+    }
+    assert.equal(rows, react.response.actions.length, 'every action is in one stage');
+    const phishing = $page('/response-playbooks/RP_0001_phishing_email/', pages);
+    assert.deepEqual(phishing('#summary').closest('section').find('table.kv th').map((_, cell) => phishing(cell).text()).get(), [...PLAYBOOK_ROWS, 'Preparation', 'Identification', 'Containment', 'Eradication', 'Recovery', 'Lessons Learned']);
+    const steps = phishing('.runbook-step').length;
+    assert.equal(steps, react.response.playbookLinks.get(react.response.playbooks[0]!)!.stages.reduce((total, stage) => total + stage.actions.length, 0));
+    assert.match(phishing('#linked-playbooks').closest('section').text(), /RP_0002_generic_post_exploitation \(not in the knowledge base\)/);
   });
 });
