@@ -108,11 +108,6 @@ export function techniquesWithoutPlaybook(kb: KnowledgeBase): AttackTechnique[] 
   return kb.attack.techniques.filter((technique) => (kb.rulesByTechnique.get(technique.id) ?? []).length > 0 && playbooksForTechnique(kb, technique.id).length === 0);
 }
 
-/** Whether the knowledge base has a response side of its own: the six built-in stages alone do not make one. */
-export function hasResponseContent(kb: KnowledgeBase): boolean {
-  return kb.response.actions.length > 0 || kb.response.playbooks.length > 0;
-}
-
 /**
  * What an action's requirement or linked analytic names, when the knowledge base has it: RE&CT writes
  * mitigation-system names (`MS_border_firewall`), which have no page here, and the 2019 files Data Needed
