@@ -16,6 +16,7 @@ import { profileExports } from './profile-exports.ts';
 import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
 import { siemExports } from './siem-exports.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
+import { theHiveTemplateFiles } from './thehive-templates.ts';
 
 /**
  * The machine-readable exports, as files of the output folder (README.md, "Exports"):
@@ -25,6 +26,7 @@ import { stableJson, stableJsonWriter } from './stable-json.ts';
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
  *   layers/profiles/<key>.json, profiles/<key>.csv, api/profiles/<key>.json, api/profiles.json   per coverage profile (profile-exports.ts)
  *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts), streamed
+ *   thehive/<playbook page name>.json                                      a TheHive case template per Response Playbook
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(
@@ -69,6 +71,7 @@ export function renderExports(
   files.push(csvFile('rules.csv', 'one row per rule file, with its log sources, techniques and the targets it converts for', rulesCsv(kb, queries)));
   files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
   files.push(...profileExports(kb, profiles, urls, title));
+  files.push(...theHiveTemplateFiles(kb));
   const feed = renderAtomFeed(kb, urls, title);
   files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
   const streamed = siemExports(kb, queries, urls);
