@@ -22,7 +22,7 @@ import { theHiveTemplateFiles } from './thehive-templates.ts';
  * The machine-readable exports, as files of the output folder (README.md, "Exports"):
  *   layers/all.json, layers/product-<product>.json, layers/level-<level>.json   ATT&CK Navigator layers
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
- *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
+ *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json, api/response-*.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
  *   layers/profiles/<key>.json, profiles/<key>.csv, api/profiles/<key>.json, api/profiles.json   per coverage profile (profile-exports.ts)
  *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts), streamed
@@ -83,6 +83,9 @@ const BULK_WHAT: Readonly<Record<string, string>> = {
   'api/data-needed.json': 'every Data Needed entry',
   'api/techniques.json': 'every ATT&CK technique, with its rules, Data Needed and trigger',
   'api/triggers.json': 'every Atomic Red Team technique file and its tests',
+  'api/response-actions.json': 'every Response Action, with its stage and the playbooks using it',
+  'api/response-playbooks.json': 'every Response Playbook, with its actions per stage, techniques and the rules it answers',
+  'api/response-stages.json': 'every Response Stage and its actions',
 };
 
 /** Rules grouped by a lower-cased value, keyed by its safe, length-capped file name (values that clean alike share a layer); groups sorted by key. */

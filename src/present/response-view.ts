@@ -1,6 +1,7 @@
 import { parentTechniqueId, type AttackTechnique } from '../attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { PlaybookStage } from '../link/link-response.ts';
+import type { DetectionRule } from '../model/detection-rule.ts';
 import { RESPONSE_CATEGORIES, responseCategory, type PlaybookSeverity, type ResponseAction, type ResponseCategory, type ResponsePlaybook, type ResponseStage, type SharingLevel } from '../model/response.ts';
 
 /**
@@ -95,4 +96,20 @@ export function playbooksForTechnique(kb: KnowledgeBase, id: string): ResponsePl
 export function techniquesWithoutPlaybook(kb: KnowledgeBase): AttackTechnique[] {
   if (kb.response.playbooks.length === 0) return [];
   return kb.attack.techniques.filter((technique) => (kb.rulesByTechnique.get(technique.id) ?? []).length > 0 && playbooksForTechnique(kb, technique.id).length === 0);
+}
+
+/**
+ * The rules each playbook answers: those whose Response row lists it (RuleLinks.playbooks, through the
+ * rule's techniques and their parents), in rule order; a playbook that answers none is absent.
+ */
+export function rulesByPlaybook(kb: KnowledgeBase): ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]> {
+  const rules = new Map<ResponsePlaybook, DetectionRule[]>();
+  for (const rule of kb.rules) {
+    for (const playbook of kb.ruleLinks.get(rule)?.playbooks ?? []) {
+      const list = rules.get(playbook);
+      if (list) list.push(rule);
+      else rules.set(playbook, [rule]);
+    }
+  }
+  return rules;
 }
