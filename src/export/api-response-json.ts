@@ -61,19 +61,25 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
   const { response } = kb;
   const link = responseLinks(kb, urls);
   const markdown = (entity: ResponseAction | ResponsePlaybook | ResponseStage): string => `${MARKDOWN_ROOT}/${kb.addresses.markdownPath(entity)}`;
+  // The fields actions and playbooks share, read alike from both schemas.
+  const written = (entity: ResponseAction | ResponsePlaybook): JsonObject => ({
+    name: responseDisplayName(entity),
+    description: entity.description,
+    author: entity.author,
+    creation_date: entity.creationDate,
+    references: [...entity.references],
+    workflow: entity.workflow,
+    markdown: markdown(entity),
+  });
 
   const actions = response.actions.map((action): JsonObject => {
     const stage = response.stageOf.get(action);
     return {
       kind: 'response-action',
       ...link.action(action),
-      name: responseDisplayName(action),
-      description: action.description,
-      author: action.author,
-      creation_date: action.creationDate,
+      ...written(action),
       stage: stage && link.stage(stage),
       category: responseCategory(action),
-      references: [...action.references],
       requirements: [...action.requirements],
       automation: [...action.automation],
       linked_analytics: [...action.linkedAnalytics],
@@ -83,8 +89,6 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
         return target ? link.action(target) : { title: reference.title };
       }),
       owner: action.owner,
-      workflow: action.workflow,
-      markdown: markdown(action),
       playbooks: (response.playbooksByAction.get(action) ?? []).map(link.playbook),
     };
   });
@@ -95,10 +99,7 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
     return {
       kind: 'response-playbook',
       ...link.playbook(playbook),
-      name: responseDisplayName(playbook),
-      description: playbook.description,
-      author: playbook.author,
-      creation_date: playbook.creationDate,
+      ...written(playbook),
       severity: playbook.severity,
       tlp: playbook.tlp,
       pap: playbook.pap,
@@ -110,9 +111,6 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
       linked_playbooks: links.linked.map(link.playbook),
       missing_linked_playbooks: [...links.unresolvedLinked],
       linked_by: (response.linkedBy.get(playbook) ?? []).map(link.playbook),
-      references: [...playbook.references],
-      workflow: playbook.workflow,
-      markdown: markdown(playbook),
       thehive: theHiveTemplatePath(kb, playbook),
       rules: shared.rules(answered.get(playbook)),
     };
