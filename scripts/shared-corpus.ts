@@ -19,6 +19,9 @@ export function sharedCorpusConfig(querySections: readonly QuerySection[] = []):
       loggingPolicies: [`${SHARED_CORPUS}/atc-data/logging_policies`],
       enrichments: [`${SHARED_CORPUS}/atc-data/enrichments`],
       triggers: [`${SHARED_CORPUS}/atomic-red-team/atomics`],
+      responseActions: [`${SHARED_CORPUS}/atc-react/response_actions`],
+      responsePlaybooks: [`${SHARED_CORPUS}/atc-react/response_playbooks`],
+      responseStages: [`${SHARED_CORPUS}/atc-react/response_stages`],
     },
     querySections,
   };

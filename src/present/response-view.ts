@@ -9,6 +9,15 @@ import { RESPONSE_CATEGORIES, responseCategory, type PlaybookSeverity, type Resp
  * TheHive templates): names, the playbook table's rows, the matrix cells and the gaps, stated once.
  */
 
+/**
+ * Whether the knowledge base has a response side. Stage pages, the matrix, the lists and the navigation
+ * entry are published only then: RE&CT's six stages are built in, and a detection-only knowledge base has
+ * no use for them.
+ */
+export function hasResponseContent(kb: KnowledgeBase): boolean {
+  return kb.response.actions.length + kb.response.playbooks.length > 0;
+}
+
 /** "RA_2001_list_victims_of_security_alert" → "List victims of security alert"; a title without the prefix is kept. */
 export function responseDisplayName(entity: ResponseAction | ResponsePlaybook): string {
   const words = /^R[AP]_\d+_(.+)$/i.exec(entity.title)?.[1];

@@ -2,10 +2,12 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { escapeCell, escapeText, link, table } from './markdown-syntax.ts';
 import { profileMarkdownPath, useCaseMarkdownPath, type Entity } from '../present/page-addresses.ts';
 import type { ProfileSite } from '../present/profile-view.ts';
+import { hasResponseContent, responseLabel } from '../present/response-view.ts';
 
 /** `README.md` at the markdown root: what the knowledge base holds, with a link to every page. */
 export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string, profiles?: ProfileSite): string {
   const here = (entity: Entity): string => kb.addresses.markdownPath(entity);
+  const response = hasResponseContent(kb) ? kb.response : undefined;
   const parts = [
     `# ${escapeText(siteTitle)}`,
     '',
@@ -19,6 +21,13 @@ export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string, profil
         [link('Logging Policies', '#logging-policies'), String(kb.loggingPolicies.length)],
         [link('Enrichments', '#enrichments'), String(kb.enrichments.length)],
         [link('Triggers', '#triggers'), String(kb.triggers.length)],
+        ...(response
+          ? [
+              [link('Response Playbooks', '#response-playbooks'), String(response.playbooks.length)],
+              [link('Response Actions', '#response-actions'), String(response.actions.length)],
+              [link('Response Stages', '#response-stages'), String(response.stages.length)],
+            ]
+          : []),
         ...(profiles ? [[link('Coverage Profiles', '#coverage-profiles'), String(profiles.profiles.length)], [link('Use Cases', '#use-cases'), String(profiles.useCases.length)]] : []),
       ],
     ),
@@ -45,6 +54,31 @@ export function renderMarkdownIndex(kb: KnowledgeBase, siteTitle: string, profil
     '## Triggers',
     '',
     ...kb.triggers.map((trigger) => `- ${link(`${trigger.techniqueId}: ${trigger.displayName}`, here(trigger))}`),
+    ...(response
+      ? [
+          '',
+          '## Response Playbooks',
+          '',
+          ...response.playbooks.map((playbook) => `- ${link(responseLabel(playbook), here(playbook))}`),
+          '',
+          '## Response Actions',
+          '',
+          table(
+            ['Action', 'Stage', 'Playbooks'],
+            response.actions.map((action) => {
+              const stage = response.stageOf.get(action);
+              return [link(responseLabel(action), here(action)), stage ? link(stage.title, here(stage)) : '', String((response.playbooksByAction.get(action) ?? []).length)];
+            }),
+          ),
+          '',
+          '## Response Stages',
+          '',
+          table(
+            ['ID', 'Stage', 'Actions'],
+            response.stages.map((stage) => [escapeText(stage.id), link(stage.title, here(stage)), String((response.actionsByStage.get(stage) ?? []).length)]),
+          ),
+        ]
+      : []),
     ...(profiles
       ? [
           '',

@@ -9,6 +9,8 @@ import { encodedFile, type OutputFile } from '../present/output-file.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
 import type { ProfileSite } from '../present/profile-view.ts';
 import { renderProfileMarkdownPages } from './profile-pages.ts';
+import { hasResponseContent } from '../present/response-view.ts';
+import { renderResponseActionMarkdown, renderResponsePlaybookMarkdown, renderResponseStageMarkdown } from './response-pages.ts';
 
 /** Every markdown page of the knowledge base (and of its coverage profiles and use cases, when it has any), in a deterministic order. */
 export function renderMarkdownPages(
@@ -26,6 +28,10 @@ export function renderMarkdownPages(
     ...kb.loggingPolicies.map((policy) => at(addresses.markdownPath(policy), renderLoggingPolicyMarkdown(policy, kb))),
     ...kb.enrichments.map((enrichment) => at(addresses.markdownPath(enrichment), renderEnrichmentMarkdown(enrichment, kb))),
     ...kb.triggers.map((trigger) => at(addresses.markdownPath(trigger), renderTriggerMarkdown(trigger, kb))),
+    ...kb.response.actions.map((action) => at(addresses.markdownPath(action), renderResponseActionMarkdown(action, kb))),
+    ...kb.response.playbooks.map((playbook) => at(addresses.markdownPath(playbook), renderResponsePlaybookMarkdown(playbook, kb))),
+    // Stages only beside actions or playbooks: RE&CT's six are built in, and a detection-only knowledge base has no use for them.
+    ...(hasResponseContent(kb) ? kb.response.stages.map((stage) => at(addresses.markdownPath(stage), renderResponseStageMarkdown(stage, kb))) : []),
     ...(profiles ? renderProfileMarkdownPages(profiles, kb) : []),
   ];
 }

@@ -185,7 +185,7 @@ function argumentsFor(item: Fixture, empty: string): string[] {
   const flag: Record<string, string> = { rule: 'rules', 'data-needed': 'data-needed', 'logging-policy': 'logging-policies', enrichment: 'enrichments', trigger: 'triggers' };
   const args: string[] = [];
   if (item.kind === 'kb') {
-    for (const [name, folder] of [['rules', 'rules'], ['data-needed', 'data_needed'], ['logging-policies', 'logging_policies'], ['enrichments', 'enrichments'], ['triggers', 'triggers']]) {
+    for (const [name, folder] of [['rules', 'rules'], ['data-needed', 'data_needed'], ['logging-policies', 'logging_policies'], ['enrichments', 'enrichments'], ['triggers', 'triggers'], ['response-actions', 'response_actions'], ['response-playbooks', 'response_playbooks'], ['response-stages', 'response_stages']]) {
       if (existsSync(path.join(item.path, folder!))) args.push(`--${name}`, path.join(item.path, folder!));
     }
   } else if (flag[item.kind]) args.push(`--${flag[item.kind]}`, item.path);
