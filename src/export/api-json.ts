@@ -9,8 +9,8 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
 import { atomicTestAnchor } from '../present/site-urls.ts';
-import { playbooksForTechnique } from '../present/response-view.ts';
-import { hasResponseContent, responseApiDocuments, responseLinks } from './api-response-json.ts';
+import { hasResponseContent, playbooksForTechnique } from '../present/response-view.ts';
+import { responseApiDocuments, responseLinks } from './api-response-json.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
 
 /**

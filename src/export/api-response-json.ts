@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { responseCategory, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
-import { responseDisplayName, rulesByPlaybook } from '../present/response-view.ts';
+import { hasResponseContent, responseDisplayName, rulesByPlaybook } from '../present/response-view.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
 import { apiPath, type JsonObject } from './api-json.ts';
 import { theHiveTemplatePath } from './thehive-templates.ts';
@@ -44,10 +44,6 @@ export interface SharedLinks {
   readonly rules: (rules: readonly DetectionRule[] | undefined) => JsonObject[];
   readonly tactic: (tactic: AttackTactic) => JsonObject;
   readonly technique: (technique: AttackTechnique) => JsonObject;
-}
-
-export function hasResponseContent(kb: KnowledgeBase): boolean {
-  return kb.response.actions.length > 0 || kb.response.playbooks.length > 0;
 }
 
 export interface ResponseDocuments {

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatQuerySectionSpec } from '../../src/config.ts';
 import { API_FORMAT_VERSION } from '../../src/export/api-json.ts';
+import { hasResponseContent } from '../../src/present/response-view.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
 import { skipUnlessExists } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
@@ -62,7 +63,7 @@ function assertEntityFiles(built: BuiltExports): void {
   assert.equal(count('logging-policies'), kb.loggingPolicies.length);
   assert.equal(count('enrichments'), kb.enrichments.length);
   assert.equal(count('triggers'), kb.triggers.length);
-  const response = kb.response.actions.length + kb.response.playbooks.length > 0;
+  const response = hasResponseContent(kb);
   assert.equal(count('response-actions'), kb.response.actions.length);
   assert.equal(count('response-playbooks'), kb.response.playbooks.length);
   assert.equal(count('response-stages'), response ? kb.response.stages.length : 0, 'stages only beside actions or playbooks');
