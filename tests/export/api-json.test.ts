@@ -139,6 +139,7 @@ describe('api/ JSON', () => {
     assert.deepEqual(action.playbooks.map((link: { key: string }) => link.key), [document.key]);
     const stage = JSON.parse(built.files.get(action.stage.api)!);
     assert.ok(stage.actions.some((link: { key: string }) => link.key === action.key));
+    for (const entity of [document, action, stage]) assert.ok(built.files.has(entity.markdown), `${entity.markdown}, the markdown page it names, exists`);
   });
 
   test('without a base URL, links are site-relative with the path prefix; hostile text stays data', (t) => {
