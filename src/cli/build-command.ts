@@ -10,7 +10,9 @@ import { refuseForeignFolder, refuseUnsafeOutput } from '../site/output-guard.ts
 import { terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc build [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
-                 [--enrichments DIR]... [--triggers DIR]... [--out DIR] [--targets SPEC,...] [--quiet]
+                 [--enrichments DIR]... [--triggers DIR]... [--profiles DIR]... [--use-cases DIR]...
+                 [--response-actions DIR]... [--response-playbooks DIR]... [--response-stages DIR]...
+                 [--out DIR] [--targets SPEC,...] [--quiet]
                  [--force] [--wait SECONDS]
 
 Builds the knowledge base into the output folder (default _site/). Every problem is printed as

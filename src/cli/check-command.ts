@@ -8,8 +8,9 @@ import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './
 import { terminalLine } from '../terminal-text.ts';
 
 const USAGE = `usage: atc check [--config FILE] [--rules DIR]... [--data-needed DIR]... [--logging-policies DIR]...
-                 [--enrichments DIR]... [--triggers DIR]... [--targets SPEC,...] [--quiet]
-                 [--strict] [--format text|json|github]
+                 [--enrichments DIR]... [--triggers DIR]... [--profiles DIR]... [--use-cases DIR]...
+                 [--response-actions DIR]... [--response-playbooks DIR]... [--response-stages DIR]...
+                 [--targets SPEC,...] [--quiet] [--strict] [--format text|json|github]
 
 Loads, links, converts and renders the knowledge base as atc build does, runs every check, and writes
 nothing. Prints each issue as file:line:col severity code message, then the counts by code.

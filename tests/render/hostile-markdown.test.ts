@@ -82,7 +82,47 @@ function hostileKnowledgeBase(t: { after: (fn: () => void) => void }): Build {
   const dnTitle = `DN_9101_4688 ${MULTILINE}`;
   const enTitle = `EN_9101 ${MULTILINE}`;
   const root = writeTempTree(t, {
-    'atc.config.yml': stringify({ rules: 'rules', data_needed: 'data_needed', logging_policies: 'logging_policies', enrichments: 'enrichments', triggers: 'triggers', queries: ['es-qs', 'splunk'] }),
+    'atc.config.yml': stringify({
+      rules: 'rules',
+      data_needed: 'data_needed',
+      logging_policies: 'logging_policies',
+      enrichments: 'enrichments',
+      triggers: 'triggers',
+      response_actions: 'response_actions',
+      response_playbooks: 'response_playbooks',
+      response_stages: 'response_stages',
+      queries: ['es-qs', 'splunk'],
+    }),
+    'response_stages/RS9101.yml': stringify({ title: `Hunting ${INLINE}`, id: 'RS9101', description: MULTILINE }),
+    'response_actions/RA_9101.yml': stringify({
+      title: `RA_9101_${MULTILINE}`,
+      id: 'RA9101',
+      description: MULTILINE,
+      author: MULTILINE,
+      creation_date: MULTILINE,
+      stage: `hunting_${INLINE}`.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
+      references: ['javascript:alert(1)', MULTILINE],
+      requirements: [MULTILINE, dnTitle],
+      automation: [MULTILINE],
+      linked_ra: [MULTILINE],
+      linked_analytics: [MULTILINE],
+      workflow: AUTHOR_MARKDOWN,
+    }),
+    'response_playbooks/RP_9101.yml': stringify({
+      title: `RP_9101_${MULTILINE}`,
+      id: 'RP9101',
+      description: MULTILINE,
+      author: MULTILINE,
+      creation_date: MULTILINE,
+      severity: 'H',
+      tlp: 'RED',
+      pap: 'AMBER',
+      tags: ['attack.credential-access', 'attack.t1003', MULTILINE],
+      linked_rp: [MULTILINE],
+      references: ['javascript:alert(1)', MULTILINE],
+      identification: [`RA_9101_${MULTILINE}`, MULTILINE],
+      workflow: AUTHOR_MARKDOWN,
+    }),
     'rules/hostile.yml': stringify({
       title: `Rule ${MULTILINE}`,
       id: '0b7a8f42-6c1e-4d5a-9f00-000000009101',
@@ -225,9 +265,16 @@ describe('hostile text in the markdown edition', () => {
   });
 
   test('every page type is there', () => {
-    for (const folder of ['Detection_Rules', 'Data_Needed', 'Logging_Policies', 'Enrichments', 'Triggers']) {
+    for (const folder of ['Detection_Rules', 'Data_Needed', 'Logging_Policies', 'Enrichments', 'Triggers', 'Response_Actions', 'Response_Playbooks', 'Response_Stages']) {
       assert.ok(pages.some((page) => page.path.includes(`/${folder}/`)), `${folder}: ${pages.map((page) => page.path).join(', ')}`);
     }
+  });
+
+  test('the hostile action sits in its hostile stage, and the playbook lists it', () => {
+    const stage = pages.find((page) => page.path.endsWith('/Response_Stages/RS9101.md'))!;
+    assert.match(stage.content, /\(\.\.\/Response_Actions\/RA_9101_[^)]*\.md\)/);
+    const playbook = pages.find((page) => page.path.includes('/Response_Playbooks/'))!;
+    assert.match(playbook.content, /\| Identification +\| <ul><li>\[RA_9101/);
   });
 
   test('no page renders a script, frame, embed, event handler or non-web link in a permissive reader', () => {
