@@ -79,7 +79,7 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
       requirements: [...action.requirements],
       automation: [...action.automation],
       linked_analytics: [...action.linkedAnalytics],
-      // The linker does not resolve `linked_ra` (a 2019 field nothing else reads): one it cannot find stays a bare title.
+      // `linked_ra` (2019 schema) is not checked by the linker: a title the knowledge base lacks stays a bare title rather than a broken link.
       linked_actions: action.linkedActions.map((reference) => {
         const target = response.actionsByTitle.get(reference.title);
         return target ? link.action(target) : { title: reference.title };
