@@ -5,6 +5,7 @@ import type { Issue } from '../model/issue.ts';
 import type { OutputFile } from '../present/output-file.ts';
 import { formatIssueSummary } from '../report-issues.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
+import { THEHIVE_FOLDER } from '../export/thehive-templates.ts';
 
 /**
  * What `atc build` prints: every error and warning as `file:line:col severity code message` (notes are
@@ -107,13 +108,14 @@ function describeAttackSource(source: AttackDataSource): string {
   return escapeControlCharacters(`${from}${overlay}`);
 }
 
-/** "4560 markdown pages, 9 layers, 5012 api/ documents, 2 CSV files, 1 feed". */
+/** "4560 markdown pages, 9 layers, 5012 api/ documents, 1 TheHive case templates, 2 CSV files, 1 feed". */
 export function describeFiles(files: readonly OutputFile[]): string {
   const count = (test: (path: string) => boolean): number => files.filter((file) => test(file.path)).length;
   const parts: Array<[number, string]> = [
     [count((path) => path.startsWith('markdown/')), 'markdown pages'],
     [count((path) => path.startsWith('layers/')), 'Navigator layers'],
     [count((path) => path.startsWith('api/')), 'api/ documents'],
+    [count((path) => path.startsWith(`${THEHIVE_FOLDER}/`)), 'TheHive case templates'],
     [count((path) => path.endsWith('.csv')), 'CSV files'],
     [count((path) => path === 'feed.xml'), 'feed'],
   ];

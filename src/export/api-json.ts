@@ -9,6 +9,8 @@ import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TriggerTechnique } from '../model/entities.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
 import { atomicTestAnchor } from '../present/site-urls.ts';
+import { hasResponseContent, playbooksForTechnique } from '../present/response-view.ts';
+import { responseApiDocuments, responseLinks } from './api-response-json.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
 
 /**
@@ -32,6 +34,9 @@ export const API_FOLDER = {
   trigger: 'triggers',
   technique: 'techniques',
   profile: 'profiles',
+  'response-action': 'response-actions',
+  'response-playbook': 'response-playbooks',
+  'response-stage': 'response-stages',
 } as const;
 
 export function apiPath(kind: keyof typeof API_FOLDER, key: string): string {
@@ -103,6 +108,9 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
     return link;
   };
   const sortedRules = (rules: readonly DetectionRule[] | undefined): JsonObject[] => [...(rules ?? [])].sort((a, b) => compareText(a.title, b.title) || compareText(a.relativePath, b.relativePath)).map(ruleLink);
+  // Rule and technique documents list playbooks only when the knowledge base has some, as their pages do.
+  const withPlaybooks = kb.response.playbooks.length > 0;
+  const playbookLink = responseLinks(kb, urls).playbook;
 
   const entities = new Map<string, JsonObject>();
   const bulkRules: JsonObject[] = [];
@@ -135,6 +143,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       }),
       enrichments: links.enrichments.map(enrichmentLink),
       triggers: links.triggers.map(triggerLink),
+      playbooks: withPlaybooks ? links.playbooks.map(playbookLink) : undefined,
       correlated_rules: links.correlatedRules.map(ruleLink),
       correlated_by: links.correlatedBy.map(ruleLink),
       related: links.related.map((entry) => ({ type: entry.type, id: entry.id, ...(entry.rule && { rule: ruleLink(entry.rule) }) })),
@@ -268,6 +277,7 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       rules: sortedRules(rules),
       data_needed: (kb.dataNeededByTechnique.get(technique.id) ?? []).map(dataNeededLink),
       trigger: trigger ? triggerLink(trigger) : undefined,
+      playbooks: withPlaybooks ? playbooksForTechnique(kb, technique.id).map(playbookLink) : undefined,
       coverage: {
         atomic_tests: coverage.rolledUpTests,
         covered: coverage.covered,
@@ -281,6 +291,15 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
     entities.set(apiPath('technique', technique.id), document);
   }
 
+  const response = responseApiDocuments(kb, urls, { rules: sortedRules, tactic: tacticLink, technique: techniqueLink });
+  for (const [kind, documents] of [
+    ['response-action', response.actions],
+    ['response-playbook', response.playbooks],
+    ['response-stage', response.stages],
+  ] as const) {
+    for (const document of documents) entities.set(apiPath(kind, document.key as string), document);
+  }
+
   const attack = attackSummaryJson(kb);
   const envelope = (key: string, items: JsonObject[], extra: JsonObject = {}): JsonObject => ({ format_version: API_FORMAT_VERSION, attack_version: kb.attack.version, attack, count: items.length, ...extra, [key]: items });
   const { counts } = kb.coverage;
@@ -291,6 +310,13 @@ export function apiDocuments(kb: KnowledgeBase, queries: ReadonlyMap<DetectionRu
       ['api/data-needed.json', envelope('data_needed', bulkDataNeeded)],
       ['api/techniques.json', envelope('techniques', bulkTechniques, { coverage: { covered: counts.covered, gaps: counts.gaps, sub_technique_gaps: counts.subTechniqueGaps, techniques: counts.techniques } })],
       ['api/triggers.json', envelope('triggers', bulkTriggers)],
+      ...(hasResponseContent(kb)
+        ? ([
+            ['api/response-actions.json', envelope('response_actions', response.actions)],
+            ['api/response-playbooks.json', envelope('response_playbooks', response.playbooks)],
+            ['api/response-stages.json', envelope('response_stages', response.stages)],
+          ] as const)
+        : []),
     ]),
   };
 }

@@ -16,15 +16,17 @@ import { profileExports } from './profile-exports.ts';
 import { FEED_FILE, SiteUrls } from '../present/site-urls.ts';
 import { siemExports } from './siem-exports.ts';
 import { stableJson, stableJsonWriter } from './stable-json.ts';
+import { theHiveTemplateFiles } from './thehive-templates.ts';
 
 /**
  * The machine-readable exports, as files of the output folder (README.md, "Exports"):
  *   layers/all.json, layers/product-<product>.json, layers/level-<level>.json   ATT&CK Navigator layers
  *   layers/groups/<G0016>.json, layers/software/<S0002>.json                    a layer per group and software
- *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json
+ *   api/<kind>/<key>.json, api/rules.json, api/data-needed.json, api/techniques.json, api/triggers.json, api/response-*.json
  *   analytics.csv, rules.csv, techniques.csv, feed.xml
  *   layers/profiles/<key>.json, profiles/<key>.csv, api/profiles/<key>.json, api/profiles.json   per coverage profile (profile-exports.ts)
  *   exports/<target>/savedsearches.conf, *.ndjson, exports/queries.jsonl    bulk SIEM files (siem-exports.ts), streamed
+ *   thehive/<playbook page name>.json                                      a TheHive case template per Response Playbook
  * Deterministic: sorted keys, sorted lists, no timestamps.
  */
 export function renderExports(
@@ -69,6 +71,7 @@ export function renderExports(
   files.push(csvFile('rules.csv', 'one row per rule file, with its log sources, techniques and the targets it converts for', rulesCsv(kb, queries)));
   files.push(csvFile('techniques.csv', 'one row per technique and sub-technique: its rules, Atomic tests, and whether it is covered or a gap (the site’s own numbers)', techniquesCsv(kb)));
   files.push(...profileExports(kb, profiles, urls, title));
+  files.push(...theHiveTemplateFiles(kb));
   const feed = renderAtomFeed(kb, urls, title);
   files.push(encodedFile(FEED_FILE, feed.xml, { section: 'feed', what: 'Atom feed of new and modified rules', count: feed.entries }));
   const streamed = siemExports(kb, queries, urls);
@@ -80,6 +83,9 @@ const BULK_WHAT: Readonly<Record<string, string>> = {
   'api/data-needed.json': 'every Data Needed entry',
   'api/techniques.json': 'every ATT&CK technique, with its rules, Data Needed and trigger',
   'api/triggers.json': 'every Atomic Red Team technique file and its tests',
+  'api/response-actions.json': 'every Response Action, with its stage and the playbooks using it',
+  'api/response-playbooks.json': 'every Response Playbook, with its actions per stage, techniques and the rules it answers',
+  'api/response-stages.json': 'every Response Stage and its actions',
 };
 
 /** Rules grouped by a lower-cased value, keyed by its safe, length-capped file name (values that clean alike share a layer); groups sorted by key. */

@@ -1,4 +1,5 @@
 import type { TitleReference } from '../model/entities.ts';
+import { makeIssue } from '../model/issue.ts';
 import { PLAYBOOK_SEVERITIES, SHARING_LEVELS, REACT_STAGES, stageKey, type PlaybookSeverity, type PlaybookStageList, type ResponseAction, type ResponsePlaybook, type ResponseStage, type SharingLevel } from '../model/response.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
@@ -64,7 +65,8 @@ export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, 
       if (Array.isArray(value) || (REACT_STAGE_KEYS.includes(key) && typeof value === 'string')) {
         stages.push({ stage: { title: key.toLowerCase(), position: reader.position(key, 'key') }, actions: reader.references(key) });
       } else if (value !== null && value !== undefined) {
-        reader.report(key, 'field-unknown', `"${key}" is not a field of a Response Playbook (nor a stage's list of Response Actions)`);
+        // At the key, as every other unknown key is reported: the key is what is wrong.
+        issues.push(makeIssue(document.file, reader.position(key, 'key'), 'field-unknown', `"${key}" is not a field of a Response Playbook (nor a stage's list of Response Actions)`));
       }
     }
     if (!title || description === undefined) return undefined;

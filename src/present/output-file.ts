@@ -9,7 +9,7 @@ export interface OutputFile {
 }
 
 /** The sections of the Downloads page, in page order. */
-export type DownloadSection = 'layers' | 'json' | 'siem' | 'csv' | 'feed';
+export type DownloadSection = 'layers' | 'json' | 'siem' | 'thehive' | 'csv' | 'feed';
 
 /**
  * What an export says about itself for the Downloads page: its section, what it holds, and how many of what

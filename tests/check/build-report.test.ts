@@ -86,8 +86,9 @@ describe('atc build: issues and summary', () => {
     assert.deepEqual(stages, ['load', 'link', 'convert', 'coverage', 'render', 'check']);
     const text = formatBuildSummary({ build, issues: build.issues, outDir: '_site', site: '316 HTML pages', siteSeconds: 1.5, totalSeconds: 2 });
     assert.ok(text.split('\n').length <= 24, text);
-    // analytics.csv, rules.csv, techniques.csv, and one per coverage profile.
-    assert.match(describeFiles(build.files), new RegExp(`^\\d+ markdown pages, \\d+ Navigator layers, \\d+ api/ documents, ${3 + build.profiles.length} CSV files, 1 feed$`));
+    // analytics.csv, rules.csv, techniques.csv, and one per coverage profile; a case template per playbook.
+    assert.match(describeFiles(build.files), new RegExp(`^\\d+ markdown pages, \\d+ Navigator layers, \\d+ api/ documents, ${build.kb.response.playbooks.length} TheHive case templates, ${3 + build.profiles.length} CSV files, 1 feed$`));
+    assert.ok(build.kb.response.playbooks.length > 0);
     assert.ok(build.profiles.length > 0);
   });
 });

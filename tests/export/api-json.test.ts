@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatQuerySectionSpec } from '../../src/config.ts';
 import { API_FORMAT_VERSION } from '../../src/export/api-json.ts';
+import { hasResponseContent } from '../../src/present/response-view.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
 import { skipUnlessExists } from '../helpers/knowledge-base.ts';
 import { writeTempTree } from '../helpers/temp-files.ts';
@@ -62,11 +63,22 @@ function assertEntityFiles(built: BuiltExports): void {
   assert.equal(count('logging-policies'), kb.loggingPolicies.length);
   assert.equal(count('enrichments'), kb.enrichments.length);
   assert.equal(count('triggers'), kb.triggers.length);
+  const response = hasResponseContent(kb);
+  assert.equal(count('response-actions'), kb.response.actions.length);
+  assert.equal(count('response-playbooks'), kb.response.playbooks.length);
+  assert.equal(count('response-stages'), response ? kb.response.stages.length : 0, 'stages only beside actions or playbooks');
   for (const [bulk, key, folder] of [
     ['api/rules.json', 'rules', 'rules'],
     ['api/data-needed.json', 'data_needed', 'data-needed'],
     ['api/techniques.json', 'techniques', 'techniques'],
     ['api/triggers.json', 'triggers', 'triggers'],
+    ...(response
+      ? ([
+          ['api/response-actions.json', 'response_actions', 'response-actions'],
+          ['api/response-playbooks.json', 'response_playbooks', 'response-playbooks'],
+          ['api/response-stages.json', 'response_stages', 'response-stages'],
+        ] as const)
+      : []),
   ] as const) {
     const document = JSON.parse(files.get(bulk)!);
     assert.equal(document.format_version, API_FORMAT_VERSION);
@@ -101,6 +113,33 @@ describe('api/ JSON', () => {
     assert.equal(technique.url, 'https://kb.example.org/kb/techniques/T1003/#T1003.001');
     assert.deepEqual(technique.rules.map((link: { title: string }) => link.title).sort(), kb.rulesByTechnique.get('T1003.001')!.map((candidate) => candidate.title).sort());
     assert.equal(technique.trigger.api, 'api/triggers/T1003.001.json');
+  });
+
+  test('the sample response side: a playbook document links its stages, actions, techniques, template and the rules it answers', () => {
+    const built = buildExports(sampleConfig({ baseUrl: 'https://kb.example.org', pathPrefix: '/kb/' }), { convert: false });
+    const kb = built.build.kb;
+    const playbook = kb.response.playbooks[0]!;
+    const document = JSON.parse(built.files.get(`api/response-playbooks/${kb.addresses.pageName(playbook)}.json`)!);
+    assert.equal(document.kind, 'response-playbook');
+    assert.equal(document.url, `https://kb.example.org/kb/response-playbooks/${kb.addresses.pageName(playbook)}/`);
+    assert.deepEqual(
+      document.stages.map((list: { stage: { id: string }; actions: Array<{ title: string }> }) => [list.stage.id, list.actions.map((action) => action.title)]),
+      playbook.stages.map((list) => [kb.response.stages.find((stage) => stage.key === list.stage.title)!.id, list.actions.map((action) => action.title)]),
+      'the file lists its stages in stage order already',
+    );
+    assert.deepEqual(document.techniques.map((technique: { id: string }) => technique.id), ['T1003']);
+    assert.ok(built.files.has(document.thehive), `${document.thehive} is written`);
+    const answered = kb.rules.filter((rule) => kb.ruleLinks.get(rule)!.techniques.some((technique) => technique.id.startsWith('T1003')));
+    assert.ok(answered.length > 0);
+    assert.deepEqual(document.rules.map((rule: { title: string }) => rule.title).sort(), answered.map((rule) => rule.title).sort(), 'the rules of T1003 and its sub-techniques');
+    const rule = JSON.parse(built.files.get(document.rules[0].api)!);
+    assert.deepEqual(rule.playbooks.map((link: { key: string }) => link.key), [document.key], 'and each of them links back');
+    const action = JSON.parse(built.files.get(document.stages[0].actions[0].api)!);
+    assert.equal(action.stage.id, document.stages[0].stage.id);
+    assert.deepEqual(action.playbooks.map((link: { key: string }) => link.key), [document.key]);
+    const stage = JSON.parse(built.files.get(action.stage.api)!);
+    assert.ok(stage.actions.some((link: { key: string }) => link.key === action.key));
+    for (const entity of [document, action, stage]) assert.ok(built.files.has(entity.markdown), `${entity.markdown}, the markdown page it names, exists`);
   });
 
   test('without a base URL, links are site-relative with the path prefix; hostile text stays data', (t) => {

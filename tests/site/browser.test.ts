@@ -267,7 +267,7 @@ describe('the HTML site in Chromium', { skip: skipWithoutChromium() }, () => {
     await page.goto(server.root);
     await page.locator('footer a', { hasText: 'Downloads' }).click();
     await page.waitForURL(`${server.root}downloads/`);
-    for (const file of ['layers/all.json', 'api/rules.json', 'analytics.csv', 'rules.csv', 'feed.xml', 'exports/splunk/savedsearches.conf', 'exports/eql/elastic-detection-rules.ndjson', 'exports/queries.jsonl']) {
+    for (const file of ['layers/all.json', 'api/rules.json', 'api/response-playbooks.json', 'analytics.csv', 'rules.csv', 'feed.xml', 'exports/splunk/savedsearches.conf', 'exports/eql/elastic-detection-rules.ndjson', 'exports/queries.jsonl', 'thehive/RP_0001_credential_dumping_from_lsass.json']) {
       const anchor = page.locator(`main a[href="/${file}"]`);
       assert.equal(await anchor.count(), 1, file);
       const response = await page.request.get(new URL(`/${file}`, server.root).toString());

@@ -61,7 +61,8 @@ export function renderDownloadsPage(files: readonly ListedFile[], context: SiteC
   const csv = listedIn('csv');
   const feed = listedIn('feed')[0];
   const siem = listedIn('siem');
-  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : []), ...siem]);
+  const caseTemplates = listedIn('thehive');
+  const listed = new Set([...layers, ...[...layerFolders.values()].flat(), ...bulk, ...[...entityFolders.values()].flat(), ...csv, ...(feed ? [feed] : []), ...siem, ...caseTemplates]);
   const others = exports.filter((file) => !listed.has(file));
 
   const table = (caption: string, headings: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
@@ -113,6 +114,19 @@ export function renderDownloadsPage(files: readonly ListedFile[], context: SiteC
           siem.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}${file.download.note ? html`<br><span class="muted">${file.download.note}</span>` : ''}</td><td class="num">${file.download.count?.toLocaleString('en-US') ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
         )}`,
         { id: 'siem-exports' },
+      ),
+    );
+  }
+  if (caseTemplates.length > 0) {
+    parts.push(
+      section(
+        'TheHive case templates',
+        html`<p>One case template per Response Playbook, for TheHive’s “Import case template”: the playbook’s severity, TLP, PAP and tags, and a task per Response Action, grouped by stage.</p>${table(
+          'TheHive case templates',
+          ['File', 'What', 'Tasks', 'Size'],
+          caseTemplates.map((file) => html`<tr><td>${fileLink(file)}</td><td>${file.download.what}</td><td class="num">${file.download.count ?? ''}</td><td class="num">${formatSize(file.size)}</td></tr>`),
+        )}`,
+        { id: 'thehive' },
       ),
     );
   }
