@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { responseCategory, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
-import { hasResponseContent, responseDisplayName, rulesByPlaybook } from '../present/response-view.ts';
+import { hasResponseContent, linkedActions, responseDisplayName, rulesByPlaybook } from '../present/response-view.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
 import { apiPath, type JsonObject } from './api-json.ts';
 import { theHiveTemplatePath } from './thehive-templates.ts';
@@ -80,10 +80,7 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
       automation: [...action.automation],
       linked_analytics: [...action.linkedAnalytics],
       // `linked_ra` (2019 schema) is not checked by the linker: a title the knowledge base lacks stays a bare title rather than a broken link.
-      linked_actions: action.linkedActions.map((reference) => {
-        const target = response.actionsByTitle.get(reference.title);
-        return target ? link.action(target) : { title: reference.title };
-      }),
+      linked_actions: linkedActions(kb, action).map((target) => (typeof target === 'string' ? { title: target } : link.action(target))),
       owner: action.owner,
       playbooks: (response.playbooksByAction.get(action) ?? []).map(link.playbook),
     };

@@ -1,8 +1,8 @@
-import { techniqueUrl } from '../attack/attack-catalog.ts';
+import { techniqueUrl, type AttackTechnique } from '../attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { responseCategory, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
 import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
-import { responseLabel, severityText, sharingText } from '../present/response-view.ts';
+import { linkedActions, requirementTarget, responseLabel, severityText, sharingText } from '../present/response-view.ts';
 import { authorMarkdownToMarkdown } from './author-markdown.ts';
 import { cellList, escapeCell, escapeParagraphs, escapeText, keyValueTable, link, reference, table } from './markdown-syntax.ts';
 
@@ -36,16 +36,7 @@ export function renderResponseActionMarkdown(action: ResponseAction, kb: Knowled
   if (action.references.length > 0) rows.push(['References', cellList(action.references.map(reference), '')]);
   if (action.requirements.length > 0) rows.push(['Requirements', cellList(action.requirements.map((requirement) => requirementLink(requirement, kb)), '')]);
   if (action.linkedActions.length > 0) {
-    rows.push([
-      'Linked Response Actions',
-      cellList(
-        action.linkedActions.map(({ title }) => {
-          const target = response.actionsByTitle.get(title);
-          return target ? link(title, kb.addresses.markdownLink(target)) : escapeText(title);
-        }),
-        '',
-      ),
-    ]);
+    rows.push(['Linked Response Actions', cellList(linkedActions(kb, action).map((target) => (typeof target === 'string' ? escapeText(target) : link(target.title, kb.addresses.markdownLink(target)))), '')]);
   }
   if (action.linkedAnalytics.length > 0) rows.push(['Linked Analytics', cellList(action.linkedAnalytics.map((item) => requirementLink(item, kb)), '')]);
   rows.push(['Response Playbooks', cellList(playbookLinks(response.playbooksByAction.get(action) ?? [], kb), 'No playbook uses this action yet')]);
@@ -76,7 +67,7 @@ export function renderResponsePlaybookMarkdown(playbook: ResponsePlaybook, kb: K
         'None',
       ),
     ],
-    ['ATT&CK Technique', cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin)), 'None')],
+    ['ATT&CK Technique', cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin) + escapeText(retiredNote(technique, kb))), 'None')],
     ['Tags', cellList(links.otherTags.map(escapeText), 'None')],
     ['Severity', escapeText(playbook.severity ? severityText(playbook.severity) : 'not set')],
     ['TLP', escapeText(sharingText(playbook.tlp))],
@@ -136,6 +127,15 @@ export function renderResponseStageMarkdown(stage: ResponseStage, kb: KnowledgeB
 
 /** A requirement or linked analytic that names a Data Needed entry or Logging Policy of the knowledge base links to it. */
 function requirementLink(text: string, kb: KnowledgeBase): string {
-  const target = kb.dataNeededByTitle.get(text.trim()) ?? kb.loggingPoliciesByTitle.get(text.trim());
-  return target ? link(text.trim(), kb.addresses.markdownLink(target)) : escapeText(text);
+  const target = requirementTarget(kb, text);
+  return target ? link(target.title, kb.addresses.markdownLink(target)) : escapeText(text);
+}
+
+/** " (revoked in ATT&CK; now T1566.001)": a 2019 playbook's techniques are often retired, and the page says where it is listed now. */
+function retiredNote(technique: AttackTechnique, kb: KnowledgeBase): string {
+  if (technique.revoked) {
+    const replacement = kb.attack.replacementOf(technique.id)?.technique;
+    return replacement && replacement.id !== technique.id ? ` (revoked in ATT&CK; now ${replacement.id}: ${replacement.name})` : ' (revoked in ATT&CK)';
+  }
+  return technique.deprecated ? ' (deprecated in ATT&CK)' : '';
 }

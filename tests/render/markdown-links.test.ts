@@ -91,7 +91,9 @@ describe('links between markdown pages', () => {
     const files = renderMarkdownPages(kb, new Map(), 'ATT&CK detection knowledge base');
     const walk = walkLinks(files);
     assert.deepEqual(walk.broken, []);
-    assert.equal(walk.pages, 1 + kb.rules.length + kb.dataNeeded.length + kb.loggingPolicies.length + kb.enrichments.length + kb.triggers.length);
+    const response = kb.response.actions.length + kb.response.playbooks.length + kb.response.stages.length;
+    assert.ok(kb.response.playbooks.length > 0, 'the sample has a playbook, so its response pages are walked too');
+    assert.equal(walk.pages, 1 + kb.rules.length + kb.dataNeeded.length + kb.loggingPolicies.length + kb.enrichments.length + kb.triggers.length + response);
     assert.ok(walk.relativeLinks > 200, `walked ${walk.relativeLinks} relative links`);
     assert.ok(walk.anchorLinks > 5, `walked ${walk.anchorLinks} anchors`);
     // Pages link in both directions: a rule to its Data Needed, the Data Needed back to the rule.
