@@ -11,6 +11,7 @@ import { compareText } from '../model/compare-text.ts';
 import { DataNeededIndex, matchDataNeeded, type DataNeededMatch, type DataNeededReason, type DocumentRequirement, type RuleDocumentFacts } from './match-data-needed.ts';
 import { findReferenceCycles } from './reference-cycles.ts';
 import { withProvisionalAttack } from './provisional-attack.ts';
+import { retiredTechniqueIssue } from './retired-technique.ts';
 import { linkResponse, playbooksForTechniques, type LoadedResponse } from './link-response.ts';
 
 /** Records an issue of the linking stage. */
@@ -313,14 +314,8 @@ function classifyTags(
       case 'deprecated-technique':
       case 'revoked-technique':
         if (!techniques.includes(found.technique)) techniques.push(found.technique);
-        if (found.kind === 'deprecated-technique') {
-          report(rule.file, where, 'deprecated-attack-technique', `${found.technique.id} (${found.technique.name}) is deprecated in ATT&CK ${attack.version}`);
-        } else if (found.kind === 'revoked-technique') {
-          const replacement = found.replacement
-            ? `; use ${found.replacement.id} (${found.replacement.name})${found.replacementBasis === 'same-name' ? ', the live technique of the same name' : ''}`
-            : '';
-          report(rule.file, where, 'revoked-attack-technique', `${found.technique.id} (${found.technique.name}) is revoked in ATT&CK ${attack.version}${replacement}`);
-        }
+        const retired = retiredTechniqueIssue(found, attack.version);
+        if (retired) report(rule.file, where, retired.code, retired.message);
         return;
       case 'group':
       case 'software': {

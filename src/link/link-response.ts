@@ -3,6 +3,7 @@ import { compareText } from '../model/compare-text.ts';
 import type { TitleReference } from '../model/entities.ts';
 import { REACT_STAGES, stageKey, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
 import type { Report } from './link-knowledge-base.ts';
+import { retiredTechniqueIssue } from './retired-technique.ts';
 
 /** What a playbook links to, computed once by the linker. */
 export interface PlaybookLinks {
@@ -231,12 +232,8 @@ function classifyPlaybookTags(playbook: ResponsePlaybook, attack: AttackCatalog,
       case 'deprecated-technique':
       case 'revoked-technique':
         if (!techniques.includes(found.technique)) techniques.push(found.technique);
-        if (found.kind === 'revoked-technique') {
-          const replacement = found.replacement ? `; use ${found.replacement.id} (${found.replacement.name})` : '';
-          report(playbook.file, reference.position, 'revoked-attack-technique', `${found.technique.id} (${found.technique.name}) is revoked in ATT&CK ${attack.version}${replacement}`);
-        } else if (found.kind === 'deprecated-technique') {
-          report(playbook.file, reference.position, 'deprecated-attack-technique', `${found.technique.id} (${found.technique.name}) is deprecated in ATT&CK ${attack.version}`);
-        }
+        const retired = retiredTechniqueIssue(found, attack.version);
+        if (retired) report(playbook.file, reference.position, retired.code, retired.message);
         break;
       case 'unknown-technique':
         report(playbook.file, reference.position, 'unknown-attack-technique', `${found.id} is not a technique of ATT&CK ${attack.version}; kept as a plain tag`);

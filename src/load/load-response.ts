@@ -4,6 +4,8 @@ import { PLAYBOOK_SEVERITIES, SHARING_LEVELS, REACT_STAGES, stageKey, type Playb
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
 import type { FieldReader } from './read-fields.ts';
+import type { InputFile } from './find-input-files.ts';
+import type { SourceDocument } from '../model/source-document.ts';
 
 const ACTION_KEYS = new Set([
   'title', 'id', 'description', 'author', 'contributors', 'creation_date', 'stage', 'references', 'requirements', 'automation',
@@ -30,17 +32,9 @@ export function loadResponseActions(folders: readonly string[], cwd?: string, bu
     if (!title || description === undefined) return undefined;
     const stage = reader.references('stage')[0] ?? stageFromTitle(title, reader);
     if (stage === undefined) reader.report(undefined, 'field-missing', 'missing required field "stage" (one of preparation, identification, containment, eradication, recovery, lessons_learned, or a stage of the knowledge base)');
-    const id = reader.string('id')?.trim();
     return {
       kind: 'response-action',
-      file: file.displayPath,
-      relativePath: file.relativePath,
-      position: document.position,
-      title,
-      ...(id && { id: id.toUpperCase() }),
-      description: description.trim(),
-      ...optionalText(reader, 'author', 'author'),
-      ...optionalText(reader, 'creation_date', 'creationDate'),
+      ...commonFields(file, document, reader, title, description),
       ...(stage && { stage: { title: stage.title.toLowerCase(), position: stage.position } }),
       references: reader.stringList('references'),
       requirements: reader.stringList('requirements'),
@@ -70,20 +64,12 @@ export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, 
       }
     }
     if (!title || description === undefined) return undefined;
-    const id = reader.string('id')?.trim();
     const severity = severityOf(reader);
     const tlp = sharingLevel(reader, 'tlp');
     const pap = sharingLevel(reader, 'pap');
     return {
       kind: 'response-playbook',
-      file: file.displayPath,
-      relativePath: file.relativePath,
-      position: document.position,
-      title,
-      ...(id && { id: id.toUpperCase() }),
-      description: description.trim(),
-      ...optionalText(reader, 'author', 'author'),
-      ...optionalText(reader, 'creation_date', 'creationDate'),
+      ...commonFields(file, document, reader, title, description),
       ...(severity && { severity }),
       ...(tlp && { tlp }),
       ...(pap && { pap }),
@@ -127,6 +113,21 @@ function stageFromTitle(title: string, reader: FieldReader): TitleReference | un
   const words = /^RA_\d+_(.+)$/i.exec(title)?.[1]?.toLowerCase();
   const key = words === undefined ? undefined : REACT_STAGE_KEYS.find((candidate) => words.startsWith(`${candidate}_`));
   return key === undefined ? undefined : { title: key, position: reader.position('title') };
+}
+
+/** What actions and playbooks share: where they are, their key, their RE&CT id (upper case), description, author and date. */
+function commonFields(file: InputFile, document: SourceDocument, reader: FieldReader, title: string, description: string) {
+  const id = reader.string('id')?.trim();
+  return {
+    file: file.displayPath,
+    relativePath: file.relativePath,
+    position: document.position,
+    title,
+    ...(id && { id: id.toUpperCase() }),
+    description: description.trim(),
+    ...optionalText(reader, 'author', 'author'),
+    ...optionalText(reader, 'creation_date', 'creationDate'),
+  };
 }
 
 function optionalText<K extends string>(reader: FieldReader, key: string, as: K): { [key in K]?: string } {
