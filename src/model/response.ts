@@ -30,19 +30,25 @@ export interface ResponseStage extends ResponseEntity {
   readonly builtIn: boolean;
 }
 
-export interface ResponseAction extends ResponseEntity {
-  readonly kind: 'response-action';
-  /** `RA_1001_practice`: the key playbooks refer to it by, and its page name. */
+/** What actions and playbooks both carry. */
+interface ResponseDocument extends ResponseEntity {
+  /** `RA_1001_practice`, `RP_0001_phishing_email`: the key other files refer to it by, and its page name. */
   readonly title: string;
-  /** `RA1001` in RE&CT; the 2019 schema has none. */
+  /** `RA1001`, `RP0001` in RE&CT; the 2019 schema has none. */
   readonly id?: string;
   readonly description: string;
   readonly author?: string;
   /** As written: RE&CT writes YYYY/MM/DD, the 2019 files DD.MM.YYYY. */
   readonly creationDate?: string;
+  readonly references: readonly string[];
+  /** Markdown written by the knowledge base's authors. */
+  readonly workflow?: string;
+}
+
+export interface ResponseAction extends ResponseDocument {
+  readonly kind: 'response-action';
   /** The stage as named (`identification`); resolved by the linker. */
   readonly stage?: TitleReference;
-  readonly references: readonly string[];
   /** Mitigation systems or data the action needs (`MS_border_firewall`, `DN_zeek_conn_log`). */
   readonly requirements: readonly string[];
   /** Tools that can carry the action out (the 2019 schema, kept in RE&CT files). */
@@ -53,8 +59,6 @@ export interface ResponseAction extends ResponseEntity {
   readonly linkedActions: readonly TitleReference[];
   /** TheHive assignee (RE&CT `owner`). */
   readonly owner?: string;
-  /** Markdown written by the knowledge base's authors. */
-  readonly workflow?: string;
 }
 
 /** L, M, H or C (critical): what TheHive's severity 1–4 encodes. */
@@ -72,25 +76,16 @@ export interface PlaybookStageList {
   readonly actions: readonly TitleReference[];
 }
 
-export interface ResponsePlaybook extends ResponseEntity {
+export interface ResponsePlaybook extends ResponseDocument {
   readonly kind: 'response-playbook';
-  /** `RP_0001_phishing_email`: the key other playbooks refer to it by, and its page name. */
-  readonly title: string;
-  /** `RP0001` in RE&CT; the 2019 schema has none. */
-  readonly id?: string;
-  readonly description: string;
-  readonly author?: string;
-  readonly creationDate?: string;
   readonly severity?: PlaybookSeverity;
   readonly tlp?: SharingLevel;
   readonly pap?: SharingLevel;
   /** ATT&CK tactics and techniques (`attack.t1566.001`) and free tags, as written; the linker sorts them. */
   readonly tags: readonly TitleReference[];
   readonly linkedPlaybooks: readonly TitleReference[];
-  readonly references: readonly string[];
   /** In the file's order; the linker puts them in stage order. */
   readonly stages: readonly PlaybookStageList[];
-  readonly workflow?: string;
 }
 
 /** RE&CT's six stages, in their order. The descriptions are ours. */
