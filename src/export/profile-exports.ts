@@ -150,6 +150,7 @@ function profileDocument(kb: KnowledgeBase, coverage: ProfileCoverage, summary: 
     format_version: API_FORMAT_VERSION,
     kind: 'profile',
     ...counts,
+    url: urls.profile(coverage.key),
     description: profile.description,
     format: profile.format,
     ...(profile.queries && { queries: profile.queries.spec }),

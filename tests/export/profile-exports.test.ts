@@ -94,6 +94,7 @@ describe('coverage profile exports', () => {
     assert.equal(first.runnable_rules.length, sysmon.counts.runnable);
     const document = JSON.parse(text('api/profiles/sysmon.json'));
     assert.equal(document.kind, 'profile');
+    assert.equal(document.url, `/profiles/${sysmon.key}/`, 'the profile page, as every other api/ document links its page');
     assert.equal(document.rule_statuses.length, sysmon.rules.length);
     assert.deepEqual(document.data_needed.map((link: { title: string }) => link.title), sysmon.available.map((entry) => entry.title));
     assert.match(document.data_needed[0].api, /^api\/data-needed\/.+\.json$/);
