@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import { responseCategory, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
 import { MARKDOWN_ROOT } from '../present/page-addresses.ts';
-import { hasResponseContent, linkedActions, responseDisplayName, rulesByPlaybook } from '../present/response-view.ts';
+import { hasResponseContent, responseDisplayName } from '../present/response-view.ts';
 import type { SiteUrls } from '../present/site-urls.ts';
 import { apiPath, type JsonObject } from './api-json.ts';
 import { theHiveTemplatePath } from './thehive-templates.ts';
@@ -79,14 +79,13 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
       requirements: [...action.requirements],
       automation: [...action.automation],
       linked_analytics: [...action.linkedAnalytics],
-      // `linked_ra` (2019 schema) is not checked by the linker: a title the knowledge base lacks stays a bare title rather than a broken link.
-      linked_actions: linkedActions(kb, action).map((target) => (typeof target === 'string' ? { title: target } : link.action(target))),
+      // A `linked_ra` name the knowledge base lacks stays a bare title rather than a broken link.
+      linked_actions: (kb.response.linkedActions.get(action) ?? []).map((target) => (typeof target === 'string' ? { title: target } : link.action(target))),
       owner: action.owner,
       playbooks: (response.playbooksByAction.get(action) ?? []).map(link.playbook),
     };
   });
 
-  const answered = rulesByPlaybook(kb);
   const playbooks = response.playbooks.map((playbook): JsonObject => {
     const links = response.playbookLinks.get(playbook)!;
     return {
@@ -105,7 +104,7 @@ export function responseApiDocuments(kb: KnowledgeBase, urls: SiteUrls, shared: 
       missing_linked_playbooks: [...links.unresolvedLinked],
       linked_by: (response.linkedBy.get(playbook) ?? []).map(link.playbook),
       thehive: theHiveTemplatePath(kb, playbook),
-      rules: shared.rules(answered.get(playbook)),
+      rules: shared.rules(kb.rulesByPlaybook.get(playbook)),
     };
   });
 

@@ -71,6 +71,8 @@ export interface KnowledgeBase {
   readonly dataNeededByLoggingPolicy: ReadonlyMap<LoggingPolicy, readonly DataNeeded[]>;
   readonly loggingPoliciesByDataNeeded: ReadonlyMap<DataNeeded, readonly LoggingPolicy[]>;
   readonly rulesByEnrichment: ReadonlyMap<Enrichment, readonly DetectionRule[]>;
+  /** Rules whose Response row lists the playbook (RuleLinks.playbooks, reversed). */
+  readonly rulesByPlaybook: ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]>;
   /** Enrichments that list this one as a requirement. */
   readonly enrichmentsRequiring: ReadonlyMap<Enrichment, readonly Enrichment[]>;
   /** Rules tagged with a technique, by technique id (the exact id; parents are not rolled up). */

@@ -1,6 +1,7 @@
 import type { AttackActor, AttackCatalog, AttackTactic, AttackTechnique } from '../attack/attack-catalog.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy, TitleReference, TriggerTechnique } from '../model/entities.ts';
+import type { ResponsePlaybook } from '../model/response.ts';
 import { makeIssue, type Issue, type IssueCode, type SourcePosition } from '../model/issue.ts';
 import { PageAddresses } from '../present/page-addresses.ts';
 import { detectionFieldNames, detectionItemsOf } from '../sigma/detection-facts.ts';
@@ -170,7 +171,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
       dataNeeded: [],
       countedTechniques,
       triggers: countedTechniques.flatMap((technique) => triggersByTechnique.get(technique.id) ?? []),
-      playbooks: playbooksForTechniques(response, countedTechniques),
+      playbooks: playbooksForTechniques(response, countedTechniques.map((technique) => technique.id)),
       enrichments: ruleEnrichments,
       correlatedRules,
       related,
@@ -215,6 +216,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
   // Reverse links from rules.
   const rulesByDataNeeded = new Map<DataNeeded, DetectionRule[]>();
   const rulesByEnrichment = new Map<Enrichment, DetectionRule[]>();
+  const rulesByPlaybook = new Map<ResponsePlaybook, DetectionRule[]>();
   const rulesByTechnique = new Map<string, DetectionRule[]>();
   const rulesByTactic = new Map<string, DetectionRule[]>();
   const rulesByActor = new Map<string, DetectionRule[]>();
@@ -223,6 +225,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     const links = ruleLinks.get(rule)!;
     for (const match of links.dataNeeded) push(rulesByDataNeeded, match.dataNeeded, rule);
     for (const enrichment of links.enrichments) push(rulesByEnrichment, enrichment, rule);
+    for (const playbook of links.playbooks) push(rulesByPlaybook, playbook, rule);
     for (const tactic of links.tactics) push(rulesByTactic, tactic.id, rule);
     for (const actor of [...links.groups, ...links.software]) push(rulesByActor, actor.id, rule);
     for (const technique of links.countedTechniques) {
@@ -260,6 +263,7 @@ export function linkKnowledgeBase(loaded: LoadedEntities): { kb: KnowledgeBase; 
     dataNeededByLoggingPolicy: sortValues(dataNeededByLoggingPolicy, (a, b) => compareText(a.title, b.title)),
     loggingPoliciesByDataNeeded,
     rulesByEnrichment,
+    rulesByPlaybook,
     enrichmentsRequiring: sortValues(enrichmentsRequiring, (a, b) => compareText(a.title, b.title)),
     rulesByTechnique,
     rulesByTactic,

@@ -46,6 +46,11 @@ export interface ResponseKnowledge {
   readonly playbooksByTechnique: ReadonlyMap<string, readonly ResponsePlaybook[]>;
   /** Playbooks whose `linked_rp` names this one. */
   readonly linkedBy: ReadonlyMap<ResponsePlaybook, readonly ResponsePlaybook[]>;
+  /**
+   * An action's `linked_ra` (2019 schema), resolved by title or id like a playbook's lists; a name the
+   * knowledge base lacks stays as written (the older tool never checked them, so neither is it reported).
+   */
+  readonly linkedActions: ReadonlyMap<ResponseAction, readonly (ResponseAction | string)[]>;
 }
 
 export interface LoadedResponse {
@@ -139,18 +144,22 @@ export function linkResponse(loaded: LoadedResponse, attack: AttackCatalog, repo
     });
   }
 
-  return { stages, actions, playbooks, actionsByTitle, playbooksByTitle, stageOf, actionsByStage, playbookLinks, playbooksByAction, playbooksByTechnique, linkedBy };
+  const linkedActions = new Map<ResponseAction, (ResponseAction | string)[]>(
+    actions.filter((action) => action.linkedActions.length > 0).map((action) => [action, action.linkedActions.map(({ title }) => byIdOrTitle(actionsByTitle, actionsById, title) ?? title)]),
+  );
+
+  return { stages, actions, playbooks, actionsByTitle, playbooksByTitle, stageOf, actionsByStage, playbookLinks, playbooksByAction, playbooksByTechnique, linkedBy, linkedActions };
 }
 
 /**
- * The playbooks answering a rule: those tagged with any technique the rule counts under, or with the
- * parent of one of its sub-techniques (a phishing playbook answers every kind of phishing), in playbook order.
+ * The playbooks answering a rule or a technique: those tagged with any of the technique ids, or with the
+ * parent of one of them (a phishing playbook answers every kind of phishing), in playbook order.
  */
-export function playbooksForTechniques(response: ResponseKnowledge, techniques: readonly AttackTechnique[]): ResponsePlaybook[] {
+export function playbooksForTechniques(response: Pick<ResponseKnowledge, 'playbooks' | 'playbooksByTechnique'>, techniqueIds: readonly string[]): ResponsePlaybook[] {
   if (response.playbooks.length === 0) return [];
   const found = new Set<ResponsePlaybook>();
-  for (const technique of techniques) {
-    for (const id of new Set([technique.id, parentTechniqueId(technique.id) ?? technique.id])) {
+  for (const techniqueId of techniqueIds) {
+    for (const id of new Set([techniqueId, parentTechniqueId(techniqueId) ?? techniqueId])) {
       for (const playbook of response.playbooksByTechnique.get(id) ?? []) found.add(playbook);
     }
   }

@@ -1,8 +1,7 @@
 import { compareTechniqueIds, parentTechniqueId, type AttackTechnique } from '../attack/attack-catalog.ts';
-import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, LoggingPolicy } from '../model/entities.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
-import type { PlaybookStage } from '../link/link-response.ts';
+import { playbooksForTechniques, type PlaybookStage } from '../link/link-response.ts';
 import { RESPONSE_CATEGORIES, responseCategory, type PlaybookSeverity, type ResponseAction, type ResponseCategory, type ResponsePlaybook, type ResponseStage, type SharingLevel } from '../model/response.ts';
 
 /**
@@ -91,11 +90,9 @@ export function responseMatrix(kb: KnowledgeBase): MatrixColumn[] {
   });
 }
 
-/** Playbooks tagged with the technique or, for a sub-technique, with its parent; in playbook order. */
+/** Playbooks tagged with the technique or, for a sub-technique, with its parent: those its rules list; in playbook order. */
 export function playbooksForTechnique(kb: KnowledgeBase, id: string): ResponsePlaybook[] {
-  const { response } = kb;
-  const ids = new Set([id, parentTechniqueId(id) ?? id]);
-  return response.playbooks.filter((playbook) => [...ids].some((candidate) => (response.playbooksByTechnique.get(candidate) ?? []).includes(playbook)));
+  return playbooksForTechniques(kb.response, [id]);
 }
 
 /**
@@ -116,40 +113,6 @@ export function techniquesWithoutPlaybook(kb: KnowledgeBase): AttackTechnique[] 
 export function requirementTarget(kb: KnowledgeBase, requirement: string): DataNeeded | LoggingPolicy | undefined {
   const title = requirement.trim();
   return kb.dataNeededByTitle.get(title) ?? kb.loggingPoliciesByTitle.get(title);
-}
-
-/**
- * An action's `linked_ra` (2019 schema), each resolved by title or by id like a playbook's lists, or kept
- * as written when the knowledge base lacks it.
- */
-export function linkedActions(kb: KnowledgeBase, action: ResponseAction): readonly (ResponseAction | string)[] {
-  const { response } = kb;
-  return action.linkedActions.map(({ title }) => response.actionsByTitle.get(title) ?? response.actions.find((other) => other.id !== undefined && other.id === title.toUpperCase()) ?? title);
-}
-
-const rulesAnswered = new WeakMap<KnowledgeBase, ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]>>();
-
-/**
- * The detection rules each playbook answers (those whose `RuleLinks.playbooks` hold it), in rule order:
- * the reverse of the rule pages' Response row, computed once per knowledge base.
- */
-export function rulesByPlaybook(kb: KnowledgeBase): ReadonlyMap<ResponsePlaybook, readonly DetectionRule[]> {
-  let found = rulesAnswered.get(kb);
-  if (found === undefined) {
-    const map = new Map<ResponsePlaybook, DetectionRule[]>();
-    if (kb.response.playbooks.length > 0) {
-      for (const rule of kb.rules) {
-        for (const playbook of kb.ruleLinks.get(rule)?.playbooks ?? []) {
-          const rules = map.get(playbook) ?? [];
-          rules.push(rule);
-          map.set(playbook, rules);
-        }
-      }
-    }
-    found = map;
-    rulesAnswered.set(kb, found);
-  }
-  return found;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
-import { originSuffix } from '../present/attack-labels.ts';
+import { techniqueUrl, type AttackCatalog, type AttackTactic, type AttackTechnique } from '../attack/attack-catalog.ts';
+import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
@@ -83,4 +83,15 @@ export function renderEnrichmentMarkdown(enrichment: Enrichment, kb: KnowledgeBa
 export function techniqueLink(attack: AttackCatalog, id: string): string {
   const technique = attack.technique(id);
   return link(`${id}: ${technique?.name ?? 'unknown technique'}`, techniqueUrl(id)) + originSuffix(technique?.origin);
+}
+
+/** A tagged tactic as the markdown tables name it, "TA0006: Credential Access", linked to ATT&CK when it has an ATT&CK page. */
+export function tacticMarkdown(tactic: AttackTactic): string {
+  const url = attackTacticUrl(tactic);
+  return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin);
+}
+
+/** A tagged technique as the markdown tables name it, linked to ATT&CK, with where it came from when not from ATT&CK. */
+export function techniqueMarkdown(technique: AttackTechnique): string {
+  return link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin);
 }

@@ -1,8 +1,8 @@
-import { techniqueUrl, type AttackTechnique } from '../attack/attack-catalog.ts';
+import type { AttackTechnique } from '../attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../link/knowledge-base.ts';
 import { responseCategory, type ResponseAction, type ResponsePlaybook, type ResponseStage } from '../model/response.ts';
-import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
-import { linkedActions, requirementTarget, responseLabel, severityText, sharingText } from '../present/response-view.ts';
+import { PLAYBOOK_ROWS, requirementTarget, responseLabel, severityText, sharingText, type PlaybookRow } from '../present/response-view.ts';
+import { tacticMarkdown, techniqueMarkdown } from './entity-pages.ts';
 import { authorMarkdownToMarkdown } from './author-markdown.ts';
 import { cellList, escapeCell, escapeParagraphs, escapeText, keyValueTable, link, reference, table } from './markdown-syntax.ts';
 
@@ -36,7 +36,7 @@ export function renderResponseActionMarkdown(action: ResponseAction, kb: Knowled
   if (action.references.length > 0) rows.push(['References', cellList(action.references.map(reference), '')]);
   if (action.requirements.length > 0) rows.push(['Requirements', cellList(action.requirements.map((requirement) => requirementLink(requirement, kb)), '')]);
   if (action.linkedActions.length > 0) {
-    rows.push(['Linked Response Actions', cellList(linkedActions(kb, action).map((target) => (typeof target === 'string' ? escapeText(target) : link(target.title, kb.addresses.markdownLink(target)))), '')]);
+    rows.push(['Linked Response Actions', cellList((kb.response.linkedActions.get(action) ?? []).map((target) => (typeof target === 'string' ? escapeText(target) : link(target.title, kb.addresses.markdownLink(target)))), '')]);
   }
   if (action.linkedAnalytics.length > 0) rows.push(['Linked Analytics', cellList(action.linkedAnalytics.map((item) => requirementLink(item, kb)), '')]);
   rows.push(['Response Playbooks', cellList(playbookLinks(response.playbooksByAction.get(action) ?? [], kb), 'No playbook uses this action yet')]);
@@ -53,28 +53,23 @@ export function renderResponseActionMarkdown(action: ResponseAction, kb: Knowled
 export function renderResponsePlaybookMarkdown(playbook: ResponsePlaybook, kb: KnowledgeBase): string {
   const { response, addresses } = kb;
   const links = response.playbookLinks.get(playbook)!;
-  const rows: Array<[string, string]> = [];
-  if (playbook.id) rows.push(['ID', escapeText(playbook.id)]);
-  rows.push(
-    ['Description', escapeCell(playbook.description)],
-    [
-      'ATT&CK Tactic',
-      cellList(
-        links.tactics.map((tactic) => {
-          const url = attackTacticUrl(tactic);
-          return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin);
-        }),
-        'None',
-      ),
-    ],
-    ['ATT&CK Technique', cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin) + escapeText(retiredNote(technique, kb))), 'None')],
-    ['Tags', cellList(links.otherTags.map(escapeText), 'None')],
-    ['Severity', escapeText(playbook.severity ? severityText(playbook.severity) : 'not set')],
-    ['TLP', escapeText(sharingText(playbook.tlp))],
-    ['PAP', escapeText(sharingText(playbook.pap))],
-    ['Author', escapeCell(playbook.author ?? 'unknown')],
-    ['Creation Date', escapeCell(playbook.creationDate ?? '')],
-  );
+  // The site's rows (PLAYBOOK_ROWS), but the title heads the table, and a playbook without an id (2019 schema) has no ID row, as in the older tool.
+  const values: { readonly [row in Exclude<PlaybookRow, 'Title'>]: string | undefined } = {
+    ID: playbook.id === undefined ? undefined : escapeText(playbook.id),
+    Description: escapeCell(playbook.description),
+    'ATT&CK Tactic': cellList(links.tactics.map(tacticMarkdown), 'None'),
+    'ATT&CK Technique': cellList(links.techniques.map((technique) => techniqueMarkdown(technique) + escapeText(retiredNote(technique, kb))), 'None'),
+    Tags: cellList(links.otherTags.map(escapeText), 'None'),
+    Severity: escapeText(severityText(playbook.severity)),
+    TLP: escapeText(sharingText(playbook.tlp)),
+    PAP: escapeText(sharingText(playbook.pap)),
+    Author: escapeCell(playbook.author ?? 'unknown'),
+    'Creation Date': escapeCell(playbook.creationDate ?? ''),
+  };
+  const rows: Array<[string, string]> = PLAYBOOK_ROWS.flatMap((row): Array<[string, string]> => {
+    const value = row === 'Title' ? undefined : values[row];
+    return value === undefined ? [] : [[row, value]];
+  });
   for (const { stage, actions } of links.stages) {
     rows.push([stage.title, cellList(actions.map((action) => link(action.title, addresses.markdownLink(action))), 'None')]);
   }

@@ -1,10 +1,11 @@
-import { attackObjectUrl, techniqueUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
-import { attackTacticUrl, originSuffix, tacticLabel, techniqueLabel } from '../present/attack-labels.ts';
+import { attackObjectUrl, type AttackCatalog } from '../attack/attack-catalog.ts';
+import { originSuffix } from '../present/attack-labels.ts';
 import type { DetectionRule } from '../model/detection-rule.ts';
 import type { KnowledgeBase, RuleLinks } from '../link/knowledge-base.ts';
 import type { QuerySectionResult } from '../convert/convert-knowledge-base.ts';
 import { queryText } from '../present/query-text.ts';
 import { cellList, codeBlock, escapeCell, escapeText, keyValueTable, link, reference } from './markdown-syntax.ts';
+import { tacticMarkdown, techniqueMarkdown } from './entity-pages.ts';
 import { profileMarkdownPath, type PageAddresses } from '../present/page-addresses.ts';
 import type { ProfileCoverage } from '../link/profile-coverage-model.ts';
 import { runsIn, statusNote } from '../present/profile-view.ts';
@@ -16,15 +17,8 @@ type MarkdownRow = Exclude<RuleRow, 'title' | 'dates' | 'logSources' | 'sigmaId'
 /** How each row's cell reads in markdown; labels, order and empty texts are the summary's (src/present/rule-summary.ts). */
 const MARKDOWN_CELLS: { readonly [row in MarkdownRow]: (rule: DetectionRule, links: RuleLinks, attack: AttackCatalog, addresses: PageAddresses, profiles: readonly ProfileCoverage[]) => string } = {
   description: (rule) => escapeCell(rule.description ?? '') || RULE_ROWS.description.empty!,
-  tactics: (_, links) =>
-    cellList(
-      links.tactics.map((tactic) => {
-        const url = attackTacticUrl(tactic);
-        return (url ? link(tacticLabel(tactic), url) : escapeText(tacticLabel(tactic))) + originSuffix(tactic.origin);
-      }),
-      RULE_ROWS.tactics.empty!,
-    ),
-  techniques: (_, links) => cellList(links.techniques.map((technique) => link(techniqueLabel(technique), techniqueUrl(technique.id)) + originSuffix(technique.origin)), RULE_ROWS.techniques.empty!),
+  tactics: (_, links) => cellList(links.tactics.map(tacticMarkdown), RULE_ROWS.tactics.empty!),
+  techniques: (_, links) => cellList(links.techniques.map(techniqueMarkdown), RULE_ROWS.techniques.empty!),
   actors: (_, links) => cellList([...links.groups, ...links.software].map((actor) => link(actor.name === actor.id ? actor.id : `${actor.id}: ${actor.name}`, attackObjectUrl(actor.kind, actor.id)) + originSuffix(actor.origin)), ''),
   dataNeeded: (_, links, __, addresses) => cellList(links.dataNeeded.map((match) => link(match.dataNeeded.title, addresses.markdownLink(match.dataNeeded))), RULE_ROWS.dataNeeded.empty!),
   runsIn: (rule, _, __, ___, profiles) => cellList(runsIn(rule, profiles).map((entry) => link(entry.profile.profile.title, `../${profileMarkdownPath(entry.profile.key)}`) + escapeText(statusNote(entry.status))), ''),

@@ -1,7 +1,6 @@
 import type { ResponseAction, ResponsePlaybook, ResponseStage } from '../../model/response.ts';
 import { responseCategory } from '../../model/response.ts';
 import {
-  linkedActions,
   PLAYBOOK_ROWS,
   playbookActionCount,
   playbookStageRows,
@@ -9,7 +8,6 @@ import {
   responseDisplayName,
   responseLabel,
   responseMatrix,
-  rulesByPlaybook,
   severityText,
   sharingText,
   techniquesWithoutPlaybook,
@@ -86,7 +84,7 @@ export function renderResponseActionPage(action: ResponseAction, context: SiteCo
     ['References', list(action.references.map(reference), 'None documented', 'plain-list references')],
   ];
   if (action.linkedActions.length > 0) {
-    rows.push(['Linked Response Actions', list(linkedActions(kb, action).map((linked) => (typeof linked === 'string' ? missing(linked) : actionLink(linked, context))), '')]);
+    rows.push(['Linked Response Actions', list((kb.response.linkedActions.get(action) ?? []).map((linked) => (typeof linked === 'string' ? missing(linked) : actionLink(linked, context))), '')]);
   }
   if (action.linkedAnalytics.length > 0) rows.push(['Linked Analytics', list(action.linkedAnalytics.map((analytic) => requirementItem(analytic, context)), '')]);
   const name = responseDisplayName(action);
@@ -141,7 +139,7 @@ export function renderResponsePlaybookPage(playbook: ResponsePlaybook, context: 
   );
   const linked = [...(links?.linked ?? []).map((other) => playbookLink(other, context)), ...(links?.unresolvedLinked ?? []).map(missing)];
   const linkedBy = kb.response.linkedBy.get(playbook) ?? [];
-  const rules = rulesByPlaybook(kb).get(playbook) ?? [];
+  const rules = kb.rulesByPlaybook.get(playbook) ?? [];
   const name = responseDisplayName(playbook);
   const body = html`<article class="entity response-page playbook">
 ${pageHeader('Response Playbook', name, html`<p class="badges"><span class="badge tag">${playbook.id ?? playbook.title}</span>${playbook.severity ? html` <span class="badge tag">severity ${severityText(playbook.severity)}</span>` : ''}${playbook.tlp ? html` <span class="badge tag">TLP:${playbook.tlp}</span>` : ''}${playbook.pap ? html` <span class="badge tag">PAP:${playbook.pap}</span>` : ''}</p>`)}
