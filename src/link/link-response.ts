@@ -172,17 +172,21 @@ export function playbooksForTechniques(response: Pick<ResponseKnowledge, 'playbo
  */
 function resolveStages(loaded: readonly ResponseStage[], report: Report): ResponseStage[] {
   const byId = new Map<string, ResponseStage>();
+  // By key too: two stages of one title could not be told apart by the actions and playbooks that name them.
+  // A map, not a scan of byId: a hostile knowledge base may hold thousands of stage files.
+  const byKey = new Map<string, ResponseStage>();
   for (const stage of [...loaded].sort((a, b) => compareText(a.relativePath, b.relativePath) || compareText(a.file, b.file))) {
-    const first = byId.get(stage.id) ?? [...byId.values()].find((other) => other.key === stage.key);
+    const first = byId.get(stage.id) ?? byKey.get(stage.key);
     if (first) {
       report(stage.file, stage.position, 'duplicate-id', `another Response Stage is ${first.id} "${first.title}" (${first.file}); this one is ignored`);
       continue;
     }
     byId.set(stage.id, stage);
+    byKey.set(stage.key, stage);
   }
   for (const builtIn of REACT_STAGES) {
     const key = stageKey(builtIn.title);
-    if (byId.has(builtIn.id) || [...byId.values()].some((stage) => stage.key === key)) continue;
+    if (byId.has(builtIn.id) || byKey.has(key)) continue;
     byId.set(builtIn.id, {
       kind: 'response-stage',
       file: 'RE&CT',

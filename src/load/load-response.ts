@@ -42,7 +42,7 @@ export function loadResponseActions(folders: readonly string[], cwd?: string, bu
       linkedAnalytics: reader.stringList('linked_analytics'),
       linkedActions: reader.references('linked_ra'),
       ...optionalText(reader, 'owner', 'owner'),
-      ...(reader.string('workflow') !== undefined && { workflow: reader.string('workflow')! }),
+      ...authorMarkdown(reader, 'workflow'),
     } satisfies ResponseAction;
   }), cwd, budget);
 }
@@ -77,7 +77,7 @@ export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, 
       linkedPlaybooks: reader.references('linked_rp'),
       references: reader.stringList('references'),
       stages,
-      ...(reader.string('workflow') !== undefined && { workflow: reader.string('workflow')! }),
+      ...authorMarkdown(reader, 'workflow'),
     } satisfies ResponsePlaybook;
   }), cwd, budget);
 }
@@ -128,6 +128,12 @@ function commonFields(file: InputFile, document: SourceDocument, reader: FieldRe
     ...optionalText(reader, 'author', 'author'),
     ...optionalText(reader, 'creation_date', 'creationDate'),
   };
+}
+
+/** Markdown as written (its leading indentation is syntax), read once so that a wrong type is reported once. */
+function authorMarkdown(reader: FieldReader, key: 'workflow'): { workflow?: string } {
+  const value = reader.string(key);
+  return value === undefined ? {} : { [key]: value };
 }
 
 function optionalText<K extends string>(reader: FieldReader, key: string, as: K): { [key in K]?: string } {

@@ -18,6 +18,19 @@ function playbooks(t: TestContext, files: Readonly<Record<string, string>>) {
 }
 
 describe('loading Response Actions, Playbooks and Stages', () => {
+  test('a workflow of the wrong type is one field-type error, for an action and for a playbook; a workflow keeps its indentation', (t) => {
+    const root = writeTempTree(t, {
+      'response_actions/RA_1001_a.yml': 'title: RA_1001_a\ndescription: d\nstage: preparation\nworkflow: [1, 2]\n',
+      'response_actions/RA_1002_b.yml': 'title: RA_1002_b\ndescription: d\nstage: preparation\nworkflow: |2\n      indented code\n    text\n',
+      'response_playbooks/RP_0001_a.yml': 'title: RP_0001_a\ndescription: d\nworkflow: {a: 1}\n',
+    });
+    const actions = loadResponseActions([`${root}/response_actions`], root);
+    assert.deepEqual(where(actions.issues, 'field-type'), ['response_actions/RA_1001_a.yml:4:11'], describeIssues(actions.issues));
+    assert.equal(actions.items.find((action) => action.title === 'RA_1002_b')!.workflow, '    indented code\n  text\n');
+    const loaded = loadResponsePlaybooks([`${root}/response_playbooks`], root);
+    assert.deepEqual(where(loaded.issues, 'field-type'), ['response_playbooks/RP_0001_a.yml:3:11'], describeIssues(loaded.issues));
+  });
+
   test('the RE&CT schema: an action with its id, stage, requirements and workflow; a stage file', (t) => {
     const root = writeTempTree(t, {
       'response_actions/RA_3101_block_external_ip_address.yml': [
