@@ -1,6 +1,7 @@
 import { runChecks } from './check/run-checks.ts';
+import { CacheShelf, type CacheSettings } from './cache/build-cache.ts';
 import type { BuildConfig } from './config.ts';
-import { convertKnowledgeBase, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
+import { convertKnowledgeBase, isConversionResult, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
 import { renderExports } from './export/render-exports.ts';
 import type { KnowledgeBase } from './link/knowledge-base.ts';
 import { linkKnowledgeBase } from './link/link-knowledge-base.ts';
@@ -58,10 +59,11 @@ export interface Build {
 
 /**
  * The whole pipeline on one screen: load → link → convert → render (markdown pages, and the exports unless
- * `exports: false`) → check (src/check/run-checks.ts). Nothing here writes files. `onStage` is told
- * before each stage starts (progress display).
+ * `exports: false`) → check (src/check/run-checks.ts). Nothing here writes files but the `cache`
+ * (src/cache/build-cache.ts), which lets a build reuse what the previous one computed from the same
+ * input. `onStage` is told before each stage starts (progress display).
  */
-export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; exports?: boolean; configFile?: string; onStage?: (stage: BuildStage) => void } = {}): Build {
+export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; exports?: boolean; configFile?: string; cache?: CacheSettings; onStage?: (stage: BuildStage) => void } = {}): Build {
   const clock = stopwatch();
   options.onStage?.('load');
   const attack = loadAttackData(config.attack);
@@ -91,9 +93,11 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const link = clock();
   options.onStage?.('convert');
 
+  const conversions = CacheShelf.open(options.cache, 'conversions', isConversionResult);
   const converted = options.convert === false
     ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
-    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? CONFIG_FILE_NAME, userPipelineMap(config.pipelines ?? []));
+    : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? CONFIG_FILE_NAME, userPipelineMap(config.pipelines ?? []), conversions);
+  if (options.convert !== false) conversions.save();
   const convert = clock();
   options.onStage?.('coverage');
   const covered = computeProfileCoverage({

@@ -1,4 +1,5 @@
 import { buildKnowledgeBase } from '../build.ts';
+import { cacheFolderFor } from '../cache/build-cache.ts';
 import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
@@ -13,7 +14,7 @@ const USAGE = `usage: atc build [--config FILE] [--rules DIR]... [--data-needed 
                  [--enrichments DIR]... [--triggers DIR]... [--profiles DIR]... [--use-cases DIR]...
                  [--response-actions DIR]... [--response-playbooks DIR]... [--response-stages DIR]...
                  [--out DIR] [--targets SPEC,...] [--quiet]
-                 [--force] [--wait SECONDS]
+                 [--force] [--wait SECONDS] [--no-cache]
 
 Builds the knowledge base into the output folder (default _site/). Every problem is printed as
 file:line:col severity code message (notes are counted, not listed: atc check lists them); on any error
@@ -27,6 +28,11 @@ or contains the configuration's folder or the home folder, or a non-empty folder
 previous output are kept in .atc-cache/ in the configuration's folder. A second build into the same
 output waits for the first, up to --wait SECONDS (default 300).
 
+A build reuses what the previous one computed from the same files (conversions, the search index), kept
+in node_modules/.cache/atc-kb/ of the configuration's folder (.atc-cache/kb/ without node_modules/);
+a cache written by another version of atc, or damaged, is ignored. --no-cache computes everything
+afresh (and writes a new cache).
+
 Exit codes: 0 built; 1 errors in the knowledge base, the output could not be written, or another
 build kept it busy; 2 bad arguments or a refused output folder.
 `;
@@ -37,7 +43,7 @@ export async function runBuild(args: string[]): Promise<number> {
     return 2;
   };
   // build's own options first; the rest are the options build shares with check and layer.
-  const own = takeOptions(args, { force: 'boolean', wait: 'string' });
+  const own = takeOptions(args, { force: 'boolean', wait: 'string', 'no-cache': 'boolean' });
   if (typeof own === 'string') return usageError(own);
   const parsed = parseKnowledgeBaseArguments(own.rest);
   if (typeof parsed === 'string') return usageError(parsed);
@@ -61,7 +67,8 @@ export async function runBuild(args: string[]): Promise<number> {
   } catch (error) {
     return reportOutputFailure(error);
   }
-  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, onStage: (stage) => progress.stage(stage) });
+  const cache = { folder: cacheFolderFor(config.rootDir), reuse: !(own.values['no-cache'] ?? false) };
+  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, cache, onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
   progress.clear();
   const listed = issuesToList(issues, parsed.quiet);

@@ -1,3 +1,4 @@
+import { cacheKey } from '../cache/build-cache.ts';
 import path from 'node:path';
 import { makeIssue, type Issue } from '../model/issue.ts';
 import { BUILTIN_PIPELINES, targetsOfPipeline, type UserPipelines } from '../sigma/convert-collection.ts';
@@ -31,6 +32,8 @@ export interface LoadedPipeline {
   readonly pipeline: ProcessingPipeline;
   /** Targets it may be used with; empty: any target that applies pipelines (not the sigmac ones). */
   readonly targets: readonly string[];
+  /** A hash of the file's text: cached conversions through this pipeline are keyed by it (src/cache/build-cache.ts). */
+  readonly fingerprint: string;
 }
 
 const PIPELINE_KEYS = new Set(['name', 'title', 'base', 'targets', 'fields', 'logsources']);
@@ -89,7 +92,7 @@ export function loadPipelineFile(absolutePath: string, displayPath: string, name
   if (globalFields) items.push({ id: `${id}:fields`, kind: 'map-fields', when: {}, fields: globalFields });
   if (issues.filter((issue) => issue.severity === 'error').length > errorsBefore) return { issues };
   const title = reader.string('title') ?? `User pipeline ${name} (${displayPath})${base ? ` on ${base.id}` : ''}`;
-  return { pipeline: { name, file: displayPath, targets, pipeline: { id: name, title, items } }, issues };
+  return { pipeline: { name, file: displayPath, targets, pipeline: { id: name, title, items }, fingerprint: cacheKey(name, yaml.text) }, issues };
 }
 
 /** `field: name` or `field: [names]`; values must be text. */
@@ -135,5 +138,5 @@ export function loadPipelines(entries: readonly { readonly name: string; readonl
 
 /** The loaded pipelines in the shape convertCollection takes. */
 export function userPipelineMap(pipelines: readonly LoadedPipeline[]): UserPipelines {
-  return new Map(pipelines.map((loaded) => [loaded.name, { pipeline: loaded.pipeline, targets: loaded.targets }]));
+  return new Map(pipelines.map((loaded) => [loaded.name, { pipeline: loaded.pipeline, targets: loaded.targets, fingerprint: loaded.fingerprint }]));
 }

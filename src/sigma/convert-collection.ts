@@ -11,6 +11,7 @@ import { SPLUNK_CIM, SPLUNK_WINDOWS } from './pipelines/splunk.ts';
 import type { SigmaRule } from './sigma-rule.ts';
 
 export type { ConversionResult, TargetSpec, UnsupportedCategory } from './backends/target.ts';
+export { UNSUPPORTED_CATEGORIES } from './backends/target.ts';
 
 const TARGETS: readonly Target[] = [ES_QS_TARGET, XPACK_WATCHER_TARGET, GRAYLOG_TARGET, LUCENE_TARGET, EQL_TARGET, ESQL_TARGET, SPLUNK_TARGET, KUSTO_TARGET];
 const BY_ID: ReadonlyMap<string, Target> = new Map(TARGETS.map((target) => [target.id, target]));
@@ -46,7 +47,8 @@ export function parseTargetSpec(text: string): TargetSpec | string {
  * User pipelines (loaded from YAML, src/load/load-pipelines.ts) by name, with the targets each may be
  * used with (empty: every target that applies pipelines).
  */
-export type UserPipelines = ReadonlyMap<string, { readonly pipeline: ProcessingPipeline; readonly targets: readonly string[] }>;
+/** A user's pipelines by name; `fingerprint` identifies a pipeline's definition for callers that cache conversions. */
+export type UserPipelines = ReadonlyMap<string, { readonly pipeline: ProcessingPipeline; readonly targets: readonly string[]; readonly fingerprint?: string }>;
 
 export function checkTargetSpec(spec: TargetSpec, userPipelines?: UserPipelines): TargetSpec | string {
   const target = BY_ID.get(spec.target);

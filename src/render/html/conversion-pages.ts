@@ -1,11 +1,11 @@
-import type { UnsupportedCategory } from '../../sigma/convert-collection.ts';
+import { UNSUPPORTED_CATEGORIES, type UnsupportedCategory } from '../../sigma/convert-collection.ts';
 import { conversionStatus, summarizeConversions, type QuerySectionResult } from '../../convert/convert-knowledge-base.ts';
 import { code, count, link, pageHeader, section } from './components.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import type { SiteContext, SitePage } from './site-context.ts';
 
 /** The reason categories of an unsupported conversion, in the order the site lists them. */
-export const CATEGORIES: readonly UnsupportedCategory[] = ['feature', 'field', 'logsource'];
+const CATEGORIES = UNSUPPORTED_CATEGORIES;
 
 /** What each category means, in one line (README.md, "Every rule × query section has a conversion status"). */
 export const CATEGORY_TEXT: Readonly<Record<UnsupportedCategory, string>> = {

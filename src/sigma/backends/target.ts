@@ -15,6 +15,9 @@ export interface TargetSpec {
  */
 export type UnsupportedCategory = 'feature' | 'field' | 'logsource';
 
+/** Every UnsupportedCategory, in the order pages list them. */
+export const UNSUPPORTED_CATEGORIES: readonly UnsupportedCategory[] = ['feature', 'field', 'logsource'];
+
 /** The queries of one rule file, in rule order (one per condition), or why it cannot be converted. */
 export type ConversionResult =
   | { readonly ok: true; readonly queries: string[] }
