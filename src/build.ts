@@ -1,5 +1,7 @@
 import { runChecks } from './check/run-checks.ts';
 import { CacheShelf, type CacheSettings } from './cache/build-cache.ts';
+import type { LoadMemo } from './load/load-memo.ts';
+import type { ConversionResult } from './sigma/convert-collection.ts';
 import type { BuildConfig } from './config.ts';
 import { convertKnowledgeBase, isConversionResult, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
 import { renderExports } from './export/render-exports.ts';
@@ -36,6 +38,15 @@ export interface StageTimings {
 
 export type BuildStage = keyof StageTimings;
 
+/**
+ * What a long-running process (the dev server) keeps from one build to the next: what each unchanged file
+ * loaded as, and the conversions of the last build. A one-shot build has none and relies on the cache folder.
+ */
+export interface BuildSession {
+  readonly memo: LoadMemo;
+  conversions?: CacheShelf<ConversionResult>;
+}
+
 export interface Build {
   readonly config: BuildConfig;
   readonly kb: KnowledgeBase;
@@ -57,27 +68,51 @@ export interface Build {
   readonly timings: StageTimings;
 }
 
+export interface BuildOptions {
+  /** False: no query is converted (pages without query sections). */
+  readonly convert?: boolean;
+  /** False: markdown pages only, no export files. */
+  readonly exports?: boolean;
+  /** The configuration file's name as issues show it. */
+  readonly configFile?: string;
+  /** Where cached results are read and written (src/cache/build-cache.ts); none: everything is computed. */
+  readonly cache?: CacheSettings;
+  readonly session?: BuildSession;
+  /** Told before each stage starts (progress display). */
+  readonly onStage?: (stage: BuildStage) => void;
+}
+
+/** A build before its markdown pages and exports: the knowledge base linked, converted, its coverage computed. */
+export type ModelledBuild = Omit<Build, 'files' | 'streamed'>;
+
 /**
- * The whole pipeline on one screen: load → link → convert → render (markdown pages, and the exports unless
- * `exports: false`) → check (src/check/run-checks.ts). Nothing here writes files but the `cache`
- * (src/cache/build-cache.ts), which lets a build reuse what the previous one computed from the same
- * input. `onStage` is told before each stage starts (progress display).
+ * The whole pipeline on one screen: load → link → convert → coverage (modelKnowledgeBase), then render
+ * (markdown pages, and the exports unless `exports: false`) → check (renderKnowledgeBase). Nothing here
+ * writes files but the `cache` (src/cache/build-cache.ts), which lets a build reuse what the previous one
+ * computed from the same input. The dev server runs the two halves apart, to show an edited page before
+ * rendering the rest.
  */
-export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boolean; exports?: boolean; configFile?: string; cache?: CacheSettings; onStage?: (stage: BuildStage) => void } = {}): Build {
+export function buildKnowledgeBase(config: BuildConfig, options: BuildOptions = {}): Build {
+  return renderKnowledgeBase(modelKnowledgeBase(config, options), options);
+}
+
+/** Load, link, convert and coverage: everything the pages are made from. */
+export function modelKnowledgeBase(config: BuildConfig, options: BuildOptions = {}): ModelledBuild {
   const clock = stopwatch();
   options.onStage?.('load');
   const attack = loadAttackData(config.attack);
   const budget = new KnowledgeBaseBudget();
-  const rules = loadDetectionRules(config.inputs.rules, undefined, budget);
-  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget);
-  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget);
-  const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget);
-  const triggers = loadTriggers(config.inputs.triggers, undefined, budget);
-  const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget);
-  const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget);
-  const responseActions = loadResponseActions(config.inputs.responseActions ?? [], undefined, budget);
-  const responsePlaybooks = loadResponsePlaybooks(config.inputs.responsePlaybooks ?? [], undefined, budget);
-  const responseStages = loadResponseStages(config.inputs.responseStages ?? [], undefined, budget);
+  const memo = options.session?.memo;
+  const rules = loadDetectionRules(config.inputs.rules, undefined, budget, memo);
+  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget, memo);
+  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget, memo);
+  const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget, memo);
+  const triggers = loadTriggers(config.inputs.triggers, undefined, budget, memo);
+  const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget, memo);
+  const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget, memo);
+  const responseActions = loadResponseActions(config.inputs.responseActions ?? [], undefined, budget, memo);
+  const responsePlaybooks = loadResponsePlaybooks(config.inputs.responsePlaybooks ?? [], undefined, budget, memo);
+  const responseStages = loadResponseStages(config.inputs.responseStages ?? [], undefined, budget, memo);
   const load = clock();
   options.onStage?.('link');
 
@@ -93,11 +128,14 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
   const link = clock();
   options.onStage?.('convert');
 
-  const conversions = CacheShelf.open(options.cache, 'conversions', isConversionResult);
+  // A session's later builds keep their conversions in memory; its first reads and writes the cache folder.
+  const carried = options.session?.conversions?.successor();
+  const conversions = carried ?? CacheShelf.open(options.cache, 'conversions', isConversionResult);
+  if (options.session) options.session.conversions = conversions;
   const converted = options.convert === false
     ? { queries: new Map<DetectionRule, QuerySectionResult[]>(), issues: [] }
     : convertKnowledgeBase(linked.kb.rules, config.querySections, options.configFile ?? CONFIG_FILE_NAME, userPipelineMap(config.pipelines ?? []), conversions);
-  if (options.convert !== false) conversions.save();
+  if (options.convert !== false && !carried) conversions.save();
   const convert = clock();
   options.onStage?.('coverage');
   const covered = computeProfileCoverage({
@@ -107,24 +145,13 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
     conversions: profileConversions(linked.kb.rules, config, converted.queries, options.convert !== false, userPipelineMap(config.pipelines ?? [])),
   });
   const coverage = clock();
-  options.onStage?.('render');
-
-  const files = renderMarkdownPages(linked.kb, converted.queries, config.site.title, profileSite({ kb: linked.kb, profiles: covered.profiles, useCases: covered.useCases, useCaseMembers: covered.useCaseMembers }));
-  const exports = options.exports === false ? undefined : renderExports(linked.kb, converted.queries, config, covered.profiles);
-  if (exports) files.push(...exports.files);
-  const render = clock();
-  options.onStage?.('check');
-  const checked = runChecks(linked.kb, converted.queries, files);
-  const check = clock();
 
   const issues = [attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases, responseActions, responsePlaybooks, responseStages].flatMap((loaded) => loaded.issues);
-  issues.push(...linked.issues, ...converted.issues, ...covered.issues, ...checked);
+  issues.push(...linked.issues, ...converted.issues, ...covered.issues);
   return {
     config,
     kb: linked.kb,
     queries: converted.queries,
-    files,
-    ...(exports?.streamed && { streamed: exports.streamed }),
     profiles: covered.profiles,
     useCases: covered.useCases,
     useCaseMembers: covered.useCaseMembers,
@@ -140,7 +167,28 @@ export function buildKnowledgeBase(config: BuildConfig, options: { convert?: boo
       responsePlaybooks: responsePlaybooks.fileCount,
       responseStages: responseStages.fileCount,
     },
-    timings: { load, link, convert, coverage, render, check },
+    timings: { load, link, convert, coverage, render: 0, check: 0 },
+  };
+}
+
+/** The second half of buildKnowledgeBase: the markdown pages and exports of a modelled build, then the checks. */
+export function renderKnowledgeBase(modelled: ModelledBuild, options: BuildOptions = {}): Build {
+  const { config, kb, queries } = modelled;
+  const clock = stopwatch();
+  options.onStage?.('render');
+  const files = renderMarkdownPages(kb, queries, config.site.title, profileSite(modelled));
+  const exports = options.exports === false ? undefined : renderExports(kb, queries, config, modelled.profiles);
+  if (exports) files.push(...exports.files);
+  const render = clock();
+  options.onStage?.('check');
+  const checked = runChecks(kb, queries, files);
+  const check = clock();
+  return {
+    ...modelled,
+    files,
+    ...(exports?.streamed && { streamed: exports.streamed }),
+    issues: [...modelled.issues, ...checked].sort(compareIssues),
+    timings: { ...modelled.timings, render, check },
   };
 }
 

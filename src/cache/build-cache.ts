@@ -100,6 +100,14 @@ export class CacheShelf<V> {
     return new CacheShelf<V>(file, name, settings.reuse ? readShelf(file, name) : new Map(), accept);
   }
 
+  /**
+   * A shelf for the next build of a long-running process (the dev server): it starts from the entries this
+   * one used, in memory, without reading the cache folder again; saving it still writes the folder.
+   */
+  successor(): CacheShelf<V> {
+    return new CacheShelf<V>(this.file, this.name, new Map(this.kept), this.accept);
+  }
+
   /** The value kept under `key`, from this build or the previous one; undefined when there is none. */
   get(key: string): V | undefined {
     const own = this.kept.get(key);

@@ -43,6 +43,7 @@ export function convertKnowledgeBase(
     readable(convertCollection(rule.rules, { target: section.target, ...(section.pipeline ? { pipeline: section.pipeline } : {}), ...(section.format ? { format: section.format } : {}) }, userPipelines));
   const queries = new Map<DetectionRule, QuerySectionResult[]>();
   for (const rule of rules) {
+    let ruleKey: string | undefined; // hashed once per rule, when a section looks it up
     queries.set(
       rule,
       usable.map((section, index) => {
@@ -54,7 +55,7 @@ export function convertKnowledgeBase(
             rule.rules.length === 0
               ? { ok: false, reason: 'correlation rules are not converted to this target; see the rules it correlates', category: 'feature' as const }
               : cache && sectionKey !== undefined
-                ? cache.through(cacheKey(sectionKey, rule.file, rule.text), () => convert(rule, section))
+                ? cache.through(cacheKey(sectionKey, (ruleKey ??= cacheKey(rule.file, rule.text))), () => convert(rule, section))
                 : convert(rule, section),
         };
       }),

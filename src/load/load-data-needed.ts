@@ -3,6 +3,7 @@ import { makeIssue, type Issue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
+import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
 import { FieldReader } from './read-fields.ts';
 
@@ -23,7 +24,7 @@ const ENRICHMENT_KEYS = new Set([
 /** atc-data names entries `DN_0001_4688_windows_process_creation`: the third token is the Windows event id when numeric. */
 const EVENT_ID_IN_TITLE = /^[A-Za-z]+_\d+_(\d+)_/;
 
-export function loadDataNeeded(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<DataNeeded> {
+export function loadDataNeeded(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<DataNeeded> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Data Needed entry', (reader, document) => {
     reader.warnUnknownKeys(DATA_NEEDED_KEYS, 'a Data Needed entry');
     checkContributors(reader);
@@ -55,10 +56,10 @@ export function loadDataNeeded(folders: readonly string[], cwd?: string, budget?
       sample: reader.string('sample'),
       enrichedSample: reader.string('enriched_sample'),
     } satisfies DataNeeded;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'data-needed' });
 }
 
-export function loadLoggingPolicies(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<LoggingPolicy> {
+export function loadLoggingPolicies(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<LoggingPolicy> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Logging Policy', (reader, document) => {
     reader.warnUnknownKeys(LOGGING_POLICY_KEYS, 'a Logging Policy');
     checkContributors(reader);
@@ -80,10 +81,10 @@ export function loadLoggingPolicies(folders: readonly string[], cwd?: string, bu
       configuration: reader.string('configuration'),
       sample: reader.string('sample'),
     } satisfies LoggingPolicy;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'logging-policies' });
 }
 
-export function loadEnrichments(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<Enrichment> {
+export function loadEnrichments(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<Enrichment> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Enrichment', (reader, document) => {
     reader.warnUnknownKeys(ENRICHMENT_KEYS, 'an Enrichment');
     checkContributors(reader);
@@ -105,7 +106,7 @@ export function loadEnrichments(folders: readonly string[], cwd?: string, budget
       newFields: reader.stringList('new_fields'),
       config: reader.string('config'),
     } satisfies Enrichment;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'enrichments' });
 }
 
 /** The older tool's schema allows `contributors`; pages do not show them, but a malformed value is still the author's mistake to hear about. */

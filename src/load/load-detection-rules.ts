@@ -5,6 +5,7 @@ import { makeIssue } from '../model/issue.ts';
 import type { SourceDocument } from '../model/source-document.ts';
 import { parseSigmaCollection } from '../sigma/parse-sigma-collection.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
+import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
 import { isRecord } from './read-fields.ts';
 
@@ -12,7 +13,7 @@ import { isRecord } from './read-fields.ts';
  * Sigma rule files. A file with an error is reported and left out (its queries and links would be
  * wrong); warnings keep it in.
  */
-export function loadDetectionRules(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<DetectionRule> {
+export function loadDetectionRules(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<DetectionRule> {
   return loadEntityFiles(folders, (file, text, documents, issues): DetectionRule[] => {
     const parsed = parseSigmaCollection(documents);
     issues.push(...parsed.issues);
@@ -58,7 +59,7 @@ export function loadDetectionRules(folders: readonly string[], cwd?: string, bud
         return (holder ?? primaryDocument).locate(keyPath);
       },
     }];
-  }, cwd, budget);
+  }, cwd, budget, undefined, memo && { memo, kind: 'rules' });
 }
 
 function enrichmentReferences(documents: readonly SourceDocument[], documentIndex: number, titles: readonly string[]): TitleReference[] {

@@ -2,6 +2,7 @@ import type { CoverageProfile, UseCase } from '../model/coverage-profile.ts';
 import type { TitleReference } from '../model/entities.ts';
 import { SIGMA_LEVELS, type SigmaLevel } from '../sigma/rule-metadata.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
+import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
 
 /** atc-kb's own profile format (README.md, "Coverage profiles"). */
@@ -14,7 +15,7 @@ const USE_CASE_KEYS = new Set(['title', 'usecase_name', 'description', 'author',
 const CUSTOMER_ONLY = ['customer_name', 'dataneeded', 'loggingpolicy', 'detectionrule', 'usecase'];
 
 /** Profiles (`profiles/*.yml`) and customers (`customers/CU_*.yml`): any folder may hold either format. */
-export function loadProfiles(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<CoverageProfile> {
+export function loadProfiles(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<CoverageProfile> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'profile', (reader, document) => {
     const customer = CUSTOMER_ONLY.some((key) => reader.has(key));
     reader.warnUnknownKeys(customer ? CUSTOMER_KEYS : PROFILE_KEYS, customer ? 'a customer' : 'a profile');
@@ -54,11 +55,11 @@ export function loadProfiles(folders: readonly string[], cwd?: string, budget?: 
       },
       useCases: reader.references('use_cases'),
     } satisfies CoverageProfile;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'profiles' });
 }
 
 /** The older tool's use cases (`use_cases/UC_*.yml`). */
-export function loadUseCases(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<UseCase> {
+export function loadUseCases(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<UseCase> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'use case', (reader, document) => {
     reader.warnUnknownKeys(USE_CASE_KEYS, 'a use case');
     const title = reader.string('title', { required: true })?.trim();
@@ -76,5 +77,5 @@ export function loadUseCases(folders: readonly string[], cwd?: string, budget?: 
       loggingPolicies: references('loggingpolicy'),
       rules: references('detectionrule'),
     } satisfies UseCase;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'use-cases' });
 }

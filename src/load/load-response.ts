@@ -2,6 +2,7 @@ import type { TitleReference } from '../model/entities.ts';
 import { makeIssue } from '../model/issue.ts';
 import { PLAYBOOK_SEVERITIES, SHARING_LEVELS, REACT_STAGES, stageKey, type PlaybookSeverity, type PlaybookStageList, type ResponseAction, type ResponsePlaybook, type ResponseStage, type SharingLevel } from '../model/response.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
+import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';
 import type { FieldReader } from './read-fields.ts';
 import type { InputFile } from './find-input-files.ts';
@@ -23,7 +24,7 @@ const STAGE_KEYS = new Set(['title', 'id', 'description']);
 const REACT_STAGE_KEYS = REACT_STAGES.map((stage) => stageKey(stage.title));
 
 /** Response Actions, in RE&CT's schema or the older tool's 2019 schema (no id, the stage also in the title). */
-export function loadResponseActions(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<ResponseAction> {
+export function loadResponseActions(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<ResponseAction> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Response Action', (reader, document) => {
     reader.warnUnknownKeys(ACTION_KEYS, 'a Response Action');
     reader.stringList('contributors');
@@ -44,10 +45,10 @@ export function loadResponseActions(folders: readonly string[], cwd?: string, bu
       ...optionalText(reader, 'owner', 'owner'),
       ...authorMarkdown(reader, 'workflow'),
     } satisfies ResponseAction;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'response-actions' });
 }
 
-export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<ResponsePlaybook> {
+export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<ResponsePlaybook> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Response Playbook', (reader, document) => {
     reader.stringList('contributors');
     const title = reader.string('title', { required: true })?.trim();
@@ -79,11 +80,11 @@ export function loadResponsePlaybooks(folders: readonly string[], cwd?: string, 
       stages,
       ...authorMarkdown(reader, 'workflow'),
     } satisfies ResponsePlaybook;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'response-playbooks' });
 }
 
 /** RE&CT's `response_stages/RS000N.yml`. */
-export function loadResponseStages(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<ResponseStage> {
+export function loadResponseStages(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<ResponseStage> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => singleDocument(file, documents, issues, 'Response Stage', (reader, document) => {
     reader.warnUnknownKeys(STAGE_KEYS, 'a Response Stage');
     const title = reader.string('title', { required: true })?.trim();
@@ -105,7 +106,7 @@ export function loadResponseStages(folders: readonly string[], cwd?: string, bud
       description: reader.string('description')?.trim() ?? '',
       builtIn: false,
     } satisfies ResponseStage;
-  }), cwd, budget);
+  }), cwd, budget, undefined, memo && { memo, kind: 'response-stages' });
 }
 
 /** The 2019 schema's titles carry the stage: `RA_0001_identification_get_original_email`. */

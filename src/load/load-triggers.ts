@@ -4,6 +4,7 @@ import type { AtomicTest, TriggerTechnique } from '../model/entities.ts';
 import { makeIssue } from '../model/issue.ts';
 import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
+import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, type LoadedFiles } from './load-entities.ts';
 import { FieldReader, isRecord } from './read-fields.ts';
 
@@ -26,7 +27,7 @@ const EXECUTOR_NAMES = new Set(['command_prompt', 'powershell', 'sh', 'bash', 'm
 const isTechniqueFile = (file: InputFile): boolean => !file.relativePath.split('/').includes('Indexes');
 
 /** Atomic Red Team technique files (`atomics/T1003.001/T1003.001.yaml`); the generated indexes are not triggers. */
-export function loadTriggers(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget): LoadedFiles<TriggerTechnique> {
+export function loadTriggers(folders: readonly string[], cwd?: string, budget?: KnowledgeBaseBudget, memo?: LoadMemo): LoadedFiles<TriggerTechnique> {
   return loadEntityFiles(folders, (file, _text, documents, issues) => {
     if (documents.length === 0) {
       issues.push(makeIssue(file.displayPath, undefined, 'yaml-empty', 'empty file; expected an Atomic Red Team technique'));
@@ -116,5 +117,5 @@ export function loadTriggers(folders: readonly string[], cwd?: string, budget?: 
       displayName: displayName ?? techniqueId,
       tests,
     } satisfies TriggerTechnique];
-  }, cwd, budget, isTechniqueFile);
+  }, cwd, budget, isTechniqueFile, memo && { memo, kind: 'triggers' });
 }
