@@ -3,36 +3,65 @@
 // atc.config.yml and handed to the site plugin (src/site/site-plugin.ts), the one module that talks to
 // Eleventy. `atc build` does not read this file; it runs the same plugin itself (src/site/build-site.ts).
 // Node 20 cannot load .ts files, so tsx's loader is registered first, as bin/atc.js does.
+import path from 'node:path';
 import { register } from 'tsx/esm/api';
 
 register();
 const { loadConfig } = await import('./src/load/load-config.ts');
-const { buildKnowledgeBase } = await import('./src/build.ts');
+const { modelKnowledgeBase, renderKnowledgeBaseInSteps } = await import('./src/build.ts');
+const { cacheFolderFor } = await import('./src/cache/build-cache.ts');
+const { LoadMemo } = await import('./src/load/load-memo.ts');
 const { formatIssueReport } = await import('./src/report-issues.ts');
-const { renderSitePages } = await import('./src/render/html/site-pages.ts');
+const { renderSitePages, siteModel, sourceFilePages } = await import('./src/render/html/site-pages.ts');
 const { sitePlugin } = await import('./src/site/site-plugin.ts');
 const { listedFile, streamedInMemory } = await import('./src/present/output-file.ts');
 
-/** Builds the knowledge base and its pages from atc.config.yml, printing problems (warnings and errors). */
-function buildFromConfig() {
+// Kept between rebuilds: what each unchanged file loaded as, and the conversions of the last build.
+const session = { memo: new LoadMemo() };
+
+/**
+ * Builds the knowledge base from atc.config.yml up to its model, and returns the pages of the entities read
+ * from `changed` (shown first) and a function rendering everything else; problems (warnings and errors) are
+ * printed once everything is rendered.
+ * @param {readonly string[]} changed
+ */
+function rebuild(changed) {
+  const changedFiles = new Set(changed.map((file) => path.resolve(file)));
+  session.memo.forget(changedFiles);
   const { config, issues } = loadConfig({});
-  const build = buildKnowledgeBase(config);
-  process.stderr.write(formatIssueReport([...issues, ...build.issues], { minimumSeverity: 'warning' }));
-  // The dev server serves every file from memory, the bulk exports too (atc build streams them to disk).
-  const streamed = streamedInMemory(build.streamed);
-  const site = renderSitePages(build, undefined, undefined, streamed.map(listedFile));
-  return { config, site, files: [...build.files, ...streamed] };
+  const modelled = modelKnowledgeBase(config, { session, cache: { folder: cacheFolderFor(config.rootDir), reuse: true } });
+  const model = siteModel(modelled);
+  return {
+    config,
+    context: model.context,
+    first: sourceFilePages(model).filter((page) => page.file !== undefined && changedFiles.has(path.resolve(page.file))),
+    *finish() {
+      const build = yield* renderKnowledgeBaseInSteps(modelled);
+      process.stderr.write(formatIssueReport([...issues, ...build.issues], { minimumSeverity: 'warning' }));
+      // The dev server serves every file from memory, the bulk exports too (atc build streams them to disk).
+      const streamed = streamedInMemory(build.streamed);
+      yield 'listed';
+      const site = renderSitePages(build, model, undefined, streamed.map(listedFile));
+      return { site, files: [...build.files, ...streamed] };
+    },
+  };
 }
 
 /** @param {import('@11ty/eleventy').EleventyUserConfig} eleventyConfig */
 export default function (eleventyConfig) {
-  const { config, site, files } = buildFromConfig();
+  const first = rebuild([]);
+  const { config } = first;
+  const steps = first.finish();
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const { site, files } = step.value;
   eleventyConfig.setQuietMode(true);
   eleventyConfig.addPlugin(sitePlugin, {
     site,
     files,
-    rebuild: buildFromConfig,
+    rebuild,
     watch: [...Object.values(config.inputs).flat(), 'atc.config.yml', ...(config.attack?.overlay ? [config.attack.overlay.path] : [])],
+    reloadMarker: '.atc-cache/serve-updated',
     searchAfterBuild: true,
   });
   return { pathPrefix: config.site.pathPrefix };

@@ -173,13 +173,24 @@ export function modelKnowledgeBase(config: BuildConfig, options: BuildOptions = 
 
 /** The second half of buildKnowledgeBase: the markdown pages and exports of a modelled build, then the checks. */
 export function renderKnowledgeBase(modelled: ModelledBuild, options: BuildOptions = {}): Build {
+  const steps = renderKnowledgeBaseInSteps(modelled, options);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * renderKnowledgeBase one stage at a time: the generator pauses after each (markdown, exports, checks), so
+ * that the dev server can let a newer edit in between and drop this build.
+ */
+export function* renderKnowledgeBaseInSteps(modelled: ModelledBuild, options: BuildOptions = {}): Generator<BuildStage, Build> {
   const { config, kb, queries } = modelled;
   const clock = stopwatch();
   options.onStage?.('render');
   const files = renderMarkdownPages(kb, queries, config.site.title, profileSite(modelled));
+  yield 'render';
   const exports = options.exports === false ? undefined : renderExports(kb, queries, config, modelled.profiles);
   if (exports) files.push(...exports.files);
   const render = clock();
+  yield 'render';
   options.onStage?.('check');
   const checked = runChecks(kb, queries, files);
   const check = clock();

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../present/output-file.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
-import type { PendingPage, RedirectPage } from '../render/html/site-context.ts';
+import type { PendingPage, RedirectPage, SiteContext } from '../render/html/site-context.ts';
+import { outputPathOfUrl, ServedOutput, type ServedEntry } from './serve-output.ts';
 import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
@@ -22,12 +23,17 @@ export interface SitePluginOptions {
    */
   readonly files?: readonly OutputFile[];
   /**
-   * For `--serve`: rebuilds the knowledge base and its pages. Called before Eleventy rebuilds when a
-   * watched file outside the site's own folder changed (a rule, a Data Needed entry, the configuration).
+   * For `--serve`: rebuilds the knowledge base after a watched file outside the site's own folder changed
+   * (a rule, a Data Needed entry, the configuration); `changed` are the paths Eleventy reports. See ServeRebuild.
    */
-  readonly rebuild?: () => { site: SitePages; files: readonly OutputFile[] };
+  readonly rebuild?: (changed: readonly string[]) => ServeRebuild;
   /** Files and folders to watch (`--serve`); a change runs `rebuild`. */
   readonly watch?: readonly string[];
+  /**
+   * For `--serve`: a file (outside the output folder) written whenever the pages after a rebuild have been
+   * updated; the dev server watches it (setServerOptions) and reloads the browser.
+   */
+  readonly reloadMarker?: string;
   /** Whether Eleventy writes the static assets (default: yes); one batch of writeSiteWithEleventy does. */
   readonly assets?: boolean;
   /** Write the Pagefind index after each Eleventy build (`--serve`; `atc build` writes it beside Eleventy). */
@@ -41,6 +47,20 @@ export interface SitePluginOptions {
 }
 
 /**
+ * What `--serve` does after an edit, in two steps: Eleventy writes the pages of the edited files at once
+ * (`first`, rendered with `context`), so the page an author is looking at is served within a second at
+ * corpus size; then `finish` renders everything else (markdown, exports, checks, every page), of which only
+ * the files whose content changed are written, in slices that give way to a newer edit, and the browser is
+ * told to reload. Pagefind follows.
+ */
+export interface ServeRebuild {
+  readonly first: readonly PendingPage[];
+  readonly context: SiteContext;
+  /** Pauses (yields) between its stages, where a newer edit may take over. */
+  finish(): Generator<unknown, { site: SitePages; files: readonly OutputFile[] }>;
+}
+
+/**
  * The only module that talks to Eleventy. Page bodies arrive finished (src/render/html); this plugin
  * registers them as 11ty.js virtual templates, so Eleventy never runs rule or trigger text through
  * Liquid or Nunjucks (their `{{` stays text): an 11ty.js template's output is the string its render
@@ -49,15 +69,78 @@ export interface SitePluginOptions {
  * interpret.
  */
 export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePluginOptions): void {
-  // The current pages; `--serve` replaces them when the knowledge base changes, and the global data
-  // below are functions, so each rebuild reads the new ones without reloading the configuration.
+  // What Eleventy renders in its next build: everything at first; after an edit, only the edited files'
+  // pages (ServeRebuild.first), the rest being written by the update that follows. The global data below
+  // are functions, so each build reads the current value without reloading the configuration.
   let current = { site: options.site, files: options.files ?? [] };
+  // The whole site of the latest knowledge base (Pagefind's records, the feed link of the chrome).
+  let latest = current;
+  let finishing: ServeRebuild['finish'] | undefined;
+  let generation = 0;
+  let served: ServedOutput | undefined;
+  let search: ((records: SitePages['search'], outputDir: string) => void) | undefined;
   if (options.rebuild) {
     const rebuild = options.rebuild;
     eleventyConfig.on('eleventy.beforeWatch', (changed: readonly string[]) => {
-      if (changed.some((file) => !path.resolve(file).startsWith(SITE_INPUT_DIR + path.sep))) current = rebuild();
+      if (!changed.some((file) => !path.resolve(file).startsWith(SITE_INPUT_DIR + path.sep))) {
+        current = latest; // an asset or the site's own code changed: Eleventy renders everything again
+        return;
+      }
+      generation += 1;
+      const update = rebuild(changed);
+      finishing = update.finish;
+      current = { site: { ...latest.site, context: update.context, pages: update.first, redirects: [], files: [] }, files: [] };
     });
+    // Renders the whole site of a rebuild and writes what changed (see ServeRebuild); superseded by a newer rebuild.
+    const updateServed = async (finish: ServeRebuild['finish'], outputDir: string): Promise<void> => {
+      const mine = generation;
+      const superseded = (): boolean => mine !== generation;
+      const steps = finish();
+      let step = steps.next();
+      while (!step.done) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (superseded()) return;
+        step = steps.next();
+      }
+      const full = step.value;
+      latest = { site: full.site, files: full.files };
+      current = latest;
+      chrome = undefined;
+      const done = await served!.update(servedEntries(full.site, full.files, currentChrome(), assets), superseded);
+      if (!done) return;
+      if (options.reloadMarker) touch(options.reloadMarker);
+      search?.(full.site.search, outputDir);
+    };
+    const reportFailure = (error: unknown): void => {
+      process.stderr.write(`${terminalLine(`atc: the served pages were not all updated: ${String(error)}`)}\n`);
+    };
+    eleventyConfig.on('eleventy.after', ({ directories }: { directories: { output: string } }) => {
+      const finish = finishing;
+      finishing = undefined;
+      if (!finish) return;
+      const mine = generation;
+      // After Eleventy has served the first pages: a timer, so that its build ends (and the browser reloads) first.
+      setTimeout(() => {
+        if (mine === generation) updateServed(finish, directories.output).catch(reportFailure);
+      }, 0);
+    });
+    eleventyConfig.on('eleventy.before', ({ directories }: { directories: { output: string } }) => {
+      served ??= new ServedOutput(path.resolve(directories.output));
+    });
+    // Eleventy builds when a watched file is added or changed, not when one is deleted: deletions are
+    // watched here, and rebuild the knowledge base without an Eleventy build (nothing to show first).
+    watchDeletions(options.watch ?? [], (deleted) => {
+      if (!served) return; // not serving yet
+      generation += 1;
+      updateServed(rebuild(deleted).finish, served.folder).catch(reportFailure);
+    });
+    if (options.reloadMarker) eleventyConfig.setServerOptions({ watch: [options.reloadMarker] });
   }
+  // In `--serve`, what Eleventy writes is recorded, so that an update writes only what differs.
+  const record = <T extends string>(url: string, content: T): T => {
+    served?.record(outputPathOfUrl(url), content);
+    return content;
+  };
   for (const target of options.watch ?? []) eleventyConfig.addWatchTarget(target);
   // Eleventy waits for a file to stay unchanged for 150 ms before rebuilding; editors save in one write.
   if (options.watch) eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 } });
@@ -84,7 +167,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       permalink: (data: { atcPage: PendingPage }) => data.atcPage.url,
       eleventyExcludeFromCollections: true,
     },
-    render: (data: { atcPage: PendingPage }) => renderPageDocument(data.atcPage.render(), currentChrome()),
+    render: (data: { atcPage: PendingPage }) => record(data.atcPage.url, renderPageDocument(data.atcPage.render(), currentChrome())),
   });
   if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
     data: {
@@ -92,12 +175,12 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       permalink: (data: { atcRedirect: RedirectPage }) => data.atcRedirect.url,
       eleventyExcludeFromCollections: true,
     },
-    render: (data: { atcRedirect: RedirectPage }) => renderRedirectHtml(data.atcRedirect, current.site.context).value,
+    render: (data: { atcRedirect: RedirectPage }) => record(data.atcRedirect.url, renderRedirectHtml(data.atcRedirect, current.site.context).value),
   });
   for (const name of options.assets === false ? [] : assets) {
     eleventyConfig.addTemplate(`atc-assets/${name}.11ty.js`, {
       data: { permalink: `/assets/${name}`, eleventyExcludeFromCollections: true },
-      render: () => readFileSync(path.join(ASSETS_DIR, name), 'utf8'),
+      render: () => record(`/assets/${name}`, readFileSync(path.join(ASSETS_DIR, name), 'utf8')),
     });
   }
   if (options.files && options.files.length > 0) {
@@ -108,19 +191,68 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
         permalink: (data: { atcFile: OutputFile }) => `/${data.atcFile.path}`,
         eleventyExcludeFromCollections: true,
       },
-      render: (data: { atcFile: OutputFile }) => data.atcFile.content,
+      render: (data: { atcFile: OutputFile }) => record(`/${data.atcFile.path}`, data.atcFile.content),
     });
   }
   if (options.searchAfterBuild) {
     // Not awaited: the page is served at once and the index follows a moment later; runs are queued.
     let queue: Promise<unknown> = Promise.resolve();
-    eleventyConfig.on('eleventy.after', ({ directories }) => {
-      const records = current.site.search;
+    search = (records, outputDir) => {
       queue = queue
-        .then(() => writeSearchIndex(records, path.resolve(directories.output, SEARCH_FOLDER)))
+        .then(() => writeSearchIndex(records, path.resolve(outputDir, SEARCH_FOLDER)))
         .catch((error: unknown) => process.stderr.write(`${terminalLine(`atc: search index not written: ${String(error)}`)}\n`));
+    };
+    eleventyConfig.on('eleventy.after', ({ directories }: { directories: { output: string } }) => {
+      // After an edit, the index waits for the whole site (see the update above); otherwise it follows this build.
+      if (current.site.pages === latest.site.pages) search?.(current.site.search, directories.output);
     });
   }
+}
+
+/** Every file of a served site, rendered when asked for, in the paths Eleventy gives them. */
+function* servedEntries(site: SitePages, files: readonly OutputFile[], chrome: SiteChrome, assets: readonly string[]): Generator<ServedEntry> {
+  for (const page of site.pages) yield { path: outputPathOfUrl(page.url), content: () => renderPageDocument(page.render(), chrome) };
+  for (const redirect of site.redirects) yield { path: outputPathOfUrl(redirect.url), content: () => renderRedirectHtml(redirect, site.context).value };
+  for (const name of assets) yield { path: `assets/${name}`, content: () => readFileSync(path.join(ASSETS_DIR, name), 'utf8') };
+  for (const file of [...site.files, ...files]) yield { path: file.path, content: () => (file.encoded?.length === 1 ? file.encoded[0]! : file.encoded ? Buffer.concat(file.encoded) : file.content) };
+}
+
+/** How long deletions are gathered before one rebuild (a checkout deletes many files at once). */
+const DELETION_SETTLE_MS = 60;
+
+/** Calls `onDeleted` with the files deleted under the watched folders (and watched files), a batch at a time. */
+function watchDeletions(targets: readonly string[], onDeleted: (files: string[]) => void): void {
+  let batch: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const noticed = (file: string): void => {
+    if (existsSync(file)) return; // created or renamed into place: Eleventy builds for those
+    batch.push(file);
+    timer ??= setTimeout(() => {
+      const files = batch;
+      batch = [];
+      timer = undefined;
+      onDeleted(files);
+    }, DELETION_SETTLE_MS);
+  };
+  for (const target of targets) {
+    const root = path.resolve(target);
+    let folder: boolean;
+    try {
+      folder = statSync(root).isDirectory();
+    } catch {
+      continue; // a folder the configuration names but that does not exist
+    }
+    const watcher = watch(root, { recursive: folder, persistent: false }, (_event, name) => {
+      noticed(folder && name ? path.join(root, name.toString()) : root);
+    });
+    watcher.on('error', () => watcher.close());
+  }
+}
+
+/** Writes the reload marker: its content changes every time, so the dev server's watcher always sees a change. */
+function touch(marker: string): void {
+  mkdirSync(path.dirname(marker), { recursive: true });
+  writeFileSync(marker, `${Date.now()}\n`);
 }
 
 /**

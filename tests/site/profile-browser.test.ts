@@ -64,7 +64,12 @@ describe('coverage profiles in Chromium', { skip: skipWithoutChromium() }, () =>
     assert.deepEqual(await shown(), runnableTitles(profile));
     // Each profile option counts that profile's runnable rules, whichever profile is chosen.
     await page.locator('details[data-facet="profile"] > summary').click();
-    const optionCount = async (key: string) => Number(/\((\d+)\)/.exec(await page.locator(`details[data-facet="profile"] label:has(input[value="${key}"]) .facet-count`).innerText())![1]);
+    // The counts are written on the details' toggle event, which fires a task after the click.
+    const optionCount = async (key: string) => {
+      const count = page.locator(`details[data-facet="profile"] label:has(input[value="${key}"]) .facet-count`).filter({ hasText: /\(\d+\)/ });
+      await count.waitFor({ timeout: 5_000 });
+      return Number(/\((\d+)\)/.exec(await count.innerText())![1]);
+    };
     assert.equal(await optionCount(profile.key), runnableTitles(profile).length);
     assert.equal(await optionCount(other.key), runnableTitles(other).length);
     // Choosing the other profile keeps `runnable=yes` tied to it: its runnable rules, not the first one's.

@@ -37,6 +37,8 @@ export interface SitePage {
 export interface PendingPage {
   readonly url: string;
   render(): SitePage;
+  /** The knowledge-base file (as issues name it) of the entity the page shows, for pages of one such entity. */
+  readonly file?: string;
 }
 
 /** A page that only sends the reader on (old or alternative URL). */

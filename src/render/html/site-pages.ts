@@ -92,22 +92,44 @@ function finished(page: SitePage): PendingPage {
 }
 
 /** A page per entity: rendered only when it is written, so its HTML lives no longer than that. */
-function pending(url: string, render: () => SitePage): PendingPage {
-  return { url, render };
+function pending(url: string, render: () => SitePage, file?: string): PendingPage {
+  return file === undefined ? { url, render } : { url, render, file };
 }
 
-/** The coverage profiles' and use cases' pages, each list only when it has entries. */
-function profilePages(profiles: ProfileSite, context: SiteContext): PendingPage[] {
-  const { urls } = context;
+/**
+ * The pages of the entities read from knowledge-base files (rules, Data Needed, ..., profiles), each with
+ * its file: the dev server writes an edited file's pages first. Cheap: nothing is rendered here.
+ */
+export function sourceFilePages(model: SiteModel): PendingPage[] {
+  const { context } = model;
+  const { kb, urls } = context;
+  const profiles = context.profiles;
   return [
-    ...(profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
-    ...profiles.profiles.map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles, context))),
-    ...(profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
-    ...profiles.useCases.map((useCase) => pending(urls.pathUseCase(profiles.useCaseName(useCase)), () => renderUseCasePage(useCase, profiles, context))),
+    ...kb.rules.map((rule) => pending(urls.pathRule(rule), () => renderRulePage(rule, context), rule.file)),
+    ...kb.dataNeeded.map((entry) => pending(urls.pathDataNeeded(entry), () => renderDataNeededPage(entry, context), entry.file)),
+    ...kb.loggingPolicies.map((policy) => pending(urls.pathLoggingPolicy(policy), () => renderLoggingPolicyPage(policy, context), policy.file)),
+    ...kb.enrichments.map((enrichment) => pending(urls.pathEnrichment(enrichment), () => renderEnrichmentPage(enrichment, context), enrichment.file)),
+    ...kb.triggers.map((trigger) => pending(urls.pathTrigger(trigger), () => renderTriggerPage(trigger, context), trigger.file)),
+    ...(profiles ? profiles.profiles.map((profile) => pending(urls.pathProfile(profile.key), () => renderProfilePage(profile, profiles, context), profile.profile.file)) : []),
+    ...(profiles ? profiles.useCases.map((useCase) => pending(urls.pathUseCase(profiles.useCaseName(useCase)), () => renderUseCasePage(useCase, profiles, context), useCase.file)) : []),
+    ...(hasResponseContent(kb)
+      ? [
+          ...kb.response.actions.map((action) => pending(urls.pathResponseAction(action), () => renderResponseActionPage(action, context), action.file)),
+          ...kb.response.playbooks.map((playbook) => pending(urls.pathResponsePlaybook(playbook), () => renderResponsePlaybookPage(playbook, context), playbook.file)),
+        ]
+      : []),
   ];
 }
 
-/** The response side's pages (RE&CT), only when the knowledge base has actions or playbooks: the built-in stages alone make none. */
+/** The coverage profiles' and use cases' lists, each only when it has entries (their pages are sourceFilePages). */
+function profileLists(profiles: ProfileSite, context: SiteContext): PendingPage[] {
+  return [
+    ...(profiles.profiles.length > 0 ? [finished(renderProfileList(profiles, context))] : []),
+    ...(profiles.useCases.length > 0 ? [finished(renderUseCaseList(profiles, context))] : []),
+  ];
+}
+
+/** The response side's matrix, lists and stage pages (RE&CT), only when the knowledge base has actions or playbooks: the built-in stages alone make none. */
 function responsePages(context: SiteContext): PendingPage[] {
   const { kb, urls } = context;
   if (!hasResponseContent(kb)) return [];
@@ -116,8 +138,7 @@ function responsePages(context: SiteContext): PendingPage[] {
     finished(renderResponseActionList(context)),
     finished(renderResponsePlaybookList(context)),
     finished(renderResponseStageList(context)),
-    ...kb.response.actions.map((action) => pending(urls.pathResponseAction(action), () => renderResponseActionPage(action, context))),
-    ...kb.response.playbooks.map((playbook) => pending(urls.pathResponsePlaybook(playbook), () => renderResponsePlaybookPage(playbook, context))),
+    // Actions' and playbooks' pages are sourceFilePages; stages may be built in, without a file.
     ...kb.response.stages.map((stage) => pending(urls.pathResponseStage(stage), () => renderResponseStagePage(stage, context))),
   ];
 }
@@ -147,16 +168,12 @@ export function renderSitePages(build: SiteBuild, model: SiteModel = siteModel(b
     finished(renderSearchPage(context)),
     finished(renderGroupList(context)),
     finished(renderSoftwareList(context)),
-    ...kb.rules.map((rule) => pending(urls.pathRule(rule), () => renderRulePage(rule, context))),
-    ...kb.dataNeeded.map((entry) => pending(urls.pathDataNeeded(entry), () => renderDataNeededPage(entry, context))),
-    ...kb.loggingPolicies.map((policy) => pending(urls.pathLoggingPolicy(policy), () => renderLoggingPolicyPage(policy, context))),
-    ...kb.enrichments.map((enrichment) => pending(urls.pathEnrichment(enrichment), () => renderEnrichmentPage(enrichment, context))),
-    ...kb.triggers.map((trigger) => pending(urls.pathTrigger(trigger), () => renderTriggerPage(trigger, context))),
     ...kb.attack.tactics.map((tactic) => pending(urls.pathTactic(tactic.id), () => renderTacticPage(tactic, coverage, context))),
     ...coverage.pageTechniques.map((technique) => pending(urls.pathTechniquePage(technique.id), () => renderTechniquePage(technique, coverage, context))),
     ...[...pageActors(kb).groups, ...pageActors(kb).software].map((actor) => pending(urls.pathActor(actor), () => renderActorPage(actor, context))),
-    ...(profiles ? profilePages(profiles, context) : []),
+    ...(profiles ? profileLists(profiles, context) : []),
     ...responsePages(context),
+    ...sourceFilePages(model),
   ];
   const redirects: RedirectPage[] = [
     ...urls.ruleRedirects.map((redirect) => ({
