@@ -88,7 +88,7 @@ export async function runBuild(args: string[]): Promise<number> {
   let site;
   try {
     // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
-    site = await publishSite(build, config.outDir, { prepared: prepareSite(build), force, waitMs: waitSeconds * 1000, onWait });
+    site = await publishSite(build, config.outDir, { prepared: prepareSite(build, { cache }), force, waitMs: waitSeconds * 1000, onWait });
   } catch (error) {
     progress.clear();
     return reportOutputFailure(error);

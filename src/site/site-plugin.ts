@@ -1,56 +1,45 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../present/output-file.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
-import type { PendingPage, RedirectPage } from '../render/html/site-context.ts';
-import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
-import { renderRedirectHtml } from '../render/html/redirect-page.ts';
+import { contentHash } from './output-manifest.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
+import { ServedOutput } from './served-output.ts';
+import { outputPathOf, siteAssets, type SiteOutput } from './site-outputs.ts';
 import { terminalLine } from '../terminal-text.ts';
 
 /** The folder Eleventy reads: only static assets; the pages are virtual templates. */
 export const SITE_INPUT_DIR = path.resolve(import.meta.dirname);
-const ASSETS_DIR = path.join(SITE_INPUT_DIR, 'assets');
 
 export interface SitePluginOptions {
   readonly site: SitePages;
-  /**
-   * Other files of the build (markdown pages, exports) to publish through Eleventy, for `--serve`;
-   * `atc build` writes them itself (replaceOutputFolder).
-   */
+  /** Other files of the build (markdown pages, exports), served too. */
   readonly files?: readonly OutputFile[];
   /**
-   * For `--serve`: rebuilds the knowledge base and its pages. Called before Eleventy rebuilds when a
-   * watched file outside the site's own folder changed (a rule, a Data Needed entry, the configuration).
+   * Rebuilds the knowledge base and its pages. Called before Eleventy rebuilds when a watched file
+   * outside the site's own folder changed (a rule, a Data Needed entry, the configuration).
    */
   readonly rebuild?: () => { site: SitePages; files: readonly OutputFile[] };
-  /** Files and folders to watch (`--serve`); a change runs `rebuild`. */
+  /** Files and folders to watch; a change runs `rebuild`. */
   readonly watch?: readonly string[];
-  /** Whether Eleventy writes the static assets (default: yes); one batch of writeSiteWithEleventy does. */
-  readonly assets?: boolean;
-  /** Write the Pagefind index after each Eleventy build (`--serve`; `atc build` writes it beside Eleventy). */
+  /** Write the Pagefind index after each Eleventy build (not awaited: the pages are served first). */
   readonly searchAfterBuild?: boolean;
-  /**
-   * Whether Eleventy writes the redirect stubs (default: yes, for `--serve`). `atc build` writes the
-   * thousands of stubs itself, beside Eleventy: they are complete documents without a layout, and going
-   * through Eleventy would cost as much as all the real pages.
-   */
-  readonly redirects?: boolean;
 }
 
 /**
- * The only module that talks to Eleventy. Page bodies arrive finished (src/render/html); this plugin
- * registers them as 11ty.js virtual templates, so Eleventy never runs rule or trigger text through
- * Liquid or Nunjucks (their `{{` stays text): an 11ty.js template's output is the string its render
- * function returns. One paginated template per kind keeps Eleventy's per-template overhead low. Each page
- * is a whole document (src/render/html/page-document.ts): there is no layout for a template language to
- * interpret.
+ * The dev server's plugin (`npx @11ty/eleventy --serve`, .eleventy.js), and the only module that talks to
+ * Eleventy. Page bodies arrive finished (src/render/html); every page's whole document
+ * (src/render/html/page-document.ts) is rendered here and handed to Eleventy as the output of one 11ty.js
+ * virtual template, so Eleventy never runs rule or trigger text through Liquid or Nunjucks (their `{{`
+ * stays text), and there is no layout for a template language to interpret.
+ *
+ * Each build renders every page and file and hashes it, and hands Eleventy only those whose content
+ * changed since the previous build of this process (all of them the first time): writing a page costs
+ * Eleventy far more than rendering it. A page or file that is gone (a deleted rule) is removed from the
+ * output folder (ServedOutput).
  */
 export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePluginOptions): void {
-  // The current pages; `--serve` replaces them when the knowledge base changes, and the global data
-  // below are functions, so each rebuild reads the new ones without reloading the configuration.
+  // The current pages; a rebuild replaces them when the knowledge base changes.
   let current = { site: options.site, files: options.files ?? [] };
   if (options.rebuild) {
     const rebuild = options.rebuild;
@@ -61,95 +50,78 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
   for (const target of options.watch ?? []) eleventyConfig.addWatchTarget(target);
   // Eleventy waits for a file to stay unchanged for 150 ms before rebuilding; editors save in one write.
   if (options.watch) eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 } });
-  eleventyConfig.setTemplateFormats(['11ty.js']);
-  eleventyConfig.setUseGitIgnore(false);
+  configureEleventy(eleventyConfig);
 
-  const assets = readdirSync(ASSETS_DIR).sort();
-  // The chrome is made once per Eleventy build, so that `--serve` picks up a new knowledge base and
-  // edited assets (whose content hash is in their URL).
-  let chrome: SiteChrome | undefined;
-  eleventyConfig.on('eleventy.before', () => {
-    chrome = undefined;
+  const served = new ServedOutput();
+  let changed: readonly SiteOutput[] = [];
+  // Before each build (edited assets are read again), and before Eleventy reads its global data.
+  eleventyConfig.on('eleventy.before', ({ directories }: { directories: { output: string } }) => {
+    changed = served.plan(current.site, current.files, siteAssets(), path.resolve(directories.output));
   });
-  const currentChrome = (): SiteChrome => {
-    if (chrome) return chrome;
-    const versions = new Map(assets.map((name) => [name, createHash('sha256').update(readFileSync(path.join(ASSETS_DIR, name))).digest('hex').slice(0, 10)]));
-    return (chrome = siteChrome(current.site.context, versions, current.site.feed));
-  };
-  eleventyConfig.addGlobalData('atcPages', () => current.site.pages);
-  eleventyConfig.addGlobalData('atcRedirects', () => current.site.redirects);
-  eleventyConfig.addTemplate('atc-pages.11ty.js', {
-    data: {
-      pagination: { data: 'atcPages', size: 1, alias: 'atcPage', addAllPagesToCollections: false },
-      permalink: (data: { atcPage: PendingPage }) => data.atcPage.url,
-      eleventyExcludeFromCollections: true,
-    },
-    render: (data: { atcPage: PendingPage }) => renderPageDocument(data.atcPage.render(), currentChrome()),
-  });
-  if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
-    data: {
-      pagination: { data: 'atcRedirects', size: 1, alias: 'atcRedirect', addAllPagesToCollections: false },
-      permalink: (data: { atcRedirect: RedirectPage }) => data.atcRedirect.url,
-      eleventyExcludeFromCollections: true,
-    },
-    render: (data: { atcRedirect: RedirectPage }) => renderRedirectHtml(data.atcRedirect, current.site.context).value,
-  });
-  for (const name of options.assets === false ? [] : assets) {
-    eleventyConfig.addTemplate(`atc-assets/${name}.11ty.js`, {
-      data: { permalink: `/assets/${name}`, eleventyExcludeFromCollections: true },
-      render: () => readFileSync(path.join(ASSETS_DIR, name), 'utf8'),
-    });
-  }
-  if (options.files && options.files.length > 0) {
-    eleventyConfig.addGlobalData('atcFiles', () => [...current.site.files, ...current.files]);
-    eleventyConfig.addTemplate('atc-files.11ty.js', {
-      data: {
-        pagination: { data: 'atcFiles', size: 1, alias: 'atcFile', addAllPagesToCollections: false },
-        permalink: (data: { atcFile: OutputFile }) => `/${data.atcFile.path}`,
-        eleventyExcludeFromCollections: true,
-      },
-      render: (data: { atcFile: OutputFile }) => data.atcFile.content,
-    });
-  }
+  eleventyConfig.on('eleventy.after', () => served.commit());
+  addOutputTemplate(eleventyConfig, () => changed);
+
   if (options.searchAfterBuild) {
-    // Not awaited: the page is served at once and the index follows a moment later; runs are queued.
+    // Not awaited: the page is served at once and the index follows a moment later; runs are queued,
+    // and skipped when the records are those of the index last written.
     let queue: Promise<unknown> = Promise.resolve();
+    let indexed: string | undefined;
     eleventyConfig.on('eleventy.after', ({ directories }) => {
       const records = current.site.search;
       queue = queue
-        .then(() => writeSearchIndex(records, path.resolve(directories.output, SEARCH_FOLDER)))
+        .then(async () => {
+          const key = contentHash([JSON.stringify(records)]);
+          if (key === indexed) return;
+          await writeSearchIndex(records, path.resolve(directories.output, SEARCH_FOLDER));
+          indexed = key;
+        })
         .catch((error: unknown) => process.stderr.write(`${terminalLine(`atc: search index not written: ${String(error)}`)}\n`));
     });
   }
 }
 
-/**
- * Pages per Eleventy run. Eleventy keeps every page it renders (and returns them all from write()) until
- * its build ends, so one run over 40,000 rule pages would hold gigabytes of HTML; runs of this many pages
- * bound that to about 60 MB, at a few tens of milliseconds of set-up per run.
- */
-const PAGES_PER_ELEVENTY_RUN = 1000;
+function configureEleventy(eleventyConfig: EleventyUserConfig): void {
+  eleventyConfig.setTemplateFormats(['11ty.js']);
+  eleventyConfig.setUseGitIgnore(false);
+}
 
 /**
- * Runs Eleventy programmatically into `outputDir` (the staging folder of `atc build`), over the pages in
- * runs of PAGES_PER_ELEVENTY_RUN (the first also writes the assets), and returns the files it wrote,
- * relative to `outputDir`. The project's .eleventy.js is not read (configPath: false): it exists for
- * `eleventy --serve` and would build the knowledge base a second time.
+ * One paginated template over every output of the build: the text of each is the string its function
+ * returns, written as it is. One template keeps Eleventy's per-template overhead low.
  */
-export async function writeSiteWithEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
-  const { pages } = options.site;
-  const written: string[] = [];
-  for (let start = 0; start === 0 || start < pages.length; start += PAGES_PER_ELEVENTY_RUN) {
-    const run = { ...options, site: { ...options.site, pages: pages.slice(start, start + PAGES_PER_ELEVENTY_RUN) }, assets: start === 0 };
-    // One at a time: a run's pages are released before the next one renders.
-    try {
-      written.push(...(await runEleventy(outputDir, run)));
-    } catch (error) {
-      await settleFileWrites();
-      throw error;
-    }
+function addOutputTemplate(eleventyConfig: EleventyUserConfig, outputs: () => readonly SiteOutput[]): void {
+  eleventyConfig.addGlobalData('atcOutputs', outputs);
+  eleventyConfig.addTemplate('atc-output.11ty.js', {
+    data: {
+      pagination: { data: 'atcOutputs', size: 1, alias: 'atcOutput', addAllPagesToCollections: false },
+      permalink: (data: { atcOutput: SiteOutput }) => data.atcOutput.permalink,
+      eleventyExcludeFromCollections: true,
+    },
+    render: (data: { atcOutput: SiteOutput }) => data.atcOutput.text(),
+  });
+}
+
+/**
+ * Has Eleventy write `outputs` into `outputDir` (the staging folder of `atc build`), and checks that each
+ * went where the manifest will say it is. The project's .eleventy.js is not read (configPath: false): it
+ * exists for `eleventy --serve` and would build the knowledge base a second time. Eleventy keeps every
+ * output until its build ends, so callers hand it a bounded number at a time.
+ */
+export async function writeWithEleventy(outputDir: string, outputs: readonly SiteOutput[], pathPrefix: string): Promise<void> {
+  if (outputs.length === 0) return;
+  let written: string[];
+  try {
+    written = await runEleventy(outputDir, outputs, pathPrefix);
+  } catch (error) {
+    await settleFileWrites();
+    throw error;
   }
-  return written;
+  const expected = outputs.map((output) => outputPathOf(output.permalink)).sort();
+  written.sort();
+  if (written.length !== expected.length || written.some((file, index) => file !== expected[index])) {
+    const stray = written.find((file, index) => file !== expected[index]) ?? expected[written.length];
+    throw new Error(`internal error: Eleventy wrote ${written.length} files where ${expected.length} were expected (${JSON.stringify(stray)})`);
+  }
 }
 
 /** A failed run is taken as finished once no file was being written for this long (its pages render in microseconds). */
@@ -172,13 +144,16 @@ async function settleFileWrites(): Promise<void> {
   }
 }
 
-async function runEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
+async function runEleventy(outputDir: string, outputs: readonly SiteOutput[], pathPrefix: string): Promise<string[]> {
   const { default: Eleventy } = await import('@11ty/eleventy');
   const eleventy = new Eleventy(SITE_INPUT_DIR, outputDir, {
     quietMode: true,
     configPath: false,
-    pathPrefix: options.site.context.urls.prefix,
-    config: (eleventyConfig) => eleventyConfig.addPlugin(sitePlugin, options),
+    pathPrefix,
+    config: (eleventyConfig) => {
+      configureEleventy(eleventyConfig);
+      addOutputTemplate(eleventyConfig, () => outputs);
+    },
   });
   eleventy.disableLogger(); // atc build prints its own summary; errors still throw from write()
   const [, templates] = (await eleventy.write()) as [unknown, Array<{ outputPath: string | false }>];
