@@ -98,7 +98,9 @@ export async function runBuild(args: string[]): Promise<number> {
   if (leftovers.length > 0) {
     process.stderr.write(`${terminalLine(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${shownOutDir} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}`)}\n`);
   }
-  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search`;
+  // What the build changed: a rebuild leaves every file whose content is the same as it was.
+  const { written, reused, copied } = site.counts;
+  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search${site.searchReused ? ' (index unchanged)' : ''}; ${written} of ${written + reused + copied} files written`;
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;
 }

@@ -55,7 +55,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
   const served = new ServedOutput();
   let changed: readonly SiteOutput[] = [];
   // Before each build (edited assets are read again), and before Eleventy reads its global data.
-  eleventyConfig.on('eleventy.before', ({ directories }: { directories: { output: string } }) => {
+  eleventyConfig.on('eleventy.before', ({ directories }) => {
     changed = served.plan(current.site, current.files, siteAssets(), path.resolve(directories.output));
   });
   eleventyConfig.on('eleventy.after', () => served.commit());
