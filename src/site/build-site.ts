@@ -85,7 +85,8 @@ export async function buildSite(build: SiteBuild, output: string | OutputWriter,
   const searching = !job
     ? Promise.resolve(undefined)
     : job.files().then((files) => {
-        search = performance.now() - searchStarted;
+        // A cached index is there at once; this callback may only run at the build's first await.
+        if (!job.reused) search = performance.now() - searchStarted;
         return files;
       });
   searching.catch(() => undefined); // awaited below; this keeps an early failure from being reported as unhandled
