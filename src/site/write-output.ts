@@ -158,7 +158,11 @@ async function fillStaging(cache: OutputCache, fill: (staging: OutputWriter) => 
   try {
     const staging = new OutputWriter(cache.staging, { ...(holds && { holds }), ...(current && { current }) });
     await fill(staging);
-    if (reused) removeUnwritten(cache.staging, new Set([...staging.listed.keys(), MANIFEST_NAME]));
+    // What the spare holds is what its manifest listed (it held nothing else when it was swapped out of
+    // the output, and only atc writes into its cache): what this build did not list goes. A folder whose
+    // content is not known (a killed build's) is walked instead, at the cost of reading every folder.
+    if (holds) removeListedFiles(cache.staging, [...holds.files.keys()].filter((file) => !staging.listed.has(file)));
+    else if (reused) removeUnwritten(cache.staging, new Set([...staging.listed.keys(), MANIFEST_NAME]));
     writeManifest(cache.staging, staging.listed, path.join(cache.folder, 'manifest.tmp'));
     return staging.listed;
   } catch (error) {
@@ -291,14 +295,22 @@ function moveInAndPrune(out: string, cache: OutputCache, written: readonly strin
     renameSync(path.join(cache.staging, file), path.join(out, file));
   }
   const kept = new Set(written);
+  removeListedFiles(out, [...previous.keys()].filter((file) => !kept.has(file)));
+}
+
+/**
+ * Deletes the listed files under `root` that are still regular files reached through real folders (a
+ * path that is anything else is left alone), then the folders they leave empty.
+ */
+function removeListedFiles(root: string, files: Iterable<string>): void {
   const emptied = new Set<string>();
-  for (const file of previous.keys()) {
-    if (kept.has(file) || !isOwnFile(out, file)) continue;
-    unlinkSync(path.join(out, file));
+  for (const file of files) {
+    if (!isOwnFile(root, file)) continue;
+    unlinkSync(path.join(root, file));
     for (let folder = path.posix.dirname(file); folder !== '.'; folder = path.posix.dirname(folder)) emptied.add(folder);
   }
   // Deepest first, so a folder is tried after the folders inside it; one that still holds anything stays.
-  for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) removeFolderIfEmpty(path.join(out, folder));
+  for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) removeFolderIfEmpty(path.join(root, folder));
 }
 
 /** Whether `file` may be written into the output: its folders are real folders (or missing) and the file is absent or atc's. */
