@@ -103,6 +103,11 @@ export class OutputWriter {
     return this.claim(file, content) || this.copyFromCurrent(file, content);
   }
 
+  /** What the current output's manifest lists for `file`: the content a caller may pass to keepUnchanged. */
+  currentContent(file: string): FileContent | undefined {
+    return this.current?.files.get(file);
+  }
+
   /**
    * Writes streamed files (StreamedFiles), each through a buffer of a quarter megabyte, so that however
    * large they are the build never holds more of them; always written (a few large files, produced as

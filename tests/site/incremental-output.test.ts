@@ -3,7 +3,8 @@
 // compared, file by file, with a clean build of the same input.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../../src/build.ts';
 import { cacheFolderFor } from '../../src/cache/build-cache.ts';
@@ -11,7 +12,8 @@ import { loadConfig } from '../../src/load/load-config.ts';
 import { listedFile, streamedInMemory } from '../../src/present/output-file.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
 import { outputCache } from '../../src/site/output-cache.ts';
-import { MANIFEST_NAME, readManifest } from '../../src/site/output-manifest.ts';
+import { MANIFEST_NAME, readManifest, writeManifest } from '../../src/site/output-manifest.ts';
+import { OutputWriter } from '../../src/site/output-writer.ts';
 import { SITE_INPUT_DIR, sitePlugin, type SitePluginOptions } from '../../src/site/site-plugin.ts';
 import { atc, differentFiles, sampleCopy, snapshot } from '../cli/cli-harness.ts';
 
@@ -230,4 +232,31 @@ test('the dev server writes only what a rebuild changed, removes what is gone, a
   // Nothing changed: nothing is written.
   await rebuildFor(path.join(folder, RULE));
   assert.deepEqual(writes.at(-1), []);
+});
+
+test('a file known unchanged since the current output is kept or copied from it, and only when the output holds exactly its bytes', (context) => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'atc-writer-'));
+  context.after(() => rmSync(folder, { recursive: true, force: true }));
+  const current = path.join(folder, 'current');
+  const page = (name: string): string => `<p>${name}</p>`.repeat(50);
+  const files = ['a/index.html', 'b/index.html', 'c/index.html', 'd/index.html'];
+  const first = new OutputWriter(current);
+  first.writeFiles(files.map((file) => ({ path: file, content: page(file) })));
+  writeManifest(current, first.listed, path.join(folder, 'manifest.tmp'));
+  // The output changed behind its manifest: b garbled (same size), c now a link to a file of the same bytes elsewhere.
+  garbleKeepingSize(path.join(current, 'b/index.html'));
+  writeFileSync(path.join(folder, 'elsewhere.html'), page('c/index.html'));
+  rmSync(path.join(current, 'c/index.html'));
+  symlinkSync(path.join(folder, 'elsewhere.html'), path.join(current, 'c/index.html'));
+
+  const manifest = readManifest(current)!;
+  const staging = new OutputWriter(path.join(folder, 'staging'), { current: { folder: current, files: manifest, listedAt: Date.now() + 60_000 } });
+  assert.deepEqual(staging.currentContent('a/index.html'), manifest.get('a/index.html'));
+  assert.equal(staging.keepUnchanged('a/index.html', manifest.get('a/index.html')!), true);
+  assert.equal(readFileSync(path.join(folder, 'staging/a/index.html'), 'utf8'), page('a/index.html'));
+  assert.equal(staging.keepUnchanged('b/index.html', manifest.get('b/index.html')!), false, 'not the listed bytes');
+  assert.equal(staging.keepUnchanged('c/index.html', manifest.get('c/index.html')!), false, 'a link is not followed');
+  assert.equal(staging.keepUnchanged('e/index.html', manifest.get('d/index.html')!), false, 'not listed at that path');
+  assert.ok(!existsSync(path.join(folder, 'staging/b/index.html')) && !existsSync(path.join(folder, 'staging/c/index.html')));
+  assert.deepEqual(staging.counts, { written: 0, reused: 0, copied: 1 });
 });
