@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/load/load-config.ts';
 import { listedFile, streamedInMemory } from '../../src/present/output-file.ts';
 import { renderSitePages } from '../../src/render/html/site-pages.ts';
 import { outputCache } from '../../src/site/output-cache.ts';
-import { MANIFEST_NAME, readManifest, writeManifest } from '../../src/site/output-manifest.ts';
+import { contentHash, MANIFEST_NAME, readManifest, writeManifest } from '../../src/site/output-manifest.ts';
 import { OutputWriter } from '../../src/site/output-writer.ts';
 import { SITE_INPUT_DIR, sitePlugin, type SitePluginOptions } from '../../src/site/site-plugin.ts';
 import { atc, differentFiles, sampleCopy, snapshot } from '../cli/cli-harness.ts';
@@ -93,7 +93,8 @@ test('a rebuild writes only the files that changed, and its output is a clean bu
   const manifest = readManifest(path.join(folder, '_site'))!;
   for (const [file, content] of manifest) {
     assert.ok(content, `${file}: listed with its content`);
-    assert.equal(readFileSync(path.join(folder, '_site', file)).byteLength, content.size, file);
+    const bytes = readFileSync(path.join(folder, '_site', file));
+    assert.deepEqual({ size: bytes.byteLength, hash: contentHash([bytes]) }, content, `${file}: the manifest lists what the file holds`);
   }
 });
 
