@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { acquireBuildLock } from './build-lock.ts';
-import { Utf8Batcher, type ListedFile, type StreamedFiles, type TextSink } from '../present/output-file.ts';
+import type { ListedFile, StreamedFiles } from '../present/output-file.ts';
 import { outputCache, type OutputCache } from './output-cache.ts';
 import { diskErrorOf, displayPath, OutputFolderError } from './output-folder-error.ts';
 import { lstatOrUndefined, refuseForeignFolder } from './output-guard.ts';
@@ -31,43 +31,9 @@ export function writeFiles(root: string, files: ReadonlyArray<{ readonly path: s
   return files.map((file) => file.path);
 }
 
-/** Bytes of text gathered before each write to the file. */
-const STREAM_BUFFER_BYTES = 1 << 18;
-
-/**
- * Writes streamed files (StreamedFiles) under `root`, each through a buffer of a quarter megabyte, so that
- * however large they are, the build never holds more of them; returns what they hold.
- */
+/** Writes streamed files (StreamedFiles) under `root` (see OutputWriter.writeStreamed); returns what they hold. */
 export function writeStreamedFiles(root: string, streamed: StreamedFiles): readonly ListedFile[] {
-  return streamed.write((file) => {
-    const target = path.join(root, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    return new FileSink(target);
-  });
-}
-
-class FileSink implements TextSink {
-  private readonly descriptor: number;
-  private readonly batcher = new Utf8Batcher(STREAM_BUFFER_BYTES, (bytes) => {
-    for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.descriptor, bytes, offset);
-  });
-
-  constructor(target: string) {
-    this.descriptor = openSync(target, 'w');
-  }
-
-  write(text: string): void {
-    this.batcher.write(text);
-  }
-
-  close(): number {
-    try {
-      this.batcher.flush();
-    } finally {
-      closeSync(this.descriptor);
-    }
-    return this.batcher.size;
-  }
+  return new OutputWriter(root).writeStreamed(streamed);
 }
 
 /** What a disk error message says when it struck before the output folder was changed. */
