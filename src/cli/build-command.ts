@@ -88,7 +88,7 @@ export async function runBuild(args: string[]): Promise<number> {
   let site;
   try {
     // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
-    site = await publishSite(build, config.outDir, { prepared: prepareSite(build), force, waitMs: waitSeconds * 1000, onWait });
+    site = await publishSite(build, config.outDir, { prepared: prepareSite(build, { cache }), force, waitMs: waitSeconds * 1000, onWait });
   } catch (error) {
     progress.clear();
     return reportOutputFailure(error);
@@ -98,7 +98,9 @@ export async function runBuild(args: string[]): Promise<number> {
   if (leftovers.length > 0) {
     process.stderr.write(`${terminalLine(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${shownOutDir} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}`)}\n`);
   }
-  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search`;
+  // What the build changed: a rebuild leaves every file whose content is the same as it was.
+  const { written, reused, copied } = site.counts;
+  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search${site.searchReused ? ' (index unchanged)' : ''}; ${written} of ${written + reused + copied} files written`;
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
   return 0;
 }

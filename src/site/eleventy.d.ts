@@ -17,6 +17,7 @@ declare module '@11ty/eleventy' {
     setNunjucksEnvironmentOptions(options: Record<string, unknown>): void;
     setUseGitIgnore(use: boolean): void;
     on(event: 'eleventy.after', callback: (event: { results: readonly EleventyResult[]; directories: { output: string } }) => Promise<void> | void): void;
+    on(event: 'eleventy.before', callback: (event: { directories: { output: string } }) => Promise<void> | void): void;
     on(event: 'eleventy.beforeWatch', callback: (changedFiles: readonly string[]) => void): void;
     on(event: string, callback: (...args: never[]) => unknown): void;
     addPlugin<T>(plugin: (config: EleventyUserConfig, options: T) => void | Promise<void>, options: T): void;
@@ -27,5 +28,9 @@ declare module '@11ty/eleventy' {
     write(): Promise<unknown>;
     disableLogger(): void;
     toJSON(): Promise<EleventyResult[]>;
+    init(): Promise<void>;
+    /** Builds, then watches (after init()); the function returned runs a rebuild for a changed file, as a file event would. */
+    watch(): Promise<(changedFile: string) => Promise<void>>;
+    stopWatch(): Promise<void>;
   }
 }

@@ -1,24 +1,14 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** A file of the dev server's output: where it goes (relative, slash-separated) and how to make its content. */
-export interface ServedEntry {
-  readonly path: string;
-  content(): string | Uint8Array;
-}
+import { contentHash } from './output-manifest.ts';
+import { outputPathOf, type SiteOutput } from './site-outputs.ts';
+import { isOwnFile, removeFolderIfEmpty } from './write-output.ts';
 
 /** What one update of the served output did. */
 export interface ServedUpdate {
   readonly written: number;
   readonly unchanged: number;
   readonly removed: number;
-}
-
-/** The output file of a page at `url`, as Eleventy writes a permalink: a URL ending in / gets index.html. */
-export function outputPathOfUrl(url: string): string {
-  const relative = url.replace(/^\/+/, '');
-  return relative === '' || relative.endsWith('/') ? `${relative}index.html` : relative;
 }
 
 /** How long an update renders and writes before letting other work run (a new edit, the HTTP server). */
@@ -36,53 +26,53 @@ export class ServedOutput {
   constructor(readonly folder: string) {}
 
   /** Notes that `relativePath` holds `content` (Eleventy is writing it). */
-  record(relativePath: string, content: string | Uint8Array): void {
-    if (isContainedPath(relativePath)) this.hashes.set(relativePath, contentHash(content));
+  record(relativePath: string, content: string): void {
+    if (isContainedPath(relativePath)) this.hashes.set(relativePath, contentHash([content]));
   }
 
   /**
-   * Makes the folder hold exactly `entries` (among the files this process wrote). Works in slices of a few
+   * Makes the folder hold exactly `outputs` (among the files this process wrote). Works in slices of a few
    * tens of milliseconds and returns undefined, leaving the rest, as soon as `superseded()` says a newer
    * build has started (which will write what this one did not).
    */
-  async update(entries: Iterable<ServedEntry>, superseded: () => boolean): Promise<ServedUpdate | undefined> {
+  async update(outputs: Iterable<SiteOutput>, superseded: () => boolean): Promise<ServedUpdate | undefined> {
     const kept = new Set<string>();
     let written = 0;
     let unchanged = 0;
     let sliceStart = performance.now();
-    for (const entry of entries) {
+    for (const output of outputs) {
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         if (superseded()) return undefined;
         sliceStart = performance.now();
       }
-      if (!isContainedPath(entry.path)) continue;
-      kept.add(entry.path);
-      const content = entry.content();
-      const hash = contentHash(content);
-      if (this.hashes.get(entry.path) === hash) {
+      const file = outputPathOf(output.permalink);
+      if (!isContainedPath(file)) continue;
+      kept.add(file);
+      const content = output.text();
+      const hash = contentHash([content]);
+      if (this.hashes.get(file) === hash) {
         unchanged += 1;
         continue;
       }
-      this.write(entry.path, content);
-      this.hashes.set(entry.path, hash);
+      this.write(file, content);
+      this.hashes.set(file, hash);
       written += 1;
     }
     let removed = 0;
     for (const file of [...this.hashes.keys()]) {
       if (kept.has(file)) continue;
       this.hashes.delete(file);
-      const target = path.join(this.folder, file);
-      if (lstatSync(target, { throwIfNoEntry: false })?.isFile()) {
-        unlinkSync(target);
-        removed += 1;
-      }
+      if (!isOwnFile(this.folder, file)) continue;
+      unlinkSync(path.join(this.folder, file));
+      removed += 1;
+      for (let folder = path.posix.dirname(file); folder !== '.'; folder = path.posix.dirname(folder)) removeFolderIfEmpty(path.join(this.folder, folder));
     }
     return { written, unchanged, removed };
   }
 
   /** Written beside and renamed into place: a reader never sees half a page, and a link in the way is replaced, not followed. */
-  private write(relativePath: string, content: string | Uint8Array): void {
+  private write(relativePath: string, content: string): void {
     const target = path.join(this.folder, relativePath);
     mkdirSync(path.dirname(target), { recursive: true });
     const temporary = `${target}.atc-${process.pid}.tmp`;
@@ -96,10 +86,6 @@ export class ServedOutput {
       throw error;
     }
   }
-}
-
-function contentHash(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('base64');
 }
 
 /** A relative path that cannot leave the folder: no absolute path, no `..`, `.` or empty segment. */

@@ -1,57 +1,46 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../present/output-file.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
-import type { PendingPage, RedirectPage, SiteContext } from '../render/html/site-context.ts';
-import { outputPathOfUrl, ServedOutput, type ServedEntry } from './serve-output.ts';
-import { renderPageDocument, siteChrome, type SiteChrome } from '../render/html/page-document.ts';
+import type { PendingPage, SiteContext } from '../render/html/site-context.ts';
+import { renderPageDocument } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
+import { contentHash } from './output-manifest.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
+import { ServedOutput } from './serve-output.ts';
+import { assetPermalink, outputPathOf, siteAssets, siteChromeFor, type SiteAsset, type SiteOutput } from './site-outputs.ts';
 import { terminalLine } from '../terminal-text.ts';
 
 /** The folder Eleventy reads: only static assets; the pages are virtual templates. */
 export const SITE_INPUT_DIR = path.resolve(import.meta.dirname);
-const ASSETS_DIR = path.join(SITE_INPUT_DIR, 'assets');
 
 export interface SitePluginOptions {
   readonly site: SitePages;
-  /**
-   * Other files of the build (markdown pages, exports) to publish through Eleventy, for `--serve`;
-   * `atc build` writes them itself (replaceOutputFolder).
-   */
+  /** Other files of the build (markdown pages, exports), served too. */
   readonly files?: readonly OutputFile[];
   /**
-   * For `--serve`: rebuilds the knowledge base after a watched file outside the site's own folder changed
-   * (a rule, a Data Needed entry, the configuration); `changed` are the paths Eleventy reports. See ServeRebuild.
+   * Rebuilds the knowledge base after a watched file outside the site's own folder changed (a rule, a
+   * Data Needed entry, the configuration); `changed` are the paths Eleventy reports. See ServeRebuild.
    */
   readonly rebuild?: (changed: readonly string[]) => ServeRebuild;
-  /** Files and folders to watch (`--serve`); a change runs `rebuild`. */
+  /** Files and folders to watch; a change runs `rebuild`. */
   readonly watch?: readonly string[];
   /**
-   * For `--serve`: a file (outside the output folder) written whenever the pages after a rebuild have been
-   * updated; the dev server watches it (setServerOptions) and reloads the browser.
+   * A file (outside the output folder) written whenever the pages after a rebuild have been updated; the
+   * dev server watches it (setServerOptions) and reloads the browser.
    */
   readonly reloadMarker?: string;
-  /** Whether Eleventy writes the static assets (default: yes); one batch of writeSiteWithEleventy does. */
-  readonly assets?: boolean;
-  /** Write the Pagefind index after each Eleventy build (`--serve`; `atc build` writes it beside Eleventy). */
+  /** Write the Pagefind index after each build (not awaited: the pages are served first). */
   readonly searchAfterBuild?: boolean;
-  /**
-   * Whether Eleventy writes the redirect stubs (default: yes, for `--serve`). `atc build` writes the
-   * thousands of stubs itself, beside Eleventy: they are complete documents without a layout, and going
-   * through Eleventy would cost as much as all the real pages.
-   */
-  readonly redirects?: boolean;
 }
 
 /**
- * What `--serve` does after an edit, in two steps: Eleventy writes the pages of the edited files at once
- * (`first`, rendered with `context`), so the page an author is looking at is served within a second at
- * corpus size; then `finish` renders everything else (markdown, exports, checks, every page), of which only
- * the files whose content changed are written, in slices that give way to a newer edit, and the browser is
- * told to reload. Pagefind follows.
+ * What the dev server does after an edit, in two steps: Eleventy writes the pages of the edited files at
+ * once (`first`, rendered with `context`), so the page an author is looking at is served within a second
+ * at corpus size; then `finish` renders everything else (markdown, exports, checks, every page), of which
+ * only the files whose content changed are written, in slices that give way to a newer edit, and the
+ * browser is told to reload. Pagefind follows.
  */
 export interface ServeRebuild {
   readonly first: readonly PendingPage[];
@@ -61,35 +50,59 @@ export interface ServeRebuild {
 }
 
 /**
- * The only module that talks to Eleventy. Page bodies arrive finished (src/render/html); this plugin
- * registers them as 11ty.js virtual templates, so Eleventy never runs rule or trigger text through
- * Liquid or Nunjucks (their `{{` stays text): an 11ty.js template's output is the string its render
- * function returns. One paginated template per kind keeps Eleventy's per-template overhead low. Each page
- * is a whole document (src/render/html/page-document.ts): there is no layout for a template language to
- * interpret.
+ * The dev server's plugin (`npx @11ty/eleventy --serve`, .eleventy.js), and the only module that talks to
+ * Eleventy. Page bodies arrive finished (src/render/html); every page's whole document
+ * (src/render/html/page-document.ts) is rendered here and handed to Eleventy as the output of one 11ty.js
+ * virtual template, so Eleventy never runs rule or trigger text through Liquid or Nunjucks (their `{{`
+ * stays text), and there is no layout for a template language to interpret.
  */
 export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePluginOptions): void {
-  // What Eleventy renders in its next build: everything at first; after an edit, only the edited files'
-  // pages (ServeRebuild.first), the rest being written by the update that follows. The global data below
-  // are functions, so each build reads the current value without reloading the configuration.
-  let current = { site: options.site, files: options.files ?? [] };
-  // The whole site of the latest knowledge base (Pagefind's records, the feed link of the chrome).
-  let latest = current;
+  // The whole site of the latest knowledge base.
+  let latest = { site: options.site, files: options.files ?? [] };
+  // What Eleventy writes in its next build: everything at first (and after an edited asset); after an
+  // edit of the knowledge base, only the edited files' pages, the rest being written by the update that follows.
+  let outputs: readonly SiteOutput[] = [];
+  let nextOutputs = (): readonly SiteOutput[] => everyOutput(latest.site, latest.files, siteAssets(), served);
   let finishing: ServeRebuild['finish'] | undefined;
   let generation = 0;
   let served: ServedOutput | undefined;
+  eleventyConfig.on('eleventy.before', ({ directories }) => {
+    served ??= new ServedOutput(path.resolve(directories.output));
+    outputs = nextOutputs();
+    nextOutputs = () => everyOutput(latest.site, latest.files, siteAssets(), served);
+  });
+  addOutputTemplate(eleventyConfig, () => outputs);
+
   let search: ((records: SitePages['search'], outputDir: string) => void) | undefined;
+  if (options.searchAfterBuild) {
+    // Not awaited: the page is served at once and the index follows a moment later; runs are queued,
+    // and skipped when the records are those of the index last written.
+    let queue: Promise<unknown> = Promise.resolve();
+    let indexed: string | undefined;
+    search = (records, outputDir) => {
+      queue = queue
+        .then(async () => {
+          const key = contentHash([JSON.stringify(records)]);
+          if (key === indexed) return;
+          await writeSearchIndex(records, path.resolve(outputDir, SEARCH_FOLDER));
+          indexed = key;
+        })
+        .catch((error: unknown) => process.stderr.write(`${terminalLine(`atc: search index not written: ${String(error)}`)}\n`));
+    };
+  }
+
   if (options.rebuild) {
     const rebuild = options.rebuild;
-    eleventyConfig.on('eleventy.beforeWatch', (changed: readonly string[]) => {
-      if (!changed.some((file) => !path.resolve(file).startsWith(SITE_INPUT_DIR + path.sep))) {
-        current = latest; // an asset or the site's own code changed: Eleventy renders everything again
-        return;
-      }
+    eleventyConfig.on('eleventy.beforeWatch', (changed) => {
+      // An asset or the site's own code changed: Eleventy writes everything again (nextOutputs as it is).
+      if (!changed.some((file) => !path.resolve(file).startsWith(SITE_INPUT_DIR + path.sep))) return;
       generation += 1;
       const update = rebuild(changed);
       finishing = update.finish;
-      current = { site: { ...latest.site, context: update.context, pages: update.first, redirects: [], files: [] }, files: [] };
+      nextOutputs = () => {
+        const chrome = siteChromeFor({ ...latest.site, context: update.context }, siteAssets());
+        return update.first.map((page) => recorded(served, { permalink: page.url, text: () => renderPageDocument(page.render(), chrome) }));
+      };
     });
     // Renders the whole site of a rebuild and writes what changed (see ServeRebuild); superseded by a newer rebuild.
     const updateServed = async (finish: ServeRebuild['finish'], outputDir: string): Promise<void> => {
@@ -102,30 +115,27 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
         if (superseded()) return;
         step = steps.next();
       }
-      const full = step.value;
-      latest = { site: full.site, files: full.files };
-      current = latest;
-      chrome = undefined;
-      const done = await served!.update(servedEntries(full.site, full.files, currentChrome(), assets), superseded);
+      latest = { site: step.value.site, files: step.value.files };
+      const done = await served!.update(everyOutput(latest.site, latest.files, siteAssets()), superseded);
       if (!done) return;
       if (options.reloadMarker) touch(options.reloadMarker);
-      search?.(full.site.search, outputDir);
+      search?.(latest.site.search, outputDir);
     };
     const reportFailure = (error: unknown): void => {
       process.stderr.write(`${terminalLine(`atc: the served pages were not all updated: ${String(error)}`)}\n`);
     };
-    eleventyConfig.on('eleventy.after', ({ directories }: { directories: { output: string } }) => {
+    eleventyConfig.on('eleventy.after', ({ directories }) => {
       const finish = finishing;
       finishing = undefined;
-      if (!finish) return;
+      if (!finish) {
+        search?.(latest.site.search, directories.output);
+        return;
+      }
       const mine = generation;
       // After Eleventy has served the first pages: a timer, so that its build ends (and the browser reloads) first.
       setTimeout(() => {
         if (mine === generation) updateServed(finish, directories.output).catch(reportFailure);
       }, 0);
-    });
-    eleventyConfig.on('eleventy.before', ({ directories }: { directories: { output: string } }) => {
-      served ??= new ServedOutput(path.resolve(directories.output));
     });
     // Eleventy builds when a watched file is added or changed, not when one is deleted: deletions are
     // watched here, and rebuild the knowledge base without an Eleventy build (nothing to show first).
@@ -135,86 +145,37 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       updateServed(rebuild(deleted).finish, served.folder).catch(reportFailure);
     });
     if (options.reloadMarker) eleventyConfig.setServerOptions({ watch: [options.reloadMarker] });
+  } else if (search) {
+    eleventyConfig.on('eleventy.after', ({ directories }) => search(latest.site.search, directories.output));
   }
-  // In `--serve`, what Eleventy writes is recorded, so that an update writes only what differs.
-  const record = <T extends string>(url: string, content: T): T => {
-    served?.record(outputPathOfUrl(url), content);
-    return content;
-  };
   for (const target of options.watch ?? []) eleventyConfig.addWatchTarget(target);
   // Eleventy waits for a file to stay unchanged for 150 ms before rebuilding; editors save in one write.
   if (options.watch) eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 } });
-  eleventyConfig.setTemplateFormats(['11ty.js']);
-  eleventyConfig.setUseGitIgnore(false);
-
-  const assets = readdirSync(ASSETS_DIR).sort();
-  // The chrome is made once per Eleventy build, so that `--serve` picks up a new knowledge base and
-  // edited assets (whose content hash is in their URL).
-  let chrome: SiteChrome | undefined;
-  eleventyConfig.on('eleventy.before', () => {
-    chrome = undefined;
-  });
-  const currentChrome = (): SiteChrome => {
-    if (chrome) return chrome;
-    const versions = new Map(assets.map((name) => [name, createHash('sha256').update(readFileSync(path.join(ASSETS_DIR, name))).digest('hex').slice(0, 10)]));
-    return (chrome = siteChrome(current.site.context, versions, current.site.feed));
-  };
-  eleventyConfig.addGlobalData('atcPages', () => current.site.pages);
-  eleventyConfig.addGlobalData('atcRedirects', () => current.site.redirects);
-  eleventyConfig.addTemplate('atc-pages.11ty.js', {
-    data: {
-      pagination: { data: 'atcPages', size: 1, alias: 'atcPage', addAllPagesToCollections: false },
-      permalink: (data: { atcPage: PendingPage }) => data.atcPage.url,
-      eleventyExcludeFromCollections: true,
-    },
-    render: (data: { atcPage: PendingPage }) => record(data.atcPage.url, renderPageDocument(data.atcPage.render(), currentChrome())),
-  });
-  if (options.redirects !== false) eleventyConfig.addTemplate('atc-redirects.11ty.js', {
-    data: {
-      pagination: { data: 'atcRedirects', size: 1, alias: 'atcRedirect', addAllPagesToCollections: false },
-      permalink: (data: { atcRedirect: RedirectPage }) => data.atcRedirect.url,
-      eleventyExcludeFromCollections: true,
-    },
-    render: (data: { atcRedirect: RedirectPage }) => record(data.atcRedirect.url, renderRedirectHtml(data.atcRedirect, current.site.context).value),
-  });
-  for (const name of options.assets === false ? [] : assets) {
-    eleventyConfig.addTemplate(`atc-assets/${name}.11ty.js`, {
-      data: { permalink: `/assets/${name}`, eleventyExcludeFromCollections: true },
-      render: () => record(`/assets/${name}`, readFileSync(path.join(ASSETS_DIR, name), 'utf8')),
-    });
-  }
-  if (options.files && options.files.length > 0) {
-    eleventyConfig.addGlobalData('atcFiles', () => [...current.site.files, ...current.files]);
-    eleventyConfig.addTemplate('atc-files.11ty.js', {
-      data: {
-        pagination: { data: 'atcFiles', size: 1, alias: 'atcFile', addAllPagesToCollections: false },
-        permalink: (data: { atcFile: OutputFile }) => `/${data.atcFile.path}`,
-        eleventyExcludeFromCollections: true,
-      },
-      render: (data: { atcFile: OutputFile }) => record(`/${data.atcFile.path}`, data.atcFile.content),
-    });
-  }
-  if (options.searchAfterBuild) {
-    // Not awaited: the page is served at once and the index follows a moment later; runs are queued.
-    let queue: Promise<unknown> = Promise.resolve();
-    search = (records, outputDir) => {
-      queue = queue
-        .then(() => writeSearchIndex(records, path.resolve(outputDir, SEARCH_FOLDER)))
-        .catch((error: unknown) => process.stderr.write(`${terminalLine(`atc: search index not written: ${String(error)}`)}\n`));
-    };
-    eleventyConfig.on('eleventy.after', ({ directories }: { directories: { output: string } }) => {
-      // After an edit, the index waits for the whole site (see the update above); otherwise it follows this build.
-      if (current.site.pages === latest.site.pages) search?.(current.site.search, directories.output);
-    });
-  }
+  configureEleventy(eleventyConfig);
 }
 
-/** Every file of a served site, rendered when asked for, in the paths Eleventy gives them. */
-function* servedEntries(site: SitePages, files: readonly OutputFile[], chrome: SiteChrome, assets: readonly string[]): Generator<ServedEntry> {
-  for (const page of site.pages) yield { path: outputPathOfUrl(page.url), content: () => renderPageDocument(page.render(), chrome) };
-  for (const redirect of site.redirects) yield { path: outputPathOfUrl(redirect.url), content: () => renderRedirectHtml(redirect, site.context).value };
-  for (const name of assets) yield { path: `assets/${name}`, content: () => readFileSync(path.join(ASSETS_DIR, name), 'utf8') };
-  for (const file of [...site.files, ...files]) yield { path: file.path, content: () => (file.encoded?.length === 1 ? file.encoded[0]! : file.encoded ? Buffer.concat(file.encoded) : file.content) };
+/** Every output of a served site, rendered when asked for; with `served`, what Eleventy writes is recorded there. */
+function everyOutput(site: SitePages, files: readonly OutputFile[], assets: readonly SiteAsset[], served?: ServedOutput): SiteOutput[] {
+  const chrome = siteChromeFor(site, assets);
+  const outputs: SiteOutput[] = [
+    ...site.pages.map((page) => ({ permalink: page.url, text: () => renderPageDocument(page.render(), chrome) })),
+    ...site.redirects.map((redirect) => ({ permalink: redirect.url, text: () => renderRedirectHtml(redirect, site.context).value })),
+    ...assets.map((asset) => ({ permalink: assetPermalink(asset), text: () => asset.text })),
+    ...[...site.files, ...files].map((file) => ({ permalink: `/${file.path}`, text: () => file.content })),
+  ];
+  return served ? outputs.map((output) => recorded(served, output)) : outputs;
+}
+
+/** An output whose text, once Eleventy asks for it, is recorded as written, so that an update writes only what differs. */
+function recorded(served: ServedOutput | undefined, output: SiteOutput): SiteOutput {
+  return {
+    permalink: output.permalink,
+    text: () => {
+      const text = output.text();
+      served?.record(outputPathOf(output.permalink), text);
+      return text;
+    },
+  };
 }
 
 /** How long deletions are gathered before one rebuild (a checkout deletes many files at once). */
@@ -255,33 +216,48 @@ function touch(marker: string): void {
   writeFileSync(marker, `${Date.now()}\n`);
 }
 
-/**
- * Pages per Eleventy run. Eleventy keeps every page it renders (and returns them all from write()) until
- * its build ends, so one run over 40,000 rule pages would hold gigabytes of HTML; runs of this many pages
- * bound that to about 60 MB, at a few tens of milliseconds of set-up per run.
- */
-const PAGES_PER_ELEVENTY_RUN = 1000;
+function configureEleventy(eleventyConfig: EleventyUserConfig): void {
+  eleventyConfig.setTemplateFormats(['11ty.js']);
+  eleventyConfig.setUseGitIgnore(false);
+}
 
 /**
- * Runs Eleventy programmatically into `outputDir` (the staging folder of `atc build`), over the pages in
- * runs of PAGES_PER_ELEVENTY_RUN (the first also writes the assets), and returns the files it wrote,
- * relative to `outputDir`. The project's .eleventy.js is not read (configPath: false): it exists for
- * `eleventy --serve` and would build the knowledge base a second time.
+ * One paginated template over every output of the build: the text of each is the string its function
+ * returns, written as it is. One template keeps Eleventy's per-template overhead low.
  */
-export async function writeSiteWithEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
-  const { pages } = options.site;
-  const written: string[] = [];
-  for (let start = 0; start === 0 || start < pages.length; start += PAGES_PER_ELEVENTY_RUN) {
-    const run = { ...options, site: { ...options.site, pages: pages.slice(start, start + PAGES_PER_ELEVENTY_RUN) }, assets: start === 0 };
-    // One at a time: a run's pages are released before the next one renders.
-    try {
-      written.push(...(await runEleventy(outputDir, run)));
-    } catch (error) {
-      await settleFileWrites();
-      throw error;
-    }
+function addOutputTemplate(eleventyConfig: EleventyUserConfig, outputs: () => readonly SiteOutput[]): void {
+  eleventyConfig.addGlobalData('atcOutputs', outputs);
+  eleventyConfig.addTemplate('atc-output.11ty.js', {
+    data: {
+      pagination: { data: 'atcOutputs', size: 1, alias: 'atcOutput', addAllPagesToCollections: false },
+      permalink: (data: { atcOutput: SiteOutput }) => data.atcOutput.permalink,
+      eleventyExcludeFromCollections: true,
+    },
+    render: (data: { atcOutput: SiteOutput }) => data.atcOutput.text(),
+  });
+}
+
+/**
+ * Has Eleventy write `outputs` into `outputDir` (the staging folder of `atc build`), and checks that each
+ * went where the manifest will say it is. The project's .eleventy.js is not read (configPath: false): it
+ * exists for `eleventy --serve` and would build the knowledge base a second time. Eleventy keeps every
+ * output until its build ends, so callers hand it a bounded number at a time.
+ */
+export async function writeWithEleventy(outputDir: string, outputs: readonly SiteOutput[], pathPrefix: string): Promise<void> {
+  if (outputs.length === 0) return;
+  let written: string[];
+  try {
+    written = await runEleventy(outputDir, outputs, pathPrefix);
+  } catch (error) {
+    await settleFileWrites();
+    throw error;
   }
-  return written;
+  const expected = outputs.map((output) => outputPathOf(output.permalink)).sort();
+  written.sort();
+  if (written.length !== expected.length || written.some((file, index) => file !== expected[index])) {
+    const stray = written.find((file, index) => file !== expected[index]) ?? expected[written.length];
+    throw new Error(`internal error: Eleventy wrote ${written.length} files where ${expected.length} were expected (${JSON.stringify(stray)})`);
+  }
 }
 
 /** A failed run is taken as finished once no file was being written for this long (its pages render in microseconds). */
@@ -304,13 +280,16 @@ async function settleFileWrites(): Promise<void> {
   }
 }
 
-async function runEleventy(outputDir: string, options: SitePluginOptions): Promise<string[]> {
+async function runEleventy(outputDir: string, outputs: readonly SiteOutput[], pathPrefix: string): Promise<string[]> {
   const { default: Eleventy } = await import('@11ty/eleventy');
   const eleventy = new Eleventy(SITE_INPUT_DIR, outputDir, {
     quietMode: true,
     configPath: false,
-    pathPrefix: options.site.context.urls.prefix,
-    config: (eleventyConfig) => eleventyConfig.addPlugin(sitePlugin, options),
+    pathPrefix,
+    config: (eleventyConfig) => {
+      configureEleventy(eleventyConfig);
+      addOutputTemplate(eleventyConfig, () => outputs);
+    },
   });
   eleventy.disableLogger(); // atc build prints its own summary; errors still throw from write()
   const [, templates] = (await eleventy.write()) as [unknown, Array<{ outputPath: string | false }>];

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { outputCache } from '../../src/site/output-cache.ts';
-import { MANIFEST_NAME } from '../../src/site/output-manifest.ts';
+import { readManifest } from '../../src/site/output-manifest.ts';
 import { ATC, atc, atcAsync, differentFiles, SAMPLE_INPUTS, sampleCopy, snapshot, type AtcResult } from './cli-harness.ts';
 
 /** A copy of the sample that is removed when the test ends. */
@@ -58,8 +58,8 @@ test("a folder holding the user's files is refused; --force adds the site, and n
   assert.deepEqual(differentFiles(snapshot(path.join(folder, 'docs')), mine), []);
 
   assert.equal(atc(['build', '--out', 'docs', '--force'], folder).status, 0);
-  const manifest = JSON.parse(readFileSync(path.join(folder, 'docs', MANIFEST_NAME), 'utf8')) as { files: string[] };
-  assert.ok(manifest.files.includes('index.html') && !manifest.files.includes('notes.md') && !manifest.files.includes('drafts/plan.md'));
+  const manifest = readManifest(path.join(folder, 'docs'))!;
+  assert.ok(manifest.has('index.html') && !manifest.has('notes.md') && !manifest.has('drafts/plan.md'));
   removeOneRule(folder);
   const expected = freshBuild(folder);
   // The manifest makes the folder atc's to rebuild: no --force needed any more.
@@ -110,7 +110,7 @@ test('an output that is a symbolic link is refused, and a rebuild never deletes 
   assert.deepEqual(readdirSync(path.join(folder, 'elsewhere')), ['index.html']);
 
   assert.equal(atc(['build', '--out', 'site'], folder).status, 0);
-  const listed = (JSON.parse(readFileSync(path.join(folder, 'site', MANIFEST_NAME), 'utf8')) as { files: string[] }).files;
+  const listed = [...readManifest(path.join(folder, 'site'))!.keys()];
   removeOneRule(folder);
   const expected = freshBuild(folder);
   // A folder of the removed rule's pages (listed in the manifest, not written by the next build) becomes

@@ -52,6 +52,29 @@ function files(root: string, relative = ''): string[] {
   });
 }
 
+/** The modification time of every file under `root` but the search index. */
+function mtimes(root: string): Map<string, number> {
+  return new Map(files(root).map((file) => [file, statSync(path.join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? 0]));
+}
+
+/** Waits until no file of `root` (but the search index) changed for two seconds. */
+async function quiet(root: string): Promise<void> {
+  let last = '';
+  let stableSince = performance.now();
+  await until(
+    'the served folder stops changing',
+    () => {
+      const listing = [...mtimes(root)].join('\n');
+      if (listing !== last) {
+        last = listing;
+        stableSince = performance.now();
+      }
+      return performance.now() - stableSince > 2000;
+    },
+    120_000,
+  );
+}
+
 const ruleFolder = 'rules/windows/process_creation';
 
 test('the dev server shows an edited rule first, then updates every page, and ends as a clean build would', { timeout: 300_000 }, async () => {
@@ -73,12 +96,20 @@ test('the dev server shows an edited rule first, then updates every page, and en
       };
       const edited = read(rules[0]!);
       await until('the first build is served', async () => (await fetchText(`${base}/rules/${edited.id}/`)).status === 200, 120_000);
+      await quiet(path.join(folder, SERVE_OUTPUT));
+      const before = mtimes(path.join(folder, SERVE_OUTPUT));
 
       // A new title: on the rule's page first, then on the rule list (rendered after it).
       const marker = `Edited title ${Date.now()}`;
       writeFileSync(path.join(folder, ruleFolder, rules[0]!), edited.text.replace(/^title: .*$/m, `title: ${marker}`));
       await until('the edited rule page shows the new title', async () => (await fetchText(`${base}/rules/${edited.id}/`)).text.includes(marker));
       await until('the rule list shows the new title', async () => (await fetchText(`${base}/rules/`)).text.includes(marker));
+      // Only the files whose content changed are written again: the rule's pages, lists, a few exports.
+      await quiet(path.join(folder, SERVE_OUTPUT));
+      const after = mtimes(path.join(folder, SERVE_OUTPUT));
+      const rewritten = [...after].filter(([file, time]) => before.get(file) !== time).map(([file]) => file);
+      assert.ok(rewritten.includes(`rules/${edited.id}/index.html`), 'the rule page was written');
+      assert.ok(rewritten.length < before.size / 10, `${rewritten.length} of ${before.size} files written after one edit: ${rewritten.slice(0, 40).join(', ')}`);
 
       // A deleted rule: its page goes.
       const deleted = read(rules[1]!);
@@ -95,23 +126,7 @@ test('the dev server shows an edited rule first, then updates every page, and en
       const renamed = read(`renamed_${rules[2]!}`);
       await until('the renamed rule page names its new file', async () => (await fetchText(`${base}/rules/${renamed.id}/`)).text.includes(`renamed_${rules[2]!.replace(/\.yml$/, '')}`));
 
-      // Quiet: no file of the served folder changed for two seconds.
-      let last = '';
-      let stableSince = performance.now();
-      await until(
-        'the served folder stops changing',
-        () => {
-          const listing = files(path.join(folder, SERVE_OUTPUT))
-            .map((file) => `${file}:${statSync(path.join(folder, SERVE_OUTPUT, file), { throwIfNoEntry: false })?.mtimeMs}`)
-            .join('\n');
-          if (listing !== last) {
-            last = listing;
-            stableSince = performance.now();
-          }
-          return performance.now() - stableSince > 2000;
-        },
-        120_000,
-      );
+      await quiet(path.join(folder, SERVE_OUTPUT));
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
