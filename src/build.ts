@@ -1,6 +1,7 @@
 import { runChecks } from './check/run-checks.ts';
 import { CacheShelf, type CacheSettings } from './cache/build-cache.ts';
 import type { LoadMemo } from './load/load-memo.ts';
+import { loggingInputs, type InputRead } from './load/input-log.ts';
 import type { ConversionResult } from './sigma/convert-collection.ts';
 import type { BuildConfig } from './config.ts';
 import { convertKnowledgeBase, isConversionResult, type QuerySectionResult } from './convert/convert-knowledge-base.ts';
@@ -64,6 +65,8 @@ export interface Build {
   readonly issues: readonly Issue[];
   /** Where the ATT&CK data the tags were resolved against came from (the version is `kb.attack.version`). */
   readonly attackSource: AttackDataSource;
+  /** What the load read (src/load/input-log.ts); none in a session, whose memo skips unchanged files. */
+  readonly inputs?: readonly InputRead[];
   readonly fileCounts: { readonly rules: number; readonly dataNeeded: number; readonly loggingPolicies: number; readonly enrichments: number; readonly triggers: number; readonly responseActions: number; readonly responsePlaybooks: number; readonly responseStages: number };
   readonly timings: StageTimings;
 }
@@ -100,19 +103,25 @@ export function buildKnowledgeBase(config: BuildConfig, options: BuildOptions = 
 export function modelKnowledgeBase(config: BuildConfig, options: BuildOptions = {}): ModelledBuild {
   const clock = stopwatch();
   options.onStage?.('load');
-  const attack = loadAttackData(config.attack);
   const budget = new KnowledgeBaseBudget();
   const memo = options.session?.memo;
-  const rules = loadDetectionRules(config.inputs.rules, undefined, budget, memo);
-  const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget, memo);
-  const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget, memo);
-  const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget, memo);
-  const triggers = loadTriggers(config.inputs.triggers, undefined, budget, memo);
-  const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget, memo);
-  const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget, memo);
-  const responseActions = loadResponseActions(config.inputs.responseActions ?? [], undefined, budget, memo);
-  const responsePlaybooks = loadResponsePlaybooks(config.inputs.responsePlaybooks ?? [], undefined, budget, memo);
-  const responseStages = loadResponseStages(config.inputs.responseStages ?? [], undefined, budget, memo);
+  // Every read is logged, so that a later `atc build` can tell that nothing it would read has changed
+  // (a session's memo skips unchanged files, so its log would be partial: a session keeps none).
+  const loaded = loggingInputs(() => {
+    const attack = loadAttackData(config.attack);
+    const rules = loadDetectionRules(config.inputs.rules, undefined, budget, memo);
+    const dataNeeded = loadDataNeeded(config.inputs.dataNeeded, undefined, budget, memo);
+    const loggingPolicies = loadLoggingPolicies(config.inputs.loggingPolicies, undefined, budget, memo);
+    const enrichments = loadEnrichments(config.inputs.enrichments, undefined, budget, memo);
+    const triggers = loadTriggers(config.inputs.triggers, undefined, budget, memo);
+    const profiles = loadProfiles(config.inputs.profiles ?? [], undefined, budget, memo);
+    const useCases = loadUseCases(config.inputs.useCases ?? [], undefined, budget, memo);
+    const responseActions = loadResponseActions(config.inputs.responseActions ?? [], undefined, budget, memo);
+    const responsePlaybooks = loadResponsePlaybooks(config.inputs.responsePlaybooks ?? [], undefined, budget, memo);
+    const responseStages = loadResponseStages(config.inputs.responseStages ?? [], undefined, budget, memo);
+    return { attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases, responseActions, responsePlaybooks, responseStages };
+  });
+  const { attack, rules, dataNeeded, loggingPolicies, enrichments, triggers, profiles, useCases, responseActions, responsePlaybooks, responseStages } = loaded.result;
   const load = clock();
   options.onStage?.('link');
 
@@ -157,6 +166,7 @@ export function modelKnowledgeBase(config: BuildConfig, options: BuildOptions = 
     useCaseMembers: covered.useCaseMembers,
     issues: issues.sort(compareIssues),
     attackSource: attack.source,
+    ...(!options.session && { inputs: loaded.reads }),
     fileCounts: {
       rules: rules.fileCount,
       dataNeeded: dataNeeded.fileCount,

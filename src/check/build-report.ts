@@ -73,7 +73,21 @@ export interface BuildSummary {
 }
 
 export function formatBuildSummary(summary: BuildSummary): string {
-  const { kb, files, timings } = summary.build;
+  const { timings } = summary.build;
+  const lines = buildSummaryLines(summary);
+  const stages = (Object.keys(timings) as BuildStage[]).map((stage) => `${stage} ${(timings[stage] / 1000).toFixed(1)}`);
+  if (summary.siteSeconds !== undefined) stages.push(`site ${summary.siteSeconds.toFixed(1)}`);
+  lines.push(formatTimeLine(summary.totalSeconds, stages.join(', ')));
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatTimeLine(seconds: number, detail: string): string {
+  return `  time: ${seconds.toFixed(2)} s (${detail})`;
+}
+
+/** The summary but its time: what was built and written, and the issues by code. */
+export function buildSummaryLines(summary: Omit<BuildSummary, 'totalSeconds' | 'siteSeconds'>): string[] {
+  const { kb, files } = summary.build;
   const lines = [`atc build: ${kb.rules.length} rules, ${kb.dataNeeded.length} Data Needed, ${kb.loggingPolicies.length} Logging Policies, ${kb.enrichments.length} Enrichments, ${kb.triggers.length} Triggers`];
   lines.push(`  ${attackSummaryLine(kb, summary.build.attackSource)}`);
   if (summary.outDir !== undefined) lines.push(`  written to ${escapeControlCharacters(summary.outDir)}: ${describeFiles(files)}${summary.site ? `; ${summary.site}` : ''}`);
@@ -82,10 +96,7 @@ export function formatBuildSummary(summary: BuildSummary): string {
   const notes = summary.issues.filter((issue) => issue.severity === 'info').length;
   issueLines[issueLines.length - 1] += notes > 0 ? ' (notes are not listed; atc check lists them)' : '';
   lines.push(...issueLines.map((line) => `  ${line}`));
-  const stages = (Object.keys(timings) as BuildStage[]).map((stage) => `${stage} ${(timings[stage] / 1000).toFixed(1)}`);
-  if (summary.siteSeconds !== undefined) stages.push(`site ${summary.siteSeconds.toFixed(1)}`);
-  lines.push(`  time: ${summary.totalSeconds.toFixed(2)} s (${stages.join(', ')})`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** "ATT&CK 18.1 (+ 2 provisional tactics, 14 provisional techniques) from the committed snapshot: 174 of 221 techniques have a rule; gaps: 12 techniques, 48 sub-techniques". */

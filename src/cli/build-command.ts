@@ -1,11 +1,14 @@
 import { buildKnowledgeBase } from '../build.ts';
 import { cacheFolderFor } from '../cache/build-cache.ts';
-import { formatBuildSummary, issuesToList, StageProgress } from '../check/build-report.ts';
+import { buildRecordKey, openBuildRecords } from '../cache/build-record.ts';
+import { buildSummaryLines, formatBuildSummary, formatTimeLine, issuesToList, StageProgress } from '../check/build-report.ts';
+import { inputsUnchanged } from '../load/inputs-unchanged.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { formatIssue, hasErrors } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
 import { oldLeftoversBeside } from '../site/write-output.ts';
+import { intactOutputDigest } from '../site/output-manifest.ts';
 import { displayPath, OutputFolderError } from '../site/output-folder-error.ts';
 import { refuseForeignFolder, refuseUnsafeOutput } from '../site/output-guard.ts';
 import { terminalLine } from '../terminal-text.ts';
@@ -68,6 +71,19 @@ export async function runBuild(args: string[]): Promise<number> {
     return reportOutputFailure(error);
   }
   const cache = { folder: cacheFolderFor(config.rootDir), reuse: !(own.values['no-cache'] ?? false) };
+  // Nothing changed since the last successful build (its inputs read the same, its output is intact):
+  // its issues and summary again, and nothing else.
+  const records = openBuildRecords(cache, config.outDir);
+  const recordKey = buildRecordKey(config, process.cwd());
+  const record = records.get(recordKey);
+  if (record && inputsUnchanged(record.inputs) && intactOutputDigest(config.outDir) === record.manifest) {
+    const issues = [...configIssues, ...record.issues];
+    const listed = issuesToList(issues, parsed.quiet);
+    if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
+    printLeftovers(config.outDir);
+    process.stderr.write(`${[...record.summary, formatTimeLine((performance.now() - started) / 1000, 'the inputs and the output are those of the last build')].join('\n')}\n`);
+    return 0;
+  }
   const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, cache, onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
   progress.clear();
@@ -94,15 +110,25 @@ export async function runBuild(args: string[]): Promise<number> {
     return reportOutputFailure(error);
   }
   progress.clear();
-  const leftovers = oldLeftoversBeside(config.outDir);
-  if (leftovers.length > 0) {
-    process.stderr.write(`${terminalLine(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${shownOutDir} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}`)}\n`);
-  }
+  printLeftovers(config.outDir);
   // What the build changed: a rebuild leaves every file whose content is the same as it was.
   const { written, reused, copied } = site.counts;
-  const html = `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search${site.searchReused ? ' (index unchanged)' : ''}; ${written} of ${written + reused + copied} files written`;
+  const htmlWith = (search: string, files: string): string => `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search${search}; ${files}`;
+  const html = htmlWith(site.searchReused ? ' (index unchanged)' : '', `${written} of ${written + reused + copied} files written`);
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
+  const manifest = intactOutputDigest(config.outDir);
+  if (build.inputs && manifest !== undefined) {
+    const summary = buildSummaryLines({ build, issues, outDir: shownOutDir, site: htmlWith(' (index unchanged)', `0 of ${written + reused + copied} files written`) });
+    records.set(recordKey, { inputs: build.inputs, issues: build.issues, summary, manifest });
+    records.save();
+  }
   return 0;
+}
+
+function printLeftovers(outDir: string): void {
+  const leftovers = oldLeftoversBeside(outDir);
+  if (leftovers.length === 0) return;
+  process.stderr.write(`${terminalLine(`atc build: note: ${leftovers.map(displayPath).join(', ')} ${leftovers.length === 1 ? 'was' : 'were'} left beside ${displayPath(outDir)} by an older atc, which moved the output folder's files there; check for files of yours, then delete ${leftovers.length === 1 ? 'it' : 'them'}`)}\n`);
 }
 
 /** A refused or unwritable output folder: one line naming the folder, no stack trace, and its exit code. */

@@ -1,6 +1,7 @@
 import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { makeIssue, type Issue } from '../model/issue.ts';
+import { inputDigest, noteInputRead } from './input-log.ts';
 
 export interface InputFile {
   readonly absolutePath: string;
@@ -30,6 +31,18 @@ const SKIPPED_DIRECTORY = /^(?:\.|node_modules$)/;
  * is reported and skipped, as is a link to nothing; a directory reached twice is walked once, so loops end.
  */
 export function findInputFiles(folders: readonly string[], cwd: string = process.cwd()): FoundInputFiles {
+  const found = searchInputFiles(folders, cwd);
+  noteInputRead({ kind: 'found', folders, cwd, digest: foundDigest(found) });
+  return found;
+}
+
+/** The input log's digest of a search: a change of any file's path or of a link's issue changes it. */
+export function foundDigest(found: FoundInputFiles): string {
+  return inputDigest(JSON.stringify(found));
+}
+
+/** findInputFiles without a note in the input log (which replays it with this). */
+export function searchInputFiles(folders: readonly string[], cwd: string): FoundInputFiles {
   const roots = folders.map((folder) => path.resolve(cwd, folder));
   const realRoots = roots.flatMap((root) => {
     const real = realPath(root);

@@ -5,6 +5,7 @@ import { buildSnapshot, stixObjectsOfText, UpdateAttackError, type LoadedObject 
 import type { AttackDataConfig } from '../config.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
 import { readAttackOverlay } from './load-attack-overlay.ts';
+import { inputDigest, noteInputRead } from './input-log.ts';
 
 const SNAPSHOT_URL = new URL('../attack/enterprise-attack.json', import.meta.url);
 
@@ -81,7 +82,23 @@ export function loadStixObjects(inputPath: string, options: { maxBytes?: number;
     const size = files.reduce((total, file) => total + statSync(file).size, 0);
     if (size > options.maxBytes) throw new UpdateAttackError(`${label} is ${size} bytes; the limit is ${options.maxBytes}`);
   }
-  return files.flatMap((file) => stixObjectsOfText(readFileSync(file, 'utf8'), stats.isDirectory() ? relative(inputPath, file) : label));
+  const texts = files.map((file) => readFileSync(file, 'utf8'));
+  noteInputRead({ kind: 'stix', path: inputPath, digest: stixDigest(files, texts) });
+  return files.flatMap((file, index) => stixObjectsOfText(texts[index]!, stats.isDirectory() ? relative(inputPath, file) : label));
+}
+
+/** The .json files loadStixObjects reads from `inputPath` (a file, or a folder of them); undefined when there is nothing there. */
+export function stixFiles(inputPath: string): string[] | undefined {
+  try {
+    return statSync(inputPath).isDirectory() ? listJsonFiles(inputPath) : [inputPath];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The input log's digest of a STIX input: its files and their texts. */
+export function stixDigest(files: readonly string[], texts: readonly string[]): string {
+  return inputDigest(...files.flatMap((file, index) => [file, texts[index]!]));
 }
 
 function listJsonFiles(dir: string): string[] {

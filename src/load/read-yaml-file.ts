@@ -3,6 +3,7 @@ import jsYaml from 'js-yaml';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import { YAML_1_1_SCHEMA } from './yaml-1-1-schema.ts';
+import { inputDigest, noteInputRead, oversizedDigest, UNREADABLE_DIGEST } from './input-log.ts';
 
 /** Knowledge-base files are small; anything this big is a mistake or an attack, and is refused unread. */
 export const MAX_YAML_FILE_BYTES = 2 * 1024 * 1024;
@@ -45,16 +46,11 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
     documents: [],
     issues: [makeIssue(displayPath, position, code, message)],
   });
-  let bytes: Buffer;
-  try {
-    const size = statSync(absolutePath).size;
-    if (size > MAX_YAML_FILE_BYTES) {
-      return failed(undefined, 'file-too-large', `file is ${size} bytes; the limit is ${MAX_YAML_FILE_BYTES}`);
-    }
-    bytes = readFileSync(absolutePath);
-  } catch (error) {
-    return failed(undefined, 'file-unreadable', `cannot read file: ${(error as Error).message}`);
-  }
+  const read = readLimitedFile(absolutePath, MAX_YAML_FILE_BYTES);
+  noteInputRead({ kind: 'file', path: absolutePath, limit: MAX_YAML_FILE_BYTES, digest: read.digest });
+  if ('size' in read) return failed(undefined, 'file-too-large', `file is ${read.size} bytes; the limit is ${MAX_YAML_FILE_BYTES}`);
+  if ('error' in read) return failed(undefined, 'file-unreadable', `cannot read file: ${read.error.message}`);
+  const { bytes } = read;
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -62,6 +58,18 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
     return failed(positionOfFirstInvalidUtf8(bytes), 'file-not-utf8', 'file is not valid UTF-8 text');
   }
   return parseYamlText(text.startsWith('\uFEFF') ? text.slice(1) : text, displayPath);
+}
+
+/** A file's bytes, unless it is larger than `limit` (then only its size is known) or cannot be read; with the digest the input log keeps. */
+export function readLimitedFile(absolutePath: string, limit: number): { bytes: Buffer; digest: string } | { size: number; digest: string } | { error: Error; digest: string } {
+  try {
+    const size = statSync(absolutePath).size;
+    if (size > limit) return { size, digest: oversizedDigest(size) };
+    const bytes = readFileSync(absolutePath);
+    return { bytes, digest: inputDigest(bytes) };
+  } catch (error) {
+    return { error: error as Error, digest: UNREADABLE_DIGEST };
+  }
 }
 
 export function parseYamlText(text: string, displayPath: string): YamlFile {

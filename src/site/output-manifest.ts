@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -129,4 +129,43 @@ export function writeManifest(outDir: string, files: Iterable<readonly [string, 
 export function isContainedRelativePath(file: string): boolean {
   if (file.includes('\0')) return false;
   return file.split(/[/\\]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/**
+ * The hash of the output's manifest when the output still holds exactly what it lists: every listed file
+ * a regular file of the listed size, reached through real folders, not modified since the manifest was
+ * written (a file edited by hand or by another program is newer). Undefined otherwise, or when there is
+ * no output or no manifest with content: then the output is not known to be a build's.
+ */
+export function intactOutputDigest(outDir: string): string | undefined {
+  let text: string;
+  let listedAt: number;
+  try {
+    const manifest = path.join(outDir, MANIFEST_NAME);
+    const stat = lstatSync(manifest);
+    if (!lstatSync(outDir).isDirectory() || !stat.isFile()) return undefined;
+    listedAt = stat.mtimeMs;
+    text = readFileSync(manifest, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let listed: ListedFiles;
+  try {
+    listed = readManifest(outDir)!;
+  } catch {
+    return undefined;
+  }
+  const realFolders = new Set<string>(['.']);
+  const isRealFolder = (folder: string): boolean => {
+    if (realFolders.has(folder)) return true;
+    if (!isRealFolder(path.posix.dirname(folder)) || !lstatSync(path.join(outDir, folder), { throwIfNoEntry: false })?.isDirectory()) return false;
+    realFolders.add(folder);
+    return true;
+  };
+  for (const [file, content] of listed) {
+    if (content === undefined || !isRealFolder(path.posix.dirname(file))) return undefined;
+    const stat = lstatSync(path.join(outDir, file), { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size !== content.size || stat.mtimeMs > listedAt) return undefined;
+  }
+  return contentHash([text]);
 }
