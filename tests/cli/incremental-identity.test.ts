@@ -15,7 +15,7 @@ import { appendToDetectionValue, fieldValue, replaceLastCharacterOfDetectionValu
 import { makeTempFolder } from '../helpers/temp-files.ts';
 import { atc, differentFiles, PROJECT, SAMPLE_INPUTS, snapshot } from './cli-harness.ts';
 
-const ROUNDS = 6;
+const ROUNDS = 4;
 
 /** mulberry32: small, fast, and the same sequence for a seed on every platform. */
 function seededRandom(seed: number): () => number {
