@@ -1,7 +1,8 @@
 // Running the real `atc` command in a child process on a copy of the sample knowledge base, and
 // comparing the folders it writes; shared by the CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { TestContext } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -69,6 +70,13 @@ export function differentFiles(a: ReadonlyMap<string, Buffer>, b: ReadonlyMap<st
 export function sampleCopy(): string {
   const folder = mkdtempSync(path.join(tmpdir(), 'atc-kb-'));
   for (const name of SAMPLE_INPUTS) cpSync(path.join(PROJECT, name), path.join(folder, name), { recursive: true });
+  return folder;
+}
+
+/** A sampleCopy that is removed when the test ends. */
+export function sampleCopyFor(context: TestContext): string {
+  const folder = sampleCopy();
+  context.after(() => rmSync(folder, { recursive: true, force: true }));
   return folder;
 }
 

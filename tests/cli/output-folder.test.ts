@@ -1,7 +1,7 @@
 // The output folder through the real `atc build` (child processes, real folders and symbolic links):
 // atc touches only files it wrote, refuses folders it must never write, keeps its staging in its own
 // cache, survives SIGKILL at any moment and serialises concurrent builds (issue 10).
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,14 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { outputCache } from '../../src/site/output-cache.ts';
 import { readManifest } from '../../src/site/output-manifest.ts';
-import { ATC, atc, atcAsync, differentFiles, SAMPLE_INPUTS, sampleCopy, snapshot, type AtcResult } from './cli-harness.ts';
-
-/** A copy of the sample that is removed when the test ends. */
-function sampleCopyFor(context: TestContext): string {
-  const folder = sampleCopy();
-  context.after(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
+import { ATC, atc, atcAsync, differentFiles, SAMPLE_INPUTS, sampleCopyFor, snapshot, type AtcResult } from './cli-harness.ts';
 
 /** A failure reported as one line naming the folder: no stack trace, no second line. */
 function assertOneLineFailure(result: AtcResult, status: number, pattern: RegExp): void {

@@ -1,20 +1,14 @@
 // `atc build` of an unchanged knowledge base stops at once (issue 16): it replays the last build's
 // issues and summary when every input reads the same and the output is exactly what that build left.
 // Each change that could make the output differ must make it build again, and leave a clean build's output.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { atc, differentFiles, sampleCopy, snapshot } from './cli-harness.ts';
+import { atc, differentFiles, sampleCopyFor, snapshot } from './cli-harness.ts';
 
 const SHORTCUT = 'the inputs and the output are those of the last build';
 const RULE = 'rules/windows/process_creation/proc_creation_win_net_user_add.yml';
-
-function copy(t: TestContext): string {
-  const folder = sampleCopy();
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
 
 /** `atc build` in `folder`; whether it stopped at once, and its stderr without the time line. */
 function build(folder: string, ...args: string[]): { shortcut: boolean; report: string } {
@@ -33,7 +27,7 @@ function cleanOutput(folder: string): Map<string, Buffer> {
 }
 
 test('an unchanged knowledge base is not built again (the last build’s issues and summary, the output untouched); any change of an input, the configuration or the output builds again, and hand-edited output is restored to a clean build’s', { timeout: 300_000 }, (t) => {
-  const folder = copy(t);
+  const folder = sampleCopyFor(t);
   const first = build(folder);
   assert.equal(first.shortcut, false);
   const written = snapshot(path.join(folder, '_site'));

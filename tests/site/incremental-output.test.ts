@@ -1,7 +1,7 @@
 // Rebuilds that write only what changed (issue 16): `atc build` over an earlier output, its spare and
 // its manifest (lying ones too), and the search index's cache (the dev server's updates are
 // tests/site/dev-server-update.test.ts). Every output is compared, file by file, with a clean build of the same input.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,18 +10,12 @@ import { cacheFolderFor } from '../../src/cache/build-cache.ts';
 import { outputCache } from '../../src/site/output-cache.ts';
 import { contentHash, MANIFEST_NAME, readManifest, writeManifest } from '../../src/site/output-manifest.ts';
 import { OutputWriter } from '../../src/site/output-writer.ts';
-import { atc, differentFiles, sampleCopy, snapshot } from '../cli/cli-harness.ts';
+import { atc, differentFiles, sampleCopyFor, snapshot } from '../cli/cli-harness.ts';
 
 const RULE = 'rules/windows/process_creation/proc_creation_win_rundll32_comsvcs_minidump.yml';
 /** A rule the edits delete, and the one they add (a copy of RULE under another id and title). */
 const DELETED_RULE = 'rules/web/proxy_generic/proxy_large_upload_to_file_sharing.yml';
 const ADDED_RULE = 'rules/windows/process_creation/proc_creation_win_added_for_test.yml';
-
-function sampleCopyFor(context: TestContext): string {
-  const folder = sampleCopy();
-  context.after(() => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
 
 /** What `atc build` says it did: files written of the output's files, and whether Pagefind was spared. */
 interface BuildReport {
