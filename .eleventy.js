@@ -18,6 +18,8 @@ const { listedFile, streamedInMemory } = await import('./src/present/output-file
 
 // Kept between rebuilds: what each unchanged file loaded as, and the conversions of the last build.
 const session = { memo: new LoadMemo() };
+/** The markdown and export files of the last whole build, for the early pages of the next (their Downloads page). */
+let lastFiles;
 
 /**
  * Builds the knowledge base from atc.config.yml up to its model, and returns the pages of the entities read
@@ -36,12 +38,15 @@ function rebuild(changed) {
     context: model.context,
     first: sourceFilePages(model).filter((page) => page.file !== undefined && changedFiles.has(path.resolve(page.file))),
     *finish() {
+      // The HTML pages first (see ServeEarlyPages), then the markdown pages and exports, then the site again.
+      if (lastFiles) yield { earlyPages: renderSitePages({ ...modelled, files: lastFiles.files }, model, undefined, lastFiles.streamed) };
       const build = yield* renderKnowledgeBaseInSteps(modelled);
       process.stderr.write(formatIssueReport([...issues, ...build.issues], { minimumSeverity: 'warning' }));
       // The dev server serves every file from memory, the bulk exports too (atc build streams them to disk).
       const streamed = streamedInMemory(build.streamed);
       yield 'listed';
-      const site = renderSitePages(build, model, undefined, streamed.map(listedFile));
+      lastFiles = { files: build.files, streamed: streamed.map(listedFile) };
+      const site = renderSitePages(build, model, undefined, lastFiles.streamed);
       return { site, files: [...build.files, ...streamed] };
     },
   };

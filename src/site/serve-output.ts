@@ -31,11 +31,12 @@ export class ServedOutput {
   }
 
   /**
-   * Makes the folder hold exactly `outputs` (among the files this process wrote). Works in slices of a few
+   * Makes the folder hold exactly `outputs` (among the files this process wrote; with `removeOthers: false`,
+   * writes those that changed and removes nothing). Works in slices of a few
    * tens of milliseconds and returns undefined, leaving the rest, as soon as `superseded()` says a newer
    * build has started (which will write what this one did not).
    */
-  async update(outputs: Iterable<SiteOutput>, superseded: () => boolean): Promise<ServedUpdate | undefined> {
+  async update(outputs: Iterable<SiteOutput>, superseded: () => boolean, options: { removeOthers?: boolean } = {}): Promise<ServedUpdate | undefined> {
     const kept = new Set<string>();
     let written = 0;
     let unchanged = 0;
@@ -60,6 +61,7 @@ export class ServedOutput {
       written += 1;
     }
     let removed = 0;
+    if (options.removeOthers === false) return { written, unchanged, removed };
     for (const file of [...this.hashes.keys()]) {
       if (kept.has(file)) continue;
       this.hashes.delete(file);

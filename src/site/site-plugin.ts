@@ -45,8 +45,24 @@ export interface SitePluginOptions {
 export interface ServeRebuild {
   readonly first: readonly PendingPage[];
   readonly context: SiteContext;
-  /** Pauses (yields) between its stages, where a newer edit may take over. */
+  /**
+   * Pauses (yields) between its stages, where a newer edit may take over. A stage may yield early pages
+   * (ServeEarlyPages): those that changed are written at once, before the stages that follow.
+   */
   finish(): Generator<unknown, { site: SitePages; files: readonly OutputFile[] }>;
+}
+
+/**
+ * The site's pages made from the knowledge base's model alone, before the markdown pages and exports: the
+ * technique, list and Data Needed pages of an edit are served seconds sooner. Only the Downloads page,
+ * which lists the exports, can differ from the final one (it shows the previous build's files until then).
+ */
+export interface ServeEarlyPages {
+  readonly earlyPages: SitePages;
+}
+
+function isEarlyPages(step: unknown): step is ServeEarlyPages {
+  return typeof step === 'object' && step !== null && 'earlyPages' in step;
 }
 
 /**
@@ -111,6 +127,13 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       const steps = finish();
       let step = steps.next();
       while (!step.done) {
+        if (isEarlyPages(step.value)) {
+          const { earlyPages } = step.value;
+          const chrome = siteChromeFor(earlyPages, siteAssets());
+          const pages = earlyPages.pages.map((page) => ({ permalink: page.url, text: () => renderPageDocument(page.render(), chrome) }));
+          if (!(await served!.update(pages, superseded, { removeOthers: false }))) return;
+          if (options.reloadMarker) touch(options.reloadMarker);
+        }
         await new Promise((resolve) => setImmediate(resolve));
         if (superseded()) return;
         step = steps.next();
