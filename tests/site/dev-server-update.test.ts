@@ -126,6 +126,14 @@ test('the dev server shows an edited rule first, then updates every page, and en
       const renamed = read(`renamed_${rules[2]!}`);
       await until('the renamed rule page names its new file', async () => (await fetchText(`${base}/rules/${renamed.id}/`)).text.includes(`renamed_${rules[2]!.replace(/\.yml$/, '')}`));
 
+      // Saves in quick succession: each update gives way to the next, and the last one's content stays.
+      const burst = read(rules[3]!);
+      for (let save = 1; save <= 5; save += 1) {
+        writeFileSync(path.join(folder, ruleFolder, rules[3]!), burst.text.replace(/^title: .*$/m, `title: Burst ${save} ${marker}`));
+        await new Promise((resolve) => setTimeout(resolve, 120));
+      }
+      await until('the last of the quick saves is on the rule list', async () => (await fetchText(`${base}/rules/`)).text.includes(`Burst 5 ${marker}`));
+
       await quiet(path.join(folder, SERVE_OUTPUT));
     } finally {
       child.kill('SIGTERM');
