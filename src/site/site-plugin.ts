@@ -4,7 +4,7 @@ import type { EleventyUserConfig } from '@11ty/eleventy';
 import type { OutputFile } from '../present/output-file.ts';
 import type { SitePages } from '../render/html/site-pages.ts';
 import type { PendingPage, SiteContext } from '../render/html/site-context.ts';
-import { renderPageDocument } from '../render/html/page-document.ts';
+import { renderPageDocument, type SiteChrome } from '../render/html/page-document.ts';
 import { renderRedirectHtml } from '../render/html/redirect-page.ts';
 import { contentHash } from './output-manifest.ts';
 import { SEARCH_FOLDER, writeSearchIndex } from './search-index.ts';
@@ -117,7 +117,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       finishing = update.finish;
       nextOutputs = () => {
         const chrome = siteChromeFor({ ...latest.site, context: update.context }, siteAssets());
-        return update.first.map((page) => recorded(served, { permalink: page.url, text: () => renderPageDocument(page.render(), chrome) }));
+        return pageOutputs(update.first, chrome).map((output) => recorded(served, output));
       };
     });
     // Renders the whole site of a rebuild and writes what changed (see ServeRebuild); superseded by a newer rebuild.
@@ -129,8 +129,7 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       while (!step.done) {
         if (isEarlyPages(step.value)) {
           const { earlyPages } = step.value;
-          const chrome = siteChromeFor(earlyPages, siteAssets());
-          const pages = earlyPages.pages.map((page) => ({ permalink: page.url, text: () => renderPageDocument(page.render(), chrome) }));
+          const pages = pageOutputs(earlyPages.pages, siteChromeFor(earlyPages, siteAssets()));
           if (!(await served!.update(pages, superseded, { removeOthers: false }))) return;
           if (options.reloadMarker) touch(options.reloadMarker);
         }
@@ -181,12 +180,17 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
 function everyOutput(site: SitePages, files: readonly OutputFile[], assets: readonly SiteAsset[], served?: ServedOutput): SiteOutput[] {
   const chrome = siteChromeFor(site, assets);
   const outputs: SiteOutput[] = [
-    ...site.pages.map((page) => ({ permalink: page.url, text: () => renderPageDocument(page.render(), chrome) })),
+    ...pageOutputs(site.pages, chrome),
     ...site.redirects.map((redirect) => ({ permalink: redirect.url, text: () => renderRedirectHtml(redirect, site.context).value })),
     ...assets.map((asset) => ({ permalink: assetPermalink(asset), text: () => asset.text })),
     ...[...site.files, ...files].map((file) => ({ permalink: `/${file.path}`, text: () => file.content })),
   ];
   return served ? outputs.map((output) => recorded(served, output)) : outputs;
+}
+
+/** Pages as outputs: each page's whole document, rendered when asked for. */
+function pageOutputs(pages: readonly PendingPage[], chrome: SiteChrome): SiteOutput[] {
+  return pages.map((page) => ({ permalink: page.url, text: () => renderPageDocument(page.render(), chrome) }));
 }
 
 /** An output whose text, once Eleventy asks for it, is recorded as written, so that an update writes only what differs. */
