@@ -5,10 +5,10 @@ import { buildSummaryLines, formatBuildSummary, formatTimeLine, issuesToList, St
 import { inputsUnchanged } from '../load/inputs-unchanged.ts';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
-import { formatIssue, hasErrors } from '../model/issue.ts';
+import { formatIssue, hasErrors, type Issue } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
 import { oldLeftoversBeside } from '../site/write-output.ts';
-import { intactOutputDigest } from '../site/output-manifest.ts';
+import { intactOutputDigest, manifestDigest } from '../site/output-manifest.ts';
 import { displayPath, OutputFolderError } from '../site/output-folder-error.ts';
 import { refuseForeignFolder, refuseUnsafeOutput } from '../site/output-guard.ts';
 import { terminalLine } from '../terminal-text.ts';
@@ -77,9 +77,7 @@ export async function runBuild(args: string[]): Promise<number> {
   const recordKey = buildRecordKey(config, process.cwd());
   const record = records.get(recordKey);
   if (record && inputsUnchanged(record.inputs) && intactOutputDigest(config.outDir) === record.manifest) {
-    const issues = [...configIssues, ...record.issues];
-    const listed = issuesToList(issues, parsed.quiet);
-    if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
+    printIssues([...configIssues, ...record.issues], parsed.quiet);
     printLeftovers(config.outDir);
     process.stderr.write(`${[...record.summary, formatTimeLine((performance.now() - started) / 1000, 'the inputs and the output are those of the last build')].join('\n')}\n`);
     return 0;
@@ -87,8 +85,7 @@ export async function runBuild(args: string[]): Promise<number> {
   const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, cache, onStage: (stage) => progress.stage(stage) });
   const issues = [...configIssues, ...build.issues];
   progress.clear();
-  const listed = issuesToList(issues, parsed.quiet);
-  if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
+  printIssues(issues, parsed.quiet);
   const shownOutDir = displayPath(config.outDir);
   if (hasErrors(issues)) {
     process.stderr.write(formatBuildSummary({ build, issues, totalSeconds: (performance.now() - started) / 1000 }));
@@ -116,13 +113,19 @@ export async function runBuild(args: string[]): Promise<number> {
   const htmlWith = (search: string, files: string): string => `${site.htmlPages} HTML pages, ${site.redirects} redirects, ${site.indexedPages} pages indexed for search${search}; ${files}`;
   const html = htmlWith(site.searchReused ? ' (index unchanged)' : '', `${written} of ${written + reused + copied} files written`);
   process.stderr.write(formatBuildSummary({ build, issues, outDir: shownOutDir, site: html, siteSeconds: (performance.now() - siteStarted) / 1000, totalSeconds: (performance.now() - started) / 1000 }));
-  const manifest = intactOutputDigest(config.outDir);
+  const manifest = manifestDigest(config.outDir);
   if (build.inputs && manifest !== undefined) {
     const summary = buildSummaryLines({ build, issues, outDir: shownOutDir, site: htmlWith(' (index unchanged)', `0 of ${written + reused + copied} files written`) });
     records.set(recordKey, { inputs: build.inputs, issues: build.issues, summary, manifest });
     records.save();
   }
   return 0;
+}
+
+/** Errors and warnings (errors only, with --quiet), a line each, before the summary. */
+function printIssues(issues: readonly Issue[], quiet: boolean): void {
+  const listed = issuesToList(issues, quiet);
+  if (listed.length > 0) process.stderr.write(`${listed.map(formatIssue).join('\n')}\n\n`);
 }
 
 function printLeftovers(outDir: string): void {

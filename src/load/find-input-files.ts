@@ -1,7 +1,8 @@
 import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { makeIssue, type Issue } from '../model/issue.ts';
-import { inputDigest, noteInputRead } from './input-log.ts';
+import { cacheKey } from '../cache/build-cache.ts';
+import { noteInputRead } from './input-log.ts';
 
 export interface InputFile {
   readonly absolutePath: string;
@@ -32,13 +33,13 @@ const SKIPPED_DIRECTORY = /^(?:\.|node_modules$)/;
  */
 export function findInputFiles(folders: readonly string[], cwd: string = process.cwd()): FoundInputFiles {
   const found = searchInputFiles(folders, cwd);
-  noteInputRead({ kind: 'found', folders, cwd, digest: foundDigest(found) });
+  noteInputRead(() => ({ kind: 'found', folders, cwd, digest: foundDigest(found) }));
   return found;
 }
 
 /** The input log's digest of a search: a change of any file's path or of a link's issue changes it. */
 export function foundDigest(found: FoundInputFiles): string {
-  return inputDigest(JSON.stringify(found));
+  return cacheKey(JSON.stringify(found));
 }
 
 /** findInputFiles without a note in the input log (which replays it with this). */

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * What a build read from the disk, as the loaders read it: each YAML or JSON file by its bytes, each
  * search for input files by its result. A later `atc build` replays the log (inputs-unchanged.ts) and,
@@ -29,22 +27,10 @@ export function loggingInputs<T>(load: () => T): { result: T; reads: InputRead[]
   }
 }
 
-/** Called by the loaders for each read (a no-op outside loggingInputs). */
-export function noteInputRead(read: InputRead): void {
-  active?.push(read);
+/**
+ * Called by the loaders for each read. `read` makes the entry (hashing what was read) only while a log
+ * is being written: `atc check` and the dev server's rebuilds keep none and hash nothing.
+ */
+export function noteInputRead(read: () => InputRead): void {
+  active?.push(read());
 }
-
-/** The digest of bytes read, or of a description of a read that found no bytes ("missing"). */
-export function inputDigest(...pieces: ReadonlyArray<Uint8Array | string>): string {
-  const hash = createHash('sha256');
-  for (const piece of pieces) hash.update(typeof piece === 'string' ? `${piece.length}:${piece}` : piece);
-  return hash.digest('hex');
-}
-
-/** The digest of a file larger than its reader's limit: refused by its size alone. */
-export function oversizedDigest(size: number): string {
-  return `oversized:${size}`;
-}
-
-/** The digest of a file that could not be read (missing, a folder, no permission). */
-export const UNREADABLE_DIGEST = 'unreadable';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { foundDigest, searchInputFiles } from './find-input-files.ts';
 import type { InputRead } from './input-log.ts';
 import { stixDigest, stixFiles } from './load-attack.ts';
-import { readLimitedFile } from './read-yaml-file.ts';
+import { fileReadDigest, readLimitedFile } from './read-yaml-file.ts';
 
 /**
  * Whether every read of an input log reads the same today: each file the same bytes (or, past its
@@ -16,7 +16,7 @@ export function inputsUnchanged(reads: readonly InputRead[]): boolean {
 function digestNow(read: InputRead): string | undefined {
   switch (read.kind) {
     case 'file':
-      return readLimitedFile(read.path, read.limit ?? Number.POSITIVE_INFINITY).digest;
+      return fileReadDigest(readLimitedFile(read.path, read.limit ?? Number.POSITIVE_INFINITY));
     case 'found':
       return foundDigest(searchInputFiles(read.folders, read.cwd));
     case 'stix': {

@@ -5,7 +5,8 @@ import { buildSnapshot, stixObjectsOfText, UpdateAttackError, type LoadedObject 
 import type { AttackDataConfig } from '../config.ts';
 import { makeIssue, type Issue } from '../model/issue.ts';
 import { readAttackOverlay } from './load-attack-overlay.ts';
-import { inputDigest, noteInputRead } from './input-log.ts';
+import { cacheKey } from '../cache/build-cache.ts';
+import { noteInputRead } from './input-log.ts';
 
 const SNAPSHOT_URL = new URL('../attack/enterprise-attack.json', import.meta.url);
 
@@ -83,7 +84,7 @@ export function loadStixObjects(inputPath: string, options: { maxBytes?: number;
     if (size > options.maxBytes) throw new UpdateAttackError(`${label} is ${size} bytes; the limit is ${options.maxBytes}`);
   }
   const texts = files.map((file) => readFileSync(file, 'utf8'));
-  noteInputRead({ kind: 'stix', path: inputPath, digest: stixDigest(files, texts) });
+  noteInputRead(() => ({ kind: 'stix', path: inputPath, digest: stixDigest(files, texts) }));
   return files.flatMap((file, index) => stixObjectsOfText(texts[index]!, stats.isDirectory() ? relative(inputPath, file) : label));
 }
 
@@ -98,7 +99,7 @@ export function stixFiles(inputPath: string): string[] | undefined {
 
 /** The input log's digest of a STIX input: its files and their texts. */
 export function stixDigest(files: readonly string[], texts: readonly string[]): string {
-  return inputDigest(...files.flatMap((file, index) => [file, texts[index]!]));
+  return cacheKey(...files.flatMap((file, index) => [file, texts[index]!]));
 }
 
 function listJsonFiles(dir: string): string[] {

@@ -51,7 +51,7 @@ export function loadEntityFiles<T>(
     items.push(...read.items);
     // Not remembered when the byte budget refused it: that depends on the files read before it.
     if (memo && !issues.slice(before).some((issue) => issue.code === 'kb-size-limit')) {
-      memo.memo.remember(memo.kind, file.absolutePath, stamp, { kind: memo.kind, absolutePath: file.absolutePath, text: read.admittedText, items: read.items, issues: issues.slice(before) });
+      memo.memo.remember(memo.kind, file.absolutePath, stamp, { text: read.admittedText, items: read.items, issues: issues.slice(before) });
     }
   }
   memo?.memo.retain(memo.kind, met);

@@ -20,9 +20,9 @@ export class LoadMemo {
   }
 
   /** Remembers what `kind` made of the file; `stamp` is the file's fileStamp taken before it was read. */
-  remember(kind: string, absolutePath: string, stamp: string | undefined, entry: Omit<MemoEntry, 'stamp'>): void {
+  remember(kind: string, absolutePath: string, stamp: string | undefined, made: Pick<MemoEntry, 'text' | 'items' | 'issues'>): void {
     if (stamp === undefined) return;
-    this.entries.set(memoKey(kind, absolutePath), { ...entry, stamp });
+    this.entries.set(memoKey(kind, absolutePath), { ...made, kind, absolutePath, stamp });
   }
 
   /** Drops what is known of these files (absolute paths), so the next build reads them. */

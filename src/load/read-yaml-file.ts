@@ -3,7 +3,8 @@ import jsYaml from 'js-yaml';
 import { makeIssue, type Issue, type SourcePosition } from '../model/issue.ts';
 import type { PathSegment, SourceDocument } from '../model/source-document.ts';
 import { YAML_1_1_SCHEMA } from './yaml-1-1-schema.ts';
-import { inputDigest, noteInputRead, oversizedDigest, UNREADABLE_DIGEST } from './input-log.ts';
+import { cacheKey } from '../cache/build-cache.ts';
+import { noteInputRead } from './input-log.ts';
 
 /** Knowledge-base files are small; anything this big is a mistake or an attack, and is refused unread. */
 export const MAX_YAML_FILE_BYTES = 2 * 1024 * 1024;
@@ -47,7 +48,7 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
     issues: [makeIssue(displayPath, position, code, message)],
   });
   const read = readLimitedFile(absolutePath, MAX_YAML_FILE_BYTES);
-  noteInputRead({ kind: 'file', path: absolutePath, limit: MAX_YAML_FILE_BYTES, digest: read.digest });
+  noteInputRead(() => ({ kind: 'file', path: absolutePath, limit: MAX_YAML_FILE_BYTES, digest: fileReadDigest(read) }));
   if ('size' in read) return failed(undefined, 'file-too-large', `file is ${read.size} bytes; the limit is ${MAX_YAML_FILE_BYTES}`);
   if ('error' in read) return failed(undefined, 'file-unreadable', `cannot read file: ${read.error.message}`);
   const { bytes } = read;
@@ -60,16 +61,22 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
   return parseYamlText(text.startsWith('\uFEFF') ? text.slice(1) : text, displayPath);
 }
 
-/** A file's bytes, unless it is larger than `limit` (then only its size is known) or cannot be read; with the digest the input log keeps. */
-export function readLimitedFile(absolutePath: string, limit: number): { bytes: Buffer; digest: string } | { size: number; digest: string } | { error: Error; digest: string } {
+export type LimitedFileRead = { readonly bytes: Buffer } | { readonly size: number } | { readonly error: Error };
+
+/** A file's bytes, unless it is larger than `limit` (then only its size is known) or cannot be read. */
+export function readLimitedFile(absolutePath: string, limit: number): LimitedFileRead {
   try {
     const size = statSync(absolutePath).size;
-    if (size > limit) return { size, digest: oversizedDigest(size) };
-    const bytes = readFileSync(absolutePath);
-    return { bytes, digest: inputDigest(bytes) };
+    if (size > limit) return { size };
+    return { bytes: readFileSync(absolutePath) };
   } catch (error) {
-    return { error: error as Error, digest: UNREADABLE_DIGEST };
+    return { error: error as Error };
   }
+}
+
+/** The input log's digest of a read: the bytes' hash; for a file past its limit, its size; or that it could not be read. */
+export function fileReadDigest(read: LimitedFileRead): string {
+  return 'bytes' in read ? cacheKey(read.bytes) : 'size' in read ? `oversized:${read.size}` : 'unreadable';
 }
 
 export function parseYamlText(text: string, displayPath: string): YamlFile {

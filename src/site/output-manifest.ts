@@ -82,6 +82,11 @@ export function readManifest(outDir: string): ListedFiles | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  return parseManifest(text);
+}
+
+/** A manifest's text as readManifest takes it; throws on what readManifest reports. */
+function parseManifest(text: string): ListedFiles {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -140,18 +145,14 @@ export function isContainedRelativePath(file: string): boolean {
 export function intactOutputDigest(outDir: string): string | undefined {
   let text: string;
   let listedAt: number;
+  let listed: ListedFiles;
   try {
     const manifest = path.join(outDir, MANIFEST_NAME);
     const stat = lstatSync(manifest);
     if (!lstatSync(outDir).isDirectory() || !stat.isFile()) return undefined;
     listedAt = stat.mtimeMs;
     text = readFileSync(manifest, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let listed: ListedFiles;
-  try {
-    listed = readManifest(outDir)!;
+    listed = parseManifest(text);
   } catch {
     return undefined;
   }
@@ -168,4 +169,13 @@ export function intactOutputDigest(outDir: string): string | undefined {
     if (!stat?.isFile() || stat.size !== content.size || stat.mtimeMs > listedAt) return undefined;
   }
   return contentHash([text]);
+}
+
+/** The hash intactOutputDigest gives an output, for a build that has just written it (its files are as listed). */
+export function manifestDigest(outDir: string): string | undefined {
+  try {
+    return contentHash([readFileSync(path.join(outDir, MANIFEST_NAME), 'utf8')]);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { contentHash } from './output-manifest.ts';
+import { contentHash, isContainedRelativePath } from './output-manifest.ts';
 import { outputPathOf, type SiteOutput } from './site-outputs.ts';
 import { isOwnFile, removeFolderIfEmpty } from './write-output.ts';
 
@@ -27,7 +27,7 @@ export class ServedOutput {
 
   /** Notes that `relativePath` holds `content` (Eleventy is writing it). */
   record(relativePath: string, content: string): void {
-    if (isContainedPath(relativePath)) this.hashes.set(relativePath, contentHash([content]));
+    if (isContainedRelativePath(relativePath)) this.hashes.set(relativePath, contentHash([content]));
   }
 
   /**
@@ -48,7 +48,7 @@ export class ServedOutput {
         sliceStart = performance.now();
       }
       const file = outputPathOf(output.permalink);
-      if (!isContainedPath(file)) continue;
+      if (!isContainedRelativePath(file)) continue;
       kept.add(file);
       const content = output.text();
       const hash = contentHash([content]);
@@ -88,9 +88,4 @@ export class ServedOutput {
       throw error;
     }
   }
-}
-
-/** A relative path that cannot leave the folder: no absolute path, no `..`, `.` or empty segment. */
-function isContainedPath(file: string): boolean {
-  return !file.includes('\0') && file.split(/[/\\]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }

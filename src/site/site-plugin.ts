@@ -78,14 +78,15 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
   // What Eleventy writes in its next build: everything at first (and after an edited asset); after an
   // edit of the knowledge base, only the edited files' pages, the rest being written by the update that follows.
   let outputs: readonly SiteOutput[] = [];
-  let nextOutputs = (): readonly SiteOutput[] => everyOutput(latest.site, latest.files, siteAssets(), served);
+  const everything = (): readonly SiteOutput[] => everyOutput(latest.site, latest.files, siteAssets(), served);
+  let nextOutputs = everything;
   let finishing: ServeRebuild['finish'] | undefined;
   let generation = 0;
   let served: ServedOutput | undefined;
   eleventyConfig.on('eleventy.before', ({ directories }) => {
     served ??= new ServedOutput(path.resolve(directories.output));
     outputs = nextOutputs();
-    nextOutputs = () => everyOutput(latest.site, latest.files, siteAssets(), served);
+    nextOutputs = everything;
   });
   addOutputTemplate(eleventyConfig, () => outputs);
 
