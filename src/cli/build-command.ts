@@ -1,4 +1,4 @@
-import { buildKnowledgeBase } from '../build.ts';
+import { modelKnowledgeBase, renderKnowledgeBase, type BuildStage } from '../build.ts';
 import { cacheFolderFor } from '../cache/build-cache.ts';
 import { buildRecordKey, openBuildRecords } from '../cache/build-record.ts';
 import { buildSummaryLines, formatBuildSummary, formatTimeLine, issuesToList, StageProgress } from '../check/build-report.ts';
@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../load/load-config.ts';
 import { commandLineProblem, parseKnowledgeBaseArguments, takeOptions } from './command-options.ts';
 import { formatIssue, hasErrors, type Issue } from '../model/issue.ts';
 import { prepareSite, publishSite } from '../site/build-site.ts';
+import { closeSearchIndexer } from '../site/search-index.ts';
 import { oldLeftoversBeside } from '../site/write-output.ts';
 import { intactOutputDigest, manifestDigest } from '../site/output-manifest.ts';
 import { displayPath, OutputFolderError } from '../site/output-folder-error.ts';
@@ -82,12 +83,26 @@ export async function runBuild(args: string[]): Promise<number> {
     process.stderr.write(`${[...record.summary, formatTimeLine((performance.now() - started) / 1000, 'the inputs and the output are those of the last build')].join('\n')}\n`);
     return 0;
   }
-  const build = buildKnowledgeBase(config, { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, cache, onStage: (stage) => progress.stage(stage) });
+  const options = { configFile: parsed.overrides.configFile ?? CONFIG_FILE_NAME, cache, onStage: (stage: BuildStage) => progress.stage(stage) };
+  const modelled = modelKnowledgeBase(config, options);
+  // Pagefind needs only the model: started now, it indexes on the other core while this one renders the
+  // markdown pages, exports and HTML, instead of after them (its index is the longest single step of a
+  // rebuild after a small edit).
+  const prepared = hasErrors(modelled.issues) ? undefined : prepareSite(modelled, { cache });
+  let build;
+  try {
+    build = renderKnowledgeBase(modelled, options);
+  } catch (error) {
+    await closeSearchIndexer(); // its worker would keep the process from exiting
+    throw error;
+  }
   const issues = [...configIssues, ...build.issues];
   progress.clear();
   printIssues(issues, parsed.quiet);
   const shownOutDir = displayPath(config.outDir);
-  if (hasErrors(issues)) {
+  // No index was started when the model already had errors.
+  if (hasErrors(issues) || !prepared) {
+    if (prepared) await closeSearchIndexer();
     process.stderr.write(formatBuildSummary({ build, issues, totalSeconds: (performance.now() - started) / 1000 }));
     process.stderr.write(`${terminalLine(`atc build: errors found; nothing written, ${shownOutDir} left as it was`)}\n`);
     return 1;
@@ -100,8 +115,7 @@ export async function runBuild(args: string[]): Promise<number> {
   };
   let site;
   try {
-    // The search index starts now, in Pagefind's process, and is built while the pages are rendered and written.
-    site = await publishSite(build, config.outDir, { prepared: prepareSite(build, { cache }), force, waitMs: waitSeconds * 1000, onWait });
+    site = await publishSite(build, config.outDir, { prepared, force, waitMs: waitSeconds * 1000, onWait });
   } catch (error) {
     progress.clear();
     return reportOutputFailure(error);
