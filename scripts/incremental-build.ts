@@ -12,6 +12,7 @@ import { appendToDetectionValue, fieldValue, setField } from './rule-edits.ts';
 import { copyCorpus } from './serve-latency.ts';
 
 const WRAPPER = path.join(import.meta.dirname, 'atc-with-peak-memory.ts');
+const FLOOR = path.join(import.meta.dirname, 'search-index-floor.ts');
 /** tsx by absolute address: the child runs in the corpus copy, which has no node_modules to resolve it from. */
 const TSX = import.meta.resolve('tsx');
 
@@ -89,6 +90,8 @@ function referencedElsewhere(folder: string, rule: string): boolean {
  * The steps, in `folder` (emptied by the caller): `cold` (--no-cache, empty cache and output), `unchanged`
  * (median of 3), `one rule` (its description and a detection value edited, a different rule each time,
  * median of 5), `add+delete` (one rule file added, another deleted). Every step checks its output shows the change.
+ * Then the floor of a one-rule build (search-index-floor.ts, median of 3): when the records are ready, and
+ * Pagefind's full index alone.
  */
 export async function measureIncrementalBuilds(folder: string, log: (line: string) => void = () => {}): Promise<Record<string, number>> {
   copyCorpus(folder);
@@ -128,5 +131,30 @@ export async function measureIncrementalBuilds(folder: string, log: (line: strin
   if (!existsSync(markdownPage(folder, newRule)) || existsSync(markdownPage(folder, deleted))) throw new Error(`the build after adding ${newRule} and deleting ${deleted} did not add and remove their pages`);
   log(`add+delete ${addDelete.ms.toFixed(0)} ms`);
   Object.assign(result, summarize('add+delete', [addDelete]));
+
+  const floors: SearchFloor[] = [];
+  for (let run = 0; run < 3; run += 1) floors.push(await searchIndexFloor(folder));
+  log(`search floor: records ready at ${floors.map((floor) => (floor.recordsReady * 1000).toFixed(0)).join(', ')} ms, then Pagefind alone ${floors.map((floor) => (floor.indexing * 1000).toFixed(0)).join(', ')} ms (${floors[0]!.records} records)`);
+  result['records ready'] = median(floors.map((floor) => floor.recordsReady * 1000));
+  result['Pagefind alone'] = median(floors.map((floor) => floor.indexing * 1000));
   return result;
+}
+
+/** What scripts/search-index-floor.ts prints. */
+interface SearchFloor {
+  readonly recordsReady: number;
+  readonly indexing: number;
+  readonly records: number;
+}
+
+/** The least a one-rule build costs while the whole search index is made again (see search-index-floor.ts). */
+async function searchIndexFloor(folder: string): Promise<SearchFloor> {
+  const child = spawn(process.execPath, ['--import', TSX, FLOOR, folder], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (status !== 0) throw new Error(`search-index-floor exited with ${status}:\n${stderr.slice(-4000)}`);
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as SearchFloor;
 }
