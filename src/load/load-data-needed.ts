@@ -1,7 +1,4 @@
 import type { DataNeeded, Enrichment, LoggingPolicy } from '../model/entities.ts';
-import { makeIssue, type Issue } from '../model/issue.ts';
-import type { SourceDocument } from '../model/source-document.ts';
-import type { InputFile } from './find-input-files.ts';
 import type { KnowledgeBaseBudget } from './knowledge-base-budget.ts';
 import type { LoadMemo } from './load-memo.ts';
 import { loadEntityFiles, singleDocument, type LoadedFiles } from './load-entities.ts';

@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { escapeData, escapeProperty, formatGithubAnnotations } from '../../src/check/issue-formats.ts';
 import { runCheck } from '../../src/cli/check-command.ts';
@@ -14,7 +14,7 @@ import { MAX_YAML_FILE_BYTES } from '../../src/load/read-yaml-file.ts';
 import { ISSUE_CODES, makeIssue, type IssueCode } from '../../src/model/issue.ts';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/knowledge-base.ts';
 import { makeTempFolder } from '../helpers/temp-files.ts';
-import { INVALID, readFixtures, type Fixture } from '../helpers/invalid-fixtures.ts';
+import { readFixtures, type Fixture } from '../helpers/invalid-fixtures.ts';
 
 const CHECK_FIXTURES = path.join(FIXTURES, 'check');
 const ATC = path.join(PROJECT_ROOT, 'bin/atc.js');

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareTechniqueIds } from '../../src/attack/attack-catalog.ts';
 import type { KnowledgeBase } from '../../src/link/knowledge-base.ts';
 import { LAYER_FORMAT_VERSION, navigatorLayer, type NavigatorLayer } from '../../src/export/navigator-layer.ts';
 import { filteredTactics, parseRuleFilter, selectRules, type RuleFilter } from '../../src/export/rule-filter.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { convertCollection, listTargets, parseTargetSpec } from '../../src/sigma/convert-collection.ts';
-import { convert, parseRules, parseRuleValues, rule } from './helpers.ts';
+import { convert, parseRuleValues, rule } from './helpers.ts';
 
 const SEED = new URL('../../../shared/seed/', import.meta.url);
 

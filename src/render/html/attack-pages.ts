@@ -1,8 +1,6 @@
-import { compareTechniqueIds, type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../../attack/attack-catalog.ts';
+import { type AttackOriginNote, type AttackTactic, type AttackTechnique } from '../../attack/attack-catalog.ts';
 import { attackTacticUrl, tacticLabel } from '../../present/attack-labels.ts';
-import type { DetectionRule } from '../../model/detection-rule.ts';
 import type { TriggerTechnique } from '../../model/entities.ts';
-import { atomicTestAnchor } from '../../present/site-urls.ts';
 import { attackTechniqueLink, count, externalLink, heading, keyValueTable, link, list, originBadge, pageHeader, ruleListPreview, section, tacticLink, techniqueLabel } from './components.ts';
 import { html, SafeHtml } from './escape-html.ts';
 import type { RedirectPage, SiteContext, SitePage } from './site-context.ts';

@@ -19,7 +19,6 @@ import {
   statusBadge,
   tacticLink,
   techniqueLabel,
-  originBadge,
 } from './components.ts';
 import { actorTagList } from './actor-pages.ts';
 import { html, type SafeHtml } from './escape-html.ts';

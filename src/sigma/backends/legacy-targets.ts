@@ -1,6 +1,5 @@
 import { LegacyUnsupportedError, toLegacyTree } from '../legacy/to-legacy-tree.ts';
 import { LegacyRenderError, renderLegacyQuery, type LegacySyntax } from '../legacy/render-legacy-query.ts';
-import type { SigmaRule } from '../sigma-rule.ts';
 import { ES_QS_SYNTAX } from './es-qs.ts';
 import { GRAYLOG_SYNTAX } from './graylog.ts';
 import type { ConversionResult, Target } from './target.ts';

@@ -3,7 +3,6 @@ import { ConversionError, notImplemented, pythonNumber } from '../conversion-err
 import { isIpAddress } from '../ip-address.ts';
 import { isPlaceholder, type QueryNode, type QueryStringPart, type QueryValue } from '../query-tree.ts';
 import { ANY } from '../sigma-string.ts';
-import { plainString } from '../value-modifiers.ts';
 import type { FieldSyntax, TextQuerySyntax } from './text-query-syntax.ts';
 import { escapeControlCharacters } from '../../terminal-text.ts';
 

@@ -253,7 +253,6 @@ function tableFromEventIds(item: Extract<ProcessingItem, { kind: 'table-from-eve
 type FieldItem = Exclude<ProcessingItem, { kind: 'add-condition' | 'set-state' | 'fail-rule' | 'table-from-event-ids' }>;
 type Match = Extract<QueryNode, { kind: 'match' }>;
 type Group = Extract<QueryNode, { kind: 'and' | 'or' }>;
-type StringValue = Extract<QueryValue, { kind: 'string' }>;
 
 /** A match removed by a `drop-fields` item, until its parent decides whether the removal is allowed. */
 class Dropped {
