@@ -22,17 +22,22 @@ interface BuildRun {
   readonly peakRssMb: number;
 }
 
-async function atcBuild(folder: string, extra: string[] = []): Promise<BuildRun> {
-  const args = ['--import', TSX, WRAPPER, 'build', '--config', path.join(folder, 'atc.config.yml'), '--out', path.join(folder, '_site'), ...extra];
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a TypeScript script under tsx in `folder`; its standard output, or an error naming `what` with the end of its standard error. */
+async function runScript(what: string, folder: string, args: readonly string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', TSX, ...args], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (status !== 0) throw new Error(`${what} exited with ${status}:\n${stderr.slice(-4000)}`);
+  return stdout;
+}
+
+async function atcBuild(folder: string, extra: string[] = []): Promise<BuildRun> {
+  const started = performance.now();
+  const stdout = await runScript(`atc build ${extra.join(' ')}`, folder, [WRAPPER, 'build', '--config', path.join(folder, 'atc.config.yml'), '--out', path.join(folder, '_site'), ...extra]);
   const ms = performance.now() - started;
-  if (status !== 0) throw new Error(`atc build ${extra.join(' ')} exited with ${status}:\n${stderr.slice(-4000)}`);
   // The last line scripts/atc-with-peak-memory.ts writes.
   const peak = /^atc peak RSS MB: ([0-9.]+)$/m.exec(stdout);
   if (!peak) throw new Error(`atc build did not report its peak memory:\n${stdout.slice(-2000)}`);
@@ -149,12 +154,6 @@ interface SearchFloor {
 
 /** The least a one-rule build costs while the whole search index is made again (see search-index-floor.ts). */
 async function searchIndexFloor(folder: string): Promise<SearchFloor> {
-  const child = spawn(process.execPath, ['--import', TSX, FLOOR, folder], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (status !== 0) throw new Error(`search-index-floor exited with ${status}:\n${stderr.slice(-4000)}`);
+  const stdout = await runScript('search-index-floor', folder, [FLOOR, folder]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as SearchFloor;
 }
