@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { contentHash, isContainedRelativePath } from './output-manifest.ts';
 import { outputPathOf, type SiteOutput } from './site-outputs.ts';
-import { isOwnFile, removeFolderIfEmpty } from './write-output.ts';
+import { removeListedFiles } from './write-output.ts';
 
 /** What one update of the served output did. */
 export interface ServedUpdate {
@@ -30,6 +30,11 @@ export class ServedOutput {
     if (isContainedRelativePath(relativePath)) this.hashes.set(relativePath, contentHash([content]));
   }
 
+  /** Whether this process last wrote exactly `content` to `relativePath`. */
+  holds(relativePath: string, content: string): boolean {
+    return this.hashes.get(relativePath) === contentHash([content]);
+  }
+
   /**
    * Makes the folder hold exactly `outputs` (among the files this process wrote; with `removeOthers: false`,
    * writes those that changed and removes nothing). Works in slices of a few
@@ -51,26 +56,18 @@ export class ServedOutput {
       if (!isContainedRelativePath(file)) continue;
       kept.add(file);
       const content = output.text();
-      const hash = contentHash([content]);
-      if (this.hashes.get(file) === hash) {
+      if (this.holds(file, content)) {
         unchanged += 1;
         continue;
       }
       this.write(file, content);
-      this.hashes.set(file, hash);
+      this.hashes.set(file, contentHash([content]));
       written += 1;
     }
-    let removed = 0;
-    if (options.removeOthers === false) return { written, unchanged, removed };
-    for (const file of [...this.hashes.keys()]) {
-      if (kept.has(file)) continue;
-      this.hashes.delete(file);
-      if (!isOwnFile(this.folder, file)) continue;
-      unlinkSync(path.join(this.folder, file));
-      removed += 1;
-      for (let folder = path.posix.dirname(file); folder !== '.'; folder = path.posix.dirname(folder)) removeFolderIfEmpty(path.join(this.folder, folder));
-    }
-    return { written, unchanged, removed };
+    if (options.removeOthers === false) return { written, unchanged, removed: 0 };
+    const gone = [...this.hashes.keys()].filter((file) => !kept.has(file));
+    for (const file of gone) this.hashes.delete(file);
+    return { written, unchanged, removed: removeListedFiles(this.folder, gone) };
   }
 
   /** Written beside and renamed into place: a reader never sees half a page, and a link in the way is replaced, not followed. */

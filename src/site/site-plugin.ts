@@ -118,7 +118,11 @@ export function sitePlugin(eleventyConfig: EleventyUserConfig, options: SitePlug
       finishing = update.finish;
       nextOutputs = () => {
         const chrome = siteChromeFor({ ...latest.site, context: update.context }, siteAssets());
-        return pageOutputs(update.first, chrome).map((output) => recorded(served, output));
+        // Rendered now, to leave out a page the folder already holds (a save that changed nothing on it).
+        return pageOutputs(update.first, chrome).flatMap((output) => {
+          const text = output.text();
+          return served?.holds(outputPathOf(output.permalink), text) ? [] : [recorded(served, { permalink: output.permalink, text: () => text })];
+        });
       };
     });
     // Renders the whole site of a rebuild and writes what changed (see ServeRebuild); superseded by a newer rebuild.

@@ -264,17 +264,20 @@ function moveInAndPrune(out: string, cache: OutputCache, written: readonly strin
 
 /**
  * Deletes the listed files under `root` that are still regular files reached through real folders (a
- * path that is anything else is left alone), then the folders they leave empty.
+ * path that is anything else is left alone), then the folders they leave empty; returns how many files it deleted.
  */
-function removeListedFiles(root: string, files: Iterable<string>): void {
+export function removeListedFiles(root: string, files: Iterable<string>): number {
   const emptied = new Set<string>();
+  let removed = 0;
   for (const file of files) {
     if (!isOwnFile(root, file)) continue;
     unlinkSync(path.join(root, file));
+    removed += 1;
     for (let folder = path.posix.dirname(file); folder !== '.'; folder = path.posix.dirname(folder)) emptied.add(folder);
   }
   // Deepest first, so a folder is tried after the folders inside it; one that still holds anything stays.
   for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) removeFolderIfEmpty(path.join(root, folder));
+  return removed;
 }
 
 /** Whether `file` may be written into the output: its folders are real folders (or missing) and the file is absent or atc's. */

@@ -14,6 +14,8 @@ import { PROJECT_ROOT } from '../helpers/knowledge-base.ts';
 
 const ELEVENTY = path.join(PROJECT_ROOT, 'node_modules/@11ty/eleventy/cmd.cjs');
 const SERVE_OUTPUT = '.atc-cache/serve';
+/** What the site plugin writes when an update is done (.eleventy.js). */
+const RELOAD_MARKER = '.atc-cache/serve-updated';
 
 function copySample(folder: string): void {
   const { config } = loadConfig({}, PROJECT_ROOT);
@@ -133,8 +135,18 @@ test('the dev server shows an edited rule first, then updates every page, and en
         await new Promise((resolve) => setTimeout(resolve, 120));
       }
       await until('the last of the quick saves is on the rule list', async () => (await fetchText(`${base}/rules/`)).text.includes(`Burst 5 ${marker}`));
-
       await quiet(path.join(folder, SERVE_OUTPUT));
+
+      // A save that changes nothing: the update runs to its end (the reload marker is written) and writes no file.
+      const settled = mtimes(path.join(folder, SERVE_OUTPUT));
+      const reloadMarker = path.join(folder, RELOAD_MARKER);
+      const markerBefore = readFileSync(reloadMarker, 'utf8');
+      const unchangedRule = path.join(folder, ruleFolder, rules[4]!);
+      writeFileSync(unchangedRule, readFileSync(unchangedRule));
+      await until('the update after an unchanged save has finished', () => readFileSync(reloadMarker, 'utf8') !== markerBefore);
+      await quiet(path.join(folder, SERVE_OUTPUT));
+      const touched = [...mtimes(path.join(folder, SERVE_OUTPUT))].filter(([file, time]) => settled.get(file) !== time).map(([file]) => file);
+      assert.deepEqual(touched, [], 'an unchanged save writes nothing');
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
